@@ -1,0 +1,175 @@
+using System.Runtime.CompilerServices;
+
+namespace Eventuali.InMemory;
+
+/// <summary>
+/// The whole contract in process memory: thread-safe, for tests and for users' unit tests.
+/// One lock orders appends, so positions are contiguous and in commit order.
+/// </summary>
+public sealed class InMemoryEventStore : IEventStore
+{
+    private readonly Lock _gate = new();
+    private readonly List<RecordedEvent> _log = [];
+    private readonly Dictionary<string, List<RecordedEvent>> _streams = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, RecordedEvent> _byEventId = [];
+
+    public InMemoryEventStore(EventStoreOptions? options = null) => Options = options ?? EventStoreOptions.Default;
+
+    public EventStoreOptions Options { get; }
+
+    public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+    {
+        AppendValidation.Validate(streamId, events);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _streams.TryGetValue(streamId, out var stream);
+            if (TryIdempotentResult(streamId, expectedVersion, events, stream) is { } original)
+            {
+                return ValueTask.FromResult(original);
+            }
+
+            long? actual = stream is { Count: > 0 } ? stream.Count : null;
+            if (!expectedVersion.IsSatisfiedBy(actual))
+            {
+                throw new ConcurrencyException(streamId, expectedVersion, actual);
+            }
+
+            foreach (var e in events)
+            {
+                if (_byEventId.TryGetValue(e.EventId, out var existing))
+                {
+                    throw new DuplicateEventIdException(e.EventId, streamId, existing.StreamId, existing.StreamVersion);
+                }
+            }
+
+            stream ??= _streams[streamId] = [];
+            var now = AppendValidation.Stamp(Options.TimeProvider);
+            foreach (var e in events)
+            {
+                var recorded = new RecordedEvent(streamId, stream.Count + 1, _log.Count + 1, e.EventId, e.EventType, e.Data.ToArray(), e.Metadata, now, e.ContentType);
+                stream.Add(recorded);
+                _log.Add(recorded);
+                _byEventId.Add(e.EventId, recorded);
+            }
+
+            return ValueTask.FromResult(new AppendResult(stream.Count, _log.Count));
+        }
+    }
+
+    // An exact retry: the first id is stored in this stream and every id follows at the next versions.
+    private AppendResult? TryIdempotentResult(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, List<RecordedEvent>? stream)
+    {
+        if (!_byEventId.TryGetValue(events[0].EventId, out var first))
+        {
+            return null;
+        }
+
+        if (stream is null || first.StreamId != streamId)
+        {
+            throw new DuplicateEventIdException(first.EventId, streamId, first.StreamId, first.StreamVersion);
+        }
+
+        var startsRight = expected.IsExact ? first.StreamVersion == expected.Value + 1 : true;
+        var last = first.StreamVersion + events.Count - 1;
+        if (!startsRight || last > stream.Count)
+        {
+            throw new DuplicateEventIdException(first.EventId, streamId, first.StreamId, first.StreamVersion);
+        }
+
+        for (var i = 1; i < events.Count; i++)
+        {
+            if (stream[(int)(first.StreamVersion - 1 + i)].EventId != events[i].EventId)
+            {
+                throw new DuplicateEventIdException(events[i].EventId, streamId, first.StreamId, first.StreamVersion + i);
+            }
+        }
+
+        return new AppendResult(last, stream[(int)last - 1].Position);
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        AppendValidation.ValidateStreamId(streamId);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        await Task.CompletedTask.ConfigureAwait(false);
+        var step = direction == ReadDirection.Forward ? 1 : -1;
+        long version = direction == ReadDirection.Forward ? Math.Max(fromVersion, 1) : fromVersion;
+        for (var n = 0; n < maxCount && version >= 1; n++, version += step)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            RecordedEvent item;
+            lock (_gate)
+            {
+                if (!_streams.TryGetValue(streamId, out var stream))
+                {
+                    yield break;
+                }
+
+                if (version > stream.Count)
+                {
+                    if (direction == ReadDirection.Forward)
+                    {
+                        yield break;
+                    }
+
+                    version = stream.Count;
+                    if (version < 1)
+                    {
+                        yield break;
+                    }
+                }
+
+                item = stream[(int)version - 1];
+            }
+
+            yield return item;
+        }
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        await Task.CompletedTask.ConfigureAwait(false);
+        var index = Math.Max(fromPosition, 1) - 1;
+        for (var n = 0; n < maxCount;)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            RecordedEvent item;
+            lock (_gate)
+            {
+                if (index >= _log.Count)
+                {
+                    yield break;
+                }
+
+                item = _log[(int)index++];
+            }
+
+            if (filter is null || filter.Matches(item.StreamId, item.EventType))
+            {
+                n++;
+                yield return item;
+            }
+        }
+    }
+
+    public ValueTask<long?> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default)
+    {
+        AppendValidation.ValidateStreamId(streamId);
+        lock (_gate)
+        {
+            return ValueTask.FromResult<long?>(_streams.TryGetValue(streamId, out var s) && s.Count > 0 ? s.Count : null);
+        }
+    }
+
+    public ValueTask<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult((long)_log.Count);
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

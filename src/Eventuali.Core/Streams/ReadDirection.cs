@@ -1,0 +1,17 @@
+namespace Eventuali;
+
+public enum ReadDirection
+{
+    Forward = 0,
+    Backward = 1,
+}
+
+/// <summary>Well-known stream versions for reads.</summary>
+public static class StreamVersion
+{
+    /// <summary>The first version of every stream.</summary>
+    public const long Start = 1;
+
+    /// <summary>For backward reads: start at the newest event.</summary>
+    public const long End = long.MaxValue;
+}

@@ -1,0 +1,18 @@
+namespace Eventuali.Typed;
+
+/// <summary>
+/// The stable name an event type is stored under. Renaming or moving the class never breaks stored
+/// data as long as this name stays.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+public sealed class EventTypeAttribute(string name) : Attribute
+{
+    public string Name { get; } = string.IsNullOrWhiteSpace(name) ? throw new ArgumentException("Event type name must not be empty.", nameof(name)) : name;
+}
+
+/// <summary>The stream category of an aggregate type: its streams are named <c>{category}-{id}</c>.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class StreamCategoryAttribute(string category) : Attribute
+{
+    public string Category { get; } = string.IsNullOrWhiteSpace(category) ? throw new ArgumentException("Category must not be empty.", nameof(category)) : category;
+}

@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace Eventuali.Typed;
+
+/// <summary>
+/// Maps stored event type names to CLR types (and back), picks the serializer for each type and
+/// holds the upcasters that turn older stored shapes into current types on read.
+/// Types marked with <see cref="EventTypeAttribute"/> register themselves on first use.
+/// </summary>
+public sealed class EventTypeRegistry
+{
+    private readonly ConcurrentDictionary<string, Type> _byName = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Type, string> _byType = new();
+    private readonly ConcurrentDictionary<Type, IEventSerializer> _serializerByType = new();
+    private readonly ConcurrentDictionary<Type, Func<object, object>> _upcasters = new();
+    private readonly List<IEventSerializer> _serializers;
+
+    public EventTypeRegistry(params IEventSerializer[] serializers)
+    {
+        // Protobuf messages go to protobuf; everything else falls through to JSON.
+        _serializers = serializers.Length > 0 ? [.. serializers] : [new ProtobufEventSerializer(), new JsonEventSerializer()];
+    }
+
+    /// <summary>Registers <typeparamref name="T"/> under <paramref name="name"/>, or its <see cref="EventTypeAttribute"/> name, or its full name.</summary>
+    public EventTypeRegistry Register<T>(string? name = null) => Register(typeof(T), name);
+
+    public EventTypeRegistry Register(Type type, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        name ??= NameFromAttribute(type) ?? type.FullName ?? type.Name;
+        var existing = _byName.GetOrAdd(name, type);
+        if (existing != type)
+        {
+            throw new ArgumentException($"Event type name '{name}' is already registered for {existing.FullName}; cannot register it for {type.FullName}.", nameof(name));
+        }
+
+        _byType[type] = name;
+        return this;
+    }
+
+    /// <summary>Registers every type in <paramref name="assembly"/> marked with <see cref="EventTypeAttribute"/>.</summary>
+    public EventTypeRegistry RegisterAssembly(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        foreach (var type in assembly.GetTypes())
+        {
+            if (type.GetCustomAttribute<EventTypeAttribute>() is not null)
+            {
+                Register(type);
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Reads stored <typeparamref name="TOld"/> events as <typeparamref name="TNew"/>. Chains compose:
+    /// with V1→V2 and V2→V3 registered, a stored V1 is read as V3. Stored data is never rewritten.
+    /// </summary>
+    public EventTypeRegistry AddUpcaster<TOld, TNew>(Func<TOld, TNew> upcast)
+        where TOld : notnull
+        where TNew : notnull
+    {
+        ArgumentNullException.ThrowIfNull(upcast);
+        EnsureRegistered(typeof(TOld));
+        EnsureRegistered(typeof(TNew));
+        if (!_upcasters.TryAdd(typeof(TOld), old => upcast((TOld)old)))
+        {
+            throw new ArgumentException($"An upcaster from {typeof(TOld).FullName} is already registered.", nameof(upcast));
+        }
+
+        return this;
+    }
+
+    /// <summary>The stored name of <paramref name="type"/>; registers attributed types on first use.</summary>
+    public string GetName(Type type)
+    {
+        if (_byType.TryGetValue(type, out var name))
+        {
+            return name;
+        }
+
+        EnsureRegistered(type);
+        return _byType[type];
+    }
+
+    public bool TryGetType(string name, out Type type) => _byName.TryGetValue(name, out type!);
+
+    public IEventSerializer SerializerFor(Type type) => _serializerByType.GetOrAdd(type, t =>
+        _serializers.FirstOrDefault(s => s.CanSerialize(t)) ?? throw new ArgumentException($"No serializer can write {t.FullName}.", nameof(type)));
+
+    internal IEventSerializer? SerializerForContentType(string contentType)
+        => _serializers.FirstOrDefault(s => string.Equals(s.ContentType, contentType, StringComparison.Ordinal));
+
+    /// <summary>Applies upcasters until the event is of a type nobody upcasts from.</summary>
+    internal object Upcast(object value)
+    {
+        for (var hops = 0; _upcasters.TryGetValue(value.GetType(), out var next); hops++)
+        {
+            if (hops > 64)
+            {
+                throw new InvalidOperationException($"Upcaster chain from {value.GetType().FullName} does not end (a cycle?).");
+            }
+
+            value = next(value);
+        }
+
+        return value;
+    }
+
+    private void EnsureRegistered(Type type)
+    {
+        if (!_byType.ContainsKey(type))
+        {
+            if (NameFromAttribute(type) is null)
+            {
+                throw new ArgumentException($"{type.FullName} has no [EventType] name and is not registered; add [EventType(\"name\")] or call Register<{type.Name}>(\"name\").", nameof(type));
+            }
+
+            Register(type);
+        }
+    }
+
+    private static string? NameFromAttribute(Type type) => type.GetCustomAttribute<EventTypeAttribute>()?.Name;
+}
