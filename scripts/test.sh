@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs what the tests need when it is missing, then builds and runs every test,
+# every example as a smoke test, the demo, and compiles the benchmarks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+config=${CONFIGURATION:-Release}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+step() { printf '\n== %s\n' "$*"; }
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "dotnet (the .NET 10 SDK) is required and was not found on PATH" >&2
+  exit 1
+fi
+
+step "PostgreSQL (installed and started when missing)"
+pg_url=$(bash scripts/postgres.sh | tail -n 1)
+export EVENTUALI_TEST_POSTGRES=${EVENTUALI_TEST_POSTGRES:-$pg_url}
+echo "tests use $(echo "$EVENTUALI_TEST_POSTGRES" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
+
+step "Build (warnings are errors)"
+dotnet build Eventuali.sln -c "$config" -nologo -clp:ErrorsOnly
+
+step "Tests"
+results=$(mktemp -d)
+set +e
+dotnet test Eventuali.sln -c "$config" --no-build -nologo --logger "trx" --results-directory "$results" 2>&1 | tee "$results/console.log"
+test_status=${PIPESTATUS[0]}
+set -e
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters"); f=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
+  n=$(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$counters")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + n))
+done
+
+step "Examples (smoke tests)"
+example_failures=0
+for proj in examples/*/*.csproj; do
+  name=$(basename "$(dirname "$proj")")
+  if timeout 300 dotnet run -c "$config" --no-build --project "$proj" >"$results/$name.log" 2>&1; then
+    echo "example $name: ok"; passed=$((passed + 1))
+  else
+    echo "example $name: FAILED"; tail -n 30 "$results/$name.log"; failed=$((failed + 1)); example_failures=1
+  fi
+done
+
+step "Demo (the README's main job)"
+demo_dir=$(mktemp -d)
+if (cd "$demo_dir" && timeout 300 dotnet run -c "$config" --no-build --project "$root/src/Eventuali.Cli" -- demo >"$results/demo.log" 2>&1); then
+  echo "demo: ok"; tail -n 5 "$results/demo.log"; passed=$((passed + 1))
+else
+  echo "demo: FAILED"; tail -n 30 "$results/demo.log"; failed=$((failed + 1))
+fi
+rm -rf "$demo_dir"
+
+step "README quick start is the compiled example"
+if bash scripts/check-readme.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$test_status" -ne 0 ] || [ "$failed" -ne 0 ]; then
+  exit 1
+fi
