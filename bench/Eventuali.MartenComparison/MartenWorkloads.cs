@@ -1,0 +1,138 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+
+namespace Eventuali.MartenComparison;
+
+/// <summary>
+/// The benchmark workloads on Marten, configured the way its documentation recommends for
+/// throughput: quick append mode, string stream identity, lightweight sessions.
+/// </summary>
+internal sealed class MartenWorkloads(string connectionString) : IAsyncDisposable
+{
+    private readonly DocumentStore _store = DocumentStore.For(options =>
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = "marten_compare";
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.Events.AppendMode = EventAppendMode.Quick;
+        options.AutoCreateSchemaObjects = AutoCreate.All;
+    });
+
+    public async Task ResetAsync(CancellationToken ct)
+    {
+        await _store.Advanced.Clean.CompletelyRemoveAllAsync(ct).ConfigureAwait(false);
+        await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync().ConfigureAwait(false);
+    }
+
+    public async Task<Measurement> AppendBatchAsync(int events, int batch, CancellationToken ct)
+    {
+        await ResetAsync(ct).ConfigureAwait(false);
+        var timer = new Timer();
+        for (var s = 0; s < events / batch; s++)
+        {
+            var stream = $"account-{s}";
+            var payload = Enumerable.Range(0, batch).Select(i => (object)Workload.Event(s, i)).ToArray();
+            await timer.TimeAsync(async () =>
+            {
+                await using var session = _store.LightweightSession();
+                session.Events.StartStream(stream, payload);
+                await session.SaveChangesAsync(ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+
+        return timer.Finish("append-batch", "marten", events / batch * batch);
+    }
+
+    public async Task<Measurement> AppendSingleAsync(int events, CancellationToken ct)
+    {
+        await ResetAsync(ct).ConfigureAwait(false);
+        var timer = new Timer();
+        for (var i = 0; i < events; i++)
+        {
+            var e = Workload.Event(i, i);
+            await timer.TimeAsync(async () =>
+            {
+                await using var session = _store.LightweightSession();
+                session.Events.Append($"account-{i / 50}", e);
+                await session.SaveChangesAsync(ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+
+        return timer.Finish("append-single", "marten", events);
+    }
+
+    public async Task<Measurement> AppendConcurrentAsync(int events, int writers, CancellationToken ct)
+    {
+        await ResetAsync(ct).ConfigureAwait(false);
+        var timer = new Timer();
+        var perWriter = events / writers;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < perWriter; i++)
+            {
+                var e = Workload.Event(w, i);
+                await timer.TimeAsync(async () =>
+                {
+                    await using var session = _store.LightweightSession();
+                    session.Events.Append($"account-{w}-{i / 50}", e);
+                    await session.SaveChangesAsync(ct).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+            }
+        }, ct))).ConfigureAwait(false);
+        return timer.Finish("append-concurrent", "marten", (long)perWriter * writers);
+    }
+
+    /// <summary>Live aggregation of streams written by <see cref="AppendBatchAsync"/> (run it first).</summary>
+    public async Task<Measurement> LoadAggregateAsync(int events, int batch, CancellationToken ct)
+    {
+        var timer = new Timer();
+        await using var session = _store.QuerySession();
+        for (var s = 0; s < events / batch; s++)
+        {
+            var stream = $"account-{s}";
+            await timer.TimeAsync(async () =>
+            {
+                var account = await session.Events.AggregateStreamAsync<MartenAccount>(stream, token: ct).ConfigureAwait(false);
+                if (account is null || account.Movements != batch)
+                {
+                    throw new InvalidOperationException($"Marten loaded {account?.Movements ?? 0} events of {stream}, expected {batch}.");
+                }
+            }).ConfigureAwait(false);
+        }
+
+        return timer.Finish("load-aggregate", "marten", events / batch * batch);
+    }
+
+    /// <summary>Reads the whole log in position order, a page at a time, as an async projection would.</summary>
+    public async Task<Measurement> ReadAllAsync(long expected, int pageSize, CancellationToken ct)
+    {
+        var timer = new Timer();
+        await using var session = _store.QuerySession();
+        long last = 0, seen = 0;
+        while (true)
+        {
+            IReadOnlyList<IEvent> page = [];
+            await timer.TimeAsync(async () =>
+            {
+                page = await session.Events.QueryAllRawEvents().Where(e => e.Sequence > last).OrderBy(e => e.Sequence).Take(pageSize).ToListAsync(ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            seen += page.Count;
+            last = page[^1].Sequence;
+        }
+
+        if (seen != expected)
+        {
+            throw new InvalidOperationException($"Marten read {seen} events, expected {expected}.");
+        }
+
+        return timer.Finish("read-all", "marten", seen);
+    }
+
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
+}
