@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Globalization;
+using Eventuali.CrashTests.Writer;
+
+namespace Eventuali.CrashTests;
+
+/// <summary>Runs the crash writer as a real child process and collects the appends it acknowledged.</summary>
+internal sealed class WriterProcess
+{
+    private static readonly string WriterDll = Path.Combine(AppContext.BaseDirectory, "Eventuali.CrashTests.Writer.dll");
+
+    public static async Task<List<Ack>> RunAsync(string url, CrashPlan plan, long first, long? count, TimeSpan? killAfterReady, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { WriterDll, url, plan.Run.ToString(), plan.Streams.ToString(CultureInfo.InvariantCulture), plan.Batch.ToString(CultureInfo.InvariantCulture), first.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (count is { } c)
+        {
+            start.ArgumentList.Add(c.ToString(CultureInfo.InvariantCulture));
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the crash writer");
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        var acks = new List<Ack>();
+        var ready = new TaskCompletionSource();
+        var reader = Task.Run(async () =>
+        {
+            while (await process.StandardOutput.ReadLineAsync(ct) is { } line)
+            {
+                if (line == "ready")
+                {
+                    ready.TrySetResult();
+                    continue;
+                }
+
+                var parts = line.Split(' ');
+                lock (acks)
+                {
+                    acks.Add(new Ack(long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture)));
+                }
+            }
+        }, ct);
+
+        if (killAfterReady is { } delay)
+        {
+            await Task.WhenAny(ready.Task, process.WaitForExitAsync(ct)).WaitAsync(TimeSpan.FromSeconds(60), ct);
+            await Task.Delay(delay, ct);
+
+            // Process.Kill sends SIGKILL on Unix: no finally blocks, no flushes, no disposal.
+            process.Kill();
+        }
+
+        await process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(120), ct);
+        await reader;
+        if (killAfterReady is null && process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"crash writer exited with {process.ExitCode}: {await stderr}");
+        }
+
+        return acks;
+    }
+}
+
+internal readonly record struct Ack(long Append, long Version, long Position);
