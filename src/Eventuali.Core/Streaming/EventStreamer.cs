@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Eventuali.Streaming;
 
 /// <summary>
@@ -161,8 +159,8 @@ public sealed class EventStreamer : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_completed, this);
-            var all = AsSpan(events, out var owned);
-            Validate(all, _published);
+            var all = PublishBatches.AsSpan(events, out var owned);
+            PublishBatches.Validate(all, _published);
             for (var offset = 0; offset < all.Length; offset += MaxBatchSegment)
             {
                 var part = all.Slice(offset, Math.Min(MaxBatchSegment, all.Length - offset));
@@ -181,7 +179,7 @@ public sealed class EventStreamer : IAsyncDisposable
                     if (!subscribers[i].TryOffer(batch))
                     {
                         handedOff = true;
-                        return FinishAsync(batch, subscribers, i, Segments(all[(offset + part.Length)..]), cancellationToken);
+                        return FinishAsync(batch, subscribers, i, PublishBatches.Segments(all[(offset + part.Length)..], MaxBatchSegment), cancellationToken);
                     }
                 }
             }
@@ -242,55 +240,5 @@ public sealed class EventStreamer : IAsyncDisposable
                 throw;
             }
         }
-    }
-
-    private static ReadOnlySpan<RecordedEvent> AsSpan(IReadOnlyList<RecordedEvent> events, out RecordedEvent[]? owned)
-    {
-        owned = null;
-        switch (events)
-        {
-            case RecordedEvent[] array:
-                return array;
-            case List<RecordedEvent> list:
-                return CollectionsMarshal.AsSpan(list);
-            case ArraySegment<RecordedEvent> segment:
-                return segment.AsSpan();
-            default:
-                owned = new RecordedEvent[events.Count];
-                for (var i = 0; i < owned.Length; i++)
-                {
-                    owned[i] = events[i];
-                }
-
-                return owned;
-        }
-    }
-
-    private static void Validate(ReadOnlySpan<RecordedEvent> events, long published)
-    {
-        var last = published;
-        for (var i = 0; i < events.Length; i++)
-        {
-            var e = events[i] ?? throw new ArgumentException($"Event {i} of the batch is null.", nameof(events));
-            if (e.Position <= last)
-            {
-                throw new ArgumentException(
-                    $"Event {i} of the batch has position {e.Position}, not above {last} ({(i == 0 ? "the last published position" : "the event before it")}): publish each committed event once, in position order.",
-                    nameof(events));
-            }
-
-            last = e.Position;
-        }
-    }
-
-    private static List<RecordedEvent[]> Segments(ReadOnlySpan<RecordedEvent> rest)
-    {
-        var segments = new List<RecordedEvent[]>();
-        for (var offset = 0; offset < rest.Length; offset += MaxBatchSegment)
-        {
-            segments.Add(rest.Slice(offset, Math.Min(MaxBatchSegment, rest.Length - offset)).ToArray());
-        }
-
-        return segments;
     }
 }

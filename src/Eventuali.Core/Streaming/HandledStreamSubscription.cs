@@ -8,6 +8,7 @@ public sealed class HandledStreamSubscription : IAsyncDisposable
 {
     private readonly StreamSubscription _subscription;
     private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
 
     internal HandledStreamSubscription(StreamSubscription subscription, Func<RecordedEvent, CancellationToken, ValueTask> handler)
     {
@@ -32,6 +33,11 @@ public sealed class HandledStreamSubscription : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         await _subscription.DisposeAsync().ConfigureAwait(false);
 

@@ -161,6 +161,8 @@ internal sealed partial class Subscriber : IAsyncEnumerator<RecordedEvent>
                 $"Subscriber '{Name}' must catch up through position {limit}, but the store's head is position {head}. CatchUpFromStore needs every published event to be stored first: publish to the streamer after the append commits.");
         }
 
+        // Everything up to the last position consumed (store or live) is done; read only what follows.
+        _catchUpCursor = Math.Max(_catchUpCursor, _position);
         StartStoreRead(limit, rejoining: false);
     }
 
