@@ -28,6 +28,9 @@ public abstract class ConcurrencyConformance<TFixture>(TFixture fixture) : Confo
                 Assert.True(clock.Elapsed < Deadline, $"writer {w} won only {wins} appends in {Deadline}");
                 var version = await store.GetStreamVersionAsync("race", Ct) ?? 0;
                 var e = TestData.Json("raced", $$"""{"writer":{{w}},"win":{{wins}}}""");
+
+                // Let other writers run between reading the version and appending, so stale expectations really occur.
+                await Task.Yield();
                 try
                 {
                     var r = await store.AppendEventsAsync("race", ExpectedVersion.Exact(version), e);
