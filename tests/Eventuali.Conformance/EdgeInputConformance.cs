@@ -126,6 +126,43 @@ public abstract class EdgeInputConformance<TFixture>(TFixture fixture) : Conform
     }
 
     [Fact]
+    public async Task Stream_id_with_a_lone_surrogate_is_refused_and_writes_nothing()
+    {
+        // A lone surrogate cannot be encoded as UTF-8: stored, it would be replaced and two ids could collide.
+        await using var store = await NewStoreAsync();
+        foreach (var id in new[] { "a\uD800b", "tail\uD83D", "\uDE00head" })
+        {
+            await Assert.ThrowsAnyAsync<ArgumentException>(() => store.AppendEventsAsync(id, ExpectedVersion.Any, TestData.Json()));
+            await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.GetStreamVersionAsync(id, Ct));
+        }
+
+        Assert.Equal(0, await store.GetHeadPositionAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Unstorable_text_in_a_type_name_content_type_or_metadata_is_refused_and_writes_nothing()
+    {
+        await using var store = await NewStoreAsync();
+        EventData[] bad =
+        [
+            TestData.Json("type\uDC00"),
+            new EventData(Guid.NewGuid(), "t", "{}"u8.ToArray(), null, "text/\uD800plain"),
+            TestData.Json(metadata: new EventMetadata(CorrelationId: "c\0")),
+            TestData.Json(metadata: new EventMetadata(CausationId: "\uD800")),
+            TestData.Json(metadata: new EventMetadata(ActorId: "a\0b")),
+            TestData.Json(metadata: new EventMetadata(Headers: new Dictionary<string, string> { ["k\0"] = "v" })),
+            TestData.Json(metadata: new EventMetadata(Headers: new Dictionary<string, string> { ["k"] = "v\uDFFF" })),
+        ];
+        foreach (var e in bad)
+        {
+            await Assert.ThrowsAnyAsync<ArgumentException>(() => store.AppendEventsAsync("s-1", ExpectedVersion.Any, TestData.Json(), e));
+        }
+
+        Assert.Null(await store.GetStreamVersionAsync("s-1", Ct));
+        Assert.Equal(0, await store.GetHeadPositionAsync(Ct));
+    }
+
+    [Fact]
     public async Task Null_stream_id_and_null_events_are_refused()
     {
         await using var store = await NewStoreAsync();

@@ -63,10 +63,33 @@ public sealed class AppendValidationTests
     }
 
     [Fact]
+    public void Lone_surrogates_in_a_stream_id_are_refused()
+    {
+        // Not [InlineData]: attribute strings are stored as UTF-8, which would replace the lone surrogates.
+        foreach (var id in new[] { "a\uD800", "\uDC00a", "\uDE00\uD83D" })
+        {
+            var ex = Assert.Throws<ArgumentException>(() => AppendValidation.ValidateStreamId(id));
+            Assert.StartsWith("Stream id contains a lone surrogate character", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Unstorable_metadata_names_the_event_and_the_field()
+    {
+        var e = new EventData(Guid.NewGuid(), "t", "{}"u8.ToArray(), new EventMetadata(Headers: new Dictionary<string, string> { ["k"] = "a\0" }));
+        var ex = Assert.Throws<ArgumentException>(() => AppendValidation.Validate("s", [Event(), e]));
+        Assert.StartsWith("Event 1 of the append to stream 's' has a header with a NUL or lone surrogate character", ex.Message, StringComparison.Ordinal);
+        var t = new EventData(Guid.NewGuid(), "t\uD800", "{}"u8.ToArray());
+        Assert.Contains("has a type name with", Assert.Throws<ArgumentException>(() => AppendValidation.Validate("s", [t])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Valid_appends_pass()
     {
         AppendValidation.Validate("s", [Event()]);
         AppendValidation.Validate("🎉 x'); DROP TABLE events;--", [Event(), Event("\" OR 1=1 --")]);
+        AppendValidation.ValidateStreamId("pair-\uD83D\uDE00-ok");
+        AppendValidation.Validate("s", [new EventData(Guid.NewGuid(), "😀", "{}"u8.ToArray(), new EventMetadata("😀", "c", "a", new Dictionary<string, string> { ["😀"] = "" }))]);
     }
 
     [Fact]
