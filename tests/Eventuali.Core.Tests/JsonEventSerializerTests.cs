@@ -35,6 +35,15 @@ public sealed class JsonEventSerializerTests
     }
 
     [Fact]
+    public void Default_keeps_non_ascii_text_readable_and_escapes_html_sensitive_characters()
+    {
+        var serializer = new JsonEventSerializer();
+        var json = Encoding.UTF8.GetString(serializer.Serialize(new NotInContextEvent("Grüße, مرحبا, 日本 <b>&'"), typeof(NotInContextEvent)));
+        Assert.Equal("""{"displayName":"Grüße, مرحبا, 日本 \u003Cb\u003E\u0026\u0027"}""", json);
+        Assert.Equal(new NotInContextEvent("Grüße, مرحبا, 日本 <b>&'"), serializer.Deserialize(Encoding.UTF8.GetBytes(json), typeof(NotInContextEvent)));
+    }
+
+    [Fact]
     public void Default_round_trips_and_reads_any_property_casing()
     {
         var serializer = new JsonEventSerializer();
