@@ -166,6 +166,31 @@ public abstract class TypedAggregateConformance<TFixture>(TFixture fixture) : Co
         TestData.AssertJsonEqual(v2, stored[2].Data);
     }
 
+    [Fact]
+    public async Task Invalid_json_under_a_registered_type_is_refused_at_append_or_fails_the_load()
+    {
+        // A backend storing JSON as JSON may refuse it up front; one that keeps it must report it on load.
+        await using var store = await NewStoreAsync(Options());
+        var account = ConformanceAccount.Open("1", "alice");
+        account.Deposit(1m);
+        await store.SaveAsync(account, cancellationToken: Ct);
+        var bad = new EventData(Guid.NewGuid(), "conformance.money-deposited", "{\"amount\": \"not a number\""u8.ToArray());
+        long position;
+        try
+        {
+            position = (await store.AppendEventsAsync(StreamOf1, ExpectedVersion.Exact(2), bad)).LastPosition;
+        }
+        catch (ArgumentException)
+        {
+            Assert.Equal(2, await store.GetStreamVersionAsync(StreamOf1, Ct));
+            Assert.Equal(1m, (await store.LoadAsync<ConformanceAccount>("1", Ct))!.Balance);
+            return;
+        }
+
+        var ex = await Assert.ThrowsAsync<EventDeserializationException>(async () => await store.LoadAsync<ConformanceAccount>("1", Ct));
+        Assert.Equal((StreamOf1, 3L, position), (ex.StreamId, ex.StreamVersion, ex.Position));
+    }
+
     public static TheoryData<string, string, string> CorruptPayloads => new()
     {
         { "conformance.money-deposited", ContentTypes.Json, """{"amount": "not a number"}""" },
