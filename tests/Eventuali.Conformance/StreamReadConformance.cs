@@ -38,6 +38,7 @@ public abstract class StreamReadConformance<TFixture>(TFixture fixture) : Confor
     {
         await using var store = await StoreWithTenEventsAsync();
         Assert.Equal([4L, 5L, 6L, 7L, 8L, 9L, 10L], (await store.ReadStreamListAsync("s-1", 4)).Select(e => e.StreamVersion));
+        Assert.Equal(10, (await store.ReadStreamListAsync("s-1", 0)).Count);
     }
 
     [Fact]
@@ -75,6 +76,9 @@ public abstract class StreamReadConformance<TFixture>(TFixture fixture) : Confor
         Assert.Equal([6L, 5L, 4L], (await store.ReadStreamListAsync("s-1", 6, 3, ReadDirection.Backward)).Select(e => e.StreamVersion));
         Assert.Equal([2L, 1L], (await store.ReadStreamListAsync("s-1", 2, 10, ReadDirection.Backward)).Select(e => e.StreamVersion));
         Assert.Equal([10L], (await store.ReadStreamListAsync("s-1", StreamVersion.End, 1, ReadDirection.Backward)).Select(e => e.StreamVersion));
+        Assert.Equal([10L, 9L], (await store.ReadStreamListAsync("s-1", 50, 2, ReadDirection.Backward)).Select(e => e.StreamVersion));
+        Assert.Empty(await store.ReadStreamListAsync("s-1", 0, 5, ReadDirection.Backward));
+        Assert.Empty(await store.ReadStreamListAsync("s-1", StreamVersion.End, 0, ReadDirection.Backward));
     }
 
     [Fact]
