@@ -15,7 +15,11 @@ public sealed record EventStoreOptions
     public EventTypeRegistry Types { get; init; } = new();
 
     /// <summary>How many events a read fetches per round trip where the backend pages (never the whole log).</summary>
-    public int ReadPageSize { get; init; } = 4096;
+    public int ReadPageSize
+    {
+        get;
+        init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(ReadPageSize), value, "ReadPageSize must be at least 1.");
+    } = 4096;
 
     public static EventStoreOptions Default { get; } = new();
 }

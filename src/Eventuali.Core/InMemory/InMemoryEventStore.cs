@@ -47,7 +47,7 @@ public sealed class InMemoryEventStore : IEventStore
             var now = AppendValidation.Stamp(Options.TimeProvider);
             foreach (var e in events)
             {
-                var recorded = new RecordedEvent(streamId, stream.Count + 1, _log.Count + 1, e.EventId, e.EventType, e.Data.ToArray(), e.Metadata, now, e.ContentType);
+                var recorded = new RecordedEvent(streamId, stream.Count + 1, _log.Count + 1, e.EventId, e.EventType, e.Data.ToArray(), Snapshot(e.Metadata), now, e.ContentType);
                 stream.Add(recorded);
                 _log.Add(recorded);
                 _byEventId.Add(e.EventId, recorded);
@@ -56,6 +56,10 @@ public sealed class InMemoryEventStore : IEventStore
             return ValueTask.FromResult(new AppendResult(stream.Count, _log.Count));
         }
     }
+
+    // The caller's header dictionary may be mutable; keep a copy so later changes do not alter stored events.
+    private static EventMetadata Snapshot(EventMetadata metadata)
+        => metadata.Headers is null ? metadata : metadata with { Headers = new Dictionary<string, string>(metadata.Headers, StringComparer.Ordinal) };
 
     // An exact retry: the first id is stored in this stream and every id follows at the next versions.
     private AppendResult? TryIdempotentResult(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, List<RecordedEvent>? stream)

@@ -23,6 +23,11 @@ internal static class AppendValidation
         {
             throw new ArgumentException("Stream id must not contain a NUL character.", nameof(streamId));
         }
+
+        if (!IsWellFormed(streamId))
+        {
+            throw new ArgumentException("Stream id contains a lone surrogate character (invalid UTF-16), which cannot be stored as UTF-8 text.", nameof(streamId));
+        }
     }
 
     public static void Validate(string streamId, IReadOnlyList<EventData> events)
@@ -43,11 +48,77 @@ internal static class AppendValidation
                 throw new ArgumentException($"Event {i} of the append to stream '{streamId}' has a type name with a NUL character.", nameof(events));
             }
 
+            if (FindUnstorableText(e) is { } field)
+            {
+                throw new ArgumentException($"Event {i} of the append to stream '{streamId}' has {field} with a NUL or lone surrogate character, which cannot be stored as UTF-8 text.", nameof(events));
+            }
+
             if (seen is not null && !seen.Add(e.EventId))
             {
                 throw new ArgumentException($"Event id {e.EventId} appears twice in one append to stream '{streamId}'.", nameof(events));
             }
         }
+    }
+
+    // Databases store text as UTF-8 and PostgreSQL refuses NUL in text: such strings would be refused
+    // with a raw database error or silently replaced (two distinct ids colliding), so refuse them up front.
+    private static string? FindUnstorableText(EventData e)
+    {
+        if (!IsWellFormed(e.EventType))
+        {
+            return "a type name";
+        }
+
+        if (!IsStorable(e.ContentType))
+        {
+            return "a content type";
+        }
+
+        var m = e.Metadata;
+        if (!IsStorable(m.CorrelationId) || !IsStorable(m.CausationId) || !IsStorable(m.ActorId))
+        {
+            return "a correlation, causation or actor id";
+        }
+
+        if (m.Headers is not null)
+        {
+            foreach (var (key, value) in m.Headers)
+            {
+                if (!IsStorable(key) || !IsStorable(value))
+                {
+                    return "a header";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsStorable(string? s) => s is null || (!s.Contains('\0', StringComparison.Ordinal) && IsWellFormed(s));
+
+    /// <summary>Whether every surrogate in <paramref name="s"/> is part of a pair (valid UTF-16).</summary>
+    private static bool IsWellFormed(string s)
+    {
+        var span = s.AsSpan();
+        var i = span.IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (i < 0)
+        {
+            return true;
+        }
+
+        for (; i < span.Length; i++)
+        {
+            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(span[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Timestamps are kept to the microsecond on every backend, so a round trip compares equal.</summary>

@@ -28,7 +28,10 @@ public static class AggregateStreams
         for (var i = 0; i < name.Length; i++)
         {
             var c = name[i];
-            if (char.IsUpper(c) && i > 0)
+
+            // A capital starts a word after a lower-case letter or digit, or ends an acronym
+            // ("HTTPRequest" → "http-request", not "h-t-t-p-request").
+            if (char.IsUpper(c) && i > 0 && (!char.IsUpper(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
             {
                 sb.Append('-');
             }

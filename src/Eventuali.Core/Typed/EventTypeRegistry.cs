@@ -29,6 +29,11 @@ public sealed class EventTypeRegistry
     {
         ArgumentNullException.ThrowIfNull(type);
         name ??= NameFromAttribute(type) ?? type.FullName ?? type.Name;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException($"Event type name for {type.FullName} must not be empty or white space.", nameof(name));
+        }
+
         var existing = _byName.GetOrAdd(name, type);
         if (existing != type)
         {

@@ -1,6 +1,8 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Unicode;
 
 namespace Eventuali.Typed;
 
@@ -25,9 +27,12 @@ public sealed class JsonEventSerializer : IEventSerializer
         _options = Freeze(options);
     }
 
+    // The default encoder writes every non-ASCII letter as \uXXXX ("Grüße" → "Gr\u00FC\u00DFe"); this one keeps
+    // text readable in the database while still escaping HTML-sensitive characters.
     public static JsonSerializerOptions CreateDefaultOptions() => new(JsonSerializerDefaults.Web)
     {
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
     };
 
     public string ContentType => ContentTypes.Json;
