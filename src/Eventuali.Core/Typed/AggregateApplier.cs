@@ -18,6 +18,9 @@ internal static class AggregateApplier
         }
     }
 
+    /// <summary>The event types <paramref name="aggregateType"/> has Apply methods for.</summary>
+    public static IEnumerable<Type> EventTypesOf(Type aggregateType) => Cache.GetOrAdd(aggregateType, Build).Keys;
+
     private static Dictionary<Type, Action<Aggregate, object>> Build(Type aggregateType)
     {
         var result = new Dictionary<Type, Action<Aggregate, object>>();

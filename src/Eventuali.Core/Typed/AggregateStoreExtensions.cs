@@ -52,7 +52,7 @@ public static class AggregateStoreExtensions
         ArgumentNullException.ThrowIfNull(store);
         var streamId = AggregateStreams.StreamId<TAggregate>(id);
         var aggregate = new TAggregate();
-        var types = store.Options.Types;
+        var types = store.Options.Types.RegisterAggregate(typeof(TAggregate));
         await foreach (var recorded in store.ReadStreamAsync(streamId, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             aggregate.Replay(types.Deserialize(recorded), recorded.StreamVersion);

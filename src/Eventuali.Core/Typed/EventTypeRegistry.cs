@@ -14,6 +14,7 @@ public sealed class EventTypeRegistry
     private readonly ConcurrentDictionary<Type, string> _byType = new();
     private readonly ConcurrentDictionary<Type, IEventSerializer> _serializerByType = new();
     private readonly ConcurrentDictionary<Type, Func<object, object>> _upcasters = new();
+    private readonly ConcurrentDictionary<Type, bool> _aggregates = new();
     private readonly List<IEventSerializer> _serializers;
 
     public EventTypeRegistry(params IEventSerializer[] serializers)
@@ -53,6 +54,28 @@ public sealed class EventTypeRegistry
             if (type.GetCustomAttribute<EventTypeAttribute>() is not null)
             {
                 Register(type);
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Registers the <see cref="EventTypeAttribute"/>-marked event types that <paramref name="aggregateType"/>
+    /// has Apply methods for. Loading an aggregate does this on first use, so a fresh process can
+    /// load before it has written anything; types only reached through upcasters register with the upcaster.
+    /// </summary>
+    public EventTypeRegistry RegisterAggregate(Type aggregateType)
+    {
+        ArgumentNullException.ThrowIfNull(aggregateType);
+        if (_aggregates.TryAdd(aggregateType, true))
+        {
+            foreach (var eventType in AggregateApplier.EventTypesOf(aggregateType))
+            {
+                if (!_byType.ContainsKey(eventType) && NameFromAttribute(eventType) is not null)
+                {
+                    Register(eventType);
+                }
             }
         }
 
