@@ -49,6 +49,8 @@ public static class BenchmarkRunner
         var head = await store.GetHeadPositionAsync(ct).ConfigureAwait(false);
         var database = temporary
             ? $"fresh temporary SQLite file (deleted afterwards), durability {options.Durability}"
+            : BackendOf(url) == "memory"
+                ? "in-memory store (discarded afterwards)"
             : head == 0
                 ? $"{StoreUrl.Redact(url)}: empty store; benchmark streams use prefix '{session.StreamPrefix}' and stay in the store"
                 : $"{StoreUrl.Redact(url)}: not empty (head position {head}); existing events untouched, benchmark streams use fresh ids with prefix '{session.StreamPrefix}'";
@@ -124,7 +126,7 @@ public static class BenchmarkRunner
             {
                 File.Delete(path + suffix);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Best effort: a leftover temp file is harmless and the result is already measured.
             }
