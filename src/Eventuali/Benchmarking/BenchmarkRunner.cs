@@ -64,6 +64,11 @@ public static class BenchmarkRunner
             options.Progress?.Report($"setup: writing {options.Events} events (untimed)");
             await session.WriteSetupAsync(ct).ConfigureAwait(false);
         }
+        else
+        {
+            options.Progress?.Report("warm-up: a few untimed appends to separate streams");
+            await session.WarmUpAsync(ct).ConfigureAwait(false);
+        }
 
         options.Progress?.Report($"running {BenchmarkWorkloads.NameOf(workload)} ({options.Events} events)");
         var memory = new PeakMemory();

@@ -128,7 +128,24 @@ internal sealed class BenchmarkSession(IEventStore store, BenchmarkOptions optio
         }
     }
 
-    private async Task AppendOneByOneAsync(string writer, int events, LatencyRecorder latency, CancellationToken ct)
+    /// <summary>
+    /// Untimed: a few appends of each kind to separate warm-up streams, so the timed phase does not pay for
+    /// just-in-time compilation, the first statements being prepared and the first pages of the file.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken ct)
+    {
+        await AppendOneByOneAsync("warmup", Math.Min(options.BatchSize * 2, 100), null, ct).ConfigureAwait(false);
+        var batch = new EventData[options.BatchSize];
+        var streamId = AggregateStreams.StreamId<BenchmarkAccount>(AggregateId("warmup-batch", 0));
+        for (var i = 0; i < batch.Length; i++)
+        {
+            batch[i] = MakeEvent(i, Metadata(streamId, 1));
+        }
+
+        await store.AppendAsync(streamId, ExpectedVersion.NoStream, batch, ct).ConfigureAwait(false);
+    }
+
+    private async Task AppendOneByOneAsync(string writer, int events, LatencyRecorder? latency, CancellationToken ct)
     {
         var one = new EventData[1];
         for (var n = 0; n < events; n++)
@@ -138,7 +155,7 @@ internal sealed class BenchmarkSession(IEventStore store, BenchmarkOptions optio
             one[0] = MakeEvent(n, Metadata(streamId, version + 1));
             var t0 = Stopwatch.GetTimestamp();
             await store.AppendAsync(streamId, ExpectedVersion.Exact(version), one, ct).ConfigureAwait(false);
-            latency.Add(t0, Stopwatch.GetTimestamp());
+            latency?.Add(t0, Stopwatch.GetTimestamp());
         }
     }
 
