@@ -16,7 +16,12 @@ internal static class BenchmarkCommand
             Description = "Store URL to benchmark. Default: a fresh temporary SQLite file, deleted afterwards. A given store keeps the benchmark's events under fresh stream ids.",
             HelpName = "url",
         };
-        var workload = new Option<string>("--workload", "-w") { Description = "What to measure.", Required = true };
+        var workload = new Option<string>("--workload", "-w")
+        {
+            Description = "What to measure: " + string.Join(", ", BenchmarkWorkloads.All) + ".",
+            Required = true,
+            HelpName = "name",
+        };
         workload.AcceptOnlyFromAmong([.. BenchmarkWorkloads.All]);
         var events = new Option<int>("--events", "-n") { Description = "Events in the timed phase.", DefaultValueFactory = _ => 10_000 };
         var batch = new Option<int>("--batch", "-b") { Description = "Events per append (append-batch) and per stream (all workloads).", DefaultValueFactory = _ => 50 };
@@ -99,7 +104,7 @@ internal static class BenchmarkCommand
         sb.Append(c, $"Events       {r.Events:N0} (payload {r.AveragePayloadBytes:N0} bytes of JSON on average)").AppendLine();
         sb.Append(c, $"Elapsed      {r.Seconds:N3} s").AppendLine();
         sb.Append(c, $"Throughput   {r.EventsPerSecond:N0} events/s").AppendLine();
-        sb.Append(c, $"Latency      p50 {r.P50Milliseconds:N3} ms, p99 {r.P99Milliseconds:N3} ms per {r.LatencyUnit} ({r.LatencySamples:N0} samples)").AppendLine();
+        sb.Append(c, $"Latency      p50 {r.P50Milliseconds:N3} ms, p99 {r.P99Milliseconds:N3} ms, mean {r.MeanMilliseconds:N3} ms per {r.LatencyUnit} ({r.LatencySamples:N0} samples)").AppendLine();
         sb.Append(c, $"Peak memory  {r.PeakWorkingSetMegabytes:N1} MiB ({r.PeakMemorySource})");
         return sb.ToString();
     }

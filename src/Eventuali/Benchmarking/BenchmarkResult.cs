@@ -8,6 +8,7 @@ namespace Eventuali.Benchmarking;
 /// <param name="EventsPerSecond"><paramref name="Events"/> / <paramref name="Seconds"/>.</param>
 /// <param name="P50Milliseconds">Median latency of one <paramref name="LatencyUnit"/>.</param>
 /// <param name="P99Milliseconds">99th-percentile latency of one <paramref name="LatencyUnit"/>.</param>
+/// <param name="MeanMilliseconds">Mean latency of one <paramref name="LatencyUnit"/>.</param>
 /// <param name="PeakWorkingSetMegabytes">Peak resident memory of the process during the timed phase, in MiB.</param>
 /// <param name="PeakMemorySource">How the peak was measured (VmHWM after a reset, or the process-lifetime peak).</param>
 /// <param name="LatencyUnit">What one latency sample covers.</param>
@@ -22,6 +23,7 @@ public sealed record BenchmarkResult(
     double EventsPerSecond,
     double P50Milliseconds,
     double P99Milliseconds,
+    double MeanMilliseconds,
     double PeakWorkingSetMegabytes,
     string PeakMemorySource,
     string LatencyUnit,

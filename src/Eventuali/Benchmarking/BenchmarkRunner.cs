@@ -115,6 +115,7 @@ public static class BenchmarkRunner
             done / seconds,
             LatencyRecorder.PercentileMilliseconds(sorted, 50),
             LatencyRecorder.PercentileMilliseconds(sorted, 99),
+            LatencyRecorder.MeanMilliseconds(sorted),
             peakBytes / (1024.0 * 1024.0),
             peakSource,
             unit,

@@ -26,6 +26,10 @@ internal sealed class LatencyRecorder(int expectedSamples)
         return sorted[index] * 1000.0 / Stopwatch.Frequency;
     }
 
+    /// <summary>Mean in milliseconds (0 when nothing was recorded).</summary>
+    public static double MeanMilliseconds(long[] samples)
+        => samples.Length == 0 ? 0 : samples.Average(t => (double)t) * 1000.0 / Stopwatch.Frequency;
+
     public long[] ToSortedArray()
     {
         var copy = _ticks.ToArray();
