@@ -7,12 +7,15 @@ namespace Eventuali.Cli;
 /// <summary>Writes one recorded event as one line of JSON: payload inline when it is JSON, base64 otherwise.</summary>
 internal sealed class EventJsonLine
 {
+    // Relaxed escaping keeps non-ASCII text readable; the output is never embedded in HTML.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
 
     public string Format(RecordedEvent e)
     {
         _buffer.ResetWrittenCount();
-        using (var json = new Utf8JsonWriter(_buffer))
+        using (var json = new Utf8JsonWriter(_buffer, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteNumber("position", e.Position);

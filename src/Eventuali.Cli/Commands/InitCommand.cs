@@ -24,7 +24,7 @@ internal static class InitCommand
                     (not null, false) => $"Created SQLite store {file} (new file with the Eventuali schema).",
                     (not null, true) => $"Opened existing SQLite store {file}; schema present and up to date.",
                     _ when url.StartsWith("memory://", StringComparison.OrdinalIgnoreCase) => "Created an in-memory store (nothing persists after the command ends).",
-                    _ => $"Opened store {StoreLocation.Display(url)}; schema present and up to date.",
+                    _ => $"Opened store {StoreLocation.Display(url)}; schema created or verified.",
                 };
                 await io.Out.WriteLineAsync(what).ConfigureAwait(false);
                 await io.Out.WriteLineAsync(head == 0
