@@ -70,6 +70,13 @@ internal sealed class RawStatement : IDisposable
     public string? GetString(int column)
         => IsNull(column) ? null : System.Text.Encoding.UTF8.GetString(raw.sqlite3_column_blob(_stmt, column));
 
+    /// <summary>Text of a nullable column; asks for the type only when the bytes are empty (NULL or '').</summary>
+    public string? GetStringOrNull(int column)
+    {
+        var bytes = raw.sqlite3_column_blob(_stmt, column);
+        return !bytes.IsEmpty ? System.Text.Encoding.UTF8.GetString(bytes) : IsNull(column) ? null : string.Empty;
+    }
+
     /// <summary>Runs a statement that returns at most one integer; null when no row or NULL.</summary>
     public long? ScalarInt64()
     {
