@@ -1,24 +1,17 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace Eventuali.Sqlite;
 
 /// <summary>
-/// The store's single writer: appends from any number of callers queue here and one thread runs
-/// whatever is queued (up to <see cref="MaxBatchEvents"/>) in ONE transaction (group commit).
-/// Each append runs under its own savepoint, so one conflict fails only that append. Callers are
-/// completed only after COMMIT returns.
+/// The store's single write connection: runs a batch of queued appends in ONE transaction
+/// (group commit). Each append of a batch runs under its own savepoint, so one conflict fails
+/// only that append. Callers are completed only after COMMIT returns.
 /// </summary>
 internal sealed class AppendWriter : IDisposable
 {
-    /// <summary>Soft cap on events per transaction, so one commit stays short.</summary>
-    public const int MaxBatchEvents = 4096;
-
     private static readonly TimeSpan MaxBusyWait = TimeSpan.FromMinutes(2);
 
-    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly sqlite3 _db;
     private readonly SqliteLocation _location;
     private readonly AppendExecutor _executor;
@@ -30,7 +23,7 @@ internal sealed class AppendWriter : IDisposable
     private readonly RawStatement _rollbackTo;
     private readonly Lock? _gate;
     private readonly AppendSignal _signal;
-    private readonly List<PendingAppend> _batch = [];
+    private List<PendingAppend> _batch = [];
     private readonly List<(AppendResult Result, Exception? Error)> _outcomes = [];
     private long _commits;
 
@@ -47,90 +40,35 @@ internal sealed class AppendWriter : IDisposable
         _savepoint = new RawStatement(_db, "savepoint");
         _release = new RawStatement(_db, "release");
         _rollbackTo = new RawStatement(_db, "rollback_to");
-        var thread = new Thread(Loop) { IsBackground = true, Name = "Eventuali SQLite writer" };
-        thread.Start();
     }
-
-    public Task Stopped => _stopped.Task;
 
     /// <summary>Transactions committed so far (a batch is one), for tests of group commit.</summary>
     public long Commits => Volatile.Read(ref _commits);
 
-    public Task<AppendResult> Enqueue(PendingAppend append)
+    /// <summary>
+    /// Runs one batch in one transaction and completes every caller in it; never throws. With
+    /// <paramref name="mayWait"/> false it returns false, touching nothing, when another connection
+    /// holds the write lock, so a caller's own thread never blocks on someone else's transaction.
+    /// </summary>
+    public bool Run(List<PendingAppend> batch, bool mayWait)
     {
-        if (!_queue.Writer.TryWrite(append))
-        {
-            append.Fail(new ObjectDisposedException(nameof(SqliteEventStore), $"The SQLite store '{_location.Display}' is disposed."));
-        }
-
-        return append.Task;
+        _batch = batch;
+        return RunBatch(mayWait);
     }
 
-    /// <summary>Stops taking appends; what is already queued is still written, then the thread ends.</summary>
-    public void Complete() => _queue.Writer.TryComplete();
-
-    private void Loop()
-    {
-        var reader = _queue.Reader;
-        try
-        {
-            while (true)
-            {
-                if (!reader.TryRead(out var first))
-                {
-                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-                    {
-                        break;
-                    }
-
-                    continue;
-                }
-
-                _batch.Clear();
-                var events = 0;
-                for (var item = first; item is not null; item = events < MaxBatchEvents && reader.TryRead(out var next) ? next : null)
-                {
-                    if (item.TryTake())
-                    {
-                        _batch.Add(item);
-                        events += item.Events.Count;
-                    }
-                }
-
-                if (_batch.Count > 0)
-                {
-                    RunBatch();
-                }
-            }
-        }
-        catch (Exception ex)
-        {
-            // Unreachable in normal operation; never leave a caller waiting forever.
-            _queue.Writer.TryComplete(ex);
-            foreach (var p in _batch)
-            {
-                p.Fail(ex);
-            }
-
-            while (reader.TryRead(out var left))
-            {
-                left.Fail(ex);
-            }
-        }
-        finally
-        {
-            _stopped.TrySetResult();
-        }
-    }
-
-    private void RunBatch()
+    private bool RunBatch(bool mayWait)
     {
         _gate?.Enter();
         try
         {
-            if (!Begin())
+            if (!mayWait && !TryBeginNow())
             {
-                return;
+                return false;
+            }
+
+            if (mayWait && !Begin())
+            {
+                return true;
             }
 
             _outcomes.Clear();
@@ -186,6 +124,30 @@ internal sealed class AppendWriter : IDisposable
         finally
         {
             _gate?.Exit();
+        }
+
+        return true;
+    }
+
+    /// <summary>BEGIN IMMEDIATE without waiting: false when another connection holds the write lock.</summary>
+    private bool TryBeginNow()
+    {
+        raw.sqlite3_busy_timeout(_db, 0);
+        try
+        {
+            var rc = _begin.StepRaw();
+            _begin.Reset();
+            if (SqliteErrors.IsBusy(rc))
+            {
+                return false;
+            }
+
+            SqliteErrors.Check(_db, rc, $"starting a write transaction on '{_location.Display}'");
+            return true;
+        }
+        finally
+        {
+            raw.sqlite3_busy_timeout(_db, SqliteConnections.BusyTimeoutMs);
         }
     }
 

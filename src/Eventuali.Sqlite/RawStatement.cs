@@ -11,12 +11,16 @@ internal sealed class RawStatement : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _stmt;
 
+    // The native pointer for column reads; valid while _stmt is not finalized (until Dispose).
+    private readonly IntPtr _native;
+
     public RawStatement(sqlite3 db, string name)
     {
         _db = db;
         Name = name;
         var rc = raw.sqlite3_prepare_v3(db, SqlText.Get(name), raw.SQLITE_PREPARE_PERSISTENT, out _stmt);
         SqliteErrors.Check(db, rc, $"preparing statement '{name}'");
+        _native = _stmt.DangerousGetHandle();
     }
 
     public string Name { get; }
@@ -61,14 +65,22 @@ internal sealed class RawStatement : IDisposable
 
     public void Reset() => raw.sqlite3_reset(_stmt);
 
-    public bool IsNull(int column) => raw.sqlite3_column_type(_stmt, column) == raw.SQLITE_NULL;
+    public bool IsNull(int column) => NativeColumns.sqlite3_column_type(_native, column) == raw.SQLITE_NULL;
 
-    public long GetInt64(int column) => raw.sqlite3_column_int64(_stmt, column);
+    public long GetInt64(int column) => NativeColumns.sqlite3_column_int64(_native, column);
 
-    public ReadOnlySpan<byte> GetBytes(int column) => raw.sqlite3_column_blob(_stmt, column);
+    /// <summary>The column's bytes (TEXT as UTF-8); valid until the next step or reset.</summary>
+    public ReadOnlySpan<byte> GetBytes(int column) => NativeColumns.Bytes(_native, column);
 
     public string? GetString(int column)
-        => IsNull(column) ? null : System.Text.Encoding.UTF8.GetString(raw.sqlite3_column_blob(_stmt, column));
+        => IsNull(column) ? null : System.Text.Encoding.UTF8.GetString(GetBytes(column));
+
+    /// <summary>Text of a nullable column; asks for the type only when the bytes are empty (NULL or '').</summary>
+    public string? GetStringOrNull(int column)
+    {
+        var bytes = GetBytes(column);
+        return !bytes.IsEmpty ? System.Text.Encoding.UTF8.GetString(bytes) : IsNull(column) ? null : string.Empty;
+    }
 
     /// <summary>Runs a statement that returns at most one integer; null when no row or NULL.</summary>
     public long? ScalarInt64()

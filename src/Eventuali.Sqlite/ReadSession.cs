@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace Eventuali.Sqlite;
@@ -9,7 +8,7 @@ namespace Eventuali.Sqlite;
 /// </summary>
 internal sealed class ReadSession : IDisposable
 {
-    private readonly SqliteConnection? _ownedConnection;
+    private readonly sqlite3? _ownedConnection;
     private readonly RawStatement _streamId;
     private readonly RawStatement _streamName;
     private readonly RawStatement _streamVersion;
@@ -20,7 +19,7 @@ internal sealed class ReadSession : IDisposable
     private readonly RawStatement _allFiltered;
     private readonly RowMaterializer _rows;
 
-    public ReadSession(sqlite3 db, SqliteConnection? ownedConnection, StreamNameCache names)
+    public ReadSession(sqlite3 db, sqlite3? ownedConnection, StreamNameCache names)
     {
         _ownedConnection = ownedConnection;
         _streamId = new RawStatement(db, "stream_id");
@@ -113,6 +112,6 @@ internal sealed class ReadSession : IDisposable
         _backward.Dispose();
         _all.Dispose();
         _allFiltered.Dispose();
-        _ownedConnection?.Dispose();
+        _ownedConnection?.Dispose(); // sqlite3_close_v2 once its statements are finalized above
     }
 }

@@ -65,7 +65,7 @@ internal sealed class ReadSessionPool : IDisposable
         if (!_idle.TryTake(out var session))
         {
             var connection = SqliteConnections.OpenReader(_location);
-            session = new ReadSession(connection.Handle!, connection, _names);
+            session = new ReadSession(connection, connection, _names);
         }
 
         try

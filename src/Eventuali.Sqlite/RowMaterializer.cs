@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Eventuali.Sqlite;
 
 /// <summary>
@@ -9,19 +7,29 @@ namespace Eventuali.Sqlite;
 /// </summary>
 internal sealed class RowMaterializer
 {
-    private const int MaxInterned = 256;
-
     private readonly StreamNameCache _streamNames;
-    private readonly Dictionary<int, (byte[] Utf8, string Value)> _interned = [];
+    private readonly Utf8Interner _eventTypes = new();
+    private readonly Utf8Interner _contentTypes = new();
+
+    // Consecutive rows mostly share a stream and a type: remember the last of each.
+    private long _lastStreamRowId = -1;
+    private string _lastStreamName = string.Empty;
 
     public RowMaterializer(StreamNameCache streamNames) => _streamNames = streamNames;
 
     public RecordedEvent Read(RawStatement row, ReadSession session)
     {
         var streamRowId = row.GetInt64(EventRow.StreamId);
-        var streamName = _streamNames.Get(streamRowId, session);
-        var eventType = Intern(row.GetBytes(EventRow.EventType));
-        var contentType = row.IsNull(EventRow.ContentType) ? ContentTypes.Json : Intern(row.GetBytes(EventRow.ContentType));
+        if (streamRowId != _lastStreamRowId)
+        {
+            _lastStreamName = _streamNames.Get(streamRowId, session);
+            _lastStreamRowId = streamRowId;
+        }
+
+        var streamName = _lastStreamName;
+        var eventType = _eventTypes.Get(row.GetBytes(EventRow.EventType));
+        var contentTypeBytes = row.GetBytes(EventRow.ContentType);
+        var contentType = contentTypeBytes.IsEmpty ? ContentTypes.Json : _contentTypes.Get(contentTypeBytes);
         var data = row.GetBytes(EventRow.Data).ToArray();
         var metadata = ReadMetadata(row);
         return new RecordedEvent(
@@ -38,34 +46,15 @@ internal sealed class RowMaterializer
 
     private static EventMetadata ReadMetadata(RawStatement row)
     {
-        var correlation = row.GetString(EventRow.CorrelationId);
-        var causation = row.GetString(EventRow.CausationId);
-        var actor = row.GetString(EventRow.ActorId);
-        var hasHeaders = !row.IsNull(EventRow.Headers);
+        var correlation = row.GetStringOrNull(EventRow.CorrelationId);
+        var causation = row.GetStringOrNull(EventRow.CausationId);
+        var actor = row.GetStringOrNull(EventRow.ActorId);
+        var hasHeaders = !row.GetBytes(EventRow.Headers).IsEmpty;
         if (correlation is null && causation is null && actor is null && !hasHeaders)
         {
             return EventMetadata.Empty;
         }
 
         return new EventMetadata(correlation, causation, actor, hasHeaders ? EventRow.ReadHeaders(row.GetBytes(EventRow.Headers)) : null);
-    }
-
-    private string Intern(ReadOnlySpan<byte> utf8)
-    {
-        var hash = new HashCode();
-        hash.AddBytes(utf8);
-        var key = hash.ToHashCode();
-        if (_interned.TryGetValue(key, out var entry) && utf8.SequenceEqual(entry.Utf8))
-        {
-            return entry.Value;
-        }
-
-        var text = Encoding.UTF8.GetString(utf8);
-        if (_interned.Count < MaxInterned)
-        {
-            _interned.TryAdd(key, (utf8.ToArray(), text));
-        }
-
-        return text;
     }
 }

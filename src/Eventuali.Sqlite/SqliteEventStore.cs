@@ -12,6 +12,7 @@ public sealed class SqliteEventStore : IEventStore
 {
     private readonly SqliteConnection _writerConnection;
     private readonly AppendWriter _writer;
+    private readonly WriteQueue _queue;
     private readonly ReadSessionPool _readers;
     private readonly AppendSignal _signal = new();
     private int _disposed;
@@ -25,6 +26,7 @@ public sealed class SqliteEventStore : IEventStore
         // An in-memory database has one connection; reads and the writer's batches take turns on it.
         var gate = location.IsMemory ? new Lock() : null;
         _writer = new AppendWriter(writerConnection, location, options.TimeProvider, gate, _signal);
+        _queue = new WriteQueue(_writer, location.Display);
         _readers = new ReadSessionPool(location, writerConnection.Handle!, gate);
     }
 
@@ -63,7 +65,8 @@ public sealed class SqliteEventStore : IEventStore
         AppendValidation.Validate(streamId, events);
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return new ValueTask<AppendResult>(_writer.Enqueue(new PendingAppend(streamId, expectedVersion, events, cancellationToken)));
+        var task = _queue.Enqueue(new PendingAppend(streamId, expectedVersion, events, cancellationToken));
+        return task.IsCompletedSuccessfully ? new ValueTask<AppendResult>(task.Result) : new ValueTask<AppendResult>(task);
     }
 
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -166,8 +169,8 @@ public sealed class SqliteEventStore : IEventStore
             return;
         }
 
-        _writer.Complete();
-        await _writer.Stopped.ConfigureAwait(false);
+        await _queue.CloseAsync().ConfigureAwait(false);
+        _queue.Dispose();
         _writer.Dispose();
         _readers.Dispose();
         await _writerConnection.DisposeAsync().ConfigureAwait(false);
