@@ -9,7 +9,7 @@ using Eventuali.Benchmarking;
 [
     (BenchmarkWorkload.AppendBatch, 20_000, Durability.Full),
     (BenchmarkWorkload.AppendSingle, 2_000, Durability.Full),
-    (BenchmarkWorkload.AppendSingle, 20_000, Durability.Relaxed),
+    (BenchmarkWorkload.AppendSingle, 10_000, Durability.Relaxed),
     (BenchmarkWorkload.AppendConcurrent, 5_000, Durability.Full),
     (BenchmarkWorkload.LoadAggregate, 20_000, Durability.Full),
     (BenchmarkWorkload.ReadAll, 20_000, Durability.Full),
