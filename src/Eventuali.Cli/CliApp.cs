@@ -1,0 +1,75 @@
+using System.CommandLine;
+using Eventuali.Cli.Commands;
+
+namespace Eventuali.Cli;
+
+/// <summary>Builds the command tree, runs one command line and turns every failure into one line on stderr and an exit code.</summary>
+internal static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken cancellationToken)
+    {
+        var common = new CommonOptions();
+        var root = new RootCommand("Eventuali: create, inspect, append to and benchmark event stores.")
+        {
+            InitCommand.Create(io),
+            AppendCommand.Create(io),
+            ReadCommand.Create(io),
+            DemoCommand.Create(io),
+            BenchmarkCommand.Create(io),
+        };
+        root.Options.Add(common.Verbose);
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // An unknown word also yields "Required command was not provided"; the unknown word is the clearer message.
+            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            await io.Error.WriteLineAsync($"eventuali: {OneLine(error.Message)} (see 'eventuali --help')").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var verbose = parse.GetValue(common.Verbose);
+        var config = new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null, // Program.cs owns Ctrl+C
+            Output = io.Out,
+            Error = io.Error,
+        };
+        try
+        {
+            return await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            var (code, message) = Describe(ex, cancellationToken);
+            await io.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            await io.Error.WriteLineAsync("eventuali: " + OneLine(message)).ConfigureAwait(false);
+            if (verbose)
+            {
+                await io.Error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            }
+
+            return code;
+        }
+        finally
+        {
+            await io.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static (int Code, string Message) Describe(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        OperationCanceledException when cancellationToken.IsCancellationRequested => (ExitCodes.Cancelled, "cancelled."),
+        UsageException => (ExitCodes.Usage, ex.Message),
+        ArgumentException => (ExitCodes.Usage, ex.Message),
+        ConcurrencyException => (ExitCodes.Failure, ex.Message),
+        EventualiException => (ExitCodes.Failure, ex.Message),
+        IOException or UnauthorizedAccessException => (ExitCodes.Failure, ex.Message),
+        _ => (ExitCodes.Failure, $"unexpected {ex.GetType().Name}: {ex.Message} (run with --verbose for details)"),
+    };
+
+    /// <summary>Error output is one line: inner newlines (e.g. from a database driver) become spaces.</summary>
+    internal static string OneLine(string message)
+        => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

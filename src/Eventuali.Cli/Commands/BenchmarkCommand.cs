@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Eventuali.Benchmarking;
+
+namespace Eventuali.Cli.Commands;
+
+/// <summary><c>eventuali benchmark</c>: runs one workload through <see cref="BenchmarkRunner"/> and prints what was measured.</summary>
+internal static class BenchmarkCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var database = new Option<string?>("--database", "-d")
+        {
+            Description = "Store URL to benchmark. Default: a fresh temporary SQLite file, deleted afterwards. A given store keeps the benchmark's events under fresh stream ids.",
+            HelpName = "url",
+        };
+        var workload = new Option<string>("--workload", "-w")
+        {
+            Description = "What to measure: " + string.Join(", ", BenchmarkWorkloads.All) + ".",
+            Required = true,
+            HelpName = "name",
+        };
+        workload.AcceptOnlyFromAmong([.. BenchmarkWorkloads.All]);
+        var events = new Option<int>("--events", "-n") { Description = "Events in the timed phase.", DefaultValueFactory = _ => 10_000 };
+        var batch = new Option<int>("--batch", "-b") { Description = "Events per append (append-batch) and per stream (all workloads).", DefaultValueFactory = _ => 50 };
+        var concurrency = new Option<int>("--concurrency", "-c") { Description = "Writers for append-concurrent.", DefaultValueFactory = _ => 32 };
+        var durability = new Option<string>("--durability") { Description = "full (fsync every commit) or relaxed (survives an app crash, not a power loss).", DefaultValueFactory = _ => "full" };
+        durability.AcceptOnlyFromAmong("full", "relaxed");
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object with the figures." };
+
+        var command = new Command("benchmark", "Measure one workload on a real store and print the figures of that run.")
+        {
+            database, workload, events, batch, concurrency, durability, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var workloadName = parse.GetRequiredValue(workload);
+            if (!BenchmarkWorkloads.TryParse(workloadName, out var w))
+            {
+                throw new UsageException($"Unknown workload '{workloadName}'; expected one of {string.Join(", ", BenchmarkWorkloads.All)}.");
+            }
+
+            var options = new BenchmarkOptions
+            {
+                Workload = w,
+                Events = parse.GetValue(events),
+                BatchSize = parse.GetValue(batch),
+                Concurrency = parse.GetValue(concurrency),
+                Durability = parse.GetValue(durability) == "relaxed" ? Durability.Relaxed : Durability.Full,
+                DatabaseUrl = parse.GetValue(database),
+                Progress = io.ErrorIsTerminal ? new Progress(io.Error) : null,
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException(ex.Message.Split(" (Parameter", 2)[0]);
+            }
+
+            var result = await BenchmarkRunner.RunAsync(options, ct).ConfigureAwait(false);
+            if (options.DatabaseUrl is not null)
+            {
+                await io.Error.WriteLineAsync("database: " + result.Database).ConfigureAwait(false);
+            }
+
+            await io.Out.WriteLineAsync(parse.GetValue(json) ? ToJson(result) : Summary(result, options)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The one JSON object of --json, with exactly the documented snake_case keys.</summary>
+    internal static string ToJson(BenchmarkResult r)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("workload", r.Workload);
+            w.WriteString("backend", r.Backend);
+            w.WriteNumber("events", r.Events);
+            w.WriteNumber("seconds", Math.Round(r.Seconds, 6));
+            w.WriteNumber("events_per_sec", Math.Round(r.EventsPerSecond, 1));
+            w.WriteNumber("p50_ms", Math.Round(r.P50Milliseconds, 4));
+            w.WriteNumber("p99_ms", Math.Round(r.P99Milliseconds, 4));
+            w.WriteNumber("peak_working_set_mb", Math.Round(r.PeakWorkingSetMegabytes, 1));
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    internal static string Summary(BenchmarkResult r, BenchmarkOptions o)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.Append(c, $"Workload     {r.Workload}").AppendLine();
+        sb.Append(c, $"Backend      {r.Backend} ({r.Database})").AppendLine();
+        sb.Append(c, $"Durability   {o.Durability}").AppendLine();
+        sb.Append(c, $"Events       {r.Events:N0} (payload {r.AveragePayloadBytes:N0} bytes of JSON on average)").AppendLine();
+        sb.Append(c, $"Elapsed      {r.Seconds:N3} s").AppendLine();
+        sb.Append(c, $"Throughput   {r.EventsPerSecond:N0} events/s").AppendLine();
+        sb.Append(c, $"Latency      p50 {r.P50Milliseconds:N3} ms, p99 {r.P99Milliseconds:N3} ms, mean {r.MeanMilliseconds:N3} ms per {r.LatencyUnit} ({r.LatencySamples:N0} samples)").AppendLine();
+        sb.Append(c, $"Peak memory  {r.PeakWorkingSetMegabytes:N1} MiB ({r.PeakMemorySource})");
+        return sb.ToString();
+    }
+
+    private sealed class Progress(TextWriter error) : IProgress<string>
+    {
+        public void Report(string value) => error.WriteLine("... " + value);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace Eventuali.Cli;
+
+/// <summary>Writes one recorded event as one line of JSON: payload inline when it is JSON, base64 otherwise.</summary>
+internal sealed class EventJsonLine
+{
+    // Relaxed escaping keeps non-ASCII text readable; the output is never embedded in HTML.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+
+    public string Format(RecordedEvent e)
+    {
+        _buffer.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(_buffer, WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("position", e.Position);
+            json.WriteString("streamId", e.StreamId);
+            json.WriteNumber("version", e.StreamVersion);
+            json.WriteString("eventId", e.EventId);
+            json.WriteString("eventType", e.EventType);
+            json.WriteString("timestamp", e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            WriteNullable(json, "correlationId", e.Metadata.CorrelationId);
+            WriteNullable(json, "causationId", e.Metadata.CausationId);
+            WriteNullable(json, "actorId", e.Metadata.ActorId);
+            if (e.Metadata.Headers is { Count: > 0 } headers)
+            {
+                json.WriteStartObject("headers");
+                foreach (var (key, value) in headers)
+                {
+                    json.WriteString(key, value);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteString("contentType", e.ContentType);
+            using var document = ContentTypes.IsJson(e.ContentType) ? TryParse(e.Data) : null;
+            if (document is not null)
+            {
+                // Re-written compactly, so a payload stored with newlines still fits on one line.
+                json.WriteString("dataEncoding", "json");
+                json.WritePropertyName("data");
+                document.WriteTo(json);
+            }
+            else
+            {
+                json.WriteString("dataEncoding", "base64");
+                json.WriteBase64String("data", e.Data.Span);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    // A payload stored as JSON but not parseable (damaged) is printed as base64 rather than breaking the line format.
+    private static JsonDocument? TryParse(ReadOnlyMemory<byte> data)
+    {
+        try
+        {
+            return JsonDocument.Parse(data);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

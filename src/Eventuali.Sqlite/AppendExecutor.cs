@@ -1,0 +1,169 @@
+using SQLitePCL;
+
+namespace Eventuali.Sqlite;
+
+/// <summary>
+/// Runs one append inside the writer's open transaction: idempotency check, then expected-version
+/// check, then the inserts. Statements are prepared once and rebound for every append.
+/// </summary>
+internal sealed class AppendExecutor : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly TimeProvider _clock;
+    private readonly RawStatement _eventById;
+    private readonly RawStatement _eventAt;
+    private readonly RawStatement _streamId;
+    private readonly RawStatement _streamInsert;
+    private readonly RawStatement _streamVersion;
+    private readonly RawStatement _insert;
+
+    public AppendExecutor(sqlite3 db, TimeProvider clock)
+    {
+        _db = db;
+        _clock = clock;
+        _eventById = new RawStatement(db, "event_by_id");
+        _eventAt = new RawStatement(db, "event_at");
+        _streamId = new RawStatement(db, "stream_id");
+        _streamInsert = new RawStatement(db, "stream_insert");
+        _streamVersion = new RawStatement(db, "stream_version");
+        _insert = new RawStatement(db, "event_insert");
+    }
+
+    /// <summary>Applies the append or throws a contract exception; on a throw the caller rolls back what this append wrote.</summary>
+    public AppendResult Apply(PendingAppend append)
+    {
+        var events = append.Events;
+        if (TryIdempotentResult(append) is { } original)
+        {
+            return original;
+        }
+
+        _streamId.BindText(1, append.StreamId);
+        var streamRowId = _streamId.ScalarInt64();
+        long? actual = null;
+        if (streamRowId is { } id)
+        {
+            _streamVersion.Bind(1, id);
+            actual = _streamVersion.ScalarInt64();
+        }
+
+        if (!append.ExpectedVersion.IsSatisfiedBy(actual))
+        {
+            throw new ConcurrencyException(append.StreamId, append.ExpectedVersion, actual);
+        }
+
+        if (streamRowId is null)
+        {
+            _streamInsert.BindText(1, append.StreamId);
+            _streamInsert.Step();
+            _streamInsert.Reset();
+            streamRowId = raw.sqlite3_last_insert_rowid(_db);
+        }
+
+        var timestamp = EventRow.ToUnixMicroseconds(AppendValidation.Stamp(_clock));
+        var version = actual ?? 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            EventRow.BindInsert(_insert, streamRowId.Value, ++version, events[i], timestamp);
+            var rc = _insert.StepRaw();
+            _insert.Reset();
+            if (rc == raw.SQLITE_CONSTRAINT)
+            {
+                throw DuplicateOf(append, events[i]);
+            }
+
+            SqliteErrors.Check(_db, rc, $"appending to stream '{append.StreamId}'");
+        }
+
+        return new AppendResult(version, raw.sqlite3_last_insert_rowid(_db));
+    }
+
+    // An exact retry: the first id is stored in this stream and every id follows at the next versions.
+    private AppendResult? TryIdempotentResult(PendingAppend append)
+    {
+        var events = append.Events;
+        if (Lookup(events[0].EventId) is not { } first)
+        {
+            return null;
+        }
+
+        if (first.StreamName != append.StreamId)
+        {
+            throw new DuplicateEventIdException(events[0].EventId, append.StreamId, first.StreamName, first.Version);
+        }
+
+        var expected = append.ExpectedVersion;
+        if (expected.IsExact && first.Version != expected.Value + 1)
+        {
+            throw new DuplicateEventIdException(events[0].EventId, append.StreamId, first.StreamName, first.Version);
+        }
+
+        _streamId.BindText(1, append.StreamId);
+        var streamRowId = _streamId.ScalarInt64()!.Value;
+        var lastPosition = first.Position;
+        Span<byte> id = stackalloc byte[16];
+        for (var i = 1; i < events.Count; i++)
+        {
+            _eventAt.Bind(1, streamRowId);
+            _eventAt.Bind(2, first.Version + i);
+            try
+            {
+                if (!_eventAt.Step())
+                {
+                    throw new DuplicateEventIdException(events[0].EventId, append.StreamId, first.StreamName, first.Version);
+                }
+
+                events[i].EventId.TryWriteBytes(id, bigEndian: true, out _);
+                if (!_eventAt.GetBytes(0).SequenceEqual(id))
+                {
+                    throw new DuplicateEventIdException(events[i].EventId, append.StreamId, first.StreamName, first.Version + i);
+                }
+
+                lastPosition = _eventAt.GetInt64(1);
+            }
+            finally
+            {
+                _eventAt.Reset();
+            }
+        }
+
+        return new AppendResult(first.Version + events.Count - 1, lastPosition);
+    }
+
+    // The insert of 'failed' hit a unique constraint; ids within one append are distinct, so it is stored elsewhere.
+    private DuplicateEventIdException DuplicateOf(PendingAppend append, EventData failed)
+    {
+        if (Lookup(failed.EventId) is { } existing)
+        {
+            return new DuplicateEventIdException(failed.EventId, append.StreamId, existing.StreamName, existing.Version);
+        }
+
+        // A constraint failed that is not an event id: (stream, version) cannot collide under the write lock.
+        throw SqliteErrors.Create(_db, raw.SQLITE_CONSTRAINT, $"appending to stream '{append.StreamId}'");
+    }
+
+    private (long Version, long Position, string StreamName)? Lookup(Guid eventId)
+    {
+        Span<byte> id = stackalloc byte[16];
+        eventId.TryWriteBytes(id, bigEndian: true, out _);
+        _eventById.BindBlob(1, id);
+        try
+        {
+            return _eventById.Step() ? (_eventById.GetInt64(0), _eventById.GetInt64(1), _eventById.GetString(2)!) : null;
+        }
+        finally
+        {
+            _eventById.Reset();
+        }
+    }
+
+    public void Dispose()
+    {
+        _eventById.Dispose();
+        _eventAt.Dispose();
+        _streamId.Dispose();
+        _streamInsert.Dispose();
+        _streamVersion.Dispose();
+        _insert.Dispose();
+    }
+}

@@ -1,0 +1,42 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Eventuali.Sqlite;
+
+/// <summary>
+/// Column getters called straight into the e_sqlite3 library that SQLitePCLRaw loads. They run
+/// several times per row of every read; through SQLitePCLRaw each call also takes and releases a
+/// SafeHandle reference and enters a full P/Invoke frame, which profiling showed to be a fifth of
+/// the cost of reading the log. These functions are short and never block, so they skip the GC
+/// transition. Statement lifetime stays with SQLitePCLRaw's handle (see <see cref="RawStatement"/>).
+/// </summary>
+internal static partial class NativeColumns
+{
+    private const string Library = "e_sqlite3";
+
+    public static unsafe ReadOnlySpan<byte> Bytes(IntPtr stmt, int column)
+    {
+        var p = sqlite3_column_blob(stmt, column);
+        return p == IntPtr.Zero ? default : new ReadOnlySpan<byte>((void*)p, sqlite3_column_bytes(stmt, column));
+    }
+
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial long sqlite3_column_int64(IntPtr stmt, int column);
+
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial int sqlite3_column_type(IntPtr stmt, int column);
+
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    private static partial IntPtr sqlite3_column_blob(IntPtr stmt, int column);
+
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    private static partial int sqlite3_column_bytes(IntPtr stmt, int column);
+}

@@ -1,0 +1,88 @@
+-- Statements used at run time. Each section starts with "-- name: <key>".
+-- Positional parameters (?1, ?2 ...) are bound by index in code.
+
+-- name: meta_version
+SELECT value FROM eventuali_meta WHERE key = 'schema_version';
+
+-- name: meta_set
+INSERT INTO eventuali_meta (key, value) VALUES (?1, ?2)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+
+-- name: table_count
+SELECT count(*) FROM sqlite_master WHERE type = 'table';
+
+-- name: has_meta
+SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'eventuali_meta';
+
+-- name: stream_id
+SELECT id FROM streams WHERE name = ?1;
+
+-- name: stream_name
+SELECT name FROM streams WHERE id = ?1;
+
+-- name: stream_insert
+INSERT INTO streams (name) VALUES (?1);
+
+-- name: stream_version
+SELECT max(version) FROM events WHERE stream_id = ?1;
+
+-- name: event_by_id
+SELECT e.version, e.position, s.name
+FROM events e JOIN streams s ON s.id = e.stream_id
+WHERE e.event_id = ?1;
+
+-- name: event_at
+SELECT event_id, position FROM events WHERE stream_id = ?1 AND version = ?2;
+
+-- name: event_insert
+INSERT INTO events (stream_id, version, event_id, event_type, content_type, data,
+                    correlation_id, causation_id, actor_id, headers, timestamp)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);
+
+-- name: head_position
+SELECT coalesce(max(position), 0) FROM events;
+
+-- name: read_stream_forward
+SELECT position, stream_id, version, event_id, event_type, content_type, data,
+       correlation_id, causation_id, actor_id, headers, timestamp
+FROM events WHERE stream_id = ?1 AND version >= ?2 ORDER BY version LIMIT ?3;
+
+-- name: read_stream_backward
+SELECT position, stream_id, version, event_id, event_type, content_type, data,
+       correlation_id, causation_id, actor_id, headers, timestamp
+FROM events WHERE stream_id = ?1 AND version <= ?2 ORDER BY version DESC LIMIT ?3;
+
+-- name: read_all
+SELECT position, stream_id, version, event_id, event_type, content_type, data,
+       correlation_id, causation_id, actor_id, headers, timestamp
+FROM events WHERE position >= ?1 ORDER BY position LIMIT ?2;
+
+-- Filters: ?3 stream-id prefix (NULL: none) with ?4 its exclusive upper bound (NULL: none);
+-- ?5 a JSON array of event type names (NULL: any type).
+-- name: read_all_filtered
+SELECT position, stream_id, version, event_id, event_type, content_type, data,
+       correlation_id, causation_id, actor_id, headers, timestamp
+FROM events
+WHERE position >= ?1
+  AND (?3 IS NULL OR stream_id IN (SELECT id FROM streams WHERE name >= ?3 AND (?4 IS NULL OR name < ?4)))
+  AND (?5 IS NULL OR event_type IN (SELECT value FROM json_each(?5)))
+ORDER BY position LIMIT ?2;
+
+-- Transaction control of the writer loop.
+-- name: begin_immediate
+BEGIN IMMEDIATE;
+
+-- name: commit
+COMMIT;
+
+-- name: rollback
+ROLLBACK;
+
+-- name: savepoint
+SAVEPOINT append;
+
+-- name: release
+RELEASE append;
+
+-- name: rollback_to
+ROLLBACK TO append;

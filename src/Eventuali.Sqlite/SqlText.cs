@@ -1,0 +1,69 @@
+using System.Reflection;
+
+namespace Eventuali.Sqlite;
+
+/// <summary>The embedded SQL: numbered schema migrations and the named run-time statements.</summary>
+internal static class SqlText
+{
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> Queries = new(LoadQueries);
+
+    /// <summary>Schema migrations as (version, script), ordered by version (Sql/NNN_name.sql).</summary>
+    public static IReadOnlyList<(int Version, string Script)> Migrations { get; } = LoadMigrations();
+
+    public static int LatestVersion => Migrations[^1].Version;
+
+    public static string Get(string name)
+        => Queries.Value.TryGetValue(name, out var sql) ? sql : throw new InvalidOperationException($"No embedded SQL statement named '{name}'.");
+
+    private static List<(int, string)> LoadMigrations()
+    {
+        var list = new List<(int, string)>();
+        foreach (var resource in Assembly.GetManifestResourceNames())
+        {
+            var file = FileName(resource);
+            if (file.Length > 4 && char.IsAsciiDigit(file[0]) && file.IndexOf('_', StringComparison.Ordinal) is > 0 and var underscore
+                && int.TryParse(file.AsSpan(0, underscore), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version))
+            {
+                list.Add((version, Read(resource)));
+            }
+        }
+
+        list.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        return list;
+    }
+
+    private static Dictionary<string, string> LoadQueries()
+    {
+        var text = Read(Assembly.GetManifestResourceNames().Single(r => FileName(r) == "queries.sql"));
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        const string marker = "-- name: ";
+        foreach (var section in text.Split(marker, StringSplitOptions.None).Skip(1))
+        {
+            var newline = section.IndexOf('\n', StringComparison.Ordinal);
+            var name = section[..newline].Trim();
+            var body = section[(newline + 1)..];
+
+            // A trailing comment belongs to the next section.
+            var lastSemicolon = body.LastIndexOf(';');
+            result.Add(name, body[..(lastSemicolon + 1)].Trim());
+        }
+
+        return result;
+    }
+
+    private static Assembly Assembly => typeof(SqlText).Assembly;
+
+    // Resource names look like Eventuali.Sqlite.Sql.001_schema.sql.
+    private static string FileName(string resource)
+    {
+        var withoutExt = resource[..^4];
+        return resource[(withoutExt.LastIndexOf('.') + 1)..];
+    }
+
+    private static string Read(string resource)
+    {
+        using var stream = Assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,52 @@
+namespace Eventuali.Benchmarking;
+
+/// <summary>What to run and where.</summary>
+public sealed record BenchmarkOptions
+{
+    public BenchmarkWorkload Workload { get; init; } = BenchmarkWorkload.AppendBatch;
+
+    /// <summary>How many events the timed phase writes, loads or reads.</summary>
+    public int Events { get; init; } = 10_000;
+
+    /// <summary>Events per append for append-batch, and events per stream for every workload (default 50).</summary>
+    public int BatchSize { get; init; } = 50;
+
+    /// <summary>Writers for append-concurrent (default 32).</summary>
+    public int Concurrency { get; init; } = 32;
+
+    /// <summary>Durability the store is opened with (SQLite: Full = synchronous=FULL, Relaxed = NORMAL).</summary>
+    public Durability Durability { get; init; } = Durability.Full;
+
+    /// <summary>
+    /// The store to run on. Null: a fresh SQLite file in the temp directory, deleted afterwards.
+    /// A given store keeps the benchmark's events; they go to fresh stream ids, never touching existing streams.
+    /// </summary>
+    public string? DatabaseUrl { get; init; }
+
+    /// <summary>Phase messages ("writing setup data", ...), for a progress display.</summary>
+    public IProgress<string>? Progress { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
+    public void Validate()
+    {
+        if (Events < 1)
+        {
+            throw new ArgumentException($"The number of events must be at least 1; got {Events}.", nameof(Events));
+        }
+
+        if (BatchSize < 1)
+        {
+            throw new ArgumentException($"The batch size must be at least 1; got {BatchSize}.", nameof(BatchSize));
+        }
+
+        if (Concurrency < 1)
+        {
+            throw new ArgumentException($"The concurrency must be at least 1; got {Concurrency}.", nameof(Concurrency));
+        }
+
+        if (!Enum.IsDefined(Workload))
+        {
+            throw new ArgumentException($"Unknown workload {Workload}.", nameof(Workload));
+        }
+    }
+}

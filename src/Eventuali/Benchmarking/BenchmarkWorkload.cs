@@ -1,0 +1,64 @@
+namespace Eventuali.Benchmarking;
+
+/// <summary>What a benchmark run measures.</summary>
+public enum BenchmarkWorkload
+{
+    /// <summary>One writer; each append stores a whole stream of <see cref="BenchmarkOptions.BatchSize"/> events.</summary>
+    AppendBatch = 0,
+
+    /// <summary>One writer; one event per append (streams of <see cref="BenchmarkOptions.BatchSize"/> events, exact expected versions).</summary>
+    AppendSingle = 1,
+
+    /// <summary><see cref="BenchmarkOptions.Concurrency"/> writers, one event per append, each writer on its own streams.</summary>
+    AppendConcurrent = 2,
+
+    /// <summary>Untimed setup writes streams of <see cref="BenchmarkOptions.BatchSize"/> events; the timed phase loads each into a typed aggregate.</summary>
+    LoadAggregate = 3,
+
+    /// <summary>Untimed setup writes the events in batches; the timed phase reads them back with one global-log read.</summary>
+    ReadAll = 4,
+}
+
+/// <summary>The command-line names of <see cref="BenchmarkWorkload"/> values.</summary>
+public static class BenchmarkWorkloads
+{
+    private static readonly (string Name, BenchmarkWorkload Workload)[] Names =
+    [
+        ("append-batch", BenchmarkWorkload.AppendBatch),
+        ("append-single", BenchmarkWorkload.AppendSingle),
+        ("append-concurrent", BenchmarkWorkload.AppendConcurrent),
+        ("load-aggregate", BenchmarkWorkload.LoadAggregate),
+        ("read-all", BenchmarkWorkload.ReadAll),
+    ];
+
+    /// <summary>Every workload name, in the order above.</summary>
+    public static IReadOnlyList<string> All { get; } = Array.ConvertAll(Names, n => n.Name);
+
+    public static string NameOf(BenchmarkWorkload workload)
+    {
+        foreach (var (name, w) in Names)
+        {
+            if (w == workload)
+            {
+                return name;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(workload), workload, "Unknown workload.");
+    }
+
+    public static bool TryParse(string? name, out BenchmarkWorkload workload)
+    {
+        foreach (var (n, w) in Names)
+        {
+            if (string.Equals(n, name, StringComparison.OrdinalIgnoreCase))
+            {
+                workload = w;
+                return true;
+            }
+        }
+
+        workload = default;
+        return false;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace Eventuali.Cli.Tests;
+
+public sealed class CancellationTests
+{
+    [Fact]
+    public async Task Sigint_cancels_a_running_command_with_exit_130_and_one_line()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            Assert.Skip("SIGINT is sent with kill(1).");
+        }
+
+        using var dir = new TempDirectory();
+        var db = "sqlite://" + dir.File("big.db");
+        var run = CliProcess.RunAsync(dir.Path, "benchmark", "-d", db, "--workload", "append-single", "--events", "10000000", "--durability", "relaxed");
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        var pid = FindChild(dir.Path);
+        using (var kill = Process.Start("kill", ["-INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        var result = await run;
+        Assert.True(result.ExitCode == 130, result.ToString());
+        Assert.Equal("eventuali: cancelled.", Assert.Single(result.ErrorLines, l => !l.StartsWith("database:", StringComparison.Ordinal)));
+
+        // What was committed before the cancellation is intact and readable.
+        var read = await CliProcess.RunAsync(dir.Path, "read", "-d", db, "--all", "--max-count", "5");
+        Assert.True(read.ExitCode == 0, read.ToString());
+        Assert.Equal(5, read.OutLines.Length);
+    }
+
+    // The CLI process whose working directory is the test's own temporary directory.
+    private static int FindChild(string workingDirectory)
+    {
+        foreach (var process in Process.GetProcessesByName("dotnet"))
+        {
+            using (process)
+            {
+                try
+                {
+                    var cwd = new DirectoryInfo($"/proc/{process.Id}/cwd").ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+                    if (cwd == workingDirectory)
+                    {
+                        return process.Id;
+                    }
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+
+        throw new InvalidOperationException("The CLI process was not found.");
+    }
+}
