@@ -1,8 +1,343 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+
 namespace Eventuali.PostgreSql;
 
-/// <summary>PostgreSQL event store (placeholder until the backend lands).</summary>
-public sealed class PostgreSqlEventStore
+/// <summary>
+/// The event store on PostgreSQL. Appends run as one function call each (group-committed across concurrent
+/// callers); positions derive from transaction ids so readers of the global log never skip an event.
+/// </summary>
+public sealed class PostgreSqlEventStore : IEventStore
 {
-    public static ValueTask<IEventStore> OpenAsync(string url, EventStoreOptions options, CancellationToken cancellationToken = default)
-        => throw new EventStoreConfigurationException($"PostgreSQL backend is not built yet ({url.Length}, {options}, {cancellationToken.IsCancellationRequested}).");
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PgSettings _settings;
+    private readonly SqlText _sql;
+    private readonly AppendCommitter _committer;
+    private readonly StreamNameCache _names = new();
+    private readonly StringCache _strings = new();
+
+    private PostgreSqlEventStore(NpgsqlDataSource dataSource, PgSettings settings, SqlText sql, EventStoreOptions options)
+    {
+        _dataSource = dataSource;
+        _settings = settings;
+        _sql = sql;
+        Options = options;
+        _committer = new AppendCommitter(dataSource, settings, sql);
+    }
+
+    public EventStoreOptions Options { get; }
+
+    /// <summary>The schema this store lives in.</summary>
+    public string Schema => _settings.Schema;
+
+    /// <summary>The NOTIFY channel appends signal on (see <see cref="ListenForAppendsAsync"/>).</summary>
+    public string NotificationChannel => _settings.Channel;
+
+    /// <summary>
+    /// Opens a store from <c>postgresql://user:password@host:port/database?schema=name</c> (or <c>postgres://</c>)
+    /// or an Npgsql connection string with an optional <c>Schema=name</c> keyword. Creates the schema when missing.
+    /// </summary>
+    public static async ValueTask<IEventStore> OpenAsync(string urlOrConnectionString, EventStoreOptions options, CancellationToken cancellationToken = default)
+        => await OpenStoreAsync(urlOrConnectionString, options, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As <see cref="OpenAsync"/>, typed, for PostgreSQL-specific members.</summary>
+    public static async ValueTask<PostgreSqlEventStore> OpenStoreAsync(string urlOrConnectionString, EventStoreOptions options, CancellationToken cancellationToken = default)
+    {
+        var settings = PgSettings.Parse(urlOrConnectionString, options);
+        var sql = new SqlText(settings);
+        var dataSource = NpgsqlDataSource.Create(settings.Builder);
+        try
+        {
+            await SchemaInstaller.InstallAsync(dataSource, settings, sql, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            if (PgErrors.Map(ex, settings) is { } mapped)
+            {
+                throw mapped;
+            }
+
+            throw;
+        }
+
+        return new PostgreSqlEventStore(dataSource, settings, sql, options);
+    }
+
+    public async ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+    {
+        AppendValidation.Validate(streamId, events);
+        if (events.Count > PendingAppend.MaxEventsPerTransaction)
+        {
+            throw new ArgumentException(
+                $"Append to stream '{streamId}' has {events.Count} events; PostgreSQL appends take at most {PendingAppend.MaxEventsPerTransaction} events each.", nameof(events));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingAppend(streamId, expectedVersion, events, AppendValidation.Stamp(Options.TimeProvider));
+        return await _committer.EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        AppendValidation.ValidateStreamId(streamId);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        var forward = direction == ReadDirection.Forward;
+        var version = forward ? Math.Max(fromVersion, 1) : fromVersion;
+        var remaining = maxCount;
+        var page = new List<EventRow>(Math.Min(maxCount, Options.ReadPageSize));
+        while (remaining > 0 && version >= 1)
+        {
+            var limit = Math.Min(remaining, Options.ReadPageSize);
+            page.Clear();
+            await FetchAsync(forward ? _sql["read_stream_forward"] : _sql["read_stream_backward"], page, cancellationToken,
+                new NpgsqlParameter<string> { TypedValue = streamId, NpgsqlDbType = NpgsqlDbType.Text },
+                new NpgsqlParameter<long> { TypedValue = version, NpgsqlDbType = NpgsqlDbType.Bigint },
+                new NpgsqlParameter<int> { TypedValue = limit, NpgsqlDbType = NpgsqlDbType.Integer }).ConfigureAwait(false);
+            foreach (var row in page)
+            {
+                yield return row.ToRecorded(streamId);
+            }
+
+            if (page.Count < limit)
+            {
+                yield break;
+            }
+
+            remaining -= page.Count;
+            version = page[^1].Version + (forward ? 1 : -1);
+        }
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        var types = filter is { HasEventTypes: true } ? filter.EventTypes!.ToArray() : null;
+        var prefix = string.IsNullOrEmpty(filter?.StreamIdPrefix) ? null : filter.StreamIdPrefix;
+        var sql = _sql.ReadAll[(types is null ? 0 : 1) + (prefix is null ? 0 : 2)];
+        var position = Math.Max(fromPosition, 1);
+        var remaining = maxCount;
+        var page = new List<EventRow>(Math.Min(maxCount, Options.ReadPageSize));
+        while (remaining > 0)
+        {
+            var limit = Math.Min(remaining, Options.ReadPageSize);
+            page.Clear();
+            var args = new List<NpgsqlParameter>(5)
+            {
+                new NpgsqlParameter<long> { TypedValue = position, NpgsqlDbType = NpgsqlDbType.Bigint },
+                new NpgsqlParameter<int> { TypedValue = limit, NpgsqlDbType = NpgsqlDbType.Integer },
+            };
+            if (types is not null || prefix is not null)
+            {
+                args.Add(new NpgsqlParameter<string[]> { TypedValue = types ?? [], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            }
+
+            if (prefix is not null)
+            {
+                args.Add(new NpgsqlParameter<string> { TypedValue = prefix, NpgsqlDbType = NpgsqlDbType.Text });
+                args.Add(new NpgsqlParameter<string> { TypedValue = PrefixRange.UpperBound(prefix), NpgsqlDbType = NpgsqlDbType.Text });
+            }
+
+            await FetchAsync(sql, page, cancellationToken, [.. args]).ConfigureAwait(false);
+            await ResolveNamesAsync(page, cancellationToken).ConfigureAwait(false);
+            foreach (var row in page)
+            {
+                _names.TryGet(row.StreamId, out var name);
+                yield return row.ToRecorded(name);
+            }
+
+            if (page.Count < limit)
+            {
+                yield break;
+            }
+
+            remaining -= page.Count;
+            position = page[^1].Position + 1;
+        }
+    }
+
+    public async ValueTask<long?> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default)
+    {
+        AppendValidation.ValidateStreamId(streamId);
+        var found = await ScalarAsync(_sql["stream_version"], cancellationToken, new NpgsqlParameter<string> { TypedValue = streamId, NpgsqlDbType = NpgsqlDbType.Text }).ConfigureAwait(false);
+        return found is long v ? v : null;
+    }
+
+    public async ValueTask<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
+        => (long)(await ScalarAsync(_sql["head_position"], cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>
+    /// Yields 0 once listening has started, then one value per committed append transaction of this store
+    /// (anywhere in the cluster): the last position it wrote, or 0 when it wrote nothing. A wake-up signal
+    /// only: read the log from your checkpoint after each one (positions appear to readers in order).
+    /// </summary>
+    public async IAsyncEnumerable<long> ListenForAppendsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var signals = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var conn = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            conn.Notification += (_, e) => signals.Writer.TryWrite(long.TryParse(e.Payload, out var p) ? p : 0);
+            await ExecuteAsync(conn, _sql["listen"], cancellationToken).ConfigureAwait(false);
+            try
+            {
+                yield return 0;
+                while (true)
+                {
+                    while (signals.Reader.TryRead(out var position))
+                    {
+                        yield return position;
+                    }
+
+                    await WaitAsync(conn, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (conn.State == System.Data.ConnectionState.Open)
+                {
+                    await ExecuteAsync(conn, _sql["unlisten"], CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _committer.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task FetchAsync(string sql, List<EventRow> page, CancellationToken ct, params NpgsqlParameter[] args)
+    {
+        try
+        {
+            var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using (conn.ConfigureAwait(false))
+            {
+                var cmd = new NpgsqlCommand(sql, conn);
+                await using (cmd.ConfigureAwait(false))
+                {
+                    cmd.Parameters.AddRange(args);
+                    var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            page.Add(EventRow.Read(reader, _strings));
+                        }
+                    }
+                }
+            }
+        }
+        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private async Task ResolveNamesAsync(List<EventRow> page, CancellationToken ct)
+    {
+        HashSet<long>? missing = null;
+        foreach (var row in page)
+        {
+            if (!_names.TryGet(row.StreamId, out _))
+            {
+                (missing ??= []).Add(row.StreamId);
+            }
+        }
+
+        if (missing is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using (conn.ConfigureAwait(false))
+            {
+                var cmd = new NpgsqlCommand(_sql["stream_names"], conn);
+                await using (cmd.ConfigureAwait(false))
+                {
+                    cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. missing], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                    var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            _names.Add(reader.GetInt64(0), reader.GetString(1));
+                        }
+                    }
+                }
+            }
+        }
+        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private async Task<object?> ScalarAsync(string sql, CancellationToken ct, params NpgsqlParameter[] args)
+    {
+        try
+        {
+            var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using (conn.ConfigureAwait(false))
+            {
+                var cmd = new NpgsqlCommand(sql, conn);
+                await using (cmd.ConfigureAwait(false))
+                {
+                    cmd.Parameters.AddRange(args);
+                    return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        try
+        {
+            var cmd = new NpgsqlCommand(sql, conn);
+            await using (cmd.ConfigureAwait(false))
+            {
+                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private async Task WaitAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        try
+        {
+            await conn.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
 }

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using Npgsql;
+
+namespace Eventuali.PostgreSql;
+
+/// <summary>One events row as read, before its stream name is known (reads of the log see stream ids only).</summary>
+internal readonly record struct EventRow(
+    long Position, long StreamId, long Version, Guid EventId, string EventType, string ContentType, byte[] Data,
+    string? CorrelationId, string? CausationId, string? ActorId, string? Headers, DateTime Timestamp)
+{
+    /// <summary>Reads the columns every event query selects, in their order.</summary>
+    public static EventRow Read(NpgsqlDataReader r, StringCache strings) => new(
+        r.GetInt64(0),
+        r.GetInt64(1),
+        r.GetInt64(2),
+        r.GetGuid(3),
+        strings.Intern(r.GetString(4)),
+        strings.Intern(r.GetString(5)),
+        r.GetFieldValue<byte[]>(6),
+        r.IsDBNull(7) ? null : r.GetString(7),
+        r.IsDBNull(8) ? null : r.GetString(8),
+        r.IsDBNull(9) ? null : r.GetString(9),
+        r.IsDBNull(10) ? null : r.GetString(10),
+        r.GetFieldValue<DateTime>(11));
+
+    public RecordedEvent ToRecorded(string streamName)
+    {
+        var metadata = CorrelationId is null && CausationId is null && ActorId is null && Headers is null
+            ? EventMetadata.Empty
+            : new EventMetadata(CorrelationId, CausationId, ActorId, HeadersJson.Read(Headers));
+        return new RecordedEvent(streamName, Version, Position, EventId, EventType, Data, metadata,
+            new DateTimeOffset(DateTime.SpecifyKind(Timestamp, DateTimeKind.Utc)), ContentType);
+    }
+}
+
+/// <summary>Keeps one instance of each repeated string (event types, content types) so reads share them.</summary>
+internal sealed class StringCache
+{
+    private const int Limit = 10_000;
+    private readonly ConcurrentDictionary<string, string> _strings = new(StringComparer.Ordinal);
+
+    public string Intern(string s)
+    {
+        if (_strings.TryGetValue(s, out var known))
+        {
+            return known;
+        }
+
+        if (_strings.Count < Limit)
+        {
+            _strings.TryAdd(s, s);
+        }
+
+        return s;
+    }
+}
+
+/// <summary>Stream names by id (names never change once a stream exists); bounded so memory stays flat.</summary>
+internal sealed class StreamNameCache
+{
+    private const int Limit = 200_000;
+    private readonly ConcurrentDictionary<long, string> _names = new();
+
+    public bool TryGet(long id, out string name) => _names.TryGetValue(id, out name!);
+
+    public void Add(long id, string name)
+    {
+        if (_names.Count >= Limit)
+        {
+            _names.Clear();
+        }
+
+        _names[id] = name;
+    }
+}
