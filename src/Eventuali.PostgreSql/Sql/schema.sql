@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS __SCHEMA__.streams (
 
 CREATE TABLE IF NOT EXISTS __SCHEMA__.events (
   position bigint PRIMARY KEY,
-  stream_id bigint NOT NULL REFERENCES __SCHEMA__.streams (id),
+  -- No foreign key: the append function creates the stream row first, and an RI check per event costs.
+  stream_id bigint NOT NULL,
   version bigint NOT NULL CHECK (version > 0),
   event_id uuid NOT NULL,
   event_type text NOT NULL,

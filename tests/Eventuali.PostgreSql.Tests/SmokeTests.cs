@@ -1,0 +1,30 @@
+namespace Eventuali.PostgreSql.Tests;
+
+public sealed class SmokeTests : IAsyncLifetime
+{
+    private readonly PostgreSqlStoreFixture _stores = new();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _stores.DisposeAsync();
+
+    [Fact]
+    public async Task Appends_and_reads_back()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await _stores.CreateStoreAsync(purpose: "smoke");
+        var r1 = await store.AppendAsync("s-1", ExpectedVersion.NoStream, [EventData.Json("a", "{\"x\":1}"), EventData.Json("b", "{\"x\":2}")], ct);
+        Assert.Equal(2, r1.StreamVersion);
+        var r2 = await store.AppendAsync("s-1", ExpectedVersion.Exact(2), [EventData.Json("c", "{\"x\":3}")], ct);
+        Assert.Equal(3, r2.StreamVersion);
+        Assert.True(r2.LastPosition > r1.LastPosition);
+        var events = await store.ReadStreamAsync("s-1", cancellationToken: ct).ToListAsync(ct);
+        Assert.Equal(["a", "b", "c"], events.Select(e => e.EventType));
+        var all = await store.ReadAllAsync(cancellationToken: ct).ToListAsync(ct);
+        Assert.Equal(3, all.Count);
+        Assert.Equal(r2.LastPosition, await store.GetHeadPositionAsync(ct));
+        Assert.Equal(3, await store.GetStreamVersionAsync("s-1", ct));
+        var back = await store.ReadStreamAsync("s-1", StreamVersion.End, direction: ReadDirection.Backward, cancellationToken: ct).ToListAsync(ct);
+        Assert.Equal([3L, 2L, 1L], back.Select(e => e.StreamVersion));
+    }
+}
