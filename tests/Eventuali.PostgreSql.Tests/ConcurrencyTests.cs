@@ -124,6 +124,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
         // Some of them shared a transaction (same transaction id in the position's high bits).
         Assert.True(ok.GroupBy(r => r.LastPosition >> 20).Any(g => g.Count() > 1), "no two appends were committed together");
         Assert.Null(await store.GetStreamVersionAsync("bad-json", ct));
+        await TestEvents.WaitUntilReadableAsync(store, ok.Max(r => r.LastPosition));
         var all = await store.ReadAllAsync(cancellationToken: ct).ToListAsync(ct);
         Assert.Equal(1 + (10 * 2), all.Count);
     }

@@ -20,9 +20,10 @@ public sealed class SmokeTests : IAsyncLifetime
         Assert.True(r2.LastPosition > r1.LastPosition);
         var events = await store.ReadStreamAsync("s-1", cancellationToken: ct).ToListAsync(ct);
         Assert.Equal(["a", "b", "c"], events.Select(e => e.EventType));
+        await TestEvents.WaitUntilReadableAsync(store, r2.LastPosition);
         var all = await store.ReadAllAsync(cancellationToken: ct).ToListAsync(ct);
         Assert.Equal(3, all.Count);
-        Assert.Equal(r2.LastPosition, await store.GetHeadPositionAsync(ct));
+        Assert.True(await store.GetHeadPositionAsync(ct) >= r2.LastPosition);
         Assert.Equal(3, await store.GetStreamVersionAsync("s-1", ct));
         var back = await store.ReadStreamAsync("s-1", StreamVersion.End, direction: ReadDirection.Backward, cancellationToken: ct).ToListAsync(ct);
         Assert.Equal([3L, 2L, 1L], back.Select(e => e.StreamVersion));

@@ -9,6 +9,20 @@ internal static class TestEvents
     public static EventData[] Many(int count, string type = "t")
         => [.. Enumerable.Range(0, count).Select(i => EventData.Json(type, $"{{\"i\":{i}}}"))];
 
+    /// <summary>
+    /// Waits until readers of the global log can see <paramref name="position"/>. Tests run in parallel on one
+    /// server, and any open write transaction in the cluster holds the readable horizon back until it ends.
+    /// </summary>
+    public static async Task WaitUntilReadableAsync(IEventStore store, long position)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await store.GetHeadPositionAsync(TestContext.Current.CancellationToken) < position)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"position {position} did not become readable within 30 s");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
+
     /// <summary>Calls the append function inside a raw transaction, as the store would; returns its status row.</summary>
     public static async Task<(int Status, long? Position)> AppendRawAsync(NpgsqlConnection conn, string schema, string stream, Guid eventId, int firstN = 1)
     {
