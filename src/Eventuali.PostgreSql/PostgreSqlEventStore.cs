@@ -114,48 +114,51 @@ public sealed class PostgreSqlEventStore : IEventStore
     public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
-        var types = filter is { HasEventTypes: true } ? filter.EventTypes!.ToArray() : null;
-        var prefix = string.IsNullOrEmpty(filter?.StreamIdPrefix) ? null : filter.StreamIdPrefix;
-        var sql = _sql.ReadAll[(types is null ? 0 : 1) + (prefix is null ? 0 : 2)];
-        var position = Math.Max(fromPosition, 1);
+        var query = new LogQuery(_sql, filter, Options.ReadPageSize);
         var remaining = maxCount;
-        var page = new List<EventRow>(Math.Min(maxCount, Options.ReadPageSize));
-        while (remaining > 0)
+        var position = Math.Max(fromPosition, 1);
+
+        // Two page buffers in turn: one being read by the caller, one being fetched.
+        var buffers = new[] { new List<EventRow>(), new List<EventRow>() };
+        var turn = 0;
+        Task<List<EventRow>>? next = remaining > 0 ? FetchLogPageAsync(query, buffers[turn++ & 1], position, Math.Min(remaining, query.PageSize), cancellationToken) : null;
+        try
         {
-            var limit = Math.Min(remaining, Options.ReadPageSize);
-            page.Clear();
-            var args = new List<NpgsqlParameter>(5)
+            while (next is not null)
             {
-                new NpgsqlParameter<long> { TypedValue = position, NpgsqlDbType = NpgsqlDbType.Bigint },
-                new NpgsqlParameter<int> { TypedValue = limit, NpgsqlDbType = NpgsqlDbType.Integer },
-            };
-            if (types is not null || prefix is not null)
-            {
-                args.Add(new NpgsqlParameter<string[]> { TypedValue = types ?? [], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            }
+                var page = await next.ConfigureAwait(false);
+                next = null;
+                var limit = Math.Min(remaining, query.PageSize);
+                remaining -= page.Count;
+                if (page.Count == limit && remaining > 0)
+                {
+                    // Fetch the next page while this one is consumed: the server works while the caller does.
+                    next = FetchLogPageAsync(query, buffers[turn++ & 1], page[^1].Position + 1, Math.Min(remaining, query.PageSize), cancellationToken);
+                }
 
-            if (prefix is not null)
-            {
-                args.Add(new NpgsqlParameter<string> { TypedValue = prefix, NpgsqlDbType = NpgsqlDbType.Text });
-                args.Add(new NpgsqlParameter<string> { TypedValue = PrefixRange.UpperBound(prefix), NpgsqlDbType = NpgsqlDbType.Text });
+                foreach (var row in page)
+                {
+                    _names.TryGet(row.StreamId, out var name);
+                    yield return row.ToRecorded(name);
+                }
             }
-
-            await FetchAsync(sql, page, cancellationToken, [.. args]).ConfigureAwait(false);
-            await ResolveNamesAsync(page, cancellationToken).ConfigureAwait(false);
-            foreach (var row in page)
-            {
-                _names.TryGet(row.StreamId, out var name);
-                yield return row.ToRecorded(name);
-            }
-
-            if (page.Count < limit)
-            {
-                yield break;
-            }
-
-            remaining -= page.Count;
-            position = page[^1].Position + 1;
         }
+        finally
+        {
+            if (next is not null)
+            {
+                // The caller stopped early: let the prefetch finish (its connection returns to the pool), ignore its result.
+                await next.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<List<EventRow>> FetchLogPageAsync(LogQuery query, List<EventRow> page, long position, int limit, CancellationToken ct)
+    {
+        page.Clear();
+        await FetchAsync(query.Sql, page, ct, query.Arguments(position, limit)).ConfigureAwait(false);
+        await ResolveNamesAsync(page, ct).ConfigureAwait(false);
+        return page;
     }
 
     public async ValueTask<long?> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default)
