@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Npgsql;
 
 namespace Eventuali.PostgreSql;
@@ -14,8 +15,8 @@ internal readonly record struct EventRow(
         r.GetInt64(1),
         r.GetInt64(2),
         r.GetGuid(3),
-        strings.Intern(r.GetString(4)),
-        strings.Intern(r.GetString(5)),
+        strings.Get(r, 4),
+        r.IsDBNull(5) ? ContentTypes.Json : strings.Intern(r.GetString(5)),
         r.GetFieldValue<byte[]>(6),
         r.IsDBNull(7) ? null : r.GetString(7),
         r.IsDBNull(8) ? null : r.GetString(8),
@@ -37,7 +38,34 @@ internal readonly record struct EventRow(
 internal sealed class StringCache
 {
     private const int Limit = 10_000;
+    private const int MaxCachedBytes = 256;
     private readonly ConcurrentDictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    [ThreadStatic]
+    private static byte[]? t_scratch;
+
+    public StringCache() => _bySpan = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>A text column sent as UTF-8 bytes (bytea), returned as a shared string without allocating when seen before.</summary>
+    public string Get(NpgsqlDataReader r, int ordinal)
+    {
+        var length = (int)r.GetBytes(ordinal, 0, null, 0, 0);
+        if (length > MaxCachedBytes)
+        {
+            return Encoding.UTF8.GetString(r.GetFieldValue<byte[]>(ordinal));
+        }
+
+        var bytes = t_scratch ??= new byte[MaxCachedBytes];
+        r.GetBytes(ordinal, 0, bytes, 0, length);
+        Span<char> chars = stackalloc char[MaxCachedBytes];
+        var n = Encoding.UTF8.GetChars(bytes.AsSpan(0, length), chars);
+        if (_bySpan.TryGetValue(chars[..n], out var known))
+        {
+            return known;
+        }
+
+        return Intern(new string(chars[..n]));
+    }
 
     public string Intern(string s)
     {
