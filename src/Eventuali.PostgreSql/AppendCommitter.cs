@@ -1,13 +1,15 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Npgsql;
 
 namespace Eventuali.PostgreSql;
 
 /// <summary>
-/// Group commit: one loop takes every append queued while the previous transaction was in flight and sends
-/// them as one batch of function calls, which PostgreSQL runs as one implicit transaction in one round trip.
-/// Each call keeps its own checks and returns a status, so one refused append does not fail the others;
-/// callers get their results only after the batch's COMMIT succeeded.
+/// Group commit: the first caller that finds no commit in progress becomes the leader and sends everything
+/// queued as one batch of function calls, which PostgreSQL runs as one implicit transaction in one round
+/// trip; callers arriving meanwhile queue up for the leader's next batch. A lone writer therefore commits
+/// on its own task, with no hand-off. Each call keeps its own checks and returns a status, so one refused
+/// append does not fail the others; results are handed out only after the batch's COMMIT succeeded.
+/// Batches touch streams in name order, so batches of several nodes wait on each other's rows in one order.
 /// </summary>
 internal sealed class AppendCommitter : IAsyncDisposable
 {
@@ -16,53 +18,83 @@ internal sealed class AppendCommitter : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly PgSettings _settings;
     private readonly SqlText _sql;
-    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _loop;
+    private readonly ConcurrentQueue<PendingAppend> _queue = new();
+    private int _leading;
+    private volatile bool _disposed;
 
     public AppendCommitter(NpgsqlDataSource dataSource, PgSettings settings, SqlText sql)
     {
         _dataSource = dataSource;
         _settings = settings;
         _sql = sql;
-        _loop = Task.Run(RunAsync);
     }
 
-    public Task<AppendResult> EnqueueAsync(PendingAppend append, CancellationToken ct)
+    public async Task<AppendResult> AppendAsync(PendingAppend append, CancellationToken ct)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         append.WatchCancellation(ct);
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(append), this);
+        _queue.Enqueue(append);
+        if (Interlocked.CompareExchange(ref _leading, 1, 0) == 0)
+        {
+            await LeadAsync(append).ConfigureAwait(false);
+        }
 
-        return append.Task;
+        return await append.Task.ConfigureAwait(false);
     }
 
-    private async Task RunAsync()
+    /// <summary>Commits batches until the queue is empty; once its own append is done it hands the rest to a pool thread.</summary>
+    private async Task LeadAsync(PendingAppend? own)
     {
         var batch = new List<PendingAppend>(MaxAppendsPerBatch);
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
-            batch.Clear();
-            var events = 0;
-            while (batch.Count < MaxAppendsPerBatch && reader.TryPeek(out var next))
-            {
-                if (batch.Count > 0 && events + next.Count > PendingAppend.MaxEventsPerTransaction)
-                {
-                    break;
-                }
-
-                reader.TryRead(out _);
-                if (next.TryTake())
-                {
-                    batch.Add(next);
-                    events += next.Count;
-                }
-            }
-
-            if (batch.Count > 0)
+            while (TakeBatch(batch))
             {
                 await CommitAsync(batch).ConfigureAwait(false);
+                if (own is not null && own.Task.IsCompleted && !_queue.IsEmpty)
+                {
+                    _ = Task.Run(() => LeadAsync(null)); // leadership passes on; _leading stays 1
+                    return;
+                }
+            }
+
+            Volatile.Write(ref _leading, 0);
+            // An append queued after the last take but before the release would have found a leader: recheck.
+            if (_queue.IsEmpty || Interlocked.CompareExchange(ref _leading, 1, 0) != 0)
+            {
+                return;
             }
         }
+    }
+
+    private bool TakeBatch(List<PendingAppend> batch)
+    {
+        batch.Clear();
+        var events = 0;
+        while (batch.Count < MaxAppendsPerBatch && _queue.TryPeek(out var next))
+        {
+            if (batch.Count > 0 && events + next.Count > PendingAppend.MaxEventsPerTransaction)
+            {
+                break; // only the leader dequeues, so the peeked append is the one taken next time
+            }
+
+            _queue.TryDequeue(out _);
+            if (next.TryTake())
+            {
+                batch.Add(next);
+                events += next.Count;
+            }
+        }
+
+        if (batch.Count > 1)
+        {
+            // Stable by stream name, so concurrent transactions lock streams in one order.
+            var order = batch.Select((a, i) => (a, i)).OrderBy(x => x.a.StreamId, StringComparer.Ordinal).ThenBy(x => x.i).Select(x => x.a).ToList();
+            batch.Clear();
+            batch.AddRange(order);
+        }
+
+        return batch.Count > 0;
     }
 
     private async Task CommitAsync(List<PendingAppend> batch)
@@ -159,7 +191,17 @@ internal sealed class AppendCommitter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        _disposed = true;
+        while (Volatile.Read(ref _leading) != 0 || !_queue.IsEmpty)
+        {
+            if (Interlocked.CompareExchange(ref _leading, 1, 0) == 0)
+            {
+                await LeadAsync(null).ConfigureAwait(false);
+            }
+            else
+            {
+                await Task.Delay(1).ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace Eventuali.PostgreSql;
 /// The event store on PostgreSQL. Appends run as one function call each (group-committed across concurrent
 /// callers); positions derive from transaction ids so readers of the global log never skip an event.
 /// </summary>
-public sealed class PostgreSqlEventStore : IEventStore
+public sealed partial class PostgreSqlEventStore : IEventStore
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly PgSettings _settings;
@@ -77,7 +77,7 @@ public sealed class PostgreSqlEventStore : IEventStore
 
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingAppend(streamId, expectedVersion, events, AppendValidation.Stamp(Options.TimeProvider));
-        return await _committer.EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
+        return await _committer.AppendAsync(pending, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -153,14 +153,6 @@ public sealed class PostgreSqlEventStore : IEventStore
         }
     }
 
-    private async Task<List<EventRow>> FetchLogPageAsync(LogQuery query, List<EventRow> page, long position, int limit, CancellationToken ct)
-    {
-        page.Clear();
-        await FetchAsync(query.Sql, page, ct, query.Arguments(position, limit)).ConfigureAwait(false);
-        await ResolveNamesAsync(page, ct).ConfigureAwait(false);
-        return page;
-    }
-
     public async ValueTask<long?> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -211,136 +203,5 @@ public sealed class PostgreSqlEventStore : IEventStore
     {
         await _committer.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private async Task FetchAsync(string sql, List<EventRow> page, CancellationToken ct, params NpgsqlParameter[] args)
-    {
-        try
-        {
-            var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-            await using (conn.ConfigureAwait(false))
-            {
-                var cmd = new NpgsqlCommand(sql, conn);
-                await using (cmd.ConfigureAwait(false))
-                {
-                    cmd.Parameters.AddRange(args);
-                    var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                        {
-                            page.Add(EventRow.Read(reader, _strings));
-                        }
-                    }
-                }
-            }
-        }
-        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
-        {
-            throw mapped;
-        }
-    }
-
-    private async Task ResolveNamesAsync(List<EventRow> page, CancellationToken ct)
-    {
-        HashSet<long>? missing = null;
-        foreach (var row in page)
-        {
-            if (!_names.TryGet(row.StreamId, out _))
-            {
-                (missing ??= []).Add(row.StreamId);
-            }
-        }
-
-        if (missing is null)
-        {
-            return;
-        }
-
-        try
-        {
-            var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-            await using (conn.ConfigureAwait(false))
-            {
-                var cmd = new NpgsqlCommand(_sql["stream_names"], conn);
-                await using (cmd.ConfigureAwait(false))
-                {
-                    cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. missing], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-                    var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                        {
-                            _names.Add(reader.GetInt64(0), reader.GetString(1));
-                        }
-                    }
-                }
-            }
-        }
-        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
-        {
-            throw mapped;
-        }
-    }
-
-    private async Task<object?> ScalarAsync(string sql, CancellationToken ct, params NpgsqlParameter[] args)
-    {
-        try
-        {
-            var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-            await using (conn.ConfigureAwait(false))
-            {
-                var cmd = new NpgsqlCommand(sql, conn);
-                await using (cmd.ConfigureAwait(false))
-                {
-                    cmd.Parameters.AddRange(args);
-                    return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
-        {
-            throw mapped;
-        }
-    }
-
-    private async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken ct)
-    {
-        try
-        {
-            return await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        }
-        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
-        {
-            throw mapped;
-        }
-    }
-
-    private async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
-    {
-        try
-        {
-            var cmd = new NpgsqlCommand(sql, conn);
-            await using (cmd.ConfigureAwait(false))
-            {
-                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            }
-        }
-        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
-        {
-            throw mapped;
-        }
-    }
-
-    private async Task WaitAsync(NpgsqlConnection conn, CancellationToken ct)
-    {
-        try
-        {
-            await conn.WaitAsync(ct).ConfigureAwait(false);
-        }
-        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
-        {
-            throw mapped;
-        }
     }
 }
