@@ -87,7 +87,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         var forward = direction == ReadDirection.Forward;
         var version = forward ? Math.Max(fromVersion, 1) : fromVersion;
         var remaining = maxCount;
-        var page = new List<EventRow>(Math.Min(maxCount, Options.ReadPageSize));
+        var page = new List<EventRow>(Math.Min(maxCount, 64)); // grows as needed: most streams are short
         while (remaining > 0 && version >= 1)
         {
             var limit = Math.Min(remaining, Options.ReadPageSize);
