@@ -23,6 +23,9 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
     /// <summary>Host, port, database and user for messages; never the password.</summary>
     public string Describe => $"PostgreSQL at {Host}:{Port}, database '{Database}', user '{User}'";
 
+    /// <summary>Never the connection string: it holds the password.</summary>
+    public override string ToString() => $"{Describe}, schema '{Schema}'";
+
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex SchemaPattern();
 

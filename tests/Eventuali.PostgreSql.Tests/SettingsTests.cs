@@ -15,6 +15,7 @@ public sealed class SettingsTests
         Assert.Equal(Npgsql.SslMode.Disable, s.Builder.SslMode);
         Assert.Equal("app", s.Builder.ApplicationName);
         Assert.DoesNotContain("p:ss", s.Describe, StringComparison.Ordinal);
+        Assert.DoesNotContain("p:ss", s.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

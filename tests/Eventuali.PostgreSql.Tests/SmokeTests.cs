@@ -28,4 +28,19 @@ public sealed class SmokeTests : IAsyncLifetime
         var back = await store.ReadStreamAsync("s-1", StreamVersion.End, direction: ReadDirection.Backward, cancellationToken: ct).ToListAsync(ct);
         Assert.Equal([3L, 2L, 1L], back.Select(e => e.StreamVersion));
     }
+
+    [Fact]
+    public async Task Cancelled_appends_write_nothing_and_others_proceed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await _stores.CreateStoreAsync(purpose: "cancel");
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.AppendAsync("c-1", ExpectedVersion.Any, [TestEvents.Json()], cancelled.Token));
+        Assert.Null(await store.GetStreamVersionAsync("c-1", ct));
+        var r = await store.AppendAsync("c-2", ExpectedVersion.NoStream, [TestEvents.Json()], ct);
+        Assert.Equal(1, r.StreamVersion);
+        Assert.Empty(await store.ReadStreamAsync("c-2", maxCount: 0, cancellationToken: ct).ToListAsync(ct));
+        Assert.Empty(await store.ReadStreamAsync("missing", cancellationToken: ct).ToListAsync(ct));
+    }
 }
