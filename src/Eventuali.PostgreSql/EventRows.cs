@@ -17,12 +17,12 @@ internal readonly record struct EventRow(
         r.GetGuid(3),
         strings.Get(r, 4),
         r.IsDBNull(5) ? ContentTypes.Json : strings.Intern(r.GetString(5)),
-        r.GetFieldValue<byte[]>(6),
-        r.IsDBNull(7) ? null : r.GetString(7),
+        r.GetFieldValue<byte[]>(r.IsDBNull(6) ? 7 : 6), // jsonb arrives as its UTF-8 text; bytea as is
         r.IsDBNull(8) ? null : r.GetString(8),
         r.IsDBNull(9) ? null : r.GetString(9),
         r.IsDBNull(10) ? null : r.GetString(10),
-        r.GetFieldValue<DateTime>(11));
+        r.IsDBNull(11) ? null : r.GetString(11),
+        r.GetFieldValue<DateTime>(12));
 
     public RecordedEvent ToRecorded(string streamName)
     {

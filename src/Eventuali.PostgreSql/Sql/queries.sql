@@ -6,7 +6,7 @@
 -- the snapshot's xmin has finished, so no row can later appear below a position returned here.
 -- $1 from position, $2 page size, filters add $3 (types) and $4/$5 (prefix and its upper bound).
 SELECT e.position, e.stream_id, e.version, e.event_id, convert_to(e.event_type, 'UTF8'), NULLIF(e.content_type, 'application/json'),
-       CASE WHEN e.data_json IS NULL THEN e.data_bytes ELSE convert_to(e.data_json::text, 'UTF8') END,
+       e.data_json, e.data_bytes,
        e.correlation_id, e.causation_id, e.actor_id, e.headers::text, e."timestamp"
   FROM __SCHEMA__.events e
  WHERE e.position >= $1
@@ -24,7 +24,7 @@ AND e.stream_id IN (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name >= $4 AND
 -- name: read_stream_forward
 -- $1 stream name, $2 from version, $3 page size.
 SELECT e.position, e.stream_id, e.version, e.event_id, convert_to(e.event_type, 'UTF8'), NULLIF(e.content_type, 'application/json'),
-       CASE WHEN e.data_json IS NULL THEN e.data_bytes ELSE convert_to(e.data_json::text, 'UTF8') END,
+       e.data_json, e.data_bytes,
        e.correlation_id, e.causation_id, e.actor_id, e.headers::text, e."timestamp"
   FROM __SCHEMA__.events e
  WHERE e.stream_id = (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name = $1) AND e.version >= $2
@@ -33,7 +33,7 @@ SELECT e.position, e.stream_id, e.version, e.event_id, convert_to(e.event_type, 
 
 -- name: read_stream_backward
 SELECT e.position, e.stream_id, e.version, e.event_id, convert_to(e.event_type, 'UTF8'), NULLIF(e.content_type, 'application/json'),
-       CASE WHEN e.data_json IS NULL THEN e.data_bytes ELSE convert_to(e.data_json::text, 'UTF8') END,
+       e.data_json, e.data_bytes,
        e.correlation_id, e.causation_id, e.actor_id, e.headers::text, e."timestamp"
   FROM __SCHEMA__.events e
  WHERE e.stream_id = (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name = $1) AND e.version <= $2
