@@ -24,10 +24,6 @@ internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
         Types = new string[n];
         Data = new byte[n][];
         ContentTypes = new string[n];
-        Correlation = new string?[n];
-        Causation = new string?[n];
-        Actor = new string?[n];
-        Headers = new string?[n];
         for (var i = 0; i < n; i++)
         {
             var e = events[i];
@@ -35,10 +31,32 @@ internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
             Types[i] = e.EventType;
             Data[i] = AsArray(e.Data);
             ContentTypes[i] = e.ContentType;
-            Correlation[i] = e.Metadata.CorrelationId;
-            Causation[i] = e.Metadata.CausationId;
-            Actor[i] = e.Metadata.ActorId;
-            Headers[i] = HeadersJson.Write(e.Metadata.Headers);
+            var m = e.Metadata;
+            if (ReferenceEquals(m, EventMetadata.Empty))
+            {
+                continue;
+            }
+
+            // Metadata arrays exist only when some event has that field: unnest pads a NULL array with nulls.
+            if (m.CorrelationId is { } correlation)
+            {
+                (Correlation ??= new string?[n])[i] = correlation;
+            }
+
+            if (m.CausationId is { } causation)
+            {
+                (Causation ??= new string?[n])[i] = causation;
+            }
+
+            if (m.ActorId is { } actor)
+            {
+                (Actor ??= new string?[n])[i] = actor;
+            }
+
+            if (HeadersJson.Write(m.Headers) is { } headers)
+            {
+                (Headers ??= new string?[n])[i] = headers;
+            }
         }
     }
 
@@ -50,10 +68,10 @@ internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
     private string[] Types { get; }
     private byte[][] Data { get; }
     private string[] ContentTypes { get; }
-    private string?[] Correlation { get; }
-    private string?[] Causation { get; }
-    private string?[] Actor { get; }
-    private string?[] Headers { get; }
+    private string?[]? Correlation { get; set; }
+    private string?[]? Causation { get; set; }
+    private string?[]? Actor { get; set; }
+    private string?[]? Headers { get; set; }
 
     public void WatchCancellation(CancellationToken ct)
     {
@@ -90,10 +108,10 @@ internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
         p.Add(new NpgsqlParameter<string[]> { TypedValue = Types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter<byte[][]> { TypedValue = Data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         p.Add(new NpgsqlParameter<string[]> { TypedValue = ContentTypes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Correlation, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Causation, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Actor, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter<string?[]> { TypedValue = Headers, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        p.Add(OptionalArray(Correlation, NpgsqlDbType.Text));
+        p.Add(OptionalArray(Causation, NpgsqlDbType.Text));
+        p.Add(OptionalArray(Actor, NpgsqlDbType.Text));
+        p.Add(OptionalArray(Headers, NpgsqlDbType.Jsonb));
         p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Timestamp, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         p.Add(notifyChannel is null
             ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }
@@ -137,6 +155,9 @@ internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
             TrySetException(_error);
         }
     }
+
+    private static NpgsqlParameter OptionalArray(string?[]? values, NpgsqlDbType type)
+        => new() { Value = values is null ? DBNull.Value : values, NpgsqlDbType = NpgsqlDbType.Array | type };
 
     private static byte[] AsArray(ReadOnlyMemory<byte> data)
         => MemoryMarshal.TryGetArray(data, out var seg) && seg.Offset == 0 && seg.Count == seg.Array!.Length ? seg.Array : data.ToArray();
