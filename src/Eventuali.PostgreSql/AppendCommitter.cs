@@ -50,7 +50,19 @@ internal sealed class AppendCommitter : IAsyncDisposable
         {
             while (TakeBatch(batch))
             {
-                await CommitAsync(batch).ConfigureAwait(false);
+                try
+                {
+                    await CommitAsync(batch).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // Never leave the store without a leader: fail this batch and go on with the queue.
+                    foreach (var append in batch)
+                    {
+                        append.TrySetException(PgErrors.Map(ex, _settings) ?? ex);
+                    }
+                }
+
                 if (own is not null && own.Task.IsCompleted && !_queue.IsEmpty)
                 {
                     _ = Task.Run(() => LeadAsync(null)); // leadership passes on; _leading stays 1
