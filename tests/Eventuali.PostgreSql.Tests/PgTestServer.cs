@@ -19,9 +19,10 @@ public static class PgTestServer
     public static string WithSchema(string url, string schema) => url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "schema=" + schema;
 
     /// <summary>An Npgsql connection string for raw SQL in tests.</summary>
-    public static async Task<NpgsqlDataSource> RawAsync()
+    public static async Task<NpgsqlDataSource> RawAsync() => Raw(await UrlAsync());
+
+    private static NpgsqlDataSource Raw(string url)
     {
-        var url = await UrlAsync();
         var uri = new Uri(url);
         var user = Uri.UnescapeDataString(uri.UserInfo.Split(':')[0]);
         var password = Uri.UnescapeDataString(uri.UserInfo.Split(':').ElementAtOrDefault(1) ?? string.Empty);
@@ -48,13 +49,14 @@ public static class PgTestServer
         var url = Url;
         try
         {
-            await using var store = await PostgreSqlEventStore.OpenStoreAsync(WithSchema(url, "t_probe"), EventStoreOptions.Default);
-            await store.GetHeadPositionAsync();
+            await using var ds = Raw(url);
+            await using var cmd = ds.CreateCommand("SELECT 1");
+            await cmd.ExecuteScalarAsync();
         }
         catch (Exception ex)
         {
             throw new InvalidOperationException(
-                $"The PostgreSQL test server at {url.Replace(":eventuali@", ":***@", StringComparison.Ordinal)} is not answering. Start it with scripts/postgres.sh " +
+                $"The PostgreSQL test server at {PgUrl.Redact(url)} is not answering. Start it with scripts/postgres.sh " +
                 $"(or set EVENTUALI_TEST_POSTGRES to a server URL). Cause: {ex.Message}", ex);
         }
 
