@@ -6,7 +6,10 @@ namespace Eventuali.PostgreSql;
 /// <summary>Turns Npgsql and server errors into Eventuali's exceptions. Messages never hold the password.</summary>
 internal static class PgErrors
 {
-    /// <summary>The Eventuali exception for <paramref name="ex"/>, or null when it is not a connection or configuration error.</summary>
+    /// <summary>
+    /// The Eventuali exception for <paramref name="ex"/>, or null when it is not a connection or configuration error.
+    /// The original stays as the inner exception for diagnosis: Npgsql's messages do not carry the password.
+    /// </summary>
     public static Exception? Map(Exception ex, PgSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -17,20 +20,20 @@ internal static class PgErrors
                 return pg.SqlState switch
                 {
                     "28P01" or "28000" => new EventStoreUnavailableException(
-                        $"PostgreSQL at {where} refused the login of user '{settings.User}' (authentication failed; check the user name and password).", Scrub(pg)),
+                        $"PostgreSQL at {where} refused the login of user '{settings.User}' (authentication failed; check the user name and password).", pg),
                     "3D000" => new EventStoreConfigurationException(
-                        $"Database '{settings.Database}' does not exist on PostgreSQL at {where}; create it or fix the database name in the URL.", Scrub(pg)),
+                        $"Database '{settings.Database}' does not exist on PostgreSQL at {where}; create it or fix the database name in the URL.", pg),
                     "42501" => new EventStoreConfigurationException(
-                        $"PostgreSQL at {where} denied user '{settings.User}' access for schema '{settings.Schema}': {pg.MessageText}.", Scrub(pg)),
+                        $"PostgreSQL at {where} denied user '{settings.User}' access for schema '{settings.Schema}': {pg.MessageText}.", pg),
                     "57P03" or "53300" or "57P01" or "57P02" => new EventStoreUnavailableException(
-                        $"PostgreSQL at {where} cannot serve the connection now: {pg.MessageText}.", Scrub(pg)),
+                        $"PostgreSQL at {where} cannot serve the connection now: {pg.MessageText}.", pg),
                     _ => null,
                 };
             case NpgsqlException npg when npg.InnerException is SocketException or TimeoutException or IOException || npg.IsTransient:
                 return new EventStoreUnavailableException(
-                    $"Cannot reach PostgreSQL at {where} (database '{settings.Database}'): {Innermost(npg).Message}", Scrub(npg));
+                    $"Cannot reach PostgreSQL at {where} (database '{settings.Database}'): {Innermost(npg).Message}", npg);
             case SocketException or TimeoutException:
-                return new EventStoreUnavailableException($"Cannot reach PostgreSQL at {where}: {ex.Message}", Scrub(ex));
+                return new EventStoreUnavailableException($"Cannot reach PostgreSQL at {where}: {ex.Message}", ex);
             default:
                 return null;
         }
@@ -45,7 +48,4 @@ internal static class PgErrors
 
         return ex;
     }
-
-    // Npgsql messages do not carry the password; keep the original exception as the inner one for diagnosis.
-    private static Exception Scrub(Exception ex) => ex;
 }
