@@ -1,8 +1,207 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+
 namespace Eventuali.PostgreSql;
 
-/// <summary>PostgreSQL event store (placeholder until the backend lands).</summary>
-public sealed class PostgreSqlEventStore
+/// <summary>
+/// The event store on PostgreSQL. Appends run as one function call each (group-committed across concurrent
+/// callers); positions derive from transaction ids so readers of the global log never skip an event.
+/// </summary>
+public sealed partial class PostgreSqlEventStore : IEventStore
 {
-    public static ValueTask<IEventStore> OpenAsync(string url, EventStoreOptions options, CancellationToken cancellationToken = default)
-        => throw new EventStoreConfigurationException($"PostgreSQL backend is not built yet ({url.Length}, {options}, {cancellationToken.IsCancellationRequested}).");
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PgSettings _settings;
+    private readonly SqlText _sql;
+    private readonly AppendCommitter _committer;
+    private readonly StreamNameCache _names = new();
+    private readonly StringCache _strings = new();
+
+    private PostgreSqlEventStore(NpgsqlDataSource dataSource, PgSettings settings, SqlText sql, EventStoreOptions options)
+    {
+        _dataSource = dataSource;
+        _settings = settings;
+        _sql = sql;
+        Options = options;
+        _committer = new AppendCommitter(dataSource, settings, sql);
+    }
+
+    public EventStoreOptions Options { get; }
+
+    /// <summary>The schema this store lives in.</summary>
+    public string Schema => _settings.Schema;
+
+    /// <summary>The NOTIFY channel appends signal on (see <see cref="ListenForAppendsAsync"/>).</summary>
+    public string NotificationChannel => _settings.Channel;
+
+    /// <summary>
+    /// Opens a store from <c>postgresql://user:password@host:port/database?schema=name</c> (or <c>postgres://</c>)
+    /// or an Npgsql connection string with an optional <c>Schema=name</c> keyword. Creates the schema when missing.
+    /// </summary>
+    public static async ValueTask<IEventStore> OpenAsync(string urlOrConnectionString, EventStoreOptions options, CancellationToken cancellationToken = default)
+        => await OpenStoreAsync(urlOrConnectionString, options, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As <see cref="OpenAsync"/>, typed, for PostgreSQL-specific members.</summary>
+    public static async ValueTask<PostgreSqlEventStore> OpenStoreAsync(string urlOrConnectionString, EventStoreOptions options, CancellationToken cancellationToken = default)
+    {
+        var settings = PgSettings.Parse(urlOrConnectionString, options);
+        var sql = new SqlText(settings);
+        var dataSource = NpgsqlDataSource.Create(settings.Builder);
+        try
+        {
+            await SchemaInstaller.InstallAsync(dataSource, settings, sql, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            if (PgErrors.Map(ex, settings) is { } mapped)
+            {
+                throw mapped;
+            }
+
+            throw;
+        }
+
+        return new PostgreSqlEventStore(dataSource, settings, sql, options);
+    }
+
+    public async ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+    {
+        AppendValidation.Validate(streamId, events);
+        if (events.Count > PendingAppend.MaxEventsPerTransaction)
+        {
+            throw new ArgumentException(
+                $"Append to stream '{streamId}' has {events.Count} events; PostgreSQL appends take at most {PendingAppend.MaxEventsPerTransaction} events each.", nameof(events));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingAppend(streamId, expectedVersion, events, AppendValidation.Stamp(Options.TimeProvider));
+        return await _committer.AppendAsync(pending, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        AppendValidation.ValidateStreamId(streamId);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        var forward = direction == ReadDirection.Forward;
+        var version = forward ? Math.Max(fromVersion, 1) : fromVersion;
+        var remaining = maxCount;
+        var page = new List<EventRow>(Math.Min(maxCount, 64)); // grows as needed: most streams are short
+        while (remaining > 0 && version >= 1)
+        {
+            var limit = Math.Min(remaining, Options.ReadPageSize);
+            page.Clear();
+            await FetchAsync(forward ? _sql["read_stream_forward"] : _sql["read_stream_backward"], page, cancellationToken,
+                new NpgsqlParameter<string> { TypedValue = streamId, NpgsqlDbType = NpgsqlDbType.Text },
+                new NpgsqlParameter<long> { TypedValue = version, NpgsqlDbType = NpgsqlDbType.Bigint },
+                new NpgsqlParameter<int> { TypedValue = limit, NpgsqlDbType = NpgsqlDbType.Integer }).ConfigureAwait(false);
+            foreach (var row in page)
+            {
+                yield return row.ToRecorded(streamId);
+            }
+
+            if (page.Count < limit)
+            {
+                yield break;
+            }
+
+            remaining -= page.Count;
+            version = page[^1].Version + (forward ? 1 : -1);
+        }
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        var query = new LogQuery(_sql, filter, Options.ReadPageSize);
+        var remaining = maxCount;
+        var position = Math.Max(fromPosition, 1);
+
+        // Two page buffers in turn: one being read by the caller, one being fetched.
+        var buffers = new[] { new List<EventRow>(), new List<EventRow>() };
+        var turn = 0;
+        Task<List<EventRow>>? next = remaining > 0 ? FetchLogPageAsync(query, buffers[turn++ & 1], position, Math.Min(remaining, query.PageSize), cancellationToken) : null;
+        try
+        {
+            while (next is not null)
+            {
+                var page = await next.ConfigureAwait(false);
+                next = null;
+                var limit = Math.Min(remaining, query.PageSize);
+                remaining -= page.Count;
+                if (page.Count == limit && remaining > 0)
+                {
+                    // Fetch the next page while this one is consumed: the server works while the caller does.
+                    next = FetchLogPageAsync(query, buffers[turn++ & 1], page[^1].Position + 1, Math.Min(remaining, query.PageSize), cancellationToken);
+                }
+
+                foreach (var row in page)
+                {
+                    _names.TryGet(row.StreamId, out var name);
+                    yield return row.ToRecorded(name);
+                }
+            }
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                // The caller stopped early: let the prefetch finish (its connection returns to the pool), ignore its result.
+                await next.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask<long?> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default)
+    {
+        AppendValidation.ValidateStreamId(streamId);
+        var found = await ScalarAsync(_sql["stream_version"], cancellationToken, new NpgsqlParameter<string> { TypedValue = streamId, NpgsqlDbType = NpgsqlDbType.Text }).ConfigureAwait(false);
+        return found is long v ? v : null;
+    }
+
+    public async ValueTask<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
+        => (long)(await ScalarAsync(_sql["head_position"], cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>
+    /// Yields 0 once listening has started, then one value per committed append transaction of this store
+    /// (anywhere in the cluster): the last position it wrote, or 0 when it wrote nothing. A wake-up signal
+    /// only: read the log from your checkpoint after each one (positions appear to readers in order).
+    /// </summary>
+    public async IAsyncEnumerable<long> ListenForAppendsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var signals = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var conn = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            conn.Notification += (_, e) => signals.Writer.TryWrite(long.TryParse(e.Payload, out var p) ? p : 0);
+            await ExecuteAsync(conn, _sql["listen"], cancellationToken).ConfigureAwait(false);
+            try
+            {
+                yield return 0;
+                while (true)
+                {
+                    while (signals.Reader.TryRead(out var position))
+                    {
+                        yield return position;
+                    }
+
+                    await WaitAsync(conn, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (conn.State == System.Data.ConnectionState.Open)
+                {
+                    await ExecuteAsync(conn, _sql["unlisten"], CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _committer.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -1,0 +1,164 @@
+using System.Runtime.InteropServices;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Eventuali.PostgreSql;
+
+/// <summary>One append waiting for the committer: its arguments as arrays, and where its result goes.</summary>
+internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
+{
+    /// <summary>At most this many events share one transaction (positions keep 20 bits for them).</summary>
+    public const int MaxEventsPerTransaction = (1 << 20) - 1;
+
+    private int _state; // 0 queued, 1 taken by the committer, 2 cancelled
+    private CancellationTokenRegistration _cancel;
+
+    public PendingAppend(string streamId, ExpectedVersion expected, IReadOnlyList<EventData> events, DateTimeOffset timestamp)
+        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        StreamId = streamId;
+        Expected = expected;
+        Timestamp = timestamp;
+        var n = events.Count;
+        Ids = new Guid[n];
+        Types = new string[n];
+        Data = new byte[n][];
+        ContentTypes = new string[n];
+        for (var i = 0; i < n; i++)
+        {
+            var e = events[i];
+            Ids[i] = e.EventId;
+            Types[i] = e.EventType;
+            Data[i] = AsArray(e.Data);
+            ContentTypes[i] = e.ContentType;
+            var m = e.Metadata;
+            if (ReferenceEquals(m, EventMetadata.Empty))
+            {
+                continue;
+            }
+
+            // Metadata arrays exist only when some event has that field: unnest pads a NULL array with nulls.
+            if (m.CorrelationId is { } correlation)
+            {
+                (Correlation ??= new string?[n])[i] = correlation;
+            }
+
+            if (m.CausationId is { } causation)
+            {
+                (Causation ??= new string?[n])[i] = causation;
+            }
+
+            if (m.ActorId is { } actor)
+            {
+                (Actor ??= new string?[n])[i] = actor;
+            }
+
+            if (HeadersJson.Write(m.Headers) is { } headers)
+            {
+                (Headers ??= new string?[n])[i] = headers;
+            }
+        }
+    }
+
+    public string StreamId { get; }
+    public ExpectedVersion Expected { get; }
+    public DateTimeOffset Timestamp { get; }
+    public int Count => Ids.Length;
+    private Guid[] Ids { get; }
+    private string[] Types { get; }
+    private byte[][] Data { get; }
+    private string[] ContentTypes { get; }
+    private string?[]? Correlation { get; set; }
+    private string?[]? Causation { get; set; }
+    private string?[]? Actor { get; set; }
+    private string?[]? Headers { get; set; }
+
+    public void WatchCancellation(CancellationToken ct)
+    {
+        if (ct.CanBeCanceled)
+        {
+            _cancel = ct.Register(static s =>
+            {
+                var self = (PendingAppend)s!;
+                if (Interlocked.CompareExchange(ref self._state, 2, 0) == 0)
+                {
+                    self.TrySetCanceled();
+                }
+            }, this);
+        }
+    }
+
+    /// <summary>Claims the append for a transaction; false when its caller cancelled it first.</summary>
+    public bool TryTake()
+    {
+        var taken = Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+        _cancel.Dispose();
+        return taken;
+    }
+
+    /// <summary>Adds this append's function call to a batch; <paramref name="firstN"/> numbers its events in the transaction.</summary>
+    public NpgsqlBatchCommand ToCommand(string sql, int firstN, string? notifyChannel)
+    {
+        var cmd = new NpgsqlBatchCommand(sql);
+        var p = cmd.Parameters;
+        p.Add(new NpgsqlParameter<string> { TypedValue = StreamId, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<long> { TypedValue = Expected.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        p.Add(new NpgsqlParameter<int> { TypedValue = firstN, NpgsqlDbType = NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter<Guid[]> { TypedValue = Ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = Types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<byte[][]> { TypedValue = Data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = ContentTypes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        p.Add(OptionalArray(Correlation, NpgsqlDbType.Text));
+        p.Add(OptionalArray(Causation, NpgsqlDbType.Text));
+        p.Add(OptionalArray(Actor, NpgsqlDbType.Text));
+        p.Add(OptionalArray(Headers, NpgsqlDbType.Jsonb));
+        p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Timestamp, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(notifyChannel is null
+            ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }
+            : new NpgsqlParameter<string> { TypedValue = notifyChannel, NpgsqlDbType = NpgsqlDbType.Text });
+        return cmd;
+    }
+
+    private AppendResult _result;
+    private Exception? _error;
+
+    /// <summary>Keeps the outcome from the function's status row; <see cref="Publish"/> hands it out after COMMIT.</summary>
+    public void Stage(NpgsqlDataReader r)
+    {
+        _error = null;
+        switch (r.GetInt32(0))
+        {
+            case 0 or 1:
+                _result = new AppendResult(r.GetInt64(1), r.GetInt64(2));
+                break;
+            case 2:
+                _error = new ConcurrencyException(StreamId, Expected, r.IsDBNull(1) ? null : r.GetInt64(1));
+                break;
+            case 3:
+                _error = new DuplicateEventIdException(r.GetGuid(3), StreamId, r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetInt64(5));
+                break;
+            default:
+                _error = new ArgumentException(
+                    $"PostgreSQL rejected a payload of the append to stream '{StreamId}' (JSON payloads must be JSON that jsonb can store): {(r.IsDBNull(6) ? "unknown reason" : r.GetString(6))}");
+                break;
+        }
+    }
+
+    public void Publish()
+    {
+        if (_error is null)
+        {
+            TrySetResult(_result);
+        }
+        else
+        {
+            TrySetException(_error);
+        }
+    }
+
+    private static NpgsqlParameter OptionalArray(string?[]? values, NpgsqlDbType type)
+        => new() { Value = values is null ? DBNull.Value : values, NpgsqlDbType = NpgsqlDbType.Array | type };
+
+    private static byte[] AsArray(ReadOnlyMemory<byte> data)
+        => MemoryMarshal.TryGetArray(data, out var seg) && seg.Offset == 0 && seg.Count == seg.Array!.Length ? seg.Array : data.ToArray();
+}

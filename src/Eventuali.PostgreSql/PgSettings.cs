@@ -1,0 +1,123 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Eventuali.PostgreSql;
+
+/// <summary>Where and how to connect: the parsed URL or connection string, the schema, derived names.</summary>
+internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder, string Schema)
+{
+    public const string DefaultSchema = "eventuali";
+
+    /// <summary>The schema as a quoted SQL identifier (validated, so quoting is only belt and braces).</summary>
+    public string QuotedSchema => $"\"{Schema}\"";
+
+    /// <summary>NOTIFY channel of this store: the schema name plus a suffix while that fits in an identifier.</summary>
+    public string Channel => Schema.Length <= 54 ? Schema + "_appended" : Schema;
+
+    public string Host => Builder.Host ?? "localhost";
+    public int Port => Builder.Port;
+    public string User => Builder.Username ?? Environment.UserName;
+    public string Database => Builder.Database ?? User;
+
+    /// <summary>Host, port, database and user for messages; never the password.</summary>
+    public string Describe => $"PostgreSQL at {Host}:{Port}, database '{Database}', user '{User}'";
+
+    /// <summary>Never the connection string: it holds the password.</summary>
+    public override string ToString() => $"{Describe}, schema '{Schema}'";
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SchemaPattern();
+
+    public static void ValidateSchema(string schema)
+    {
+        if (!SchemaPattern().IsMatch(schema))
+        {
+            throw new EventStoreConfigurationException(
+                $"Schema name '{schema}' is not accepted: use 1-63 characters of a-z, 0-9 and _, not starting with a digit.");
+        }
+    }
+
+    /// <summary>Parses <c>postgresql://</c> / <c>postgres://</c> URLs and Npgsql keyword connection strings.</summary>
+    public static PgSettings Parse(string urlOrConnectionString, EventStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(urlOrConnectionString))
+        {
+            throw new EventStoreConfigurationException("The PostgreSQL connection URL is empty; expected postgresql://user:password@host:port/database.");
+        }
+
+        var isUrl = urlOrConnectionString.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+                    || urlOrConnectionString.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);
+        var (builder, schema) = isUrl ? PgUrl.Parse(urlOrConnectionString) : ParseKeywords(urlOrConnectionString);
+        schema ??= DefaultSchema;
+        ValidateSchema(schema);
+        ApplyDefaults(builder, options);
+        return new PgSettings(builder, schema);
+    }
+
+    private static (NpgsqlConnectionStringBuilder, string?) ParseKeywords(string connectionString)
+    {
+        var generic = new DbConnectionStringBuilder();
+        try
+        {
+            generic.ConnectionString = connectionString;
+        }
+        catch (ArgumentException)
+        {
+            throw new EventStoreConfigurationException("The PostgreSQL connection string is malformed; expected postgresql://user:password@host/db or Host=...;Username=...;Database=....");
+        }
+
+        string? schema = null;
+        var builder = new NpgsqlConnectionStringBuilder();
+        foreach (string key in generic.Keys)
+        {
+            var value = generic[key]?.ToString() ?? string.Empty;
+            if (key.Equals("schema", StringComparison.OrdinalIgnoreCase))
+            {
+                schema = value;
+                continue;
+            }
+
+            SetNpgsql(builder, key, value);
+        }
+
+        return (builder, schema);
+    }
+
+    /// <summary>Sets one Npgsql keyword, or refuses it naming the key (never echoing a value, which may be a password).</summary>
+    internal static void SetNpgsql(NpgsqlConnectionStringBuilder builder, string key, string value)
+    {
+        try
+        {
+            builder[key] = value;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException)
+        {
+            throw new EventStoreConfigurationException($"PostgreSQL connection setting '{key}' is unknown or has an invalid value.");
+        }
+    }
+
+    private static void ApplyDefaults(NpgsqlConnectionStringBuilder builder, EventStoreOptions options)
+    {
+        if (string.IsNullOrEmpty(builder.Host))
+        {
+            builder.Host = "localhost";
+        }
+
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = "eventuali";
+        }
+
+        // Statements are prepared on first reuse; our connections carry no session state worth resetting.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
+        builder.NoResetOnClose = true;
+        var settings = options.Durability == Durability.Relaxed ? "-c synchronous_commit=off" : "-c synchronous_commit=on";
+        builder.Options = string.IsNullOrEmpty(builder.Options) ? settings : builder.Options + " " + settings;
+    }
+}

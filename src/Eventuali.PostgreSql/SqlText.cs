@@ -1,0 +1,84 @@
+using System.Collections.Frozen;
+using System.Text;
+
+namespace Eventuali.PostgreSql;
+
+/// <summary>The embedded SQL of one store, with the schema name (and channel) filled in.</summary>
+internal sealed class SqlText
+{
+    /// <summary>Version of the schema in Sql/schema.sql and Sql/append.sql.</summary>
+    public const int SchemaVersion = 1;
+
+    private readonly FrozenDictionary<string, string> _queries;
+
+    public SqlText(PgSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Schema = Fill(Load("schema.sql"), settings);
+        AppendFunction = Fill(Load("append.sql"), settings);
+        _queries = Sections(Fill(Load("queries.sql"), settings));
+        ReadAll = new string[4];
+        for (var i = 0; i < 4; i++)
+        {
+            var filter = ((i & 1) != 0 ? this["filter_types"] + "\n" : string.Empty) + ((i & 2) != 0 ? this["filter_prefix"] : string.Empty);
+            ReadAll[i] = this["read_all"].Replace("/*FILTER*/", filter, StringComparison.Ordinal);
+        }
+    }
+
+    public string Schema { get; }
+    public string AppendFunction { get; }
+
+    /// <summary>read_all without filter, with types (1), with prefix (2), with both (3).</summary>
+    public string[] ReadAll { get; }
+
+    public string this[string name] => _queries.TryGetValue(name, out var sql) ? sql : throw new KeyNotFoundException($"No SQL section '{name}'.");
+
+    private static string Fill(string sql, PgSettings settings)
+        => sql.Replace("__SCHEMA__", settings.QuotedSchema, StringComparison.Ordinal)
+              .Replace("__CHANNEL__", $"\"{settings.Channel}\"", StringComparison.Ordinal);
+
+    private static string Load(string file)
+    {
+        var name = $"Eventuali.PostgreSql.Sql.{file}";
+        using var stream = typeof(SqlText).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"Embedded SQL '{name}' is missing from the assembly.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    // "-- name: x" starts a section; other comment lines are dropped so prepared statements stay short.
+    private static FrozenDictionary<string, string> Sections(string text)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? current = null;
+        var body = new StringBuilder();
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.StartsWith("-- name:", StringComparison.Ordinal))
+            {
+                Flush();
+                current = line["-- name:".Length..].Trim();
+                continue;
+            }
+
+            if (!line.TrimStart().StartsWith("--", StringComparison.Ordinal) && line.Trim().Length > 0)
+            {
+                body.Append(line).Append('\n');
+            }
+        }
+
+        Flush();
+        return result.ToFrozenDictionary(StringComparer.Ordinal);
+
+        void Flush()
+        {
+            if (current is not null)
+            {
+                result[current] = body.ToString().TrimEnd();
+            }
+
+            body.Clear();
+        }
+    }
+}
