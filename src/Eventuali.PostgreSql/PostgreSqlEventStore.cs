@@ -17,6 +17,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
     private readonly AppendCommitter _committer;
     private readonly StreamNameCache _names = new();
     private readonly StringCache _strings = new();
+    private readonly OwnWritesVisibility _visibility = new();
 
     private PostgreSqlEventStore(NpgsqlDataSource dataSource, PgSettings settings, SqlText sql, EventStoreOptions options)
     {
@@ -77,7 +78,9 @@ public sealed partial class PostgreSqlEventStore : IEventStore
 
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingAppend(streamId, expectedVersion, events, AppendValidation.Stamp(Options.TimeProvider));
-        return await _committer.AppendAsync(pending, cancellationToken).ConfigureAwait(false);
+        var result = await _committer.AppendAsync(pending, cancellationToken).ConfigureAwait(false);
+        _visibility.Acknowledged(result.LastPosition);
+        return result;
     }
 
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -114,6 +117,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
     public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        await _visibility.WaitForOwnWritesAsync(Math.Max(fromPosition, 1), HeadAsync, cancellationToken).ConfigureAwait(false);
         var query = new LogQuery(_sql, filter, Options.ReadPageSize);
         var remaining = maxCount;
         var position = Math.Max(fromPosition, 1);
@@ -161,6 +165,12 @@ public sealed partial class PostgreSqlEventStore : IEventStore
     }
 
     public async ValueTask<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
+    {
+        await _visibility.WaitForOwnWritesAsync(1, HeadAsync, cancellationToken).ConfigureAwait(false);
+        return await HeadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<long> HeadAsync(CancellationToken cancellationToken)
         => (long)(await ScalarAsync(_sql["head_position"], cancellationToken).ConfigureAwait(false))!;
 
     /// <summary>

@@ -15,6 +15,13 @@ public interface IStoreFixture
     /// <summary>Whether a fresh store's positions run 1, 2, 3... with no holes (memory and SQLite: yes; PostgreSQL: no).</summary>
     bool PositionsAreContiguous { get; }
 
+    /// <summary>
+    /// Whether JSON payloads may contain an escaped NUL character (<c>\u0000</c>). PostgreSQL's jsonb
+    /// cannot store one: such an append must then be refused with an ArgumentException naming the
+    /// stream, writing nothing.
+    /// </summary>
+    bool StoresJsonWithNulCharacters => true;
+
     /// <summary>Creates a new, empty store. Every call returns a store no other test sees.</summary>
     ValueTask<IEventStore> CreateStoreAsync(EventStoreOptions? options = null, CancellationToken cancellationToken = default);
 

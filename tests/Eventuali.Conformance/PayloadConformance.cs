@@ -34,10 +34,19 @@ public abstract class PayloadConformance<TFixture>(TFixture fixture) : Conforman
     }
 
     [Fact]
-    public async Task Json_payload_with_an_escaped_nul_character_round_trips()
+    public async Task Json_payload_with_an_escaped_nul_character_round_trips_or_is_refused_cleanly()
     {
         await using var store = await NewStoreAsync();
         var e = TestData.Json("json", """{"s":"before\u0000after"}""");
+        if (!Fixture.StoresJsonWithNulCharacters)
+        {
+            var refused = await Assert.ThrowsAsync<ArgumentException>(() => store.AppendEventsAsync("s-1", ExpectedVersion.NoStream, e));
+            Assert.Contains("'s-1'", refused.Message, StringComparison.Ordinal);
+            Assert.Null(await store.GetStreamVersionAsync("s-1", Ct));
+            Assert.Empty(await store.ReadAllListAsync());
+            return;
+        }
+
         await store.AppendEventsAsync("s-1", ExpectedVersion.NoStream, e);
         var read = Assert.Single(await store.ReadStreamListAsync("s-1"));
         TestData.AssertSameEvent(e, read);

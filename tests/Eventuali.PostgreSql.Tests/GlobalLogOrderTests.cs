@@ -45,10 +45,12 @@ public sealed class GlobalLogOrderTests : IAsyncLifetime
         var (status, heldPosition) = await TestEvents.AppendRawAsync(held, store.Schema, "held-stream", heldId);
         Assert.Equal(0, status);
 
+        // The later writers are another node: the tailing reader's own store wrote none of them.
+        await using var otherNode = await PostgreSqlEventStore.OpenStoreAsync(PgTestServer.WithSchema(await PgTestServer.UrlAsync(), store.Schema), EventStoreOptions.Default, ct);
         var later = new List<AppendResult>();
         for (var i = 0; i < 5; i++)
         {
-            later.Add(await store.AppendAsync($"later-{i}", ExpectedVersion.NoStream, [TestEvents.Json("later")], ct));
+            later.Add(await otherNode.AppendAsync($"later-{i}", ExpectedVersion.NoStream, [TestEvents.Json("later")], ct));
         }
 
         Assert.All(later, r => Assert.True(r.LastPosition > heldPosition));

@@ -67,7 +67,7 @@ BEGIN
       IF NOT (p_expected = -1
               OR (p_expected = -2 AND v_actual IS NOT NULL)
               OR (p_expected = 0 AND v_actual IS NULL)
-              OR (p_expected > 0 AND v_actual = p_expected)) THEN
+              OR (p_expected > 0 AND coalesce(v_actual, 0) = p_expected)) THEN
         status := 2;
         stream_version := v_actual;
         EXIT;
