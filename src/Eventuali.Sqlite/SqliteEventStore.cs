@@ -56,8 +56,16 @@ public sealed class SqliteEventStore : IEventStore
         }
 
         var connection = SqliteConnections.OpenWriter(location);
-        var synchronous = Convert.ToInt64(SqliteConnections.Pragma(connection, location, "synchronous"), System.Globalization.CultureInfo.InvariantCulture);
-        return ValueTask.FromResult<IEventStore>(new SqliteEventStore(location, connection, options with { Durability = location.Durability }) { WriterSynchronous = synchronous });
+        try
+        {
+            var synchronous = Convert.ToInt64(SqliteConnections.Pragma(connection, location, "synchronous"), System.Globalization.CultureInfo.InvariantCulture);
+            return ValueTask.FromResult<IEventStore>(new SqliteEventStore(location, connection, options with { Durability = location.Durability }) { WriterSynchronous = synchronous });
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
     public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
