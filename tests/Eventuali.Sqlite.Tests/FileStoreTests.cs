@@ -144,6 +144,10 @@ public sealed class FileStoreTests
         Assert.Equal(["accounts", "account\u00ff"], both.Select(e => e.StreamId));
     }
 
+    [Fact]
+    public void Direct_column_reads_use_the_library_sqlite_runs_on()
+        => Assert.True(NativeColumns.Available, "the e_sqlite3 library loaded by SQLitePCLRaw should be callable directly");
+
     [Theory]
     [InlineData("abc", "abd")]
     [InlineData("a\uffff", "a\U00010000")]
