@@ -85,7 +85,8 @@ public sealed class SqliteEventStore : IEventStore
         var forward = direction == ReadDirection.Forward;
         var version = forward ? Math.Max(fromVersion, 1) : fromVersion;
         var remaining = maxCount;
-        var page = new List<RecordedEvent>(Math.Min(Options.ReadPageSize, Math.Max(maxCount, 1)));
+        // Most streams are short: start small rather than at the page size.
+        var page = new List<RecordedEvent>(Math.Min(Math.Min(Options.ReadPageSize, Math.Max(maxCount, 1)), 64));
         long? streamRowId = null;
         while (remaining > 0 && version >= 1)
         {
