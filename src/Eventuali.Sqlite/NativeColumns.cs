@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using SQLitePCL;
 
 namespace Eventuali.Sqlite;
 
@@ -13,6 +14,28 @@ namespace Eventuali.Sqlite;
 internal static partial class NativeColumns
 {
     private const string Library = "e_sqlite3";
+
+    /// <summary>
+    /// True when SQLitePCLRaw runs on the same e_sqlite3 library these imports load (the
+    /// Microsoft.Data.Sqlite default); otherwise every read goes through SQLitePCLRaw.
+    /// </summary>
+    public static bool Available { get; } = Probe();
+
+    private static bool Probe()
+    {
+        try
+        {
+            return raw.GetNativeLibraryName() == Library && sqlite3_libversion_number() == raw.sqlite3_libversion_number();
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    private static partial int sqlite3_libversion_number();
 
     public static unsafe ReadOnlySpan<byte> Bytes(IntPtr stmt, int column)
     {

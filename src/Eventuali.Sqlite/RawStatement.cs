@@ -65,12 +65,15 @@ internal sealed class RawStatement : IDisposable
 
     public void Reset() => raw.sqlite3_reset(_stmt);
 
-    public bool IsNull(int column) => NativeColumns.sqlite3_column_type(_native, column) == raw.SQLITE_NULL;
+    public bool IsNull(int column)
+        => (NativeColumns.Available ? NativeColumns.sqlite3_column_type(_native, column) : raw.sqlite3_column_type(_stmt, column)) == raw.SQLITE_NULL;
 
-    public long GetInt64(int column) => NativeColumns.sqlite3_column_int64(_native, column);
+    public long GetInt64(int column)
+        => NativeColumns.Available ? NativeColumns.sqlite3_column_int64(_native, column) : raw.sqlite3_column_int64(_stmt, column);
 
     /// <summary>The column's bytes (TEXT as UTF-8); valid until the next step or reset.</summary>
-    public ReadOnlySpan<byte> GetBytes(int column) => NativeColumns.Bytes(_native, column);
+    public ReadOnlySpan<byte> GetBytes(int column)
+        => NativeColumns.Available ? NativeColumns.Bytes(_native, column) : raw.sqlite3_column_blob(_stmt, column);
 
     public string? GetString(int column)
         => IsNull(column) ? null : System.Text.Encoding.UTF8.GetString(GetBytes(column));

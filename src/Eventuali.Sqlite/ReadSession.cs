@@ -89,6 +89,8 @@ internal sealed class ReadSession : IDisposable
 
     private void Fill(RawStatement statement, List<RecordedEvent> into)
     {
+        // A page is filled whole or retried whole (after SQLITE_BUSY), never appended to twice.
+        into.Clear();
         try
         {
             while (statement.Step())

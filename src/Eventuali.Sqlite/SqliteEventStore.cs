@@ -56,8 +56,16 @@ public sealed class SqliteEventStore : IEventStore
         }
 
         var connection = SqliteConnections.OpenWriter(location);
-        var synchronous = Convert.ToInt64(SqliteConnections.Pragma(connection, location, "synchronous"), System.Globalization.CultureInfo.InvariantCulture);
-        return ValueTask.FromResult<IEventStore>(new SqliteEventStore(location, connection, options with { Durability = location.Durability }) { WriterSynchronous = synchronous });
+        try
+        {
+            var synchronous = Convert.ToInt64(SqliteConnections.Pragma(connection, location, "synchronous"), System.Globalization.CultureInfo.InvariantCulture);
+            return ValueTask.FromResult<IEventStore>(new SqliteEventStore(location, connection, options with { Durability = location.Durability }) { WriterSynchronous = synchronous });
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
     public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
@@ -77,7 +85,8 @@ public sealed class SqliteEventStore : IEventStore
         var forward = direction == ReadDirection.Forward;
         var version = forward ? Math.Max(fromVersion, 1) : fromVersion;
         var remaining = maxCount;
-        var page = new List<RecordedEvent>(Math.Min(Options.ReadPageSize, Math.Max(maxCount, 1)));
+        // Most streams are short: start small rather than at the page size.
+        var page = new List<RecordedEvent>(Math.Min(Math.Min(Options.ReadPageSize, Math.Max(maxCount, 1)), 64));
         long? streamRowId = null;
         while (remaining > 0 && version >= 1)
         {

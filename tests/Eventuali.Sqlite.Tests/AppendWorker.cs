@@ -4,7 +4,7 @@ namespace Eventuali.Sqlite.Tests;
 
 /// <summary>
 /// Child-process side of the multi-process test: appends to a shared stream (any version) and to
-/// its own stream (exact versions), printing each event id only after its append returned.
+/// its own stream (exact versions), printing each event id only after its append returned, and its start (S) and end (E) times.
 /// </summary>
 internal static class AppendWorker
 {
@@ -14,6 +14,7 @@ internal static class AppendWorker
     {
         var (path, name, count) = (args[1], args[2], int.Parse(args[3]));
         var options = new EventStoreOptions { Durability = Durability.Relaxed };
+        Console.WriteLine($"S {TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()}");
         await using var store = await SqliteEventStore.OpenAsync(path, options, CancellationToken.None);
         for (var i = 0; i < count; i++)
         {
@@ -25,6 +26,7 @@ internal static class AppendWorker
             Console.WriteLine(own.EventId);
         }
 
+        Console.WriteLine($"E {TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()}");
         return 0;
     }
 

@@ -92,7 +92,7 @@ public sealed class ConcurrencyTests
     }
 
     [Fact]
-    public async Task A_queued_append_cancelled_before_it_starts_is_never_written()
+    public async Task Cancelled_appends_waiting_for_another_writers_lock_are_never_written()
     {
         await using var temp = new TempSqliteStore();
         var store = await temp.OpenAsync();
@@ -106,16 +106,27 @@ public sealed class ConcurrencyTests
             await write.ExecuteNonQueryAsync(Ct);
         }
 
-        var first = store.AppendAsync("first", ExpectedVersion.Any, [Deposit(1)], Ct).AsTask();
-        using var cts = new CancellationTokenSource();
-        var second = store.AppendAsync("second", ExpectedVersion.Any, [Deposit(2)], cts.Token).AsTask();
+        // 'waiting' is taken by the writer, which retries BEGIN IMMEDIATE past SQLite's busy timeout;
+        // 'queued' sits behind it; 'survivor' must still be written once the lock is released.
+        using var waitingCts = new CancellationTokenSource();
+        using var queuedCts = new CancellationTokenSource();
+        var waiting = store.AppendAsync("waiting", ExpectedVersion.Any, [Deposit(1)], waitingCts.Token).AsTask();
+        var queued = store.AppendAsync("queued", ExpectedVersion.Any, [Deposit(2)], queuedCts.Token).AsTask();
         await Task.Delay(100, Ct);
-        await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
+        await queuedCts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
+        await Task.Delay(1300, Ct);
+        Assert.False(waiting.IsCompleted);
+        await waitingCts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting).WaitAsync(TimeSpan.FromSeconds(5), Ct);
+        var survivor = store.AppendAsync("survivor", ExpectedVersion.Any, [Deposit(3)], Ct).AsTask();
+        await Task.Delay(1200, Ct);
+        Assert.False(survivor.IsCompleted);
         await tx.RollbackAsync(Ct);
         await tx.DisposeAsync();
-        await first;
-        Assert.Null(await store.GetStreamVersionAsync("second", Ct));
+        Assert.Equal(1, (await survivor).StreamVersion);
+        Assert.Null(await store.GetStreamVersionAsync("waiting", Ct));
+        Assert.Null(await store.GetStreamVersionAsync("queued", Ct));
     }
 
     [Fact]

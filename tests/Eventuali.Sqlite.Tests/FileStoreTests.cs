@@ -100,6 +100,29 @@ public sealed class FileStoreTests
     }
 
     [Fact]
+    public async Task Memory_store_serves_concurrent_writers_and_readers()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(":memory:", EventStoreOptions.Default, Ct);
+        var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await store.AppendAsync($"w-{w}", ExpectedVersion.Exact(i), [Deposit(i)], Ct);
+            }
+        }, Ct)).ToList();
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (writers.Any(w => !w.IsCompleted))
+            {
+                var positions = (await store.ReadAllAsync(cancellationToken: Ct).ToListAsync()).Select(e => e.Position).ToList();
+                Assert.Equal(Enumerable.Range(1, positions.Count).Select(i => (long)i), positions);
+            }
+        }, Ct)).ToList();
+        await Task.WhenAll(writers.Concat(readers));
+        Assert.Equal(400, await store.GetHeadPositionAsync(Ct));
+    }
+
+    [Fact]
     public async Task ReadAll_filters_by_prefix_and_type_and_pages_without_skipping()
     {
         await using var temp = new TempSqliteStore();
@@ -120,6 +143,10 @@ public sealed class FileStoreTests
         var both = await store.ReadAllAsync(3, 2, new EventFilter { StreamIdPrefix = "account", EventTypes = ["Opened"] }, Ct).ToListAsync();
         Assert.Equal(["accounts", "account\u00ff"], both.Select(e => e.StreamId));
     }
+
+    [Fact]
+    public void Direct_column_reads_use_the_library_sqlite_runs_on()
+        => Assert.True(NativeColumns.Available, "the e_sqlite3 library loaded by SQLitePCLRaw should be callable directly");
 
     [Theory]
     [InlineData("abc", "abd")]

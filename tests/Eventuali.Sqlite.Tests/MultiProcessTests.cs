@@ -5,11 +5,11 @@ namespace Eventuali.Sqlite.Tests;
 public sealed class MultiProcessTests
 {
     [Fact]
-    public async Task Two_processes_append_to_one_file_with_every_append_present_once()
+    public async Task Two_processes_create_and_append_to_one_file_with_every_append_present_once()
     {
         await using var temp = new TempSqliteStore();
-        (await temp.OpenAsync()).GetType(); // create the schema first, as an application would
-        const int count = 150;
+        // Both processes find no file and race to create the schema.
+        const int count = 1000;
         var workers = new[] { AppendWorker.Start(temp.FilePath, "a", count), AppendWorker.Start(temp.FilePath, "b", count) };
         var outputs = await Task.WhenAll(workers.Select(async p =>
         {
@@ -25,7 +25,13 @@ public sealed class MultiProcessTests
             Assert.True(code == 0, err);
         }
 
-        var acknowledged = outputs.SelectMany(o => o.Out.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries)).Select(Guid.Parse).ToList();
+        // The two processes were trying to append at the same time: their [start, end] intervals overlap.
+        var spans = outputs.Select(o => o.Out.Split('\n')).Select(lines => (
+            Start: long.Parse(lines.Single(l => l.StartsWith("S ", StringComparison.Ordinal))[2..]),
+            End: long.Parse(lines.Single(l => l.StartsWith("E ", StringComparison.Ordinal))[2..]))).ToList();
+        Assert.True(spans[0].Start < spans[1].End && spans[1].Start < spans[0].End, $"workers did not overlap: {spans[0]} {spans[1]}");
+
+        var acknowledged = outputs.SelectMany(o => o.Out.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries)).Where(w => w.Length == 36).Select(Guid.Parse).ToList();
         Assert.Equal(2 * count * 3, acknowledged.Count);
 
         var store = await temp.OpenAsync();

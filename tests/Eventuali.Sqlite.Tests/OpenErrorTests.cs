@@ -17,6 +17,17 @@ public sealed class OpenErrorTests
     }
 
     [Fact]
+    public async Task A_location_where_no_file_can_be_created_is_named()
+    {
+        // /proc exists but accepts no new files, even for root.
+        var path = "/proc/eventuali-" + Guid.NewGuid().ToString("N") + ".db";
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "needs /proc");
+        var error = await Assert.ThrowsAsync<EventStoreConfigurationException>(async () => await SqliteEventStore.OpenAsync(path, EventStoreOptions.Default, Ct));
+        Assert.Contains($"'{path}'", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_sqlite_is_refused_and_left_unchanged()
     {
         await using var temp = new TempSqliteStore();
