@@ -19,16 +19,5 @@ internal static class StoreLocation
     }
 
     /// <summary>The URL with any password hidden, for output.</summary>
-    public static string Display(string url)
-    {
-        var at = url.IndexOf('@', StringComparison.Ordinal);
-        var start = url.IndexOf("://", StringComparison.Ordinal);
-        if (at < 0 || start < 0 || at < start)
-        {
-            return url;
-        }
-
-        var colon = url.IndexOf(':', start + 3);
-        return colon > 0 && colon < at ? string.Concat(url.AsSpan(0, colon + 1), "***", url.AsSpan(at)) : url;
-    }
+    public static string Display(string url) => EventStore.RedactUrl(url);
 }

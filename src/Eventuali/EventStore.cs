@@ -10,4 +10,11 @@ public static class EventStore
     /// </summary>
     public static ValueTask<IEventStore> CreateAsync(string url, EventStoreOptions? options = null, CancellationToken cancellationToken = default)
         => StoreUrl.OpenAsync(url, options ?? EventStoreOptions.Default, cancellationToken);
+
+    /// <summary>The URL with any password replaced by <c>***</c>, safe to log or print.</summary>
+    public static string RedactUrl(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return StoreUrl.Redact(url);
+    }
 }
