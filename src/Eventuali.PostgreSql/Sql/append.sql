@@ -14,6 +14,8 @@ LANGUAGE plpgsql AS $fn$
 DECLARE
   v_count integer := cardinality(p_ids);
   v_stream_id bigint;
+  v_found_stream bigint;
+  v_offset bigint;
   v_actual bigint;
   v_first bigint;
   v_rows integer;
@@ -28,11 +30,21 @@ BEGIN
   LOOP
     v_attempt := v_attempt + 1;
     BEGIN
-      -- Idempotency first: is the first id stored already?
-      SELECT s.name, e.stream_id, e.version INTO existing_stream, v_stream_id, v_first
-        FROM __SCHEMA__.events e JOIN __SCHEMA__.streams s ON s.id = e.stream_id
-       WHERE e.event_id = p_ids[1];
-      IF FOUND THEN
+      -- One statement: where the first id is stored (idempotency comes first), the stream's id and current
+      -- version (NULL when it does not exist) and the position offset (reading meta holds ACCESS SHARE on it
+      -- until commit, which an offset raise waits for).
+      SELECT f.stream_id, f.version, s.id, (SELECT max(e.version) FROM __SCHEMA__.events e WHERE e.stream_id = s.id),
+             (SELECT m.position_offset FROM __SCHEMA__.meta m)
+        INTO v_found_stream, v_first, v_stream_id, v_actual, v_offset
+        FROM (VALUES (1)) AS one (x)
+        LEFT JOIN __SCHEMA__.events f ON f.event_id = p_ids[1]
+        LEFT JOIN __SCHEMA__.streams s ON s.name = p_stream;
+      IF v_found_stream IS NOT NULL THEN
+        IF v_found_stream = v_stream_id THEN
+          existing_stream := p_stream;
+        ELSE
+          SELECT s.name INTO existing_stream FROM __SCHEMA__.streams s WHERE s.id = v_found_stream;
+        END IF;
         existing_id := p_ids[1];
         existing_version := v_first;
         status := 3;
@@ -42,7 +54,7 @@ BEGIN
         SELECT count(*)::integer, min(e.version) FILTER (WHERE e.event_id <> p_ids[(e.version - v_first + 1)::integer]), max(e.position)
           INTO v_rows, v_mismatch, last_position
           FROM __SCHEMA__.events e
-         WHERE e.stream_id = v_stream_id AND e.version >= v_first AND e.version < v_first + v_count;
+         WHERE e.stream_id = v_found_stream AND e.version >= v_first AND e.version < v_first + v_count;
         IF v_rows < v_count THEN
           last_position := NULL;
           EXIT;
@@ -59,11 +71,6 @@ BEGIN
         EXIT;
       END IF;
 
-      SELECT id INTO v_stream_id FROM __SCHEMA__.streams WHERE name = p_stream;
-      v_actual := NULL;
-      IF v_stream_id IS NOT NULL THEN
-        SELECT max(version) INTO v_actual FROM __SCHEMA__.events WHERE stream_id = v_stream_id;
-      END IF;
       IF NOT (p_expected = -1
               OR (p_expected = -2 AND v_actual IS NOT NULL)
               OR (p_expected = 0 AND v_actual IS NULL)
@@ -92,7 +99,7 @@ BEGIN
         END IF;
       END IF;
 
-      v_base := ((pg_current_xact_id()::text::bigint + (SELECT position_offset FROM __SCHEMA__.meta)) << 20) + p_first_n - 1;
+      v_base := ((pg_current_xact_id()::text::bigint + v_offset) << 20) + p_first_n - 1;
       INSERT INTO __SCHEMA__.events (position, stream_id, version, event_id, event_type, content_type, data_json, data_bytes,
                                      correlation_id, causation_id, actor_id, headers, "timestamp")
       SELECT v_base + u.n, v_stream_id, coalesce(v_actual, 0) + u.n, u.id, u.typ, u.ct,

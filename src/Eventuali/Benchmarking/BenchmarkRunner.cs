@@ -63,6 +63,8 @@ public static class BenchmarkRunner
         {
             options.Progress?.Report($"setup: writing {options.Events} events (untimed)");
             await session.WriteSetupAsync(ct).ConfigureAwait(false);
+            options.Progress?.Report("warm-up: reading the first 5% once (untimed)");
+            await session.WarmUpReadsAsync(workload, fromPosition, ct).ConfigureAwait(false);
         }
         else
         {
