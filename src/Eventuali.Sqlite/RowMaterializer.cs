@@ -44,7 +44,46 @@ internal sealed class RowMaterializer
             contentType);
     }
 
-    private static EventMetadata ReadMetadata(RawStatement row)
+    // Events of one append usually share their metadata: reuse the last instance while the raw
+    // column values repeat (a null marker per column keeps NULL and '' apart).
+    private readonly List<byte> _lastMetadataKey = [];
+    private readonly List<byte> _metadataKey = [];
+    private EventMetadata _lastMetadata = EventMetadata.Empty;
+
+    private EventMetadata ReadMetadata(RawStatement row)
+    {
+        _metadataKey.Clear();
+        foreach (var column in MetadataColumns)
+        {
+            if (row.IsNull(column))
+            {
+                _metadataKey.Add(0);
+                continue;
+            }
+
+            _metadataKey.Add(1);
+            var bytes = row.GetBytes(column);
+            _metadataKey.Add((byte)(bytes.Length >> 24));
+            _metadataKey.Add((byte)(bytes.Length >> 16));
+            _metadataKey.Add((byte)(bytes.Length >> 8));
+            _metadataKey.Add((byte)bytes.Length);
+            _metadataKey.AddRange(bytes);
+        }
+
+        if (System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_metadataKey).SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_lastMetadataKey)))
+        {
+            return _lastMetadata;
+        }
+
+        _lastMetadataKey.Clear();
+        _lastMetadataKey.AddRange(_metadataKey);
+        _lastMetadata = Materialize(row);
+        return _lastMetadata;
+    }
+
+    private static readonly int[] MetadataColumns = [EventRow.CorrelationId, EventRow.CausationId, EventRow.ActorId, EventRow.Headers];
+
+    private static EventMetadata Materialize(RawStatement row)
     {
         var correlation = row.GetStringOrNull(EventRow.CorrelationId);
         var causation = row.GetStringOrNull(EventRow.CausationId);
