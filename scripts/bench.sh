@@ -6,6 +6,7 @@
 # RUNS (default 3) sets the repetitions. The machine is shared: compare medians, not single runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bench-common.sh
 backend=${1:-sqlite}
 runs=${RUNS:-3}
 dotnet build src/Eventuali.Cli -c Release -nologo -clp:ErrorsOnly >/dev/null
@@ -16,12 +17,10 @@ if [ "$backend" = postgresql ]; then
   url=${2:-$(bash scripts/postgres.sh | tail -n 1)}
   # A throwaway schema per run, dropped at the end, so runs never read each other's data.
   schema="bench_$(date +%s)_$$"
-  db_args=(--database "$url$([[ $url == *\?* ]] && echo '&' || echo '?')schema=$schema")
+  db_args=(--database "$(with_schema "$url" "$schema")")
   trap 'psql -q "${url%%\?*}" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true' EXIT
 fi
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-field() { sed -E "s/.*\"$1\":([0-9.eE+-]+).*/\\1/"; }
 
 printf '%-20s %-9s %9s %14s %9s %9s %10s\n' workload durability events "events/s" "p50 ms" "p99 ms" "peak MB"
 run() {
