@@ -14,7 +14,29 @@ public sealed partial class PostgreSqlEventStore
         return page;
     }
 
-    private async Task FetchAsync(string sql, List<EventRow> page, CancellationToken ct, params NpgsqlParameter[] args)
+    private Task FetchAsync(string sql, List<EventRow> page, CancellationToken ct, params NpgsqlParameter[] args)
+        => ReadRowsAsync(sql, reader => page.Add(EventRow.Read(reader, _strings)), ct, args);
+
+    private async Task ResolveNamesAsync(List<EventRow> page, CancellationToken ct)
+    {
+        HashSet<long>? missing = null;
+        foreach (var row in page)
+        {
+            if (!_names.TryGet(row.StreamId, out _))
+            {
+                (missing ??= []).Add(row.StreamId);
+            }
+        }
+
+        if (missing is not null)
+        {
+            await ReadRowsAsync(_sql["stream_names"], reader => _names.Add(reader.GetInt64(0), reader.GetString(1)), ct,
+                new NpgsqlParameter<long[]> { TypedValue = [.. missing], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs a query on a pooled connection and hands each row to <paramref name="onRow"/>; server errors come back mapped.</summary>
+    private async Task ReadRowsAsync(string sql, Action<NpgsqlDataReader> onRow, CancellationToken ct, params NpgsqlParameter[] args)
     {
         try
         {
@@ -30,49 +52,7 @@ public sealed partial class PostgreSqlEventStore
                     {
                         while (await reader.ReadAsync(ct).ConfigureAwait(false))
                         {
-                            page.Add(EventRow.Read(reader, _strings));
-                        }
-                    }
-                }
-            }
-        }
-        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
-        {
-            throw mapped;
-        }
-    }
-
-    private async Task ResolveNamesAsync(List<EventRow> page, CancellationToken ct)
-    {
-        HashSet<long>? missing = null;
-        foreach (var row in page)
-        {
-            if (!_names.TryGet(row.StreamId, out _))
-            {
-                (missing ??= []).Add(row.StreamId);
-            }
-        }
-
-        if (missing is null)
-        {
-            return;
-        }
-
-        try
-        {
-            var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-            await using (conn.ConfigureAwait(false))
-            {
-                var cmd = new NpgsqlCommand(_sql["stream_names"], conn);
-                await using (cmd.ConfigureAwait(false))
-                {
-                    cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. missing], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-                    var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                        {
-                            _names.Add(reader.GetInt64(0), reader.GetString(1));
+                            onRow(reader);
                         }
                     }
                 }
