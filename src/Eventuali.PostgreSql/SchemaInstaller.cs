@@ -29,7 +29,14 @@ internal static class SchemaInstaller
             var version = await ReadVersionAsync(conn, settings, sql, ct).ConfigureAwait(false);
             if (version != SqlText.SchemaVersion)
             {
-                await ExecAsync(conn, sql.Schema, ct).ConfigureAwait(false);
+                foreach (var (number, script) in sql.Migrations)
+                {
+                    if (number > version)
+                    {
+                        await ExecAsync(conn, script, ct).ConfigureAwait(false);
+                    }
+                }
+
                 await ExecAsync(conn, sql.AppendFunction, ct).ConfigureAwait(false);
                 await ExecAsync(conn, sql["meta_write"], ct, SqlText.SchemaVersion).ConfigureAwait(false);
             }

@@ -1,4 +1,4 @@
--- Eventuali schema, version 1. __SCHEMA__ is replaced by the validated, quoted schema name.
+-- Eventuali schema migration 1: the event log. __SCHEMA__ is replaced by the validated, quoted schema name.
 -- Runs inside one transaction holding an advisory lock, so several nodes may start at once.
 CREATE SCHEMA IF NOT EXISTS __SCHEMA__;
 
