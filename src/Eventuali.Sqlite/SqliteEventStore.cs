@@ -8,7 +8,7 @@ namespace Eventuali.Sqlite;
 /// one writer per store with group commit, pooled readers. Several stores and processes may
 /// share one file; they take turns writing with BEGIN IMMEDIATE.
 /// </summary>
-public sealed class SqliteEventStore : IEventStore
+public sealed partial class SqliteEventStore : IEventStore
 {
     private readonly SqliteConnection _writerConnection;
     private readonly AppendWriter _writer;

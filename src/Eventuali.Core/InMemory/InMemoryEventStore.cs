@@ -6,7 +6,7 @@ namespace Eventuali.InMemory;
 /// The whole contract in process memory: thread-safe, for tests and for users' unit tests.
 /// One lock orders appends, so positions are contiguous and in commit order.
 /// </summary>
-public sealed class InMemoryEventStore : IEventStore
+public sealed partial class InMemoryEventStore : IEventStore
 {
     private readonly Lock _gate = new();
     private readonly List<RecordedEvent> _log = [];
