@@ -16,6 +16,11 @@ internal static class CliApp
             ReadCommand.Create(io),
             DemoCommand.Create(io),
             BenchmarkCommand.Create(io),
+            QueryCommand.Create(io),
+            ExportCommand.Create(io),
+            ImportCommand.Create(io),
+            StatsCommand.Create(io),
+            VerifyCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
 

@@ -5,4 +5,8 @@ namespace Eventuali.Cli;
 /// <param name="Error">Errors and progress.</param>
 /// <param name="GetEnvironment">Environment lookup (EVENTUALI_DATABASE).</param>
 /// <param name="ErrorIsTerminal">Whether progress may be shown on <paramref name="Error"/>.</param>
-internal sealed record CliIo(TextWriter Out, TextWriter Error, Func<string, string?> GetEnvironment, bool ErrorIsTerminal);
+internal sealed record CliIo(TextWriter Out, TextWriter Error, Func<string, string?> GetEnvironment, bool ErrorIsTerminal)
+{
+    /// <summary>Whether <see cref="Out"/> is a terminal (query then prints a table rather than JSON lines).</summary>
+    public bool OutIsTerminal { get; init; }
+}

@@ -5,7 +5,11 @@ using System.Text.Json;
 namespace Eventuali.Cli;
 
 /// <summary>Writes one recorded event as one line of JSON: payload inline when it is JSON, base64 otherwise.</summary>
-internal sealed class EventJsonLine
+/// <param name="canonical">
+/// Object keys of JSON payloads and headers in ordinal order (export): PostgreSQL's jsonb does not keep key order,
+/// so only a canonical form makes exports of the same events identical whichever backend holds them.
+/// </param>
+internal sealed class EventJsonLine(bool canonical = false)
 {
     // Relaxed escaping keeps non-ASCII text readable; the output is never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -30,7 +34,7 @@ internal sealed class EventJsonLine
             if (e.Metadata.Headers is { Count: > 0 } headers)
             {
                 json.WriteStartObject("headers");
-                foreach (var (key, value) in headers)
+                foreach (var (key, value) in canonical ? headers.OrderBy(h => h.Key, StringComparer.Ordinal) : (IEnumerable<KeyValuePair<string, string>>)headers)
                 {
                     json.WriteString(key, value);
                 }
@@ -45,7 +49,14 @@ internal sealed class EventJsonLine
                 // Re-written compactly, so a payload stored with newlines still fits on one line.
                 json.WriteString("dataEncoding", "json");
                 json.WritePropertyName("data");
-                document.WriteTo(json);
+                if (canonical)
+                {
+                    WriteCanonical(json, document.RootElement);
+                }
+                else
+                {
+                    document.WriteTo(json);
+                }
             }
             else
             {
@@ -57,6 +68,35 @@ internal sealed class EventJsonLine
         }
 
         return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+    }
+
+    private static void WriteCanonical(Utf8JsonWriter json, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                json.WriteStartObject();
+                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    json.WritePropertyName(property.Name);
+                    WriteCanonical(json, property.Value);
+                }
+
+                json.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                json.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    WriteCanonical(json, item);
+                }
+
+                json.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(json);
+                break;
+        }
     }
 
     private static void WriteNullable(Utf8JsonWriter json, string name, string? value)

@@ -16,6 +16,6 @@ Console.CancelKeyPress += (_, e) =>
 var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
 await using (stdout.ConfigureAwait(false))
 {
-    var io = new CliIo(stdout, Console.Error, Environment.GetEnvironmentVariable, !Console.IsErrorRedirected);
+    var io = new CliIo(stdout, Console.Error, Environment.GetEnvironmentVariable, !Console.IsErrorRedirected) { OutIsTerminal = !Console.IsOutputRedirected };
     return await CliApp.RunAsync(args, io, cancellation.Token).ConfigureAwait(false);
 }

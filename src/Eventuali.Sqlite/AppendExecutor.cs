@@ -60,7 +60,7 @@ internal sealed class AppendExecutor : IDisposable
             streamRowId = raw.sqlite3_last_insert_rowid(_db);
         }
 
-        var timestamp = EventRow.ToUnixMicroseconds(AppendValidation.Stamp(_clock));
+        var timestamp = EventRow.ToUnixMicroseconds(append.Timestamp ?? AppendValidation.Stamp(_clock));
         var version = actual ?? 0;
         for (var i = 0; i < events.Count; i++)
         {

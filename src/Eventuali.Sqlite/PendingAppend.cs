@@ -28,6 +28,9 @@ internal sealed class PendingAppend
     public IReadOnlyList<EventData> Events { get; }
     public CancellationToken CancellationToken { get; }
 
+    /// <summary>The time to record (an import's original time); null stamps the events with the store's clock.</summary>
+    public DateTimeOffset? Timestamp { get; init; }
+
     public Task<AppendResult> Task => _completion.Task;
 
     /// <summary>The writer claims the append; false when it was cancelled while queued (it is then dropped).</summary>

@@ -18,6 +18,10 @@ public sealed partial class InMemoryEventStore : IEventStore
     public EventStoreOptions Options { get; }
 
     public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+        => Append(streamId, expectedVersion, events, null, cancellationToken);
+
+    // timestamp: null stamps the events with the clock; an import passes the original time.
+    private ValueTask<AppendResult> Append(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, DateTimeOffset? timestamp, CancellationToken cancellationToken)
     {
         AppendValidation.Validate(streamId, events);
         cancellationToken.ThrowIfCancellationRequested();
@@ -44,7 +48,7 @@ public sealed partial class InMemoryEventStore : IEventStore
             }
 
             stream ??= _streams[streamId] = [];
-            var now = AppendValidation.Stamp(Options.TimeProvider);
+            var now = timestamp ?? AppendValidation.Stamp(Options.TimeProvider);
             foreach (var e in events)
             {
                 var recorded = new RecordedEvent(streamId, stream.Count + 1, _log.Count + 1, e.EventId, e.EventType, e.Data.ToArray(), Snapshot(e.Metadata), now, e.ContentType);

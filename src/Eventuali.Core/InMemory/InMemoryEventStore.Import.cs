@@ -1,0 +1,9 @@
+using Eventuali.Import;
+
+namespace Eventuali.InMemory;
+
+public sealed partial class InMemoryEventStore : IEventImporter
+{
+    public ValueTask<AppendResult> ImportAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, DateTimeOffset timestamp, CancellationToken cancellationToken = default)
+        => Append(streamId, expectedVersion, events, ImportValidation.Normalize(timestamp), cancellationToken);
+}

@@ -1,0 +1,7 @@
+namespace Eventuali.Statistics;
+
+/// <summary>Counts and sizes of a whole store, computed by the database (never by reading every event into the client).</summary>
+public interface IStoreStatistics
+{
+    ValueTask<StoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default);
+}
