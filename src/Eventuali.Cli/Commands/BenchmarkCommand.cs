@@ -18,8 +18,7 @@ internal static class BenchmarkCommand
         };
         var workload = new Option<string>("--workload", "-w")
         {
-            Description = "What to measure: " + string.Join(", ", BenchmarkWorkloads.All) + ".",
-            Required = true,
+            Description = "What to measure: " + string.Join(", ", BenchmarkWorkloads.All) + ". Required unless --duration (load test) is given.",
             HelpName = "name",
         };
         workload.AcceptOnlyFromAmong([.. BenchmarkWorkloads.All]);
@@ -34,9 +33,16 @@ internal static class BenchmarkCommand
         {
             database, workload, events, batch, concurrency, durability, json,
         };
+        var load = new LoadTestMode();
+        load.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var workloadName = parse.GetRequiredValue(workload);
+            if (load.IsRequested(parse))
+            {
+                return await load.RunAsync(parse, io, database, concurrency, batch, durability, json, ct).ConfigureAwait(false);
+            }
+
+            var workloadName = parse.GetValue(workload) ?? throw new UsageException("benchmark needs --workload W, or --duration and --events-per-second for a load test.");
             if (!BenchmarkWorkloads.TryParse(workloadName, out var w))
             {
                 throw new UsageException($"Unknown workload '{workloadName}'; expected one of {string.Join(", ", BenchmarkWorkloads.All)}.");
