@@ -1,0 +1,7 @@
+using Eventuali.Conformance;
+
+namespace Eventuali.PostgreSql.Tests;
+
+public sealed class PgImport(PgConformanceFixture f) : ImportConformance<PgConformanceFixture>(f);
+
+public sealed class PgStatistics(PgConformanceFixture f) : StatisticsConformance<PgConformanceFixture>(f);
