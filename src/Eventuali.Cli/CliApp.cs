@@ -23,6 +23,7 @@ internal static class CliApp
             VerifyCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
+        Examples.Install(root);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -34,6 +34,7 @@ internal static class AppendCommand
         {
             database, stream, type, data, expected, correlation, causation, actor, eventId,
         };
+        Examples.Add(command, "eventuali append -d sqlite://events.db -s order-1001 -t order-placed --data '{\"total\":42.5}' --expected-version no-stream", "eventuali append -s order-1001 -t order-paid --data '{\"amount\":42.5}' --expected-version 1 --correlation-id checkout-7");
         command.SetAction(async (parse, ct) =>
         {
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);

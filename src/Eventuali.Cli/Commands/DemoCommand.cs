@@ -11,6 +11,7 @@ internal static class DemoCommand
     public static Command Create(CliIo io)
     {
         var command = new Command("demo", $"Run a small bank-account domain on a fresh ./{FileName} and show what was stored and read back.");
+        Examples.Add(command, "eventuali demo", "eventuali read -d sqlite://eventuali-demo.db --stream account-alice");
         command.SetAction(async (_, ct) =>
         {
             var path = Path.GetFullPath(FileName);

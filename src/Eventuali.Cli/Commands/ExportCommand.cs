@@ -20,7 +20,7 @@ internal static class ExportCommand
         {
             database, output, fromPosition, category, json,
         };
-        command.Description += Examples.Format(
+        Examples.Add(command, 
             "eventuali export -d sqlite://events.db --output events.jsonl",
             "eventuali export -d sqlite://events.db -o backup.jsonl.gz",
             "eventuali export -d sqlite://events.db | gzip > events.jsonl.gz");

@@ -24,7 +24,7 @@ internal static class ImportCommand
         {
             database, input, durability, json,
         };
-        command.Description += Examples.Format(
+        Examples.Add(command, 
             "eventuali import -d postgresql://user:password@localhost/app --input events.jsonl",
             "eventuali import -d sqlite://copy.db -i backup.jsonl.gz --json");
         command.SetAction(async (parse, ct) =>

@@ -10,6 +10,7 @@ internal static class InitCommand
     {
         var database = CommonOptions.Database();
         var command = new Command("init", "Create the store and its schema (or check an existing one) and say what was done.") { database };
+        Examples.Add(command, "eventuali init -d sqlite://events.db", "eventuali init -d 'postgresql://app:secret@localhost/app?schema=orders'");
         command.SetAction(async (parse, ct) =>
         {
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);

@@ -31,7 +31,7 @@ internal sealed class LoadTestMode
     {
         command.Options.Add(_duration);
         command.Options.Add(_rate);
-        command.Description += Examples.Format(
+        Examples.Add(command, 
             "eventuali benchmark --workload append-batch --events 100000",
             "eventuali benchmark --duration 60s --events-per-second 10000 --json",
             "eventuali benchmark -d postgresql://user:password@localhost/bench --duration 30s --events-per-second 2000");

@@ -26,7 +26,7 @@ internal static class QueryCommand
         {
             database, stream, fromVersion, toVersion, types, category, since, until, maxCount, json, jsonl, table,
         };
-        command.Description += Examples.Format(
+        Examples.Add(command, 
             "eventuali query -d sqlite://events.db --stream order-1001 --from-version 2 --to-version 5",
             "eventuali query -d sqlite://events.db --category order- --type order-paid --since 2026-11-01T00:00:00Z --json",
             "eventuali query -d sqlite://events.db --aggregate-id account-alice --table");

@@ -21,6 +21,7 @@ internal static class ReadCommand
         {
             database, stream, all, fromVersion, backward, fromPosition, maxCount, types, category,
         };
+        Examples.Add(command, "eventuali read -d sqlite://events.db --stream order-1001", "eventuali read --all --category order- --type order-paid --max-count 10", "eventuali read --stream order-1001 --backward --max-count 1");
         command.SetAction(async (parse, ct) =>
         {
             var streamId = parse.GetValue(stream);

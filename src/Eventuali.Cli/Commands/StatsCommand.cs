@@ -16,7 +16,7 @@ internal static class StatsCommand
         {
             database, json,
         };
-        command.Description += Examples.Format("eventuali stats -d sqlite://events.db", "eventuali stats -d sqlite://events.db --json");
+        Examples.Add(command, "eventuali stats -d sqlite://events.db", "eventuali stats -d sqlite://events.db --json");
         command.SetAction(async (parse, ct) =>
         {
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);

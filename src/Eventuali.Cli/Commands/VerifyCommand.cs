@@ -21,7 +21,7 @@ internal static class VerifyCommand
         {
             database, json,
         };
-        command.Description += Examples.Format("eventuali verify -d sqlite://events.db", "eventuali verify -d sqlite://events.db --json || echo damaged");
+        Examples.Add(command, "eventuali verify -d sqlite://events.db", "eventuali verify -d sqlite://events.db --json || echo damaged");
         command.SetAction(async (parse, ct) =>
         {
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
