@@ -15,8 +15,8 @@ internal static class QueryCommand
         var toVersion = new Option<long?>("--to-version") { Description = "With --stream: last version (inclusive)." };
         var types = new Option<string[]>("--type", "-t") { Description = "Only events of this type (repeat for several).", Arity = ArgumentArity.ZeroOrMore };
         var category = new Option<string?>("--category") { Description = "Only streams whose id starts with this prefix (e.g. account-)." };
-        var since = new Option<DateTimeOffset?>("--since") { Description = "Only events written at or after this time (ISO-8601, UTC unless an offset is given).", HelpName = "time" };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "Only events written before this time.", HelpName = "time" };
+        var since = TimeOption("--since", "Only events written at or after this time (ISO-8601, UTC unless an offset is given).");
+        var until = TimeOption("--until", "Only events written before this time (ISO-8601, UTC unless an offset is given).");
         var maxCount = new Option<int?>("--max-count", "-n") { Description = "At most this many events." };
         var json = new Option<bool>("--json") { Description = "One JSON array of events." };
         var jsonl = new Option<bool>("--jsonl") { Description = "JSON lines, one event per line (the default when stdout is not a terminal)." };
@@ -71,6 +71,23 @@ internal static class QueryCommand
         });
         return command;
     }
+
+    private static Option<DateTimeOffset?> TimeOption(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "time",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+            {
+                return time;
+            }
+
+            result.AddError($"{name} '{text}' is not a time: use ISO-8601, e.g. 2026-11-01 or 2026-11-01T08:00:00+01:00.");
+            return null;
+        },
+    };
 
     private static async IAsyncEnumerable<RecordedEvent> Take(IAsyncEnumerable<RecordedEvent> events, int max, [EnumeratorCancellation] CancellationToken ct)
     {
