@@ -1,0 +1,5 @@
+using Eventuali.Conformance;
+
+namespace Eventuali.Core.Tests;
+
+public sealed class MemorySubscriptions(MemoryFixture f) : SubscriptionConformance<MemoryFixture>(f);

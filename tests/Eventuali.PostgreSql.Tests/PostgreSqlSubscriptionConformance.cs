@@ -1,0 +1,5 @@
+using Eventuali.Conformance;
+
+namespace Eventuali.PostgreSql.Tests;
+
+public sealed class PgSubscriptions(PgConformanceFixture f) : SubscriptionConformance<PgConformanceFixture>(f);

@@ -1,0 +1,7 @@
+using Eventuali.Conformance;
+
+namespace Eventuali.Sqlite.Tests;
+
+public sealed class SqliteSubscriptions(SqliteFileFixture f) : SubscriptionConformance<SqliteFileFixture>(f);
+
+public sealed class SqliteMemorySubscriptions(SqliteMemoryFixture f) : SubscriptionConformance<SqliteMemoryFixture>(f);
