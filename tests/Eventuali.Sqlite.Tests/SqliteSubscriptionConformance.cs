@@ -5,3 +5,7 @@ namespace Eventuali.Sqlite.Tests;
 public sealed class SqliteSubscriptions(SqliteFileFixture f) : SubscriptionConformance<SqliteFileFixture>(f);
 
 public sealed class SqliteMemorySubscriptions(SqliteMemoryFixture f) : SubscriptionConformance<SqliteMemoryFixture>(f);
+
+public sealed class SqliteHandlerSubscriptions(SqliteFileFixture f) : HandlerSubscriptionConformance<SqliteFileFixture>(f);
+
+public sealed class SqliteMemoryHandlerSubscriptions(SqliteMemoryFixture f) : HandlerSubscriptionConformance<SqliteMemoryFixture>(f);

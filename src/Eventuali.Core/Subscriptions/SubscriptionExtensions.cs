@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Eventuali.Subscriptions;
 
 /// <summary>
@@ -21,7 +19,7 @@ public static class SubscriptionExtensions
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
-        return AllAsync(store, afterPosition, filter, cancellationToken);
+        return CatchUp.AllAsync(store, afterPosition, filter, null, cancellationToken);
     }
 
     /// <summary>
@@ -34,7 +32,7 @@ public static class SubscriptionExtensions
         ArgumentNullException.ThrowIfNull(store);
         AppendValidation.ValidateStreamId(streamId);
         ArgumentOutOfRangeException.ThrowIfNegative(afterVersion);
-        return StreamAsync(store, streamId, afterVersion, cancellationToken);
+        return CatchUp.StreamAsync(store, streamId, afterVersion, null, cancellationToken);
     }
 
     /// <summary>The store's checkpoints; throws <see cref="NotSupportedException"/> naming the store type when it keeps none.</summary>
@@ -45,61 +43,18 @@ public static class SubscriptionExtensions
             ?? throw new NotSupportedException($"The store type {store.GetType().FullName} does not keep checkpoints (it does not implement {nameof(ICheckpointStore)}).");
     }
 
-    private static async IAsyncEnumerable<RecordedEvent> AllAsync(IEventStore store, long afterPosition, EventFilter? filter, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// Starts a handler-based subscription (see <see cref="CatchUpSubscription"/>): from the checkpoint stored under
+    /// <see cref="SubscriptionOptions.Name"/> (or <see cref="SubscriptionOptions.StartAfter"/>), through the log or
+    /// one stream, then live, until <paramref name="cancellationToken"/> is cancelled or it is stopped.
+    /// The store must keep checkpoints (<see cref="ICheckpointStore"/>).
+    /// </summary>
+    public static CatchUpSubscription StartSubscription(this IEventStore store, SubscriptionOptions options, Func<RecordedEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default)
     {
-        var signals = store as IAppendNotifications;
-        var poll = signals?.PollInterval ?? DefaultPollInterval;
-        var position = afterPosition;
-        while (true)
-        {
-            // Taken before the read: an append committed while reading completes it, so the wait below cannot miss it.
-            var signal = signals?.NextAppendSignal();
-
-            // A filtered read returns matches only; the head taken first tells how far it has certainly looked.
-            var scanned = filter is null ? 0 : await store.GetHeadPositionAsync(ct).ConfigureAwait(false);
-            await foreach (var e in store.ReadAllAsync(position + 1, int.MaxValue, filter, ct).ConfigureAwait(false))
-            {
-                position = e.Position;
-                yield return e;
-            }
-
-            position = Math.Max(position, scanned);
-            await WaitAsync(signal, poll, ct).ConfigureAwait(false);
-        }
-    }
-
-    private static async IAsyncEnumerable<RecordedEvent> StreamAsync(IEventStore store, string streamId, long afterVersion, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var signals = store as IAppendNotifications;
-        var poll = signals?.PollInterval ?? DefaultPollInterval;
-        var version = afterVersion;
-        while (true)
-        {
-            var signal = signals?.NextAppendSignal();
-            await foreach (var e in store.ReadStreamAsync(streamId, version + 1, int.MaxValue, ReadDirection.Forward, ct).ConfigureAwait(false))
-            {
-                version = e.StreamVersion;
-                yield return e;
-            }
-
-            await WaitAsync(signal, poll, ct).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Until the signal, the poll interval, or cancellation (which throws).</summary>
-    internal static async ValueTask WaitAsync(Task? signal, TimeSpan poll, CancellationToken ct)
-    {
-        if (signal is null)
-        {
-            await Task.Delay(poll, ct).ConfigureAwait(false);
-            return;
-        }
-
-        if (!signal.IsCompleted)
-        {
-            await signal.WaitAsync(poll, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        ct.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(handler);
+        options.Validate();
+        return new CatchUpSubscription(store, options, handler, cancellationToken);
     }
 }
