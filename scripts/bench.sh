@@ -71,6 +71,6 @@ run_subscribe() {
 run_subscribe full 1000000
 if [ "$backend" = sqlite ]; then
   db_args=()
-  run stream full 2000000 --batch 512 --subscribers 1
-  run stream full 2000000 --batch 512 --subscribers 8
+  run stream full 2000000 --batch 1000 --subscribers 1
+  run stream full 2000000 --batch 1000 --subscribers 8
 fi
