@@ -30,6 +30,7 @@ public sealed class CatchUpSubscription : IAsyncDisposable
     private long _lastSave;
     private int _disposed;
     private RecordedEvent? _last;
+    private RecordedEvent? _lagMeasured;
 
     internal CatchUpSubscription(IEventStore store, SubscriptionOptions options, Func<RecordedEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
     {
@@ -133,10 +134,12 @@ public sealed class CatchUpSubscription : IAsyncDisposable
         _last = e;
     }
 
+    // Measured once per event, close to when it was handled: an idle subscription's lag does not grow.
     private bool UpdateLag()
     {
-        if (_last is { } e)
+        if (_last is { } e && !ReferenceEquals(e, _lagMeasured))
         {
+            _lagMeasured = e;
             Volatile.Write(ref _lagTicks, Math.Max(0, (_clock.GetUtcNow() - e.Timestamp).Ticks));
         }
 
@@ -178,7 +181,7 @@ public sealed class CatchUpSubscription : IAsyncDisposable
     // On the way out, keep what was handled; a failing save must not hide why the subscription stopped.
     private async ValueTask SaveOnExitAsync(Exception? cause)
     {
-        if (_unsaved == 0 || Volatile.Read(ref _position) == Volatile.Read(ref _checkpoint))
+        if (Volatile.Read(ref _position) == Volatile.Read(ref _checkpoint))
         {
             return;
         }
