@@ -239,50 +239,6 @@ public abstract class SubscriptionConformance<TFixture>(TFixture fixture) : Conf
     }
 
     [Fact]
-    public async Task Checkpoints_are_null_until_saved_then_hold_the_last_saved_value()
-    {
-        await using var store = await NewStoreAsync();
-        var checkpoints = store.GetCheckpointStore();
-        Assert.Null(await checkpoints.LoadCheckpointAsync("projection-a", Ct));
-        await checkpoints.SaveCheckpointAsync("projection-a", 42, Ct);
-        await checkpoints.SaveCheckpointAsync("projection-b", 7, Ct);
-        Assert.Equal(42, await checkpoints.LoadCheckpointAsync("projection-a", Ct));
-        await checkpoints.SaveCheckpointAsync("projection-a", 43, Ct);
-        Assert.Equal(43, await checkpoints.LoadCheckpointAsync("projection-a", Ct));
-        await checkpoints.SaveCheckpointAsync("projection-a", 10, Ct); // rewinding is allowed (replay)
-        Assert.Equal(10, await checkpoints.LoadCheckpointAsync("projection-a", Ct));
-        Assert.Equal(7, await checkpoints.LoadCheckpointAsync("projection-b", Ct));
-        Assert.Null(await checkpoints.LoadCheckpointAsync("Projection-A", Ct));
-    }
-
-    [Fact]
-    public async Task Checkpoint_arguments_are_checked()
-    {
-        await using var store = await NewStoreAsync();
-        var checkpoints = store.GetCheckpointStore();
-        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await checkpoints.SaveCheckpointAsync("", 1, Ct));
-        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await checkpoints.LoadCheckpointAsync(" ", Ct));
-        var negative = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await checkpoints.SaveCheckpointAsync("p", -1, Ct));
-        Assert.Contains("'p'", negative.Message, StringComparison.Ordinal);
-        Assert.Null(await checkpoints.LoadCheckpointAsync("p", Ct));
-        Assert.Throws<ArgumentOutOfRangeException>(() => store.SubscribeToAllAsync(-1));
-        Assert.ThrowsAny<ArgumentException>(() => store.SubscribeToStreamAsync(""));
-    }
-
-    [Fact]
-    public async Task Checkpoints_survive_reopening_the_store()
-    {
-        Assert.SkipUnless(Fixture.Persists, $"{Fixture.BackendName} does not persist");
-        var store = await NewStoreAsync();
-        await store.GetCheckpointStore().SaveCheckpointAsync("durable", 1234, Ct);
-        store = await Fixture.ReopenAsync(store, Ct);
-        await using (store)
-        {
-            Assert.Equal(1234, await store.GetCheckpointStore().LoadCheckpointAsync("durable", Ct));
-        }
-    }
-
-    [Fact]
     public async Task A_consumer_killed_mid_way_restarts_from_its_checkpoint_losing_nothing()
     {
         await using var store = await NewStoreAsync(new EventStoreOptions { ReadPageSize = 8 });
