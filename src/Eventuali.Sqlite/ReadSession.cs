@@ -22,6 +22,7 @@ internal sealed class ReadSession : IDisposable
     public ReadSession(sqlite3 db, sqlite3? ownedConnection, StreamNameCache names)
     {
         _ownedConnection = ownedConnection;
+        Db = db;
         _streamId = new RawStatement(db, "stream_id");
         _streamName = new RawStatement(db, "stream_name");
         _streamVersion = new RawStatement(db, "stream_version");
@@ -32,6 +33,9 @@ internal sealed class ReadSession : IDisposable
         _allFiltered = new RawStatement(db, "read_all_filtered");
         _rows = new RowMaterializer(names);
     }
+
+    /// <summary>The connection, for statements prepared per call by other parts of the store.</summary>
+    public sqlite3 Db { get; }
 
     public long? LookupStreamId(string name)
     {
