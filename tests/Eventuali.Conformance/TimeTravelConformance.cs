@@ -100,14 +100,14 @@ public abstract class TimeTravelConformance<TFixture>(TFixture fixture) : Confor
     [Fact]
     public async Task Snapshot_plus_tail_loads_equal_full_replays_over_random_event_sequences()
     {
-        var seed = Environment.TickCount;
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("EVENTUALI_PROPERTY_SEED"), out var given) ? given : Environment.TickCount;
         try
         {
             await RunPropertyAsync(seed);
         }
         catch (Exception ex)
         {
-            throw new Xunit.Sdk.XunitException($"Property failed with seed {seed} (rerun with it to reproduce): {ex.Message}", ex);
+            throw new Xunit.Sdk.XunitException($"Property failed with seed {seed} (rerun with EVENTUALI_PROPERTY_SEED={seed} to reproduce): {ex.Message}", ex);
         }
     }
 
