@@ -15,7 +15,8 @@ public sealed class SnapshotOptions
 
     /// <summary>
     /// Called for every snapshot skipped on load (corrupt, older shape, stale) and every failed snapshot write.
-    /// When null, problems are written as warnings to <see cref="Trace"/>.
+    /// When null, corrupt snapshots and failed writes are written as warnings to <see cref="Trace"/>; expected cases
+    /// (an older state shape, another aggregate type, a stale snapshot) are then not reported anywhere.
     /// </summary>
     public Action<SnapshotIssue>? OnIssue { get; init; }
 
@@ -44,7 +45,7 @@ public sealed class SnapshotOptions
         {
             handler(issue);
         }
-        else
+        else if (issue.IsCorruption || issue.Kind == SnapshotIssueKind.WriteFailed)
         {
             Trace.TraceWarning($"Eventuali snapshot of '{issue.StreamId}' at version {issue.Version}: {issue.Message}");
         }

@@ -5,7 +5,7 @@ namespace Eventuali.Snapshots;
 /// <summary>Applies an aggregate type's <see cref="SnapshotPolicy"/> after a save, and builds stored snapshots.</summary>
 internal static class SnapshotTaker
 {
-    /// <summary>Takes a snapshot when the policy says so. Never throws for a failed snapshot: the events are saved; it is reported.</summary>
+    /// <summary>Takes a snapshot when the policy says so. Never throws (not even when cancelled): the events are saved; a failure is reported.</summary>
     public static async ValueTask AfterSaveAsync(IEventStore store, Aggregate aggregate, long previousVersion, AppendResult result, CancellationToken ct)
     {
         var options = store.Options.Snapshots;
@@ -33,8 +33,9 @@ internal static class SnapshotTaker
 
             await WriteAsync(store, snapshots, policy, shape, streamId, version, result.LastPosition, state, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // The events are committed: a cancelled or failed snapshot must not look like a failed save.
             options.Report(new SnapshotIssue(streamId, result.StreamVersion, SnapshotIssueKind.WriteFailed, $"taking the snapshot failed: {ex.Message}", ex));
         }
     }
