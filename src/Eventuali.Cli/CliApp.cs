@@ -21,6 +21,7 @@ internal static class CliApp
             ImportCommand.Create(io),
             StatsCommand.Create(io),
             VerifyCommand.Create(io),
+            SnapshotCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
         Examples.Install(root);

@@ -1,3 +1,4 @@
+using Eventuali.Snapshots;
 using Eventuali.Typed;
 
 namespace Eventuali;
@@ -13,6 +14,9 @@ public sealed record EventStoreOptions
 
     /// <summary>Event type names, CLR types, serializers and upcasters for the typed layer.</summary>
     public EventTypeRegistry Types { get; init; } = new();
+
+    /// <summary>Snapshot policies per aggregate type and where snapshot problems are reported.</summary>
+    public SnapshotOptions Snapshots { get; init; } = new();
 
     /// <summary>How many events a read fetches per round trip where the backend pages (never the whole log).</summary>
     public int ReadPageSize

@@ -34,7 +34,7 @@ internal sealed class ReadSession : IDisposable
         _rows = new RowMaterializer(names);
     }
 
-    /// <summary>The connection, for statements prepared elsewhere (store statistics).</summary>
+    /// <summary>The connection, for statements prepared per call by other parts of the store (statistics, snapshots).</summary>
     public sqlite3 Db { get; }
 
     public long? LookupStreamId(string name)

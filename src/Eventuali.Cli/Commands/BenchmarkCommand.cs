@@ -29,10 +29,11 @@ internal static class BenchmarkCommand
         var durability = new Option<string>("--durability") { Description = "full (fsync every commit) or relaxed (survives an app crash, not a power loss).", DefaultValueFactory = _ => "full" };
         durability.AcceptOnlyFromAmong("full", "relaxed");
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object with the figures." };
+        var (snapshotEvery, snapshotCodec) = BenchmarkSnapshotOptions.Create();
 
         var command = new Command("benchmark", "Measure one workload on a real store and print the figures of that run.")
         {
-            database, workload, events, batch, concurrency, subscribers, durability, json,
+            database, workload, events, batch, concurrency, subscribers, durability, json, snapshotEvery, snapshotCodec,
         };
         var load = new LoadTestMode();
         load.AddTo(command);
@@ -59,6 +60,8 @@ internal static class BenchmarkCommand
                 Durability = parse.GetValue(durability) == "relaxed" ? Durability.Relaxed : Durability.Full,
                 DatabaseUrl = parse.GetValue(database),
                 Progress = io.ErrorIsTerminal ? new Progress(io.Error) : null,
+                SnapshotEvery = parse.GetValue(snapshotEvery),
+                SnapshotCodec = BenchmarkSnapshotOptions.Codec(parse.GetValue(snapshotCodec)),
             };
             try
             {

@@ -22,7 +22,7 @@ internal sealed class BusinessRuleException(string message) : InvalidOperationEx
 
 /// <summary>The demo's aggregate: a bank account that never goes below zero.</summary>
 [StreamCategory("account")]
-internal sealed class BankAccount : Aggregate
+internal sealed partial class BankAccount : Aggregate
 {
     public string Owner { get; private set; } = string.Empty;
 

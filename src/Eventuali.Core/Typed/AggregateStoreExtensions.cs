@@ -1,3 +1,5 @@
+using Eventuali.Snapshots;
+
 namespace Eventuali.Typed;
 
 /// <summary>Saving and loading aggregates on any <see cref="IEventStore"/>.</summary>
@@ -32,12 +34,17 @@ public static class AggregateStoreExtensions
         }
 
         var streamId = AggregateStreams.StreamId(aggregate.GetType(), aggregate.Id);
-        var result = await store.AppendAsync(streamId, ExpectedVersion.Exact(aggregate.Version), events, cancellationToken).ConfigureAwait(false);
+        var previousVersion = aggregate.Version;
+        var result = await store.AppendAsync(streamId, ExpectedVersion.Exact(previousVersion), events, cancellationToken).ConfigureAwait(false);
         aggregate.MarkCommitted(result.StreamVersion);
+        await SnapshotTaker.AfterSaveAsync(store, aggregate, previousVersion, result, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
-    /// <summary>Loads an aggregate by replaying its stream. Returns null when no stream exists for <paramref name="id"/>.</summary>
+    /// <summary>
+    /// Loads an aggregate: its newest valid snapshot (if it has any) plus the events after it, else a replay of its
+    /// whole stream. Returns null when no stream exists for <paramref name="id"/>.
+    /// </summary>
     public static async ValueTask<TAggregate?> LoadAsync<TAggregate>(this IEventStore store, string id, CancellationToken cancellationToken = default)
         where TAggregate : Aggregate, new()
     {
@@ -48,17 +55,5 @@ public static class AggregateStoreExtensions
     /// <summary>Loads an aggregate, or returns a new one (version 0, <see cref="Aggregate.Id"/> set) when it has no stream yet.</summary>
     public static async ValueTask<TAggregate> LoadOrCreateAsync<TAggregate>(this IEventStore store, string id, CancellationToken cancellationToken = default)
         where TAggregate : Aggregate, new()
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        var streamId = AggregateStreams.StreamId<TAggregate>(id);
-        var aggregate = new TAggregate();
-        var types = store.Options.Types.RegisterAggregate(typeof(TAggregate));
-        await foreach (var recorded in store.ReadStreamAsync(streamId, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            aggregate.Replay(types.Deserialize(recorded), recorded.StreamVersion);
-        }
-
-        aggregate.InitializeId(id);
-        return aggregate;
-    }
+        => (await AggregateLoader.LoadAsync<TAggregate>(store, id, AsOf.Latest, cancellationToken).ConfigureAwait(false)).Aggregate;
 }

@@ -1,3 +1,4 @@
+using Eventuali.Snapshots;
 using Eventuali.Typed;
 
 namespace Eventuali.Benchmarking;
@@ -8,11 +9,19 @@ internal sealed record BenchmarkDeposited(string AccountId, decimal Amount, stri
 
 /// <summary>The aggregate the load-aggregate workload replays.</summary>
 [StreamCategory("bench")]
-internal sealed class BenchmarkAccount : Aggregate
+internal sealed class BenchmarkAccount : Aggregate, ISnapshottable<BenchmarkAccountState>
 {
     public decimal Balance { get; private set; }
 
     public int Deposits { get; private set; }
+
+    public BenchmarkAccountState CaptureSnapshot() => new(Balance, Deposits);
+
+    public void RestoreSnapshot(BenchmarkAccountState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        (Balance, Deposits) = (state.Balance, state.Deposits);
+    }
 
     private void Apply(BenchmarkDeposited e)
     {
@@ -20,3 +29,6 @@ internal sealed class BenchmarkAccount : Aggregate
         Deposits++;
     }
 }
+
+/// <summary>The snapshot state of <see cref="BenchmarkAccount"/>.</summary>
+internal sealed record BenchmarkAccountState(decimal Balance, int Deposits);

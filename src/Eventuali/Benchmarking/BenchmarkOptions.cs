@@ -26,6 +26,15 @@ public sealed record BenchmarkOptions
     /// </summary>
     public string? DatabaseUrl { get; init; }
 
+    /// <summary>
+    /// load-aggregate only: snapshot each stream every this many events during the untimed setup, the newest
+    /// snapshot this many events behind the head (the most a policy of every N leaves). Null: no snapshots.
+    /// </summary>
+    public int? SnapshotEvery { get; init; }
+
+    /// <summary>Compression of the benchmark's snapshots.</summary>
+    public Snapshots.SnapshotCodec SnapshotCodec { get; init; } = Snapshots.SnapshotCodec.Lz4;
+
     /// <summary>Phase messages ("writing setup data", ...), for a progress display.</summary>
     public IProgress<string>? Progress { get; init; }
 
@@ -56,5 +65,7 @@ public sealed record BenchmarkOptions
         {
             throw new ArgumentException($"Unknown workload {Workload}.", nameof(Workload));
         }
+
+        BenchmarkSnapshots.Validate(this);
     }
 }

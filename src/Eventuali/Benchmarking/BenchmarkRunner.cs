@@ -73,6 +73,7 @@ public static class BenchmarkRunner
         {
             options.Progress?.Report($"setup: writing {options.Events} events (untimed)");
             await session.WriteSetupAsync(ct).ConfigureAwait(false);
+            await session.WriteSnapshotsAsync(ct).ConfigureAwait(false);
             options.Progress?.Report("warm-up: reading the first 5% once (untimed)");
             await session.WarmUpReadsAsync(workload, fromPosition, ct).ConfigureAwait(false);
         }
@@ -102,7 +103,7 @@ public static class BenchmarkRunner
                 await session.AppendConcurrentAsync(latency, ct).ConfigureAwait(false);
                 break;
             case BenchmarkWorkload.LoadAggregate:
-                unit = $"aggregate load ({options.BatchSize}-event streams)";
+                unit = $"aggregate load ({options.BatchSize}-event streams{BenchmarkSnapshots.Describe(options)})";
                 done = await session.LoadAggregatesAsync(latency, ct).ConfigureAwait(false);
                 break;
             default:

@@ -5,7 +5,7 @@ using Eventuali.Typed;
 namespace Eventuali.Benchmarking;
 
 /// <summary>One run's workloads on an open store. Stream ids carry a fresh run id, so existing streams are never touched.</summary>
-internal sealed class BenchmarkSession(IEventStore store, BenchmarkOptions options)
+internal sealed partial class BenchmarkSession(IEventStore store, BenchmarkOptions options)
 {
     /// <summary>Events per latency sample when reading the global log.</summary>
     public const int ReadSampleSize = 1000;

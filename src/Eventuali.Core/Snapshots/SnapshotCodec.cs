@@ -1,0 +1,14 @@
+namespace Eventuali.Snapshots;
+
+/// <summary>How a snapshot's bytes are compressed in storage. The stored number never changes meaning.</summary>
+public enum SnapshotCodec
+{
+    /// <summary>The serialized state as is.</summary>
+    None = 0,
+
+    /// <summary>LZ4 (K4os.Compression.LZ4 pickle format): fast, moderate ratio.</summary>
+    Lz4 = 1,
+
+    /// <summary>Zstandard (ZstdSharp): slower to write, smaller.</summary>
+    Zstd = 2,
+}
