@@ -34,10 +34,11 @@ internal static class SqlText
 
     private static Dictionary<string, string> LoadQueries()
     {
-        var text = Read(Assembly.GetManifestResourceNames().Single(r => FileName(r) == "queries.sql"));
+        // queries.sql and every other non-migration file (one per feature), all with "-- name:" sections.
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         const string marker = "-- name: ";
-        foreach (var section in text.Split(marker, StringSplitOptions.None).Skip(1))
+        var files = Assembly.GetManifestResourceNames().Where(r => r.EndsWith(".sql", StringComparison.Ordinal) && !char.IsAsciiDigit(FileName(r)[0]));
+        foreach (var section in files.SelectMany(r => Read(r).Split(marker, StringSplitOptions.None).Skip(1)))
         {
             var newline = section.IndexOf('\n', StringComparison.Ordinal);
             var name = section[..newline].Trim();
