@@ -217,12 +217,13 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
             var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                var value = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetValue(0) : null;
+                var hasColumns = reader.FieldCount > 0;
+                var value = hasColumns && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetValue(0) : null;
                 while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
                 {
                 }
 
-                return reader.FieldCount == 0 || value is null ? reader.RecordsAffected : value;
+                return value ?? reader.RecordsAffected;
             }
         }
     }
