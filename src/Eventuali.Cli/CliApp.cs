@@ -16,6 +16,7 @@ internal static class CliApp
             ReadCommand.Create(io),
             DemoCommand.Create(io),
             BenchmarkCommand.Create(io),
+            Commands.Stream.StreamCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
 
