@@ -17,7 +17,7 @@ internal sealed class SqlText
         Migrations = [.. MigrationFiles().OrderBy(m => m.Version).Select(m => (m.Version, Fill(Load(m.File), settings)))];
         AppendFunction = Fill(Load("append.sql"), settings);
         // queries.sql and each feature's own statement file (any other non-migration file but append.sql).
-        _queries = Sections(string.Join('\n', StatementFiles().Select(f => Fill(Load(f), settings))));
+        _queries = StatementFiles().SelectMany(f => Sections(Fill(Load(f), settings))).ToFrozenDictionary(StringComparer.Ordinal);
         ReadAll = new string[4];
         for (var i = 0; i < 4; i++)
         {
