@@ -3,7 +3,7 @@ using SQLitePCL;
 namespace Eventuali.Sqlite;
 
 /// <summary>
-/// Runs one append inside the writer's open transaction: idempotency check, then expected-version
+/// Runs one append inside the writer's open transaction: deleted-stream check, idempotency check, then expected-version
 /// check, then the inserts. Statements are prepared once and rebound for every append.
 /// </summary>
 internal sealed class AppendExecutor : IDisposable
