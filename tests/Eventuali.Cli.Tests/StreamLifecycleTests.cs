@@ -23,6 +23,10 @@ public sealed class StreamLifecycleTests
         Assert.Equal(2, Json(archive).GetProperty("archived").GetInt64());
         Assert.Equal(new long[] { 5 }, await VersionsAsync(dir, db, "order-1"));
 
+        var withArchive = await RunOkAsync(dir, "stream", "read", "-d", db, "-s", "order-1");
+        Assert.Equal(new long[] { 3, 4, 5 }, Versions(withArchive));
+        Assert.Equal(new long[] { 4, 3 }, Versions(await RunOkAsync(dir, "stream", "read", "-d", db, "-s", "order-1", "--archived-only", "--backward")));
+
         var delete = await RunOkAsync(dir, "stream", "delete", "-d", db, "-s", "order-1", "--json");
         Assert.Equal("soft", Json(delete).GetProperty("deleted").GetString());
         Assert.Empty(await VersionsAsync(dir, db, "order-1"));
@@ -100,6 +104,7 @@ public sealed class StreamLifecycleTests
     [InlineData("truncate", "--before-version")]
     [InlineData("archive", "--before-version")]
     [InlineData("retention", "--max-age")]
+    [InlineData("read", "--archived-only")]
     public async Task Help_shows_examples(string command, string option)
     {
         using var dir = new TempDirectory();
@@ -119,7 +124,10 @@ public sealed class StreamLifecycleTests
     }
 
     private static async Task<long[]> VersionsAsync(TempDirectory dir, string db, string stream)
-        => [.. (await RunOkAsync(dir, "read", "-d", db, "-s", stream)).OutLines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("version").GetInt64())];
+        => Versions(await RunOkAsync(dir, "read", "-d", db, "-s", stream));
+
+    private static long[] Versions(CliProcess.Result result)
+        => [.. result.OutLines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("version").GetInt64())];
 
     private static async Task<CliProcess.Result> RunOkAsync(TempDirectory dir, params string[] args)
     {

@@ -5,7 +5,7 @@ namespace Eventuali.Cli.Commands.Stream;
 /// <summary><c>eventuali stream</c>: lifecycle operations on one stream or a category of streams.</summary>
 internal static class StreamCommand
 {
-    public static Command Create(CliIo io) => new("stream", "Delete, restore, truncate, archive or inspect streams, and apply retention.")
+    public static Command Create(CliIo io) => new("stream", "Delete, restore, truncate, archive, inspect or read (with archive) streams, and apply retention.")
     {
         StreamDeleteCommand.Create(io),
         StreamRestoreCommand.Create(io),
@@ -13,5 +13,6 @@ internal static class StreamCommand
         StreamTruncateCommand.Create(io, archive: true),
         StreamRetentionCommand.Create(io),
         StreamInfoCommand.Create(io),
+        StreamReadCommand.Create(io),
     };
 }
