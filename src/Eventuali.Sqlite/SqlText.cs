@@ -34,19 +34,23 @@ internal static class SqlText
 
     private static Dictionary<string, string> LoadQueries()
     {
-        // queries.sql and every other non-migration file (one per feature), all with "-- name:" sections.
+        // queries.sql and every other non-migration file (one per feature). A section starts at a line
+        // beginning with "-- name: " (the phrase inside other comments is not a section).
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         const string marker = "-- name: ";
         var files = Assembly.GetManifestResourceNames().Where(r => r.EndsWith(".sql", StringComparison.Ordinal) && !char.IsAsciiDigit(FileName(r)[0]));
-        foreach (var section in files.SelectMany(r => Read(r).Split(marker, StringSplitOptions.None).Skip(1)))
+        foreach (var text in files.Select(Read))
         {
-            var newline = section.IndexOf('\n', StringComparison.Ordinal);
-            var name = section[..newline].Trim();
-            var body = section[(newline + 1)..];
+            foreach (var section in ("\n" + text.Replace("\r\n", "\n", StringComparison.Ordinal)).Split("\n" + marker, StringSplitOptions.None).Skip(1))
+            {
+                var newline = section.IndexOf('\n', StringComparison.Ordinal);
+                var name = section[..newline].Trim();
+                var body = section[(newline + 1)..];
 
-            // A trailing comment belongs to the next section.
-            var lastSemicolon = body.LastIndexOf(';');
-            result.Add(name, body[..(lastSemicolon + 1)].Trim());
+                // A trailing comment belongs to the next section.
+                var lastSemicolon = body.LastIndexOf(';');
+                result.Add(name, body[..(lastSemicolon + 1)].Trim());
+            }
         }
 
         return result;
