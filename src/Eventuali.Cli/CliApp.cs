@@ -22,6 +22,7 @@ internal static class CliApp
             StatsCommand.Create(io),
             VerifyCommand.Create(io),
             SnapshotCommand.Create(io),
+            Commands.Stream.StreamCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
         Examples.Install(root);

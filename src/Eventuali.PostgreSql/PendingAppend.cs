@@ -145,6 +145,9 @@ internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
             case 3:
                 _error = new DuplicateEventIdException(r.GetGuid(3), StreamId, r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetInt64(5));
                 break;
+            case 5:
+                _error = new StreamDeletedException(StreamId, isTombstoned: r.GetInt64(1) == 2);
+                break;
             default:
                 _error = new ArgumentException(
                     $"PostgreSQL rejected a payload of the append to stream '{StreamId}' (JSON payloads must be JSON that jsonb can store): {(r.IsDBNull(6) ? "unknown reason" : r.GetString(6))}");

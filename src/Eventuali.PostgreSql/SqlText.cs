@@ -16,7 +16,8 @@ internal sealed class SqlText
         ArgumentNullException.ThrowIfNull(settings);
         Migrations = [.. MigrationFiles().OrderBy(m => m.Version).Select(m => (m.Version, Fill(Load(m.File), settings)))];
         AppendFunction = Fill(Load("append.sql"), settings);
-        _queries = Sections(Fill(Load("queries.sql"), settings));
+        // queries.sql and each feature's own statement file (any other non-migration file but append.sql).
+        _queries = StatementFiles().SelectMany(f => Sections(Fill(Load(f), settings))).ToFrozenDictionary(StringComparer.Ordinal);
         ReadAll = new string[4];
         for (var i = 0; i < 4; i++)
         {
@@ -52,6 +53,17 @@ internal sealed class SqlText
                 yield return (version, file);
             }
         }
+    }
+
+    private static IEnumerable<string> StatementFiles()
+    {
+        const string prefix = "Eventuali.PostgreSql.Sql.";
+        var migrations = MigrationFiles().Select(m => m.File).ToHashSet(StringComparer.Ordinal);
+        return typeof(SqlText).Assembly.GetManifestResourceNames()
+            .Where(r => r.StartsWith(prefix, StringComparison.Ordinal) && r.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(r => r[prefix.Length..])
+            .Where(f => f != "append.sql" && !migrations.Contains(f))
+            .Order(StringComparer.Ordinal);
     }
 
     private static string Load(string file)

@@ -3,7 +3,7 @@ using SQLitePCL;
 namespace Eventuali.Sqlite;
 
 /// <summary>
-/// Runs one append inside the writer's open transaction: idempotency check, then expected-version
+/// Runs one append inside the writer's open transaction: deleted-stream check, idempotency check, then expected-version
 /// check, then the inserts. Statements are prepared once and rebound for every append.
 /// </summary>
 internal sealed class AppendExecutor : IDisposable
@@ -14,7 +14,7 @@ internal sealed class AppendExecutor : IDisposable
     private readonly RawStatement _eventAt;
     private readonly RawStatement _streamId;
     private readonly RawStatement _streamInsert;
-    private readonly RawStatement _streamVersion;
+    private readonly RawStatement _streamState;
     private readonly RawStatement _insert;
 
     public AppendExecutor(sqlite3 db, TimeProvider clock)
@@ -25,7 +25,7 @@ internal sealed class AppendExecutor : IDisposable
         _eventAt = new RawStatement(db, "event_at");
         _streamId = new RawStatement(db, "stream_id");
         _streamInsert = new RawStatement(db, "stream_insert");
-        _streamVersion = new RawStatement(db, "stream_version");
+        _streamState = new RawStatement(db, "stream_state");
         _insert = new RawStatement(db, "event_insert");
     }
 
@@ -33,18 +33,12 @@ internal sealed class AppendExecutor : IDisposable
     public AppendResult Apply(PendingAppend append)
     {
         var events = append.Events;
-        if (TryIdempotentResult(append) is { } original)
-        {
-            return original;
-        }
-
         _streamId.BindText(1, append.StreamId);
         var streamRowId = _streamId.ScalarInt64();
-        long? actual = null;
-        if (streamRowId is { } id)
+        long? actual = streamRowId is { } id ? VersionOfWritable(append.StreamId, id) : null;
+        if (TryIdempotentResult(append, streamRowId) is { } original)
         {
-            _streamVersion.Bind(1, id);
-            actual = _streamVersion.ScalarInt64();
+            return original;
         }
 
         if (!append.ExpectedVersion.IsSatisfiedBy(actual))
@@ -79,7 +73,7 @@ internal sealed class AppendExecutor : IDisposable
     }
 
     // An exact retry: the first id is stored in this stream and every id follows at the next versions.
-    private AppendResult? TryIdempotentResult(PendingAppend append)
+    private AppendResult? TryIdempotentResult(PendingAppend append, long? streamRowId)
     {
         var events = append.Events;
         if (Lookup(events[0].EventId) is not { } first)
@@ -98,13 +92,11 @@ internal sealed class AppendExecutor : IDisposable
             throw new DuplicateEventIdException(events[0].EventId, append.StreamId, first.StreamName, first.Version);
         }
 
-        _streamId.BindText(1, append.StreamId);
-        var streamRowId = _streamId.ScalarInt64()!.Value;
         var lastPosition = first.Position;
         Span<byte> id = stackalloc byte[16];
         for (var i = 1; i < events.Count; i++)
         {
-            _eventAt.Bind(1, streamRowId);
+            _eventAt.Bind(1, streamRowId!.Value);
             _eventAt.Bind(2, first.Version + i);
             try
             {
@@ -128,6 +120,28 @@ internal sealed class AppendExecutor : IDisposable
         }
 
         return new AppendResult(first.Version + events.Count - 1, lastPosition);
+    }
+
+    // The version an append continues from (null: none yet); a deleted stream refuses every append, retries included.
+    private long? VersionOfWritable(string streamName, long streamRowId)
+    {
+        _streamState.Bind(1, streamRowId);
+        try
+        {
+            _streamState.Step();
+            var state = _streamState.GetInt64(1);
+            if (state != 0)
+            {
+                throw new StreamDeletedException(streamName, isTombstoned: state == 2);
+            }
+
+            var version = _streamState.GetInt64(0);
+            return version > 0 ? version : null;
+        }
+        finally
+        {
+            _streamState.Reset();
+        }
     }
 
     // The insert of 'failed' hit a unique constraint; ids within one append are distinct, so it is stored elsewhere.
@@ -163,7 +177,7 @@ internal sealed class AppendExecutor : IDisposable
         _eventAt.Dispose();
         _streamId.Dispose();
         _streamInsert.Dispose();
-        _streamVersion.Dispose();
+        _streamState.Dispose();
         _insert.Dispose();
     }
 }

@@ -8,7 +8,9 @@ namespace Eventuali.Sqlite;
 /// </summary>
 internal sealed class ReadSession : IDisposable
 {
+    private readonly sqlite3 _db;
     private readonly sqlite3? _ownedConnection;
+    private Dictionary<string, RawStatement>? _extra;
     private readonly RawStatement _streamId;
     private readonly RawStatement _streamName;
     private readonly RawStatement _streamVersion;
@@ -21,6 +23,7 @@ internal sealed class ReadSession : IDisposable
 
     public ReadSession(sqlite3 db, sqlite3? ownedConnection, StreamNameCache names)
     {
+        _db = db;
         _ownedConnection = ownedConnection;
         Db = db;
         _streamId = new RawStatement(db, "stream_id");
@@ -91,6 +94,21 @@ internal sealed class ReadSession : IDisposable
         Fill(_allFiltered, into);
     }
 
+    /// <summary>A statement of another feature (any embedded section), prepared on first use and kept with the session.</summary>
+    public RawStatement Statement(string name)
+    {
+        _extra ??= new Dictionary<string, RawStatement>(StringComparer.Ordinal);
+        if (!_extra.TryGetValue(name, out var statement))
+        {
+            _extra[name] = statement = new RawStatement(_db, name);
+        }
+
+        return statement;
+    }
+
+    /// <summary>Reads event rows (the read_stream column order) of a bound statement into <paramref name="into"/>.</summary>
+    public void ReadEvents(RawStatement statement, List<RecordedEvent> into) => Fill(statement, into);
+
     private void Fill(RawStatement statement, List<RecordedEvent> into)
     {
         // A page is filled whole or retried whole (after SQLITE_BUSY), never appended to twice.
@@ -118,6 +136,11 @@ internal sealed class ReadSession : IDisposable
         _backward.Dispose();
         _all.Dispose();
         _allFiltered.Dispose();
+        foreach (var statement in _extra?.Values ?? Enumerable.Empty<RawStatement>())
+        {
+            statement.Dispose();
+        }
+
         _ownedConnection?.Dispose(); // sqlite3_close_v2 once its statements are finalized above
     }
 }

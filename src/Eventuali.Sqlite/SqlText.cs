@@ -34,18 +34,23 @@ internal static class SqlText
 
     private static Dictionary<string, string> LoadQueries()
     {
-        var text = Read(Assembly.GetManifestResourceNames().Single(r => FileName(r) == "queries.sql"));
+        // queries.sql and every other non-migration file (one per feature). A section starts at a line
+        // beginning with "-- name: " (the phrase inside other comments is not a section).
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         const string marker = "-- name: ";
-        foreach (var section in text.Split(marker, StringSplitOptions.None).Skip(1))
+        var files = Assembly.GetManifestResourceNames().Where(r => r.EndsWith(".sql", StringComparison.Ordinal) && !char.IsAsciiDigit(FileName(r)[0]));
+        foreach (var text in files.Select(Read))
         {
-            var newline = section.IndexOf('\n', StringComparison.Ordinal);
-            var name = section[..newline].Trim();
-            var body = section[(newline + 1)..];
+            foreach (var section in ("\n" + text.Replace("\r\n", "\n", StringComparison.Ordinal)).Split("\n" + marker, StringSplitOptions.None).Skip(1))
+            {
+                var newline = section.IndexOf('\n', StringComparison.Ordinal);
+                var name = section[..newline].Trim();
+                var body = section[(newline + 1)..];
 
-            // A trailing comment belongs to the next section.
-            var lastSemicolon = body.LastIndexOf(';');
-            result.Add(name, body[..(lastSemicolon + 1)].Trim());
+                // A trailing comment belongs to the next section.
+                var lastSemicolon = body.LastIndexOf(';');
+                result.Add(name, body[..(lastSemicolon + 1)].Trim());
+            }
         }
 
         return result;

@@ -15,6 +15,7 @@ public sealed partial class SqliteEventStore : IEventStore
     private readonly WriteQueue _queue;
     private readonly ReadSessionPool _readers;
     private readonly AppendSignal _signal = new();
+    private readonly Lock? _gate;
     private int _disposed;
 
     private SqliteEventStore(SqliteLocation location, SqliteConnection writerConnection, EventStoreOptions options)
@@ -24,7 +25,7 @@ public sealed partial class SqliteEventStore : IEventStore
         _writerConnection = writerConnection;
 
         // An in-memory database has one connection; reads and the writer's batches take turns on it.
-        var gate = location.IsMemory ? new Lock() : null;
+        var gate = _gate = location.IsMemory ? new Lock() : null;
         _writer = new AppendWriter(writerConnection, location, options.TimeProvider, gate, _signal);
         _queue = new WriteQueue(_writer, location.Display);
         _readers = new ReadSessionPool(location, writerConnection.Handle!, gate);

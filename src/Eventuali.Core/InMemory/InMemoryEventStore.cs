@@ -9,7 +9,7 @@ namespace Eventuali.InMemory;
 public sealed partial class InMemoryEventStore : IEventStore
 {
     private readonly Lock _gate = new();
-    private readonly List<RecordedEvent> _log = [];
+    private readonly List<RecordedEvent?> _log = []; // null: removed by a lifecycle operation
     private readonly Dictionary<string, List<RecordedEvent>> _streams = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, RecordedEvent> _byEventId = [];
 
@@ -27,6 +27,7 @@ public sealed partial class InMemoryEventStore : IEventStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
+            ThrowIfDeleted(streamId);
             _streams.TryGetValue(streamId, out var stream);
             if (TryIdempotentResult(streamId, expectedVersion, events, stream) is { } original)
             {
@@ -110,9 +111,16 @@ public sealed partial class InMemoryEventStore : IEventStore
             RecordedEvent item;
             lock (_gate)
             {
-                if (!_streams.TryGetValue(streamId, out var stream))
+                if (!_streams.TryGetValue(streamId, out var stream) || IsHidden(streamId))
                 {
                     yield break;
+                }
+
+                // Truncated or archived versions are skipped: forward jumps over them, backward stops at them.
+                var floor = FloorOf(streamId);
+                if (direction == ReadDirection.Forward && version <= floor)
+                {
+                    version = floor + 1;
                 }
 
                 if (version > stream.Count)
@@ -123,10 +131,11 @@ public sealed partial class InMemoryEventStore : IEventStore
                     }
 
                     version = stream.Count;
-                    if (version < 1)
-                    {
-                        yield break;
-                    }
+                }
+
+                if (version <= floor)
+                {
+                    yield break;
                 }
 
                 item = stream[(int)version - 1];
@@ -144,7 +153,7 @@ public sealed partial class InMemoryEventStore : IEventStore
         for (var n = 0; n < maxCount;)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            RecordedEvent item;
+            RecordedEvent? item;
             lock (_gate)
             {
                 if (index >= _log.Count)
@@ -155,7 +164,7 @@ public sealed partial class InMemoryEventStore : IEventStore
                 item = _log[(int)index++];
             }
 
-            if (filter is null || filter.Matches(item.StreamId, item.EventType))
+            if (item is not null && (filter is null || filter.Matches(item.StreamId, item.EventType)))
             {
                 n++;
                 yield return item;
@@ -168,7 +177,7 @@ public sealed partial class InMemoryEventStore : IEventStore
         AppendValidation.ValidateStreamId(streamId);
         lock (_gate)
         {
-            return ValueTask.FromResult<long?>(_streams.TryGetValue(streamId, out var s) && s.Count > 0 ? s.Count : null);
+            return ValueTask.FromResult<long?>(!IsHidden(streamId) && _streams.TryGetValue(streamId, out var s) && s.Count > 0 ? s.Count : null);
         }
     }
 

@@ -1,7 +1,8 @@
 -- One append, in one call: idempotency check, expected-version check, insert of all events.
 -- Returns a status instead of raising, so several appends can share one transaction (group commit).
 --   status 0 ok, 1 idempotent replay, 2 version conflict (stream_version = actual, null: no stream),
---   3 duplicate event id (existing_*), 4 payload rejected (message).
+--   3 duplicate event id (existing_*), 4 payload rejected (message),
+--   5 stream deleted (stream_version = its state: 1 soft-deleted, 2 tombstoned); checked before idempotency.
 -- Positions: ((transaction id + offset) << 20) + n, n = p_first_n.. within the transaction.
 CREATE OR REPLACE FUNCTION __SCHEMA__.append(
   p_stream text, p_expected bigint, p_first_n integer,
@@ -23,6 +24,8 @@ DECLARE
   v_base bigint;
   v_attempt integer := 0;
   v_constraint text;
+  v_state smallint;
+  v_epoch bigint;
 BEGIN
   IF p_first_n < 1 OR p_first_n + v_count - 1 > 1048575 THEN
     RAISE EXCEPTION 'eventuali: events % to % exceed 1048575 per transaction', p_first_n, p_first_n + v_count - 1;
@@ -33,12 +36,18 @@ BEGIN
       -- One statement: where the first id is stored (idempotency comes first), the stream's id and current
       -- version (NULL when it does not exist) and the position offset (reading meta holds ACCESS SHARE on it
       -- until commit, which an offset raise waits for).
-      SELECT f.stream_id, f.version, s.id, (SELECT max(e.version) FROM __SCHEMA__.events e WHERE e.stream_id = s.id),
-             (SELECT m.position_offset FROM __SCHEMA__.meta m)
-        INTO v_found_stream, v_first, v_stream_id, v_actual, v_offset
+      SELECT f.stream_id, f.version, s.id,
+             greatest((SELECT max(e.version) FROM __SCHEMA__.events e WHERE e.stream_id = s.id), nullif(s.truncated_before - 1, 0)),
+             (SELECT m.position_offset FROM __SCHEMA__.meta m), s.state, s.epoch
+        INTO v_found_stream, v_first, v_stream_id, v_actual, v_offset, v_state, v_epoch
         FROM (VALUES (1)) AS one (x)
         LEFT JOIN __SCHEMA__.events f ON f.event_id = p_ids[1]
         LEFT JOIN __SCHEMA__.streams s ON s.name = p_stream;
+      IF v_state <> 0 THEN
+        status := 5;
+        stream_version := v_state;
+        EXIT;
+      END IF;
       IF v_found_stream IS NOT NULL THEN
         IF v_found_stream = v_stream_id THEN
           existing_stream := p_stream;
@@ -93,9 +102,10 @@ BEGIN
       END IF;
 
       IF v_stream_id IS NULL THEN
+        v_epoch := 0;
         INSERT INTO __SCHEMA__.streams (name) VALUES (p_stream) ON CONFLICT (name) DO NOTHING RETURNING id INTO v_stream_id;
         IF v_stream_id IS NULL THEN
-          SELECT id INTO v_stream_id FROM __SCHEMA__.streams WHERE name = p_stream;
+          SELECT id, epoch INTO v_stream_id, v_epoch FROM __SCHEMA__.streams WHERE name = p_stream;
         END IF;
       END IF;
 
@@ -107,7 +117,17 @@ BEGIN
              CASE WHEN u.ct <> 'application/json' THEN u.data END,
              u.corr, u.caus, u.actor, u.hdr, p_timestamp
         FROM unnest(p_ids, p_types, p_data, p_content_types, p_correlation_ids, p_causation_ids, p_actor_ids, p_headers)
-             WITH ORDINALITY AS u(id, typ, data, ct, corr, caus, actor, hdr, n);
+             WITH ORDINALITY AS u(id, typ, data, ct, corr, caus, actor, hdr, n)
+       -- Still live and not deleted since the lookup (a delete takes a SHARE lock on events, so this statement's
+       -- snapshot, taken after its insert lock, sees any delete that committed meanwhile); else decide again.
+       WHERE EXISTS (SELECT 1 FROM __SCHEMA__.streams g WHERE g.id = v_stream_id AND g.state = 0 AND g.epoch = v_epoch);
+      GET DIAGNOSTICS v_rows = ROW_COUNT;
+      IF v_rows = 0 THEN
+        IF v_attempt >= 100 THEN
+          RAISE EXCEPTION 'eventuali: stream % kept changing under an append', p_stream;
+        END IF;
+        CONTINUE;
+      END IF;
       status := 0;
       stream_version := coalesce(v_actual, 0) + v_count;
       last_position := v_base + v_count;

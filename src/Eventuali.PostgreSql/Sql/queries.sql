@@ -27,7 +27,7 @@ SELECT e.position, e.stream_id, e.version, e.event_id, convert_to(e.event_type, 
        e.data_json, e.data_bytes,
        e.correlation_id, e.causation_id, e.actor_id, e.headers::text, e."timestamp"
   FROM __SCHEMA__.events e
- WHERE e.stream_id = (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name = $1) AND e.version >= $2
+ WHERE e.stream_id = (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name = $1 AND s.state = 0) AND e.version >= $2
  ORDER BY e.version
  LIMIT $3
 
@@ -36,13 +36,14 @@ SELECT e.position, e.stream_id, e.version, e.event_id, convert_to(e.event_type, 
        e.data_json, e.data_bytes,
        e.correlation_id, e.causation_id, e.actor_id, e.headers::text, e."timestamp"
   FROM __SCHEMA__.events e
- WHERE e.stream_id = (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name = $1) AND e.version <= $2
+ WHERE e.stream_id = (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name = $1 AND s.state = 0) AND e.version <= $2
  ORDER BY e.version DESC
  LIMIT $3
 
 -- name: stream_version
-SELECT max(e.version) FROM __SCHEMA__.events e
- WHERE e.stream_id = (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name = $1)
+-- NULL for a deleted stream; truncated or archived events still count (truncated_before).
+SELECT CASE WHEN s.state = 0 THEN greatest((SELECT max(e.version) FROM __SCHEMA__.events e WHERE e.stream_id = s.id), nullif(s.truncated_before - 1, 0)) END
+  FROM __SCHEMA__.streams s WHERE s.name = $1
 
 -- name: head_position
 SELECT coalesce(max(e.position), 0) FROM __SCHEMA__.events e

@@ -23,8 +23,10 @@ SELECT name FROM streams WHERE id = ?1;
 -- name: stream_insert
 INSERT INTO streams (name) VALUES (?1);
 
+-- NULL for a deleted stream (state <> 0); truncated or archived events still count (truncated_before).
 -- name: stream_version
-SELECT max(version) FROM events WHERE stream_id = ?1;
+SELECT CASE WHEN s.state = 0 THEN nullif(max(coalesce((SELECT max(e.version) FROM events e WHERE e.stream_id = s.id), 0), s.truncated_before - 1), 0) END
+FROM streams s WHERE s.id = ?1;
 
 -- name: event_by_id
 SELECT e.version, e.position, s.name
@@ -45,12 +47,12 @@ SELECT coalesce(max(position), 0) FROM events;
 -- name: read_stream_forward
 SELECT position, stream_id, version, event_id, event_type, content_type, data,
        correlation_id, causation_id, actor_id, headers, timestamp
-FROM events WHERE stream_id = ?1 AND version >= ?2 ORDER BY version LIMIT ?3;
+FROM events WHERE stream_id = ?1 AND version >= ?2 AND (SELECT state FROM streams WHERE id = ?1) = 0 ORDER BY version LIMIT ?3;
 
 -- name: read_stream_backward
 SELECT position, stream_id, version, event_id, event_type, content_type, data,
        correlation_id, causation_id, actor_id, headers, timestamp
-FROM events WHERE stream_id = ?1 AND version <= ?2 ORDER BY version DESC LIMIT ?3;
+FROM events WHERE stream_id = ?1 AND version <= ?2 AND (SELECT state FROM streams WHERE id = ?1) = 0 ORDER BY version DESC LIMIT ?3;
 
 -- name: read_all
 SELECT position, stream_id, version, event_id, event_type, content_type, data,

@@ -1,0 +1,22 @@
+namespace Eventuali;
+
+/// <summary>
+/// The stream was deleted: soft-deleted (restore it first) or hard-deleted with a tombstone (its name can
+/// never be used again). Nothing was written.
+/// </summary>
+public sealed class StreamDeletedException : EventualiException
+{
+    public StreamDeletedException(string streamId, bool isTombstoned)
+        : base(isTombstoned
+            ? $"Stream '{streamId}' was hard-deleted with a tombstone; its name cannot be written to again."
+            : $"Stream '{streamId}' is soft-deleted; restore it (RestoreStreamAsync, or 'eventuali stream restore') before writing to it, or hard-delete it to reuse the name.")
+    {
+        StreamId = streamId;
+        IsTombstoned = isTombstoned;
+    }
+
+    public string StreamId { get; }
+
+    /// <summary>True for a tombstone (permanent); false for a soft delete (restorable).</summary>
+    public bool IsTombstoned { get; }
+}
