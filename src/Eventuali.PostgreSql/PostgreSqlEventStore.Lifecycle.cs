@@ -45,7 +45,7 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
 
             await ScalarInTxAsync(conn, "lc_delete_events", cancellationToken, Big(row.Id)).ConfigureAwait(false);
             await ScalarInTxAsync(conn, "lc_delete_archived", cancellationToken, Big(row.Id)).ConfigureAwait(false);
-            await DeleteSnapshotsAsync(conn, row.Id, streamId, cancellationToken).ConfigureAwait(false);
+            await ScalarInTxAsync(conn, "lc_delete_snapshots", cancellationToken, Text(streamId)).ConfigureAwait(false);
             await ScalarInTxAsync(conn, "lc_reset", cancellationToken, Big(row.Id), Small(mode == DeleteMode.Tombstone ? StateTombstoned : StateLive)).ConfigureAwait(false);
             return row.Exists || mode == DeleteMode.Tombstone;
         }, cancellationToken).ConfigureAwait(false);

@@ -94,7 +94,5 @@ public sealed partial class PostgreSqlEventStore : ISnapshotStore, IStreamTimeli
         return Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static NpgsqlParameter<string> Text(string value) => new() { TypedValue = value };
-
     private static NpgsqlParameter<long> Long(long value) => new() { TypedValue = value };
 }

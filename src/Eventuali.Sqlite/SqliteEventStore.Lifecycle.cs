@@ -42,7 +42,9 @@ public sealed partial class SqliteEventStore : IStreamLifecycle
 
             Change(tx, "lc_delete_events", row.Id);
             Change(tx, "lc_delete_archived", row.Id);
-            SqliteSnapshotCleanup.Delete(tx, row.Id, streamId);
+            var snapshots = tx.Statement("lc_delete_snapshots");
+            snapshots.BindText(1, streamId);
+            tx.Change(snapshots);
             SetState(tx, "lc_reset", row.Id, mode == DeleteMode.Tombstone ? StateTombstoned : StateLive);
             return row.Exists || mode == DeleteMode.Tombstone;
         }, cancellationToken));

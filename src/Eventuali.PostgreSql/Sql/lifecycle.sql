@@ -42,8 +42,9 @@ DELETE FROM __SCHEMA__.events WHERE stream_id = $1 AND version < $2
 -- name: lc_set_truncated
 UPDATE __SCHEMA__.streams SET truncated_before = greatest(truncated_before, $2) WHERE id = $1
 
--- name: lc_snapshot_columns
-SELECT column_name::text, data_type::text FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'snapshots'
+-- name: lc_delete_snapshots
+-- A hard delete removes the stream's snapshots (keyed by stream name).
+DELETE FROM __SCHEMA__.snapshots WHERE stream = $1
 
 -- name: lc_list
 -- Live streams with a version, one page after $1; $2/$3 the prefix range (NULL: all).

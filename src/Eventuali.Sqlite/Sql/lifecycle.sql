@@ -38,8 +38,9 @@ DELETE FROM events WHERE stream_id = ?1 AND version < ?2;
 -- name: lc_set_truncated
 UPDATE streams SET truncated_before = max(truncated_before, ?2) WHERE id = ?1;
 
--- name: lc_snapshot_columns
-SELECT name, type FROM pragma_table_info('snapshots');
+-- A hard delete removes the stream's snapshots (keyed by stream name).
+-- name: lc_delete_snapshots
+DELETE FROM snapshots WHERE stream = ?1;
 
 -- Live streams with at least one version, by name, one page after ?1; ?2/?3 the prefix range (NULL: none).
 -- name: lc_list
