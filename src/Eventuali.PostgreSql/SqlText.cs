@@ -3,18 +3,14 @@ using System.Text;
 
 namespace Eventuali.PostgreSql;
 
-/// <summary>The embedded SQL of one store, with the schema name (and channel) filled in.</summary>
+/// <summary>The embedded SQL of one store, with the schema name (and channel) filled in (migrations: <see cref="PgMigrations"/>).</summary>
 internal sealed class SqlText
 {
-    /// <summary>The latest schema version: the highest numbered migration (Sql/NNN_name.sql).</summary>
-    public static int SchemaVersion { get; } = MigrationFiles().Max(m => m.Version);
-
     private readonly FrozenDictionary<string, string> _queries;
 
     public SqlText(PgSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        Migrations = [.. MigrationFiles().OrderBy(m => m.Version).Select(m => (m.Version, Fill(Load(m.File), settings)))];
         AppendFunction = Fill(Load("append.sql"), settings);
         _queries = Sections(Fill(Load("queries.sql"), settings));
         ReadAll = new string[4];
@@ -24,9 +20,6 @@ internal sealed class SqlText
             ReadAll[i] = this["read_all"].Replace("/*FILTER*/", filter, StringComparison.Ordinal);
         }
     }
-
-    /// <summary>Schema migrations as (version, script) in version order, schema name filled in.</summary>
-    public IReadOnlyList<(int Version, string Script)> Migrations { get; }
 
     public string AppendFunction { get; }
 
@@ -38,21 +31,6 @@ internal sealed class SqlText
     private static string Fill(string sql, PgSettings settings)
         => sql.Replace("__SCHEMA__", settings.QuotedSchema, StringComparison.Ordinal)
               .Replace("__CHANNEL__", $"\"{settings.Channel}\"", StringComparison.Ordinal);
-
-    /// <summary>Embedded files named NNN_name.sql, each a forward-only schema migration.</summary>
-    private static IEnumerable<(int Version, string File)> MigrationFiles()
-    {
-        const string prefix = "Eventuali.PostgreSql.Sql.";
-        foreach (var resource in typeof(SqlText).Assembly.GetManifestResourceNames())
-        {
-            var file = resource.StartsWith(prefix, StringComparison.Ordinal) ? resource[prefix.Length..] : string.Empty;
-            var underscore = file.IndexOf('_', StringComparison.Ordinal);
-            if (underscore > 0 && int.TryParse(file.AsSpan(0, underscore), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version))
-            {
-                yield return (version, file);
-            }
-        }
-    }
 
     private static string Load(string file)
     {
