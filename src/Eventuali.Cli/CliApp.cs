@@ -16,6 +16,7 @@ internal static class CliApp
             ReadCommand.Create(io),
             DemoCommand.Create(io),
             BenchmarkCommand.Create(io),
+            MigrateCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
 

@@ -29,8 +29,7 @@ internal static class PgSchema
         var tables = new NpgsqlCommand(PgMigrations.Get("tables", settings), conn);
         await using (tables.ConfigureAwait(false))
         {
-            tables.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{settings.QuotedSchema}.meta" });
-            tables.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{settings.QuotedSchema}.migrations" });
+            tables.Parameters.Add(new NpgsqlParameter<string> { TypedValue = settings.Schema });
             var reader = await tables.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

@@ -23,4 +23,11 @@ public sealed record MigrationStatus(
 
     /// <summary>True when nothing is pending and nothing is wrong.</summary>
     public bool IsUpToDate => !Migrations.Any(m => m.State != MigrationState.Applied);
+
+    /// <summary>
+    /// Throws what opening the store would throw for its schema history: a store newer than this library, or a
+    /// migration that is modified, unknown or skipped (each named by version). Pending migrations are no error here.
+    /// </summary>
+    /// <exception cref="EventStoreConfigurationException">The store cannot be used by this library as it is.</exception>
+    public void ThrowIfUnusable() => MigrationLedger.ThrowIfBroken(this);
 }

@@ -8,7 +8,11 @@ SELECT m.schema_version, h.version, h.checksum
  ORDER BY h.version
 
 -- name: tables
-SELECT to_regclass($1) IS NOT NULL, to_regclass($2) IS NOT NULL
+-- A query on the catalog tables, not to_regclass: locking pg_class makes this backend process the catalog
+-- changes other nodes committed while it waited for the advisory lock (a cached "no such table" would be stale).
+SELECT coalesce(bool_or(c.relname = 'meta'), false), coalesce(bool_or(c.relname = 'migrations'), false)
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = $1 AND c.relname IN ('meta', 'migrations') AND c.relkind IN ('r', 'p')
 
 -- name: history_read
 SELECT version, name, checksum, applied_at, execution_ms FROM __SCHEMA__.migrations ORDER BY version
