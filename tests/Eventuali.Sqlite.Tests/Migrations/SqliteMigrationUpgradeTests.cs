@@ -8,19 +8,21 @@ namespace Eventuali.Sqlite.Tests.Migrations;
 public sealed class SqliteMigrationUpgradeTests
 {
     [Fact]
-    public async Task The_v1_store_opens_as_it_is_with_the_shipped_migrations_when_nothing_is_pending()
+    public async Task A_v1_store_without_history_is_adopted_and_its_checksums_recorded()
     {
         await using var temp = new TempSqliteStore();
         CopyV1Store(temp);
         var catalog = SqliteMigrations.Catalog.UpTo(1);
-        var store = await OpenAsync(temp, catalog);
-        await V1StoreVerifier.VerifyAsync(store);
+        var before = await Migrator(temp, catalog).StatusAsync(Ct);
+        Assert.Equal((1, false, MigrationState.Applied), (before.CurrentVersion, before.HistoryRecorded, Assert.Single(before.Migrations).State));
 
-        // Opening adopted it: version 1 is recorded with this library's checksum.
-        var status = await Migrator(temp, catalog).StatusAsync(Ct);
-        var applied = Assert.Single(status.Migrations);
+        var result = await Migrator(temp, catalog).UpAsync(cancellationToken: Ct);
+        Assert.Equal((1, 1, 1), (result.FromVersion, result.ToVersion, result.Adopted));
+        Assert.Empty(result.Applied);
+        var applied = Assert.Single((await Migrator(temp, catalog).StatusAsync(Ct)).Migrations);
         Assert.Equal((1, MigrationState.Applied, catalog.Scripts[0].Checksum), (applied.Version, applied.State, applied.RecordedChecksum));
         Assert.NotNull(applied.AppliedAt);
+        Assert.Equal(V1StoreVerifier.EventCount, await ScalarAsync(temp.FilePath, "SELECT count(*) FROM events"));
     }
 
     [Fact]
