@@ -59,7 +59,8 @@ internal static class MigrateCommand
         var toVersion = new Option<int?>("--to-version") { Description = "Stop after this version (default: the latest this eventuali knows).", HelpName = "version" };
         toVersion.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is < 1)
+            // Reading the value of an unparsable token throws; the parser reports that one itself.
+            if (r.Tokens.Count > 0 && int.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out var v) && v < 1)
             {
                 r.AddError("--to-version must be 1 or more.");
             }

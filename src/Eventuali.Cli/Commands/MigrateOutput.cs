@@ -48,10 +48,10 @@ internal static class MigrateOutput
     {
         ["store"] = s.Store,
         ["exists"] = s.StoreExists,
-        ["current_version"] = s.CurrentVersion,
-        ["latest_version"] = s.LatestVersion,
-        ["history_recorded"] = s.HistoryRecorded,
-        ["up_to_date"] = s.IsUpToDate,
+        ["currentVersion"] = s.CurrentVersion,
+        ["latestVersion"] = s.LatestVersion,
+        ["historyRecorded"] = s.HistoryRecorded,
+        ["upToDate"] = s.IsUpToDate,
         ["migrations"] = new JsonArray([.. s.Migrations.Select(Node)]),
     }.ToJsonString(Compact);
 
@@ -81,9 +81,9 @@ internal static class MigrateOutput
     public static string Json(MigrationPlan p) => new JsonObject
     {
         ["store"] = p.Store,
-        ["dry_run"] = true,
-        ["current_version"] = p.CurrentVersion,
-        ["target_version"] = p.TargetVersion,
+        ["dryRun"] = true,
+        ["currentVersion"] = p.CurrentVersion,
+        ["targetVersion"] = p.TargetVersion,
         ["migrations"] = new JsonArray([.. p.Migrations.Select(m => (JsonNode)new JsonObject
         {
             ["version"] = m.Version,
@@ -91,7 +91,7 @@ internal static class MigrateOutput
             ["checksum"] = m.Checksum,
             ["sql"] = m.Sql,
         })]),
-        ["support_sql"] = new JsonArray([.. p.SupportSql.Select(s => (JsonNode?)JsonValue.Create(s))]),
+        ["supportSql"] = new JsonArray([.. p.SupportSql.Select(s => (JsonNode?)JsonValue.Create(s))]),
     }.ToJsonString(Compact);
 
     public static string Text(MigrationResult r)
@@ -116,8 +116,8 @@ internal static class MigrateOutput
     public static string Json(MigrationResult r) => new JsonObject
     {
         ["store"] = r.Store,
-        ["from_version"] = r.FromVersion,
-        ["to_version"] = r.ToVersion,
+        ["fromVersion"] = r.FromVersion,
+        ["toVersion"] = r.ToVersion,
         ["adopted"] = r.Adopted,
         ["applied"] = new JsonArray([.. r.Applied.Select(Node)]),
     }.ToJsonString(Compact);
@@ -128,9 +128,9 @@ internal static class MigrateOutput
         ["name"] = m.Name,
         ["state"] = m.State.ToString().ToLowerInvariant(),
         ["checksum"] = m.Checksum,
-        ["recorded_checksum"] = m.RecordedChecksum,
-        ["applied_at"] = m.AppliedAt is { } at ? Stamp(at) : null,
-        ["execution_ms"] = m.ExecutionMilliseconds,
+        ["recordedChecksum"] = m.RecordedChecksum,
+        ["appliedAt"] = m.AppliedAt is { } at ? Stamp(at) : null,
+        ["executionMs"] = m.ExecutionMilliseconds,
     };
 
     private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
