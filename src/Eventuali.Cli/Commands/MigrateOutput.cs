@@ -59,7 +59,7 @@ internal static class MigrateOutput
     {
         var b = new StringBuilder();
         Line(b, p.Migrations.Count == 0
-            ? $"-- Dry run: the {p.Store} is at version {p.CurrentVersion}; nothing to apply. Nothing was changed."
+            ? $"-- Dry run: the {p.Store} is at version {p.CurrentVersion}; nothing to apply{(p.SupportSql.Count > 0 ? " (up would only record its migration history)" : string.Empty)}. Nothing was changed."
             : $"-- Dry run: the {p.Store} is at version {p.CurrentVersion}; up would apply {p.Migrations.Count} migration(s), each in its own transaction, to reach version {p.TargetVersion}. Nothing was changed.");
         foreach (var m in p.Migrations)
         {
