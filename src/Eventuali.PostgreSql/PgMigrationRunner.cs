@@ -5,7 +5,7 @@ using Npgsql;
 namespace Eventuali.PostgreSql;
 
 /// <summary>
-/// Applies migrations one per transaction, each with its history row and meta.schema_version, under the schema's
+/// Applies migrations one per transaction (a new store: all in one), each with its history row and meta.schema_version, under the schema's
 /// transaction advisory lock; the state is re-read inside the lock, so nodes migrating at once apply each migration
 /// exactly once. The append function (Sql/append.sql) is re-created in the transaction that reaches the latest version.
 /// </summary>
@@ -68,29 +68,35 @@ internal static class PgMigrationRunner
                     }
                 }
 
-                var next = MigrationLedger.Next(catalog, stored.Version, target);
-                if (next is null)
+                var batch = MigrationLedger.Batch(catalog, stored, target);
+                if (batch.Count == 0)
                 {
                     await tx.CommitAsync(ct).ConfigureAwait(false);
                     return new MigrationResult(store, from.Value, stored.Version, applied, adopted);
                 }
 
-                var watch = Stopwatch.StartNew();
-                await ExecAsync(conn, PgMigrations.Fill(next.Text, settings), ct).ConfigureAwait(false);
-                var elapsed = watch.ElapsedMilliseconds;
+                var done = new List<MigrationInfo>();
+                foreach (var next in batch)
+                {
+                    var watch = Stopwatch.StartNew();
+                    await ExecAsync(conn, PgMigrations.Fill(next.Text, settings), ct).ConfigureAwait(false);
+                    var elapsed = watch.ElapsedMilliseconds;
 
-                // After the script: the first migration creates the schema the history lives in.
-                await ExecAsync(conn, PgMigrations.Get("history_create", settings), ct).ConfigureAwait(false);
-                var at = clock.GetUtcNow();
-                await RecordAsync(conn, settings, next.Version, next.Name, next.Checksum, at, elapsed, ct).ConfigureAwait(false);
-                await ExecAsync(conn, sql["meta_write"], ct, next.Version).ConfigureAwait(false);
-                if (next.Version == catalog.LatestVersion)
+                    // After the script: the first migration creates the schema the history lives in.
+                    await ExecAsync(conn, PgMigrations.Get("history_create", settings), ct).ConfigureAwait(false);
+                    var at = clock.GetUtcNow();
+                    await RecordAsync(conn, settings, next.Version, next.Name, next.Checksum, at, elapsed, ct).ConfigureAwait(false);
+                    await ExecAsync(conn, sql["meta_write"], ct, next.Version).ConfigureAwait(false);
+                    done.Add(new MigrationInfo(next.Version, next.Name, next.Checksum, MigrationState.Applied, at, elapsed, next.Checksum));
+                }
+
+                if (batch[^1].Version == catalog.LatestVersion)
                 {
                     await ExecAsync(conn, sql.AppendFunction, ct).ConfigureAwait(false);
                 }
 
                 await tx.CommitAsync(ct).ConfigureAwait(false);
-                applied.Add(new MigrationInfo(next.Version, next.Name, next.Checksum, MigrationState.Applied, at, elapsed, next.Checksum));
+                applied.AddRange(done);
             }
         }
     }

@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace Eventuali.Sqlite;
 
 /// <summary>
-/// Applies migrations one per transaction, each with its history row and the meta schema_version. Every
+/// Applies migrations one per transaction (a new store: all in one), each with its history row and the meta schema_version. Every
 /// transaction starts with BEGIN IMMEDIATE (the write lock) and re-reads the state inside it, so processes
 /// migrating one file at once apply each migration exactly once.
 /// </summary>
@@ -53,15 +53,16 @@ internal static class SqliteMigrationRunner
                     adopted += Adopt(connection, transaction, status, clock);
                 }
 
-                var next = MigrationLedger.Next(catalog, stored.Version, target);
-                if (next is null)
+                var batch = MigrationLedger.Batch(catalog, stored, target);
+                if (batch.Count == 0)
                 {
                     transaction.Commit();
                     return new MigrationResult(store, from.Value, stored.Version, applied, adopted);
                 }
 
-                applied.Add(Apply(connection, transaction, next, clock));
+                var done = batch.Select(next => Apply(connection, transaction, next, clock)).ToList();
                 transaction.Commit();
+                applied.AddRange(done);
             }
             catch (SqliteException ex)
             {

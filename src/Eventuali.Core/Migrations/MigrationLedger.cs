@@ -99,11 +99,17 @@ internal static class MigrationLedger
         return target;
     }
 
-    /// <summary>The next migration to apply above <paramref name="current"/> and at most <paramref name="target"/>, if any.</summary>
-    public static MigrationScript? Next(MigrationCatalog catalog, int current, int target)
+    /// <summary>
+    /// What the next transaction applies: the next migration up to <paramref name="target"/>; for a store that does not
+    /// exist yet, every one up to the target at once, so no other node ever sees a half-created store (and refuses it
+    /// as one with pending migrations).
+    /// </summary>
+    public static IReadOnlyList<MigrationScript> Batch(MigrationCatalog catalog, StoredSchema stored, int target)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return catalog.Scripts.FirstOrDefault(s => s.Version > current && s.Version <= target);
+        ArgumentNullException.ThrowIfNull(stored);
+        var pending = catalog.Scripts.Where(s => s.Version > stored.Version && s.Version <= target);
+        return stored.Exists ? [.. pending.Take(1)] : [.. pending];
     }
 
     private static string Describe(MigrationInfo m) => m.State switch

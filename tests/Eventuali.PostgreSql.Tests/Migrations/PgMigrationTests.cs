@@ -73,6 +73,17 @@ public sealed class PgMigrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Nodes_opening_an_empty_schema_at_once_all_see_it_created_whole()
+    {
+        var url = await _kit.NewUrlAsync("mig_nodes");
+        var catalog = WithTestMigrations();
+        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => _kit.OpenAsync(url, catalog), Ct)));
+        Assert.Equal(4, stores.Length);
+        Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM \"{SchemaOf(url)}\".migration_probe"));
+        Assert.True((await _kit.Migrator(url, catalog).StatusAsync(Ct)).IsUpToDate);
+    }
+
+    [Fact]
     public async Task A_modified_applied_migration_is_an_error_naming_its_version_on_status_up_and_open()
     {
         var url = await _kit.NewUrlAsync("mig_sum");
