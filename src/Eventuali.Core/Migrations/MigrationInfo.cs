@@ -24,7 +24,7 @@ public enum MigrationState
 /// <param name="Name">The rest of the file name, without extension.</param>
 /// <param name="Checksum">SHA-256 (hex) of this library's script text (line endings normalised to LF); empty when <see cref="MigrationState.Unknown"/>.</param>
 /// <param name="State">Applied, pending, or one of the error states.</param>
-/// <param name="AppliedAt">When the store recorded it; null when not applied.</param>
+/// <param name="AppliedAt">When the store recorded it; null when not applied, or applied but not recorded yet (a store from before the history).</param>
 /// <param name="ExecutionMilliseconds">How long it ran; null when not applied (0 when adopted from a store that predates the history).</param>
 /// <param name="RecordedChecksum">The checksum the store recorded; null when not applied.</param>
 public sealed record MigrationInfo(
