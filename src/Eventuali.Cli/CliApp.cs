@@ -23,6 +23,7 @@ internal static class CliApp
             VerifyCommand.Create(io),
             SnapshotCommand.Create(io),
             Commands.Stream.StreamCommand.Create(io),
+            MigrateCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
         Examples.Install(root);

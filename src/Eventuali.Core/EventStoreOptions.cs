@@ -25,5 +25,13 @@ public sealed record EventStoreOptions
         init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(ReadPageSize), value, "ReadPageSize must be at least 1.");
     } = 4096;
 
+    /// <summary>
+    /// Whether opening an existing store applies its pending schema migrations. Default false: an upgrade is a
+    /// deliberate step (<c>eventuali migrate up</c>, or set this on one node), so a rolling deploy cannot change the
+    /// schema under older nodes by accident; such a store is refused with an error naming both versions.
+    /// An empty database is always created at the latest version either way.
+    /// </summary>
+    public bool ApplyMigrationsOnOpen { get; init; }
+
     public static EventStoreOptions Default { get; } = new();
 }

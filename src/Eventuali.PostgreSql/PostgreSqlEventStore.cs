@@ -44,14 +44,18 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         => await OpenStoreAsync(urlOrConnectionString, options, cancellationToken).ConfigureAwait(false);
 
     /// <summary>As <see cref="OpenAsync"/>, typed, for PostgreSQL-specific members.</summary>
-    public static async ValueTask<PostgreSqlEventStore> OpenStoreAsync(string urlOrConnectionString, EventStoreOptions options, CancellationToken cancellationToken = default)
+    public static ValueTask<PostgreSqlEventStore> OpenStoreAsync(string urlOrConnectionString, EventStoreOptions options, CancellationToken cancellationToken = default)
+        => OpenStoreAsync(urlOrConnectionString, options, PgMigrations.Catalog, cancellationToken);
+
+    /// <summary>As the public overload, with the migrations to check against (tests add their own).</summary>
+    internal static async ValueTask<PostgreSqlEventStore> OpenStoreAsync(string urlOrConnectionString, EventStoreOptions options, Migrations.MigrationCatalog catalog, CancellationToken cancellationToken)
     {
         var settings = PgSettings.Parse(urlOrConnectionString, options);
         var sql = new SqlText(settings);
         var dataSource = NpgsqlDataSource.Create(settings.Builder);
         try
         {
-            await SchemaInstaller.InstallAsync(dataSource, settings, sql, cancellationToken).ConfigureAwait(false);
+            await SchemaInstaller.InstallAsync(dataSource, settings, sql, catalog, options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

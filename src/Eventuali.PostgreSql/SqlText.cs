@@ -3,18 +3,14 @@ using System.Text;
 
 namespace Eventuali.PostgreSql;
 
-/// <summary>The embedded SQL of one store, with the schema name (and channel) filled in.</summary>
+/// <summary>The embedded SQL of one store, with the schema name (and channel) filled in (migrations: <see cref="PgMigrations"/>).</summary>
 internal sealed class SqlText
 {
-    /// <summary>The latest schema version: the highest numbered migration (Sql/NNN_name.sql).</summary>
-    public static int SchemaVersion { get; } = MigrationFiles().Max(m => m.Version);
-
     private readonly FrozenDictionary<string, string> _queries;
 
     public SqlText(PgSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        Migrations = [.. MigrationFiles().OrderBy(m => m.Version).Select(m => (m.Version, Fill(Load(m.File), settings)))];
         AppendFunction = Fill(Load("append.sql"), settings);
         // queries.sql and each feature's own statement file (any other non-migration file but append.sql).
         _queries = StatementFiles().SelectMany(f => Sections(Fill(Load(f), settings))).ToFrozenDictionary(StringComparer.Ordinal);
@@ -25,9 +21,6 @@ internal sealed class SqlText
             ReadAll[i] = this["read_all"].Replace("/*FILTER*/", filter, StringComparison.Ordinal);
         }
     }
-
-    /// <summary>Schema migrations as (version, script) in version order, schema name filled in.</summary>
-    public IReadOnlyList<(int Version, string Script)> Migrations { get; }
 
     public string AppendFunction { get; }
 
@@ -62,7 +55,7 @@ internal sealed class SqlText
         return typeof(SqlText).Assembly.GetManifestResourceNames()
             .Where(r => r.StartsWith(prefix, StringComparison.Ordinal) && r.EndsWith(".sql", StringComparison.Ordinal))
             .Select(r => r[prefix.Length..])
-            .Where(f => f != "append.sql" && !migrations.Contains(f))
+            .Where(f => f is not ("append.sql" or "migrations.sql") && !migrations.Contains(f))
             .Order(StringComparer.Ordinal);
     }
 

@@ -2,35 +2,16 @@ using System.Reflection;
 
 namespace Eventuali.Sqlite;
 
-/// <summary>The embedded SQL: numbered schema migrations and the named run-time statements.</summary>
+/// <summary>The embedded SQL: the named run-time statements (migrations: <see cref="SqliteMigrations"/>).</summary>
 internal static class SqlText
 {
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Queries = new(LoadQueries);
 
-    /// <summary>Schema migrations as (version, script), ordered by version (Sql/NNN_name.sql).</summary>
-    public static IReadOnlyList<(int Version, string Script)> Migrations { get; } = LoadMigrations();
-
-    public static int LatestVersion => Migrations[^1].Version;
+    /// <summary>The latest schema version: the highest numbered migration (Sql/NNN_name.sql).</summary>
+    public static int LatestVersion => SqliteMigrations.Catalog.LatestVersion;
 
     public static string Get(string name)
         => Queries.Value.TryGetValue(name, out var sql) ? sql : throw new InvalidOperationException($"No embedded SQL statement named '{name}'.");
-
-    private static List<(int, string)> LoadMigrations()
-    {
-        var list = new List<(int, string)>();
-        foreach (var resource in Assembly.GetManifestResourceNames())
-        {
-            var file = FileName(resource);
-            if (file.Length > 4 && char.IsAsciiDigit(file[0]) && file.IndexOf('_', StringComparison.Ordinal) is > 0 and var underscore
-                && int.TryParse(file.AsSpan(0, underscore), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version))
-            {
-                list.Add((version, Read(resource)));
-            }
-        }
-
-        list.Sort((a, b) => a.Item1.CompareTo(b.Item1));
-        return list;
-    }
 
     private static Dictionary<string, string> LoadQueries()
     {

@@ -1,3 +1,4 @@
+using Eventuali.Migrations;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -12,7 +13,7 @@ internal static class SqliteConnections
     private static readonly byte[] Header = "SQLite format 3\0"u8.ToArray();
 
     /// <summary>Opens the writer connection: checks the file, creates or upgrades the schema, sets WAL and durability.</summary>
-    public static SqliteConnection OpenWriter(SqliteLocation location)
+    public static SqliteConnection OpenWriter(SqliteLocation location, MigrationCatalog catalog, EventStoreOptions options)
     {
         if (location.FilePath is { } path)
         {
@@ -28,7 +29,7 @@ internal static class SqliteConnections
             }
 
             // Classify before anything that changes the file (journal_mode=WAL rewrites the header).
-            SqliteSchema.CheckCompatible(connection, location);
+            var action = SqliteSchema.CheckOnOpen(connection, location, catalog, options.ApplyMigrationsOnOpen);
             var mode = Pragma(connection, location, "journal_mode = WAL");
             if (!location.IsMemory && !string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             {
@@ -37,7 +38,11 @@ internal static class SqliteConnections
 
             Pragma(connection, location, location.Durability == Durability.Full ? "synchronous = FULL" : "synchronous = NORMAL");
             Pragma(connection, location, "foreign_keys = ON");
-            SqliteSchema.Migrate(connection, location);
+            if (action != OpenAction.None)
+            {
+                SqliteMigrationRunner.Up(connection, location, catalog, null, options.TimeProvider);
+            }
+
             return connection;
         }
         catch
@@ -66,7 +71,7 @@ internal static class SqliteConnections
         return db;
     }
 
-    private static SqliteConnection Open(SqliteLocation location, SqliteOpenMode mode)
+    internal static SqliteConnection Open(SqliteLocation location, SqliteOpenMode mode)
     {
         var builder = new SqliteConnectionStringBuilder
         {
@@ -103,7 +108,7 @@ internal static class SqliteConnections
         }
     }
 
-    private static void CheckHeader(string path)
+    internal static void CheckHeader(string path)
     {
         if (!File.Exists(path))
         {

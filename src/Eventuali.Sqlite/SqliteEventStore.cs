@@ -47,6 +47,10 @@ public sealed partial class SqliteEventStore : IEventStore
     /// optionally with <c>?durability=full|relaxed</c> (overrides <see cref="EventStoreOptions.Durability"/>).
     /// </summary>
     public static ValueTask<IEventStore> OpenAsync(string pathAndQuery, EventStoreOptions options, CancellationToken cancellationToken = default)
+        => OpenAsync(pathAndQuery, options, SqliteMigrations.Catalog, cancellationToken);
+
+    /// <summary>As the public overload, with the migrations to check against (tests add their own).</summary>
+    internal static ValueTask<IEventStore> OpenAsync(string pathAndQuery, EventStoreOptions options, Migrations.MigrationCatalog catalog, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();
@@ -56,7 +60,7 @@ public sealed partial class SqliteEventStore : IEventStore
             throw new EventStoreConfigurationException($"ReadPageSize must be at least 1; got {options.ReadPageSize}.");
         }
 
-        var connection = SqliteConnections.OpenWriter(location);
+        var connection = SqliteConnections.OpenWriter(location, catalog, options);
         try
         {
             var synchronous = Convert.ToInt64(SqliteConnections.Pragma(connection, location, "synchronous"), System.Globalization.CultureInfo.InvariantCulture);

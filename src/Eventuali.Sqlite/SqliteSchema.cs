@@ -1,19 +1,30 @@
 using System.Globalization;
+using Eventuali.Migrations;
 using Microsoft.Data.Sqlite;
 
 namespace Eventuali.Sqlite;
 
-/// <summary>Recognises an Eventuali store and creates or upgrades its schema, one transaction per upgrade.</summary>
+/// <summary>Reads a store's schema version and migration history, and decides what opening it must do.</summary>
 internal static class SqliteSchema
 {
     public const string Marker = "eventuali";
 
-    /// <summary>Refuses, without changing anything, a file that is not an Eventuali store or is newer than this library.</summary>
-    public static void CheckCompatible(SqliteConnection connection, SqliteLocation location)
+    /// <summary>
+    /// Classifies the file without changing it: refuses a file that is not an Eventuali store, a store newer than
+    /// this library, a modified applied migration, and pending migrations unless <paramref name="applyOnOpen"/>.
+    /// An up-to-date store costs one query.
+    /// </summary>
+    public static OpenAction CheckOnOpen(SqliteConnection connection, SqliteLocation location, MigrationCatalog catalog, bool applyOnOpen)
     {
         try
         {
-            _ = ReadVersion(connection, null, location);
+            var store = SqliteMigrations.Describe(location);
+            if (TryReadFast(connection) is { } fast && MigrationLedger.Status(store, catalog, fast) is { IsUpToDate: true } status)
+            {
+                return MigrationLedger.OnOpen(status, applyOnOpen);
+            }
+
+            return MigrationLedger.OnOpen(MigrationLedger.Status(store, catalog, Read(connection, null, location)), applyOnOpen);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_NOTADB)
         {
@@ -21,84 +32,85 @@ internal static class SqliteSchema
         }
     }
 
-    /// <summary>Brings the schema to the latest version. Concurrent openers serialise on BEGIN IMMEDIATE and re-check inside.</summary>
-    public static void Migrate(SqliteConnection connection, SqliteLocation location)
+    /// <summary>The full state: 0 for an empty database; the stored version and history for an Eventuali store; throws for anything else.</summary>
+    public static StoredSchema Read(SqliteConnection connection, SqliteTransaction? transaction, SqliteLocation location)
     {
-        if (ReadVersion(connection, null, location) >= SqlText.LatestVersion)
+        long tables, hasMeta, hasHistory;
+        using (var command = Command(connection, transaction, SqliteMigrations.Get("tables")))
+        using (var reader = command.ExecuteReader())
         {
-            return;
+            reader.Read();
+            (tables, hasMeta, hasHistory) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
         }
 
-        using var transaction = connection.BeginTransaction(deferred: false);
-        try
+        if (hasMeta == 0)
         {
-            var current = ReadVersion(connection, transaction, location);
-            foreach (var (version, script) in SqlText.Migrations)
-            {
-                if (version <= current)
-                {
-                    continue;
-                }
-
-                Execute(connection, transaction, script);
-                using var set = connection.CreateCommand();
-                set.Transaction = transaction;
-                set.CommandText = SqlText.Get("meta_set");
-                set.Parameters.AddWithValue("?1", "schema_version");
-                set.Parameters.AddWithValue("?2", version.ToString(CultureInfo.InvariantCulture));
-                set.ExecuteNonQuery();
-                set.Parameters[0].Value = "marker";
-                set.Parameters[1].Value = Marker;
-                set.ExecuteNonQuery();
-            }
-
-            transaction.Commit();
-        }
-        catch (SqliteException ex)
-        {
-            throw new EventStoreConfigurationException($"Cannot create the Eventuali schema in the SQLite file '{location.Display}': {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>0 for an empty database; the stored version for an Eventuali store; throws for anything else.</summary>
-    private static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction, SqliteLocation location)
-    {
-        var tables = Convert.ToInt64(Scalar(connection, transaction, SqlText.Get("table_count")), CultureInfo.InvariantCulture);
-        var hasMeta = Convert.ToInt64(Scalar(connection, transaction, SqlText.Get("has_meta")), CultureInfo.InvariantCulture) > 0;
-        if (!hasMeta)
-        {
-            return tables == 0 ? 0 : throw new EventStoreConfigurationException(
+            return tables == 0 ? StoredSchema.Empty : throw new EventStoreConfigurationException(
                 $"The SQLite file '{location.Display}' is not an Eventuali store: it has {tables} table(s) and no eventuali_meta table. Use a new file.");
         }
 
-        var text = Scalar(connection, transaction, SqlText.Get("meta_version")) as string;
+        string? text;
+        using (var command = Command(connection, transaction, SqlText.Get("meta_version")))
+        {
+            text = command.ExecuteScalar() as string;
+        }
+
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < 1)
         {
             throw new EventStoreConfigurationException($"The SQLite file '{location.Display}' has an eventuali_meta table without a valid schema_version ('{text}').");
         }
 
-        if (version > SqlText.LatestVersion)
+        var history = new List<HistoryRow>();
+        if (hasHistory > 0)
         {
-            throw new EventStoreConfigurationException(
-                $"The SQLite file '{location.Display}' has Eventuali schema version {version}; this library supports up to version {SqlText.LatestVersion}. Upgrade Eventuali to open it.");
+            using var command = Command(connection, transaction, SqliteMigrations.Get("history_read"));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                history.Add(new HistoryRow(
+                    reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
+                    DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal), reader.GetInt64(4)));
+            }
         }
 
-        return version;
+        return new StoredSchema(version, hasHistory > 0, history);
     }
 
-    private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    internal static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
-        using var command = connection.CreateCommand();
+        var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        return command.ExecuteScalar();
+        return command;
     }
 
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    /// <summary>Version and checksums in one statement; null when meta or history is missing (then the slow path classifies).</summary>
+    private static StoredSchema? TryReadFast(SqliteConnection connection)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        try
+        {
+            using var command = Command(connection, null, SqliteMigrations.Get("schema_state"));
+            using var reader = command.ExecuteReader();
+            var version = -1;
+            var history = new List<HistoryRow>();
+            while (reader.Read())
+            {
+                if (!int.TryParse(reader.GetString(0), NumberStyles.None, CultureInfo.InvariantCulture, out version))
+                {
+                    return null;
+                }
+
+                if (!reader.IsDBNull(1))
+                {
+                    history.Add(new HistoryRow(reader.GetInt32(1), string.Empty, reader.GetString(2), null, null));
+                }
+            }
+
+            return version < 1 ? null : new StoredSchema(version, true, history);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_ERROR)
+        {
+            return null; // no such table
+        }
     }
 }

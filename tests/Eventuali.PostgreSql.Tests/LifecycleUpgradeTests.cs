@@ -17,10 +17,9 @@ public sealed class LifecycleUpgradeTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         var url = await _stores.OpenUrlAsync("lcupgrade");
         var schema = url[(url.LastIndexOf('=') + 1)..];
-        var sql = new SqlText(PgSettings.Parse(url, EventStoreOptions.Default));
         await using (var raw = await PgTestServer.RawAsync())
         {
-            await using var create = raw.CreateCommand(sql.Migrations.Single(m => m.Version == 1).Script);
+            await using var create = raw.CreateCommand(PgMigrations.Fill(PgMigrations.Catalog.Find(1)!.Text, PgSettings.Parse(url, EventStoreOptions.Default)));
             await create.ExecuteNonQueryAsync(ct);
             await using var fill = raw.CreateCommand(
                 $"INSERT INTO \"{schema}\".meta (singleton, schema_version) VALUES (true, 1); " +
@@ -30,7 +29,7 @@ public sealed class LifecycleUpgradeTests : IAsyncLifetime
             await fill.ExecuteNonQueryAsync(ct);
         }
 
-        await using var store = await PostgreSqlEventStore.OpenStoreAsync(url, EventStoreOptions.Default, ct);
+        await using var store = await PostgreSqlEventStore.OpenStoreAsync(url, EventStoreOptions.Default with { ApplyMigrationsOnOpen = true }, ct);
         Assert.Equal(3, await store.GetStreamVersionAsync("old-1", ct));
         Assert.Equal(new StreamInfo("old-1", StreamStatus.Live, 3, 1), await store.GetStreamInfoAsync("old-1", ct));
         Assert.Equal(1, await store.TruncateStreamAsync("old-1", 2, ct));

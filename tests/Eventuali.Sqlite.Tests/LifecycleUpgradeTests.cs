@@ -17,7 +17,7 @@ public sealed class LifecycleUpgradeTests
         {
             conn.Open();
             using var tx = conn.BeginTransaction();
-            Exec(conn, tx, SqlText.Migrations.Single(m => m.Version == 1).Script);
+            Exec(conn, tx, SqliteMigrations.Catalog.Find(1)!.Text);
             Exec(conn, tx, "INSERT INTO eventuali_meta (key, value) VALUES ('schema_version', '1'), ('marker', 'eventuali')");
             Exec(conn, tx, "INSERT INTO streams (id, name) VALUES (1, 'old-1')");
             for (var i = 0; i < ids.Length; i++)
@@ -33,7 +33,7 @@ public sealed class LifecycleUpgradeTests
             tx.Commit();
         }
 
-        var store = await temp.OpenAsync();
+        var store = await temp.OpenAsync(new EventStoreOptions { ApplyMigrationsOnOpen = true });
         Assert.Equal(3, await store.GetStreamVersionAsync("old-1", Ct));
         Assert.Equal(ids, (await store.ReadStreamAsync("old-1", cancellationToken: Ct).ToListAsync()).Select(e => e.EventId));
         var life = store.GetStreamLifecycle();
