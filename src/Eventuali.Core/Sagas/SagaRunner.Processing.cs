@@ -1,0 +1,190 @@
+using System.Text.Json;
+using Eventuali.Typed;
+
+namespace Eventuali.Sagas;
+
+/// <summary>Handling one event or timeout: load, decide, save state with outbox, write the outbox.</summary>
+public sealed partial class SagaRunner<TState>
+{
+    /// <summary>
+    /// Hands <paramref name="recorded"/> to the saga if it handles it. Returns false when the event is not for this
+    /// saga, maps to no instance, or was already handled (a re-delivery; any unwritten outbox is written then).
+    /// </summary>
+    public async ValueTask<bool> HandleAsync(RecordedEvent recorded, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        if (Match(recorded) is not { } match)
+        {
+            return false;
+        }
+
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var record = await _sagas.LoadSagaAsync(_saga.Name, match.SagaId, cancellationToken).ConfigureAwait(false);
+            if (record is { Outbox: not null })
+            {
+                record = await FlushAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+
+            if ((record is null && !match.Handler.Starts) || record is { Completed: true } || record?.LastPosition >= recorded.Position)
+            {
+                return false;
+            }
+
+            var ctx = NewContext(match.SagaId, record, recorded, recorded.EventId);
+            match.Handler.Handle(ctx, match.Event);
+            await SaveAndFlushAsync(record, ctx, recorded.Position, [], depth: 0, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _handled);
+            return true;
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>Fires every timeout of this saga due by the runner's clock now; returns how many fired.</summary>
+    public async ValueTask<int> FireDueTimeoutsAsync(CancellationToken cancellationToken = default)
+    {
+        var fired = 0;
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (true)
+            {
+                var due = await _sagas.LoadDueTimeoutsAsync(_saga.Name, _clock.GetUtcNow(), 100, cancellationToken).ConfigureAwait(false);
+                if (due.Count == 0)
+                {
+                    return fired;
+                }
+
+                foreach (var timeout in due)
+                {
+                    await FireAsync(timeout, cancellationToken).ConfigureAwait(false);
+                    fired++;
+                    Interlocked.Increment(ref _fired);
+                    Signal();
+                }
+            }
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    private async Task FireAsync(SagaTimeout timeout, CancellationToken ct)
+    {
+        var record = await _sagas.LoadSagaAsync(_saga.Name, timeout.SagaId, ct).ConfigureAwait(false);
+        if (record is { Outbox: not null })
+        {
+            record = await FlushAsync(record, ct).ConfigureAwait(false);
+        }
+
+        var handler = _saga.TimeoutHandler
+            ?? throw new InvalidOperationException($"Saga '{_saga.Name}' scheduled timeout '{timeout.Key}' but has no OnTimeout handler.");
+        if (record is null)
+        {
+            throw new InvalidOperationException($"Timeout '{timeout.Key}' of saga '{_saga.Name}' belongs to instance '{timeout.SagaId}', which is not stored.");
+        }
+
+        var ctx = NewContext(timeout.SagaId, record, null, timeout.TimeoutId);
+        if (!record.Completed)
+        {
+            handler(ctx, timeout);
+        }
+
+        // The fired timeout goes in the same save as what it decided, so it fires once.
+        await SaveAndFlushAsync(record, ctx, record.LastPosition, [timeout.Key], depth: 0, ct).ConfigureAwait(false);
+    }
+
+    private async Task SaveAndFlushAsync(SagaRecord? record, SagaContext<TState> ctx, long lastPosition, IReadOnlyList<string> alsoCancel, int depth, CancellationToken ct)
+    {
+        var outbox = ctx.Appends.Count == 0 ? null : new SagaOutbox(depth, [.. ctx.Appends]).ToJson();
+        var write = new SagaWrite(_saga.Name, ctx.SagaId, record?.Version ?? 0, SerializeState(ctx.State), lastPosition, ctx.Completed || (record?.Completed ?? false), outbox)
+        {
+            Schedule = ctx.Scheduled,
+            Cancel = [.. alsoCancel.Where(k => ctx.Scheduled.All(s => s.Key != k)), .. ctx.Cancelled],
+        };
+        var version = await _sagas.SaveSagaAsync(write, ct).ConfigureAwait(false);
+        if (ctx.Scheduled.Count > 0)
+        {
+            Interlocked.Exchange(ref _scheduled, NewSignal()).TrySetResult();
+        }
+
+        if (outbox is not null)
+        {
+            var saved = new SagaRecord(write.SagaName, write.SagaId, version, write.State, lastPosition, write.Completed, outbox, default);
+            await FlushAsync(saved, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes a saved outbox; on a refused append runs the failure handler and saves its compensation.</summary>
+    private async Task<SagaRecord> FlushAsync(SagaRecord record, CancellationToken ct)
+    {
+        var outbox = SagaOutbox.FromJson(record.Outbox)!;
+        foreach (var append in outbox.Appends)
+        {
+            var events = Array.ConvertAll(append.Events, e => e.ToEventData());
+            try
+            {
+                await _store.AppendAsync(append.StreamId, append.Expected, events, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ConcurrencyException or DuplicateEventIdException && _saga.FailureHandler is not null && outbox.Depth < _options.MaxCompensationDepth)
+            {
+                var failure = new SagaAppendFailure(append.StreamId, append.Expected, [.. events.Select(e => Deserialize(append.StreamId, e))], (EventualiException)ex);
+                var ctx = NewContext(record.SagaId, record, null, events[0].EventId);
+                _saga.FailureHandler(ctx, failure);
+                Interlocked.Increment(ref _compensations);
+                await SaveAndFlushAsync(record with { Outbox = null }, ctx, record.LastPosition, [], outbox.Depth + 1, ct).ConfigureAwait(false);
+                return (await _sagas.LoadSagaAsync(record.SagaName, record.SagaId, ct).ConfigureAwait(false))!;
+            }
+        }
+
+        var done = record with { Outbox = null };
+        var version = await _sagas.SaveSagaAsync(new SagaWrite(record.SagaName, record.SagaId, record.Version, record.State, record.LastPosition, record.Completed, null), ct).ConfigureAwait(false);
+        return done with { Version = version };
+    }
+
+    private SagaContext<TState> NewContext(string sagaId, SagaRecord? record, RecordedEvent? trigger, Guid sourceId)
+    {
+        var state = record is null ? new TState() : DeserializeState(record);
+        return new SagaContext<TState>(_saga.Name, sagaId, state, record is null, trigger, sourceId, _clock.GetUtcNow(), _store.Options.Types, _saga.StateJson);
+    }
+
+    private (string SagaId, SagaDefinition<TState>.EventHandlerEntry Handler, object Event)? Match(RecordedEvent recorded)
+    {
+        var types = _store.Options.Types;
+        if ((_relevantTypes.TryGetValue(recorded.EventType, out var relevant) && !relevant) || !types.TryGetType(recorded.EventType, out _))
+        {
+            return null;
+        }
+
+        var value = types.Deserialize(recorded);
+        relevant = _saga.Handlers.TryGetValue(value.GetType(), out var handler);
+        _relevantTypes[recorded.EventType] = relevant;
+        return relevant && handler!.Correlate(value) is { Length: > 0 } sagaId ? (sagaId, handler, value) : null;
+    }
+
+    private object Deserialize(string streamId, EventData e)
+        => _store.Options.Types.Deserialize(new RecordedEvent(streamId, 0, 0, e.EventId, e.EventType, e.Data, e.Metadata, default, e.ContentType));
+
+    private string SerializeState(TState state)
+    {
+        ArgumentNullException.ThrowIfNull(state, nameof(SagaContext<TState>.State));
+        return JsonSerializer.Serialize(state, _saga.StateJson);
+    }
+
+    private TState DeserializeState(SagaRecord record)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TState>(record.State, _saga.StateJson) ?? new TState();
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidOperationException($"The stored state of saga '{record.SagaName}' instance '{record.SagaId}' is not a valid {typeof(TState).Name}: {ex.Message}", ex);
+        }
+    }
+}
