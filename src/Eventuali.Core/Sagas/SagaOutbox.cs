@@ -7,7 +7,12 @@ namespace Eventuali.Sagas;
 /// Appends a saga decided, saved with its state before they are written, so a crash between deciding and
 /// writing replays the same appends (same event ids) instead of deciding again.
 /// </summary>
-internal sealed record SagaOutbox(int Depth, SagaOutbox.Append[] Appends)
+/// <param name="SourceId">The event or timeout whose decision this is.</param>
+/// <param name="TimeoutKey">When a timeout decided it: the timeout's key, removed once the appends are written (so a crash fires it again).</param>
+/// <param name="Depth">How many failure handlers led here (0: a first decision).</param>
+/// <param name="Complete">Whether the decision completes the instance; it is marked completed once the appends are written.</param>
+/// <param name="Appends">The appends, in order.</param>
+internal sealed record SagaOutbox(Guid SourceId, string? TimeoutKey, int Depth, bool Complete, SagaOutbox.Append[] Appends)
 {
     public string ToJson() => JsonSerializer.Serialize(this, OutboxJson.Default.SagaOutbox);
 

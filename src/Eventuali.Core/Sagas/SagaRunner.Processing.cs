@@ -34,7 +34,7 @@ public sealed partial class SagaRunner<TState>
 
             var ctx = NewContext(match.SagaId, record, recorded, recorded.EventId);
             match.Handler.Handle(ctx, match.Event);
-            await SaveAndFlushAsync(record, ctx, recorded.Position, [], depth: 0, cancellationToken).ConfigureAwait(false);
+            await SaveAndFlushAsync(record, ctx, recorded.Position, new Source(recorded.EventId, null, 0), cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _handled);
             return true;
         }
@@ -76,36 +76,45 @@ public sealed partial class SagaRunner<TState>
 
     private async Task FireAsync(SagaTimeout timeout, CancellationToken ct)
     {
-        var record = await _sagas.LoadSagaAsync(_saga.Name, timeout.SagaId, ct).ConfigureAwait(false);
-        if (record is { Outbox: not null })
+        var record = await _sagas.LoadSagaAsync(_saga.Name, timeout.SagaId, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Timeout '{timeout.Key}' of saga '{_saga.Name}' belongs to instance '{timeout.SagaId}', which is not stored.");
+        if (SagaOutbox.FromJson(record.Outbox) is { } pending)
         {
             record = await FlushAsync(record, ct).ConfigureAwait(false);
+            if (pending.SourceId == timeout.TimeoutId)
+            {
+                return; // decided before a crash; writing it removed the timeout
+            }
         }
 
         var handler = _saga.TimeoutHandler
             ?? throw new InvalidOperationException($"Saga '{_saga.Name}' scheduled timeout '{timeout.Key}' but has no OnTimeout handler.");
-        if (record is null)
-        {
-            throw new InvalidOperationException($"Timeout '{timeout.Key}' of saga '{_saga.Name}' belongs to instance '{timeout.SagaId}', which is not stored.");
-        }
-
         var ctx = NewContext(timeout.SagaId, record, null, timeout.TimeoutId);
         if (!record.Completed)
         {
             handler(ctx, timeout);
         }
 
-        // The fired timeout goes in the same save as what it decided, so it fires once.
-        await SaveAndFlushAsync(record, ctx, record.LastPosition, [timeout.Key], depth: 0, ct).ConfigureAwait(false);
+        // The timeout is removed with its decision, or (when the decision appends) once the appends are written,
+        // so it fires once and a crash in between fires it again with the same event ids.
+        var rescheduled = ctx.Scheduled.Any(t => t.Key == timeout.Key);
+        var key = rescheduled ? null : timeout.Key;
+        await SaveAndFlushAsync(record, ctx, record.LastPosition, new Source(timeout.TimeoutId, key, 0), ct).ConfigureAwait(false);
     }
 
-    private async Task SaveAndFlushAsync(SagaRecord? record, SagaContext<TState> ctx, long lastPosition, IReadOnlyList<string> alsoCancel, int depth, CancellationToken ct)
+    private readonly record struct Source(Guid Id, string? TimeoutKey, int Depth);
+
+    private async Task SaveAndFlushAsync(SagaRecord? record, SagaContext<TState> ctx, long lastPosition, Source source, CancellationToken ct)
     {
-        var outbox = ctx.Appends.Count == 0 ? null : new SagaOutbox(depth, [.. ctx.Appends]).ToJson();
-        var write = new SagaWrite(_saga.Name, ctx.SagaId, record?.Version ?? 0, SerializeState(ctx.State), lastPosition, ctx.Completed || (record?.Completed ?? false), outbox)
+        // With appends to write, completion (which drops the instance's timeouts) waits until they are written,
+        // so a crash in between leaves the timeout or event that will retry them.
+        var outbox = ctx.Appends.Count == 0 ? null : new SagaOutbox(source.Id, source.TimeoutKey, source.Depth, ctx.Completed, [.. ctx.Appends]).ToJson();
+        var removeNow = outbox is null && source.TimeoutKey is not null ? [source.TimeoutKey] : Array.Empty<string>();
+        var completed = (record?.Completed ?? false) || (ctx.Completed && outbox is null);
+        var write = new SagaWrite(_saga.Name, ctx.SagaId, record?.Version ?? 0, SerializeState(ctx.State), lastPosition, completed, outbox)
         {
             Schedule = ctx.Scheduled,
-            Cancel = [.. alsoCancel.Where(k => ctx.Scheduled.All(s => s.Key != k)), .. ctx.Cancelled],
+            Cancel = [.. removeNow, .. ctx.Cancelled],
         };
         var version = await _sagas.SaveSagaAsync(write, ct).ConfigureAwait(false);
         if (ctx.Scheduled.Count > 0)
@@ -137,14 +146,18 @@ public sealed partial class SagaRunner<TState>
                 var ctx = NewContext(record.SagaId, record, null, events[0].EventId);
                 _saga.FailureHandler(ctx, failure);
                 Interlocked.Increment(ref _compensations);
-                await SaveAndFlushAsync(record with { Outbox = null }, ctx, record.LastPosition, [], outbox.Depth + 1, ct).ConfigureAwait(false);
+                var source = new Source(outbox.SourceId, outbox.TimeoutKey, outbox.Depth + 1);
+                await SaveAndFlushAsync(record with { Outbox = null }, ctx, record.LastPosition, source, ct).ConfigureAwait(false);
                 return (await _sagas.LoadSagaAsync(record.SagaName, record.SagaId, ct).ConfigureAwait(false))!;
             }
         }
 
-        var done = record with { Outbox = null };
-        var version = await _sagas.SaveSagaAsync(new SagaWrite(record.SagaName, record.SagaId, record.Version, record.State, record.LastPosition, record.Completed, null), ct).ConfigureAwait(false);
-        return done with { Version = version };
+        var done = new SagaWrite(record.SagaName, record.SagaId, record.Version, record.State, record.LastPosition, record.Completed || outbox.Complete, null)
+        {
+            Cancel = outbox.TimeoutKey is null ? [] : [outbox.TimeoutKey],
+        };
+        var version = await _sagas.SaveSagaAsync(done, ct).ConfigureAwait(false);
+        return record with { Outbox = null, Version = version, Completed = done.Completed };
     }
 
     private SagaContext<TState> NewContext(string sagaId, SagaRecord? record, RecordedEvent? trigger, Guid sourceId)
