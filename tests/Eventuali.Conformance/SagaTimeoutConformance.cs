@@ -17,9 +17,11 @@ public abstract class SagaTimeoutConformance<TFixture>(TFixture fixture) : Confo
         var clock = new FakeTimeProvider(Start0);
         await using var store = await NewStoreAsync(OrderSaga.Options());
         var options = new SagaRunnerOptions { TimeProvider = clock };
-        await store.AppendAsync("order-o1", new OrderPlaced("o1", "sku-9", 1, 10m));
         await using (var running = SagaTestKit.Start(store, options))
         {
+            // The runner is idle (no timeout anywhere) when the order arrives: scheduling must wake its timeout loop.
+            await Task.Delay(100, Ct);
+            await store.AppendAsync("order-o1", new OrderPlaced("o1", "sku-9", 1, 10m));
             await WaitUntilAsync(async () => await store.GetSagaStore().GetNextTimeoutDueAsync(OrderSaga.Name, Ct) is not null, running, "the timeout to be scheduled");
             Assert.Equal(Start0 + OrderSaga.PaymentTimeout, await store.GetSagaStore().GetNextTimeoutDueAsync(OrderSaga.Name, Ct));
 

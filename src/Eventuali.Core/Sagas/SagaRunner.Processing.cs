@@ -119,7 +119,7 @@ public sealed partial class SagaRunner<TState>
         var version = await _sagas.SaveSagaAsync(write, ct).ConfigureAwait(false);
         if (ctx.Scheduled.Count > 0)
         {
-            Interlocked.Exchange(ref _scheduled, NewSignal()).TrySetResult();
+            Volatile.Read(ref _scheduled).TrySetResult();
         }
 
         if (outbox is not null)

@@ -121,7 +121,10 @@ public sealed partial class SagaRunner<TState> : IDisposable
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var scheduled = Interlocked.Exchange(ref _scheduled, NewSignal()).Task;
+            // A fresh signal before looking, so a timeout scheduled after the look wakes this wait.
+            var signal = NewSignal();
+            Volatile.Write(ref _scheduled, signal);
+            var scheduled = signal.Task;
             await FireDueTimeoutsAsync(ct).ConfigureAwait(false);
             var next = await _sagas.GetNextTimeoutDueAsync(_saga.Name, ct).ConfigureAwait(false);
             if (next is null)
