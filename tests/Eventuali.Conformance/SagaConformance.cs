@@ -1,4 +1,5 @@
 using Eventuali.Sagas;
+using Eventuali.Subscriptions;
 using Eventuali.Typed;
 using static Eventuali.Conformance.SagaTestKit;
 
@@ -25,9 +26,10 @@ public abstract class SagaConformance<TFixture>(TFixture fixture) : ConformanceB
             Assert.NotNull(await store.GetSagaStore().GetNextTimeoutDueAsync(OrderSaga.Name, Ct));
 
             var paid = await store.AppendAsync("payment-o1", new PaymentSucceeded("o1"));
-            await WaitUntilAsync(async () => await store.CountAsync("order-o1") == 2, running, "the confirmation");
+            await WaitForCompletionAsync(store, "o1", running);
             await running.Runner.WaitForPositionAsync(paid.LastPosition, Ct);
             Assert.Equal(2, running.Runner.HandledEvents);
+            Assert.True(await store.GetCheckpointStore().LoadCheckpointAsync("saga:" + OrderSaga.Name, Ct) >= paid.LastPosition);
         }
 
         Assert.Equal([new OrderPlaced("o1", "sku-9", 2, 40m), new OrderConfirmed("o1")], await store.EventsAsync("order-o1"));
@@ -89,7 +91,7 @@ public abstract class SagaConformance<TFixture>(TFixture fixture) : ConformanceB
         await inner.AppendAsync("payment-o1", new PaymentSucceeded("o1"));
         await using (var third = Start(inner))
         {
-            await WaitUntilAsync(async () => await inner.CountAsync("order-o1") == 2, third, "the confirmation");
+            await WaitForCompletionAsync(inner, "o1", third);
             await third.Runner.WaitForPositionAsync(await inner.GetHeadPositionAsync(Ct), Ct);
             Assert.Equal(1, third.Runner.HandledEvents);
         }
@@ -107,7 +109,7 @@ public abstract class SagaConformance<TFixture>(TFixture fixture) : ConformanceB
         await using var running = Start(store);
         await WaitUntilAsync(async () => await store.CountAsync("payment-o1") == 1, running, "the payment request");
         await store.AppendAsync("payment-o1", new PaymentFailed("o1", "card declined"));
-        await WaitUntilAsync(async () => await store.CountAsync("order-o1") == 2, running, "the cancellation");
+        await WaitForCompletionAsync(store, "o1", running);
 
         Assert.Equal([new StockReserved("o1", "sku-9", 3), new StockReleased("o1", "sku-9", 3)], await store.EventsAsync("stock-sku-9"));
         Assert.Equal(new OrderCancelled("o1", "payment failed: card declined"), (await store.EventsAsync("order-o1"))[1]);
@@ -122,7 +124,7 @@ public abstract class SagaConformance<TFixture>(TFixture fixture) : ConformanceB
         await store.AppendAsync("payment-o1", new PaymentRequested("o1", 1m)); // someone else already opened this payment
         await store.AppendAsync("order-o1", new OrderPlaced("o1", "sku-9", 1, 10m));
         await using var running = Start(store);
-        await WaitUntilAsync(async () => await store.CountAsync("order-o1") == 2, running, "the cancellation");
+        await WaitForCompletionAsync(store, "o1", running);
 
         Assert.Equal(1, running.Runner.Compensations);
         Assert.Equal(new OrderCancelled("o1", "ConcurrencyException on payment-o1"), (await store.EventsAsync("order-o1"))[1]);

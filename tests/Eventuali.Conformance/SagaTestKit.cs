@@ -73,6 +73,10 @@ internal static class SagaTestKit
         }
     }
 
+    /// <summary>Waits until instance <paramref name="sagaId"/> is completed with its last appends written.</summary>
+    public static Task WaitForCompletionAsync(IEventStore store, string sagaId, Running running)
+        => WaitUntilAsync(async () => await store.GetSagaStore().LoadSagaAsync(OrderSaga.Name, sagaId, TestContext.Current.CancellationToken) is { Completed: true, Outbox: null }, running, $"instance {sagaId} to complete");
+
     public static async Task<List<object>> EventsAsync(this IEventStore store, string streamId)
     {
         var list = new List<object>();
