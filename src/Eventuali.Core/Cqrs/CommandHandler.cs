@@ -5,7 +5,7 @@ namespace Eventuali.Cqrs;
 /// <summary>
 /// Runs commands against one aggregate type: load (or create), decide, save expecting the loaded version.
 /// On a <see cref="ConcurrencyException"/> it reloads and decides again, up to
-/// <see cref="CommandRetryOptions.MaxAttempts"/> attempts with doubling waits, then rethrows the conflict.
+/// <see cref="CommandRetryOptions.MaxAttempts"/> attempts with doubling (jittered) waits, then rethrows the conflict.
 /// The decision runs once per attempt, each time on freshly loaded state, so it must not have side effects
 /// beyond raising events on the aggregate.
 /// </summary>
@@ -48,6 +48,13 @@ public sealed class CommandHandler<TAggregate>
             catch (ConcurrencyException) when (attempt < _retry.MaxAttempts)
             {
                 var wait = _retry.DelayBefore(attempt);
+                if (_retry.Jitter)
+                {
+#pragma warning disable CA5394 // spreading retries needs no unpredictability, only variety
+                    wait = TimeSpan.FromTicks((long)(wait.Ticks * (0.5 + (Random.Shared.NextDouble() / 2))));
+#pragma warning restore CA5394
+                }
+
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,12 @@ public sealed record CommandRetryOptions
         init => field = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(BaseDelay), value, "BaseDelay must not be negative.");
     } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// Whether each wait is randomised between half and all of its length (default true), so writers that collided
+    /// do not retry in lockstep and collide again.
+    /// </summary>
+    public bool Jitter { get; init; } = true;
+
     /// <summary>Upper bound of one wait (default 1 s).</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(1);
 
