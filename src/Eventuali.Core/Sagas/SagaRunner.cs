@@ -64,18 +64,11 @@ public sealed partial class SagaRunner<TState> : IDisposable
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var events = FollowLogAsync(stop.Token);
         var timeouts = FireTimeoutsLoopAsync(stop.Token);
-        var first = await Task.WhenAny(events, timeouts).ConfigureAwait(false);
-        await stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await Task.WhenAll(events, timeouts).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!first.IsCanceled && first.IsFaulted)
-        {
-            // The other loop stopped because this one failed; report the failure.
-        }
+        await Task.WhenAny(events, timeouts).ConfigureAwait(false);
 
-        await first.ConfigureAwait(false);
+        // Whichever loop ends first (failure or cancellation) stops the other; a failure is what is rethrown.
+        await stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(events, timeouts).ConfigureAwait(false);
     }
 
     /// <summary>Completes at the runner's next step (an event dealt with, a timeout fired); for waiting on progress.</summary>
