@@ -1,7 +1,8 @@
 -- Eventuali SQLite schema migration 4: saga state and scheduled saga timeouts.
 -- version: optimistic concurrency of each instance. last_position: the last event the instance handled.
 -- outbox: appends decided but not yet confirmed written (JSON), NULL when none. Times are Unix microseconds.
-CREATE TABLE saga_states (
+-- IF NOT EXISTS: re-running it over a file that has the tables (a rewound schema_version) changes nothing.
+CREATE TABLE IF NOT EXISTS saga_states (
   saga_name TEXT NOT NULL,
   saga_id TEXT NOT NULL,
   version INTEGER NOT NULL,
@@ -13,7 +14,7 @@ CREATE TABLE saga_states (
   PRIMARY KEY (saga_name, saga_id)
 ) WITHOUT ROWID;
 
-CREATE TABLE saga_timeouts (
+CREATE TABLE IF NOT EXISTS saga_timeouts (
   saga_name TEXT NOT NULL,
   saga_id TEXT NOT NULL,
   timeout_key TEXT NOT NULL,
@@ -24,4 +25,4 @@ CREATE TABLE saga_timeouts (
 ) WITHOUT ROWID;
 
 -- The runner asks for the earliest due timeouts of one saga.
-CREATE INDEX saga_timeouts_due ON saga_timeouts (saga_name, due_at);
+CREATE INDEX IF NOT EXISTS saga_timeouts_due ON saga_timeouts (saga_name, due_at);
