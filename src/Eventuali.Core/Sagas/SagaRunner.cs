@@ -126,7 +126,8 @@ public sealed partial class SagaRunner<TState> : IDisposable
                 continue;
             }
 
-            var delay = next.Value - _clock.GetUtcNow();
+            var now = _clock.GetUtcNow();
+            var delay = next.Value - now;
             if (delay <= TimeSpan.Zero)
             {
                 continue;
@@ -135,9 +136,11 @@ public sealed partial class SagaRunner<TState> : IDisposable
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var timer = Task.Delay(delay, _clock, wake.Token);
 
-            // The clock may have moved between reading it and creating the timer (a test's fake clock does).
-            if (_clock.GetUtcNow() >= next.Value)
+            // If the clock moved between reading it and creating the timer (a test's fake clock jumps), the timer
+            // would be late by that much: measure again. Once created, the timer follows the clock itself.
+            if (_clock.GetUtcNow() - now > ClockSlack)
             {
+                await wake.CancelAsync().ConfigureAwait(false);
                 continue;
             }
 
@@ -147,6 +150,8 @@ public sealed partial class SagaRunner<TState> : IDisposable
     }
 
     public void Dispose() => _turn.Dispose();
+
+    private static readonly TimeSpan ClockSlack = TimeSpan.FromMilliseconds(1);
 
     private void Signal() => Interlocked.Exchange(ref _progress, NewSignal()).TrySetResult();
 
