@@ -1,0 +1,21 @@
+namespace Eventuali.Sagas;
+
+/// <summary>A saga instance was saved by someone else since it was loaded. Nothing was written.</summary>
+public sealed class SagaConcurrencyException : EventualiException
+{
+    public SagaConcurrencyException(string sagaName, string sagaId, long expectedVersion, long? actualVersion)
+        : base($"Concurrency conflict on saga '{sagaName}' instance '{sagaId}': expected version {expectedVersion}, actual version {(actualVersion is null ? "none (not stored)" : actualVersion.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))}.")
+    {
+        SagaName = sagaName;
+        SagaId = sagaId;
+        ExpectedVersion = expectedVersion;
+        ActualVersion = actualVersion;
+    }
+
+    public string SagaName { get; }
+    public string SagaId { get; }
+    public long ExpectedVersion { get; }
+
+    /// <summary>The stored version when the save was refused; null when the instance is not stored.</summary>
+    public long? ActualVersion { get; }
+}

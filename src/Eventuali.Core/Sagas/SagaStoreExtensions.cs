@@ -1,0 +1,12 @@
+namespace Eventuali.Sagas;
+
+public static class SagaStoreExtensions
+{
+    /// <summary>The store's saga storage; throws <see cref="NotSupportedException"/> naming the store type when it has none.</summary>
+    public static ISagaStore GetSagaStore(this IEventStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store as ISagaStore
+            ?? throw new NotSupportedException($"{store.GetType().FullName} does not store saga state (it does not implement {nameof(ISagaStore)}).");
+    }
+}

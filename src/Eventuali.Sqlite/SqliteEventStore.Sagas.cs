@@ -1,0 +1,149 @@
+using Eventuali.Sagas;
+using Microsoft.Data.Sqlite;
+
+namespace Eventuali.Sqlite;
+
+/// <summary>
+/// Saga state and timeouts in the store's file (tables from migration 004). File stores use a short-lived
+/// connection per call (saga calls are not the append hot path); an in-memory store uses its one connection
+/// under the lock its reads and writes already share.
+/// </summary>
+public sealed partial class SqliteEventStore : ISagaStore
+{
+    public ValueTask<SagaRecord?> LoadSagaAsync(string sagaName, string sagaId, CancellationToken cancellationToken = default)
+    {
+        SagaValidation.ValidateKey(sagaName, sagaId);
+        return ValueTask.FromResult(WithSagaConnection($"loading saga '{sagaName}' instance '{sagaId}'", conn =>
+        {
+            using var cmd = Command(conn, null, "saga_load", ("$name", sagaName), ("$id", sagaId));
+            using var reader = cmd.ExecuteReader();
+            return reader.Read()
+                ? new SagaRecord(sagaName, sagaId, reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3) != 0,
+                    reader.IsDBNull(4) ? null : reader.GetString(4), SagaValidation.FromUnixMicroseconds(reader.GetInt64(5)))
+                : null;
+        }, cancellationToken));
+    }
+
+    public ValueTask<long> SaveSagaAsync(SagaWrite write, CancellationToken cancellationToken = default)
+    {
+        SagaValidation.Validate(write);
+        return ValueTask.FromResult(WithSagaConnection($"saving saga '{write.SagaName}' instance '{write.SagaId}'", conn =>
+        {
+            using var tx = conn.BeginTransaction(deferred: false);
+            var now = SagaValidation.ToUnixMicroseconds(Options.TimeProvider.GetUtcNow());
+            (string, object?)[] args =
+            [
+                ("$name", write.SagaName), ("$id", write.SagaId), ("$state", write.State), ("$last_position", write.LastPosition),
+                ("$completed", write.Completed ? 1 : 0), ("$outbox", write.Outbox), ("$now", now), ("$expected", write.ExpectedVersion),
+            ];
+            using (var save = Command(conn, tx, write.ExpectedVersion == 0 ? "saga_insert" : "saga_update", args))
+            {
+                if (save.ExecuteNonQuery() == 0)
+                {
+                    using var actual = Command(conn, tx, "saga_version", ("$name", write.SagaName), ("$id", write.SagaId));
+                    var stored = actual.ExecuteScalar();
+                    throw new SagaConcurrencyException(write.SagaName, write.SagaId, write.ExpectedVersion, stored is long v ? v : null);
+                }
+            }
+
+            if (write.Completed)
+            {
+                Run(conn, tx, "timeouts_delete_all", ("$name", write.SagaName), ("$id", write.SagaId));
+            }
+            else
+            {
+                foreach (var key in write.Cancel)
+                {
+                    Run(conn, tx, "timeout_delete", ("$name", write.SagaName), ("$id", write.SagaId), ("$key", key));
+                }
+
+                foreach (var t in write.Schedule)
+                {
+                    Run(conn, tx, "timeout_upsert", ("$name", t.SagaName), ("$id", t.SagaId), ("$key", t.Key),
+                        ("$timeout_id", t.TimeoutId.ToByteArray()), ("$due_at", SagaValidation.ToUnixMicroseconds(t.DueAt)), ("$data", t.Data));
+                }
+            }
+
+            tx.Commit();
+            return write.ExpectedVersion + 1;
+        }, cancellationToken));
+    }
+
+    public ValueTask<IReadOnlyList<SagaTimeout>> LoadDueTimeoutsAsync(string sagaName, DateTimeOffset dueBy, int maxCount, CancellationToken cancellationToken = default)
+    {
+        SagaValidation.ValidateDueQuery(sagaName, maxCount);
+        return ValueTask.FromResult<IReadOnlyList<SagaTimeout>>(WithSagaConnection($"reading due timeouts of saga '{sagaName}'", conn =>
+        {
+            using var cmd = Command(conn, null, "timeouts_due", ("$name", sagaName), ("$due_by", SagaValidation.ToUnixMicroseconds(dueBy)), ("$limit", maxCount));
+            using var reader = cmd.ExecuteReader();
+            var due = new List<SagaTimeout>();
+            while (reader.Read())
+            {
+                due.Add(new SagaTimeout(sagaName, reader.GetString(0), reader.GetString(1), new Guid((byte[])reader.GetValue(2)),
+                    SagaValidation.FromUnixMicroseconds(reader.GetInt64(3)), reader.IsDBNull(4) ? null : reader.GetString(4)));
+            }
+
+            return due;
+        }, cancellationToken));
+    }
+
+    public ValueTask<DateTimeOffset?> GetNextTimeoutDueAsync(string sagaName, CancellationToken cancellationToken = default)
+    {
+        SagaValidation.ValidateDueQuery(sagaName, 1);
+        return ValueTask.FromResult(WithSagaConnection<DateTimeOffset?>($"reading the next timeout of saga '{sagaName}'", conn =>
+        {
+            using var cmd = Command(conn, null, "timeout_next", ("$name", sagaName));
+            return cmd.ExecuteScalar() is long micros ? SagaValidation.FromUnixMicroseconds(micros) : null;
+        }, cancellationToken));
+    }
+
+    private T WithSagaConnection<T>(string doing, Func<SqliteConnection, T> work, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        try
+        {
+            if (Location.IsMemory)
+            {
+                return _readers.Run(_ => work(_writerConnection), ct);
+            }
+
+            using var conn = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = Location.FilePath,
+                Mode = SqliteOpenMode.ReadWrite,
+                Cache = SqliteCacheMode.Private,
+                Pooling = false,
+            }.ToString());
+            conn.Open();
+            SqliteConnections.Pragma(conn, Location, Location.Durability == Durability.Full ? "synchronous = FULL" : "synchronous = NORMAL");
+            return work(conn);
+        }
+        catch (SqliteException ex)
+        {
+            throw new EventStoreUnavailableException($"SQLite error while {doing} in '{Location.Display}': {ex.Message}", ex);
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection conn, SqliteTransaction? tx, string name, params (string Name, object? Value)[] args)
+    {
+        var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = SagaSql.Get(name);
+        foreach (var (n, v) in args)
+        {
+            if (cmd.CommandText.Contains(n, StringComparison.Ordinal))
+            {
+                cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+            }
+        }
+
+        return cmd;
+    }
+
+    private static void Run(SqliteConnection conn, SqliteTransaction tx, string name, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(conn, tx, name, args);
+        cmd.ExecuteNonQuery();
+    }
+}
