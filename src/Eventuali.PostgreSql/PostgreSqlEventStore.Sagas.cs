@@ -17,7 +17,7 @@ public sealed partial class PostgreSqlEventStore : ISagaStore
         SagaRecord? record = null;
         await ReadRowsAsync(SagaStatements["saga_load"], r => record = new SagaRecord(
             sagaName, sagaId, r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetBoolean(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetFieldValue<DateTimeOffset>(5)),
-            cancellationToken, Text(sagaName), Text(sagaId)).ConfigureAwait(false);
+            cancellationToken, OptionalText(sagaName), OptionalText(sagaId)).ConfigureAwait(false);
         return record;
     }
 
@@ -37,8 +37,8 @@ public sealed partial class PostgreSqlEventStore : ISagaStore
                     var isNew = write.ExpectedVersion == 0;
                     List<NpgsqlParameter> args =
                     [
-                        Text(write.SagaName), Text(write.SagaId), Text(write.State), new NpgsqlParameter<long>{ TypedValue = write.LastPosition },
-                        new NpgsqlParameter<bool> { TypedValue = write.Completed }, Text(write.Outbox), new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
+                        OptionalText(write.SagaName), OptionalText(write.SagaId), OptionalText(write.State), new NpgsqlParameter<long>{ TypedValue = write.LastPosition },
+                        new NpgsqlParameter<bool> { TypedValue = write.Completed }, OptionalText(write.Outbox), new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
                     ];
                     if (!isNew)
                     {
@@ -48,26 +48,26 @@ public sealed partial class PostgreSqlEventStore : ISagaStore
                     if (await ExecAsync(conn, sql[isNew ? "saga_insert" : "saga_update"], cancellationToken, [.. args]).ConfigureAwait(false) == 0)
                     {
                         await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                        var actual = await ScalarAsync(sql["saga_version"], cancellationToken, Text(write.SagaName), Text(write.SagaId)).ConfigureAwait(false);
+                        var actual = await ScalarAsync(sql["saga_version"], cancellationToken, OptionalText(write.SagaName), OptionalText(write.SagaId)).ConfigureAwait(false);
                         throw new SagaConcurrencyException(write.SagaName, write.SagaId, write.ExpectedVersion, actual is long v ? v : null);
                     }
 
                     if (write.Completed)
                     {
-                        await ExecAsync(conn, sql["timeouts_delete_all"], cancellationToken, Text(write.SagaName), Text(write.SagaId)).ConfigureAwait(false);
+                        await ExecAsync(conn, sql["timeouts_delete_all"], cancellationToken, OptionalText(write.SagaName), OptionalText(write.SagaId)).ConfigureAwait(false);
                     }
                     else
                     {
                         foreach (var key in write.Cancel)
                         {
-                            await ExecAsync(conn, sql["timeout_delete"], cancellationToken, Text(write.SagaName), Text(write.SagaId), Text(key)).ConfigureAwait(false);
+                            await ExecAsync(conn, sql["timeout_delete"], cancellationToken, OptionalText(write.SagaName), OptionalText(write.SagaId), OptionalText(key)).ConfigureAwait(false);
                         }
 
                         foreach (var t in write.Schedule)
                         {
-                            await ExecAsync(conn, sql["timeout_upsert"], cancellationToken, Text(t.SagaName), Text(t.SagaId), Text(t.Key),
+                            await ExecAsync(conn, sql["timeout_upsert"], cancellationToken, OptionalText(t.SagaName), OptionalText(t.SagaId), OptionalText(t.Key),
                                 new NpgsqlParameter<Guid> { TypedValue = t.TimeoutId }, new NpgsqlParameter<DateTimeOffset> { TypedValue = SagaValidation.Micro(t.DueAt) },
-                                Text(t.Data)).ConfigureAwait(false);
+                                OptionalText(t.Data)).ConfigureAwait(false);
                         }
                     }
 
@@ -88,7 +88,7 @@ public sealed partial class PostgreSqlEventStore : ISagaStore
         var due = new List<SagaTimeout>();
         await ReadRowsAsync(SagaStatements["timeouts_due"], r => due.Add(new SagaTimeout(
             sagaName, r.GetString(0), r.GetString(1), r.GetGuid(2), r.GetFieldValue<DateTimeOffset>(3), r.IsDBNull(4) ? null : r.GetString(4))),
-            cancellationToken, Text(sagaName), new NpgsqlParameter<DateTimeOffset> { TypedValue = dueBy.ToUniversalTime() }, new NpgsqlParameter<int> { TypedValue = maxCount }).ConfigureAwait(false);
+            cancellationToken, OptionalText(sagaName), new NpgsqlParameter<DateTimeOffset> { TypedValue = dueBy.ToUniversalTime() }, new NpgsqlParameter<int> { TypedValue = maxCount }).ConfigureAwait(false);
         return due;
     }
 
@@ -96,12 +96,9 @@ public sealed partial class PostgreSqlEventStore : ISagaStore
     {
         SagaValidation.ValidateDueQuery(sagaName, 1);
         DateTimeOffset? next = null;
-        await ReadRowsAsync(SagaStatements["timeout_next"], r => next = r.IsDBNull(0) ? null : r.GetFieldValue<DateTimeOffset>(0), cancellationToken, Text(sagaName)).ConfigureAwait(false);
+        await ReadRowsAsync(SagaStatements["timeout_next"], r => next = r.IsDBNull(0) ? null : r.GetFieldValue<DateTimeOffset>(0), cancellationToken, OptionalText(sagaName)).ConfigureAwait(false);
         return next;
     }
-
-    private static NpgsqlParameter Text(string? value)
-        => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     private static async Task<int> ExecAsync(NpgsqlConnection conn, string sql, CancellationToken ct, params NpgsqlParameter[] args)
     {
