@@ -15,7 +15,7 @@ public sealed class CancellationTests
         using var dir = new TempDirectory();
         var db = "sqlite://" + dir.File("big.db");
         var run = CliProcess.RunAsync(dir.Path, "benchmark", "-d", db, "--workload", "append-single", "--events", "10000000", "--durability", "relaxed");
-        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        await WaitForEventsAsync(dir.File("big.db"), 5);
         var pid = FindChild(dir.Path);
         using (var kill = Process.Start("kill", ["-INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
@@ -30,6 +30,36 @@ public sealed class CancellationTests
         var read = await CliProcess.RunAsync(dir.Path, "read", "-d", db, "--all", "--max-count", "5");
         Assert.True(read.ExitCode == 0, read.ToString());
         Assert.Equal(5, read.OutLines.Length);
+    }
+
+    // Waits until the running command has committed at least `count` events (a loaded machine may take a while to start it).
+    private static async Task WaitForEventsAsync(string file, long count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if (File.Exists(file))
+                {
+                    using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+                    conn.Open();
+                    using var cmd = conn.CreateCommand();
+                    cmd.CommandText = "SELECT count(*) FROM events";
+                    if ((long)cmd.ExecuteScalar()! >= count)
+                    {
+                        return;
+                    }
+                }
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException)
+            {
+                // Not created yet, or the schema is being written.
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The command did not commit {count} events within 60 s.");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
     }
 
     // The CLI process whose working directory is the test's own temporary directory.
