@@ -1,0 +1,7 @@
+using Eventuali.Conformance;
+
+namespace Eventuali.PostgreSql.Tests;
+
+public sealed class PgProjections(PgConformanceFixture f) : ProjectionConformance<PgConformanceFixture>(f);
+
+public sealed class PgProjectionFailures(PgConformanceFixture f) : ProjectionFailureConformance<PgConformanceFixture>(f);
