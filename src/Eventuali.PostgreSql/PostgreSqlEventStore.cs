@@ -211,6 +211,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
 
     public async ValueTask DisposeAsync()
     {
+        await StopListenerAsync().ConfigureAwait(false);
         await _committer.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }

@@ -11,6 +11,9 @@ internal sealed class AppendSignal
 
     public long Head => Volatile.Read(ref _head);
 
+    /// <summary>Completes at the next <see cref="Publish"/> after this read.</summary>
+    public Task Next => Volatile.Read(ref _next).Task;
+
     public void Publish(long head)
     {
         long seen;

@@ -182,6 +182,7 @@ public sealed partial class SqliteEventStore : IEventStore
         _queue.Dispose();
         _writer.Dispose();
         _readers.Dispose();
+        CloseCheckpoints();
         await _writerConnection.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -53,6 +53,7 @@ public sealed partial class InMemoryEventStore : IEventStore
                 _byEventId.Add(e.EventId, recorded);
             }
 
+            _appended.Set();
             return ValueTask.FromResult(new AppendResult(stream.Count, _log.Count));
         }
     }

@@ -1,0 +1,15 @@
+namespace Eventuali.Subscriptions;
+
+/// <summary>
+/// An edge-triggered "something was appended" signal shared by every subscriber of a store:
+/// <see cref="Next"/> completes at the next <see cref="Set"/>. One allocation per set, none per waiter.
+/// </summary>
+internal sealed class AppendWakeup
+{
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Next => Volatile.Read(ref _next).Task;
+
+    public void Set()
+        => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}

@@ -1,0 +1,192 @@
+using System.Runtime.CompilerServices;
+
+namespace Eventuali.Subscriptions;
+
+/// <summary>
+/// A running, handler-based catch-up subscription: starts after its stored checkpoint, calls the handler for each
+/// event in order (one at a time, on the thread pool), saves its checkpoint as <see cref="SubscriptionOptions"/>
+/// says, and goes live once caught up. Delivery is at-least-once.
+/// Stop it by cancelling the token given at start, <see cref="StopAsync"/> or disposing it: it then saves what it
+/// handled and <see cref="Completion"/> completes. If the handler throws, the subscription stops, saves the
+/// checkpoint of the events handled before, and <see cref="Completion"/> faults with
+/// <see cref="SubscriptionFailedException"/> (awaiting the subscription rethrows it): nothing is skipped silently.
+/// </summary>
+public sealed class CatchUpSubscription : IAsyncDisposable
+{
+    private readonly IEventStore _store;
+    private readonly ICheckpointStore _checkpoints;
+    private readonly SubscriptionOptions _options;
+    private readonly Func<RecordedEvent, CancellationToken, ValueTask> _handler;
+    private readonly CancellationTokenSource _stop;
+    private readonly TimeProvider _clock;
+    private long _position;
+    private long _checkpoint = -1;
+    private long _head;
+    private long _handled;
+    private long _lagTicks;
+    private int _state;
+    private Exception? _error;
+    private long _unsaved;
+    private long _lastSave;
+    private int _disposed;
+
+    internal CatchUpSubscription(IEventStore store, SubscriptionOptions options, Func<RecordedEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
+    {
+        _store = store;
+        _checkpoints = store.GetCheckpointStore();
+        _options = options;
+        _handler = handler;
+        _clock = options.TimeProvider ?? store.Options.TimeProvider;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Completion = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+    }
+
+    public string Name => _options.Name;
+
+    /// <summary>Completes when the subscription has stopped cleanly; faults with <see cref="SubscriptionFailedException"/> when it failed.</summary>
+    public Task Completion { get; }
+
+    public SubscriptionStatus Status => new(
+        Name,
+        (SubscriptionState)Volatile.Read(ref _state),
+        Interlocked.Read(ref _position),
+        Interlocked.Read(ref _checkpoint) is var c and >= 0 ? c : null,
+        Interlocked.Read(ref _head),
+        Interlocked.Read(ref _handled),
+        TimeSpan.FromTicks(Interlocked.Read(ref _lagTicks)),
+        Volatile.Read(ref _error));
+
+    /// <summary>Awaiting the subscription awaits <see cref="Completion"/>.</summary>
+    public TaskAwaiter GetAwaiter() => Completion.GetAwaiter();
+
+    /// <summary>Stops after the event being handled (its handler sees cancellation), saves the checkpoint, and waits; does not rethrow a failure.</summary>
+    public async ValueTask StopAsync()
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        await Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stop.Dispose();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        RecordedEvent? current = null;
+        try
+        {
+            var stored = await _checkpoints.LoadCheckpointAsync(Name, ct).ConfigureAwait(false);
+            var start = stored ?? _options.StartAfter;
+            Interlocked.Exchange(ref _checkpoint, stored ?? -1);
+            Interlocked.Exchange(ref _position, start);
+            _lastSave = _clock.GetTimestamp();
+            SetState(SubscriptionState.CatchingUp);
+            var events = _options.StreamId is { } stream
+                ? CatchUp.StreamAsync(_store, stream, start, CaughtUpAsync, ct)
+                : CatchUp.AllAsync(_store, start, _options.Filter, CaughtUpAsync, ct);
+            await foreach (var e in events.ConfigureAwait(false))
+            {
+                current = e;
+                await _handler(e, ct).ConfigureAwait(false);
+                current = null;
+                Handled(e);
+                if (_unsaved >= _options.CheckpointEvery || IntervalElapsed())
+                {
+                    await SaveAsync(ct).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // A clean stop: the event being handled (if any) was not finished and stays after the checkpoint.
+            await SaveOnExitAsync(null).ConfigureAwait(false);
+            SetState(SubscriptionState.Stopped);
+            return;
+        }
+        catch (Exception ex) when (ex is not SubscriptionFailedException)
+        {
+            Volatile.Write(ref _error, ex);
+            await SaveOnExitAsync(ex).ConfigureAwait(false);
+            SetState(SubscriptionState.Faulted);
+            throw new SubscriptionFailedException(Name, current, ex);
+        }
+    }
+
+    private void Handled(RecordedEvent e)
+    {
+        Interlocked.Exchange(ref _position, _options.StreamId is null ? e.Position : e.StreamVersion);
+        Interlocked.Increment(ref _handled);
+        _unsaved++;
+        Interlocked.Exchange(ref _lagTicks, Math.Max(0, (_clock.GetUtcNow() - e.Timestamp).Ticks));
+    }
+
+    // Runs on the loop between events, once everything readable is handled: live from here on.
+    private async ValueTask CaughtUpAsync(long scanned)
+    {
+        var previous = Interlocked.Exchange(ref _position, Math.Max(Interlocked.Read(ref _position), scanned));
+        Interlocked.Exchange(ref _head, Interlocked.Read(ref _position));
+        SetState(SubscriptionState.Live);
+
+        // A filter may pass over many events without handling one: save that progress too, but not on every round.
+        var passedOver = Interlocked.Read(ref _position) > Math.Max(previous, Interlocked.Read(ref _checkpoint));
+        if (_unsaved > 0 || (passedOver && IntervalElapsed()))
+        {
+            await SaveAsync(_stop.Token).ConfigureAwait(false);
+        }
+    }
+
+    private bool IntervalElapsed()
+        => _options.CheckpointInterval != Timeout.InfiniteTimeSpan && _clock.GetElapsedTime(_lastSave) >= _options.CheckpointInterval;
+
+    private async ValueTask SaveAsync(CancellationToken ct)
+    {
+        var position = Interlocked.Read(ref _position);
+        await _checkpoints.SaveCheckpointAsync(Name, position, ct).ConfigureAwait(false);
+        Interlocked.Exchange(ref _checkpoint, position);
+        _unsaved = 0;
+        _lastSave = _clock.GetTimestamp();
+        if (_options.StreamId is null && Volatile.Read(ref _state) == (int)SubscriptionState.CatchingUp)
+        {
+            Interlocked.Exchange(ref _head, await _store.GetHeadPositionAsync(ct).ConfigureAwait(false));
+        }
+    }
+
+    // On the way out, keep what was handled; a failing save must not hide why the subscription stopped.
+    private async ValueTask SaveOnExitAsync(Exception? cause)
+    {
+        if (_unsaved == 0 || Interlocked.Read(ref _position) == Interlocked.Read(ref _checkpoint))
+        {
+            return;
+        }
+
+        try
+        {
+            await _checkpoints.SaveCheckpointAsync(Name, Interlocked.Read(ref _position), CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Exchange(ref _checkpoint, Interlocked.Read(ref _position));
+            _unsaved = 0;
+        }
+        catch (Exception ex) when (cause is not null || ex is EventualiException or InvalidOperationException or ObjectDisposedException)
+        {
+            Volatile.Write(ref _error, cause ?? ex);
+        }
+    }
+
+    private void SetState(SubscriptionState state)
+    {
+        // Stopped and Faulted are final.
+        var seen = Volatile.Read(ref _state);
+        while (seen < (int)SubscriptionState.Stopped && Interlocked.CompareExchange(ref _state, (int)state, seen) is var now && now != seen)
+        {
+            seen = now;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace Eventuali.Subscriptions;
+
+/// <summary>Argument checks shared by every <see cref="ICheckpointStore"/>.</summary>
+internal static class CheckpointNames
+{
+    public const int MaxLength = 200;
+
+    public static void Validate(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (name.Length > MaxLength)
+        {
+            throw new ArgumentException($"Checkpoint name '{name[..40]}...' is {name.Length} characters long; at most {MaxLength} are allowed.", nameof(name));
+        }
+    }
+
+    public static void Validate(string name, long position)
+    {
+        Validate(name);
+        if (position < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(position), position, $"Checkpoint '{name}' cannot be negative.");
+        }
+    }
+}

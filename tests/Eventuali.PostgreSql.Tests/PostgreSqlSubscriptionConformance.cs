@@ -1,0 +1,7 @@
+using Eventuali.Conformance;
+
+namespace Eventuali.PostgreSql.Tests;
+
+public sealed class PgSubscriptions(PgConformanceFixture f) : SubscriptionConformance<PgConformanceFixture>(f);
+
+public sealed class PgHandlerSubscriptions(PgConformanceFixture f) : HandlerSubscriptionConformance<PgConformanceFixture>(f);
