@@ -1,3 +1,5 @@
+using Eventuali.Subscriptions;
+
 namespace Eventuali.Projections;
 
 /// <summary>One projection's loop on one node: take the lease, then read, apply and commit batches until stopped.</summary>
@@ -73,6 +75,9 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
         while (true)
         {
             ct.ThrowIfCancellationRequested();
+
+            // Taken before reading, so an append committed after the read still wakes the wait below.
+            var appended = (store as IAppendNotifications)?.NextAppendSignal();
             var row = await lease.LoadAsync(ct).ConfigureAwait(false);
             if (row.RequestedFrom is { } from)
             {
@@ -105,7 +110,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
                 }
                 else
                 {
-                    await DelayAsync(options.PollInterval, ct).ConfigureAwait(false);
+                    await WaitForAppendAsync(appended, ct).ConfigureAwait(false);
                 }
 
                 continue;
@@ -164,6 +169,22 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             // Best effort: the row then still says running; the next leader corrects it.
             _lastError = ex;
         }
+    }
+
+    /// <summary>Caught up: waits for the store's append signal, or at most the poll interval (rebuild requests, other processes' appends).</summary>
+    private async Task WaitForAppendAsync(Task? appended, CancellationToken ct)
+    {
+        if (appended is null)
+        {
+            await DelayAsync(options.PollInterval, ct).ConfigureAwait(false);
+            return;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var delay = Task.Delay(options.PollInterval, options.TimeProvider, linked.Token);
+        await Task.WhenAny(appended, delay).ConfigureAwait(false);
+        await linked.CancelAsync().ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
     }
 
     /// <summary>Waits; false when stopping was requested meanwhile.</summary>
