@@ -28,6 +28,17 @@ internal sealed class MemoryProjections
         }
     }
 
+    /// <summary>A transaction for an inline projection; its progress creates the row and only moves the position forward.</summary>
+    public IProjectionTransaction BeginInline(string name, TimeProvider clock) => new Transaction(new Lease(this, name, "inline", clock) { Inline = true });
+
+    public void EnsureInlineRow(string name, long head, TimeProvider clock)
+    {
+        lock (_gate)
+        {
+            _rows.TryAdd(name, new ProjectionRow(name, head, ProjectionState.Running, null, "inline", null, null, 0, 0, clock.GetUtcNow()));
+        }
+    }
+
     public IReadOnlyList<ProjectionRow> List()
     {
         lock (_gate)
@@ -81,6 +92,8 @@ internal sealed class MemoryProjections
         private int _released;
 
         public string Name => name;
+
+        public bool Inline { get; init; }
 
         public ValueTask<ProjectionRow> LoadAsync(CancellationToken cancellationToken = default)
         {
@@ -144,7 +157,14 @@ internal sealed class MemoryProjections
                 }
 
                 owner._deadLetters.AddRange(tx.Parked);
-                if (tx.Progress is { } p)
+                if (tx.Progress is { } ip && Inline)
+                {
+                    var now = clock.GetUtcNow();
+                    owner._rows[name] = owner._rows.TryGetValue(name, out var existing)
+                        ? existing with { Position = Math.Max(existing.Position, ip.Position), UpdatedAt = now }
+                        : new ProjectionRow(name, ip.Position, ProjectionState.Running, null, node, null, null, 0, 0, now);
+                }
+                else if (tx.Progress is { } p)
                 {
                     var row = owner._rows[name];
                     var honoured = p.HonouredRequest is { } seq && seq == row.RequestSequence;

@@ -39,8 +39,8 @@ public abstract class Projection
 
     internal EventFilter Filter => new() { EventTypes = [.. _handlers.Keys], StreamIdPrefix = StreamIdPrefix };
 
-    internal bool Handles(RecordedEvent recorded)
-        => _handlers.ContainsKey(recorded.EventType) && (StreamIdPrefix is null || recorded.StreamId.StartsWith(StreamIdPrefix, StringComparison.Ordinal));
+    internal bool Handles(string streamId, string eventType)
+        => _handlers.ContainsKey(eventType) && (StreamIdPrefix is null || streamId.StartsWith(StreamIdPrefix, StringComparison.Ordinal));
 
     /// <summary>Applies one event; events of other types are ignored.</summary>
     public ValueTask ApplyAsync(RecordedEvent recorded, ProjectionContext context, CancellationToken cancellationToken = default)
