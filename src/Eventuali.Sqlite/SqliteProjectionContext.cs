@@ -9,7 +9,7 @@ namespace Eventuali.Sqlite;
 /// </summary>
 public sealed class SqliteProjectionContext
 {
-    internal SqliteProjectionContext(SqliteConnection connection, SqliteTransaction transaction)
+    internal SqliteProjectionContext(SqliteConnection connection, SqliteTransaction? transaction)
     {
         Connection = connection;
         Transaction = transaction;
@@ -17,7 +17,11 @@ public sealed class SqliteProjectionContext
 
     public SqliteConnection Connection { get; }
 
-    public SqliteTransaction Transaction { get; }
+    /// <summary>
+    /// The batch's transaction; null for an inline projection, whose commands on <see cref="Connection"/> run inside
+    /// the append's own transaction (opened by the store's writer, so it has no transaction object).
+    /// </summary>
+    public SqliteTransaction? Transaction { get; }
 
     /// <summary>A command on <see cref="Connection"/> enlisted in <see cref="Transaction"/>.</summary>
     public SqliteCommand CreateCommand()

@@ -26,10 +26,6 @@ internal sealed class SqliteProjectionLease : IProjectionLease
 
     public string Name { get; }
 
-    internal string Owner => _owner;
-
-    internal TimeProvider Clock => _clock;
-
     public static SqliteProjectionLease? TryAcquire(SqliteLocation location, string name, string owner, TimeProvider clock)
     {
         var path = $"{location.FilePath}.projection-{name}.lock";
@@ -69,7 +65,7 @@ internal sealed class SqliteProjectionLease : IProjectionLease
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return ValueTask.FromResult<IProjectionTransaction>(new SqliteProjectionTransaction(this, _connection, _connection.BeginTransaction(deferred: false)));
+        return ValueTask.FromResult<IProjectionTransaction>(new SqliteProjectionTransaction(Name, _owner, _clock, _connection, _connection.BeginTransaction(deferred: false)));
     }
 
     public ValueTask DisposeAsync()
