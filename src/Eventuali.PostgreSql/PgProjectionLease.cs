@@ -31,8 +31,6 @@ internal sealed class PgProjectionLease : IProjectionLease
 
     internal TimeProvider Clock { get; }
 
-    internal ProjectionSql Sql => _sql;
-
     // dataSource: one without pooling (see PostgreSqlEventStore.Projections.cs).
     public static async Task<PgProjectionLease?> TryAcquireAsync(NpgsqlDataSource dataSource, PgSettings settings, ProjectionSql sql, string name, string owner, TimeProvider clock, CancellationToken ct)
     {
@@ -63,7 +61,7 @@ internal sealed class PgProjectionLease : IProjectionLease
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        return new PgProjectionTransaction(this, _connection, transaction);
+        return new PgProjectionTransaction(Name, Owner, Clock, _sql, _connection, transaction);
     }
 
     public async ValueTask DisposeAsync()

@@ -43,8 +43,12 @@ internal sealed class InlineProjectionSet
     /// <summary>
     /// Runs every inline projection over the appended events in the caller's transaction and records each one's
     /// position; throws <see cref="InlineProjectionException"/> (the caller rolls back) when a handler fails.
+    /// Synchronous form, for writers that hold a lock (their document calls complete synchronously).
     /// </summary>
     public void Run(IReadOnlyList<RecordedEvent> events, Func<Projection, IProjectionTransaction> transactionFor)
+        => Wait(RunAsync(events, transactionFor, CancellationToken.None));
+
+    public async ValueTask RunAsync(IReadOnlyList<RecordedEvent> events, Func<Projection, IProjectionTransaction> transactionFor, CancellationToken ct)
     {
         foreach (var p in _projections)
         {
@@ -62,9 +66,9 @@ internal sealed class InlineProjectionSet
                 context ??= new ProjectionContext(p.Name, tx) { IsInline = true };
                 try
                 {
-                    Wait(p.ApplyAsync(e, context));
+                    await p.ApplyAsync(e, context, ct).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
+                catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
                 {
                     throw new InlineProjectionException(p.Name, e, ex);
                 }
@@ -74,7 +78,7 @@ internal sealed class InlineProjectionSet
 
             if (tx is not null)
             {
-                Wait(tx.SaveProgressAsync(new ProjectionProgress(last, ProjectionState.Running, null, null)));
+                await tx.SaveProgressAsync(new ProjectionProgress(last, ProjectionState.Running, null, null), ct).ConfigureAwait(false);
             }
         }
     }

@@ -64,3 +64,12 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 -- name: dead_letters
 SELECT projection, position, stream_id, stream_version, event_id, event_type, error, attempts, parked_at
   FROM __SCHEMA__.projection_dead_letters WHERE projection = $1 ORDER BY position, id
+
+-- name: inline_progress
+-- An inline projection's position, in the append's transaction; the row appears on first use.
+INSERT INTO __SCHEMA__.projection_state (name, position, state, owner, updated_at) VALUES ($1, $2, 'running', 'inline', $3)
+ON CONFLICT (name) DO UPDATE SET position = GREATEST(projection_state.position, excluded.position), updated_at = excluded.updated_at
+
+-- name: inline_register
+INSERT INTO __SCHEMA__.projection_state (name, position, state, owner, updated_at) VALUES ($1, $2, 'running', 'inline', $3)
+ON CONFLICT (name) DO NOTHING
