@@ -16,6 +16,8 @@ internal static class CliApp
             ReadCommand.Create(io),
             DemoCommand.Create(io),
             BenchmarkCommand.Create(io),
+            ProjectionsCommand.Create(io),
+            ReplayCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
 
