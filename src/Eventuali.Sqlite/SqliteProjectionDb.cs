@@ -59,12 +59,12 @@ internal static class SqliteProjectionDb
     private static DateTimeOffset FromMicros(long micros) => DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
 
     /// <summary>A connection of its own on the store's file, for projection work (the writer's belongs to appends).</summary>
+    public static string RequireFile(SqliteLocation location)
+        => location.FilePath ?? throw new NotSupportedException("Projections on SQLite need a database file: a :memory: store has one connection, which its writer owns.");
+
     public static SqliteConnection Open(SqliteLocation location)
     {
-        if (location.FilePath is not { } path)
-        {
-            throw new NotSupportedException("Async projections on SQLite need a database file: a :memory: store has one connection, which its writer owns.");
-        }
+        var path = RequireFile(location);
 
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Cache = SqliteCacheMode.Private, Pooling = false, DefaultTimeout = 30 };
         var connection = new SqliteConnection(builder.ToString());

@@ -28,6 +28,7 @@ internal sealed class SqliteProjectionLease : IProjectionLease
 
     public static SqliteProjectionLease? TryAcquire(SqliteLocation location, string name, string owner, TimeProvider clock)
     {
+        _ = SqliteProjectionDb.RequireFile(location);
         var path = $"{location.FilePath}.projection-{name}.lock";
         FileStream lockFile;
         try
