@@ -216,5 +216,9 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         await StopListenerAsync().ConfigureAwait(false);
         await _committer.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
+        if (_leaseSource is not null)
+        {
+            await _leaseSource.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }
