@@ -52,3 +52,25 @@ else
   run load-aggregate full 200000 --batch 50
   run read-all full 1000000
 fi
+
+# Subscriptions: catch-up rate over a log of N events, then live commit-to-handler latency (p50/p99);
+# and the in-process fan-out (events/s per subscriber, the slowest one).
+printf '\n%-20s %-9s %9s %14s %9s %9s %10s\n' workload durability events "catch-up/s" "live p50" "live p99" "peak MB"
+run_subscribe() {
+  local durability=$1 events=$2
+  local out=()
+  for _ in $(seq "$runs"); do
+    out+=("$("${cli[@]}" benchmark "${db_args[@]}" --workload subscribe --events "$events" --durability "$durability" --json 2>/dev/null)")
+  done
+  printf '%-20s %-9s %9s %14.0f %9.2f %9.2f %10.1f\n' subscribe "$durability" "$events" \
+    "$(printf '%s\n' "${out[@]}" | field catchup_events_per_sec | median)" \
+    "$(printf '%s\n' "${out[@]}" | field p50_ms | median)" \
+    "$(printf '%s\n' "${out[@]}" | field p99_ms | median)" \
+    "$(printf '%s\n' "${out[@]}" | field peak_working_set_mb | median)"
+}
+run_subscribe full 1000000
+if [ "$backend" = sqlite ]; then
+  db_args=()
+  run stream full 2000000 --batch 1000 --subscribers 1
+  run stream full 2000000 --batch 1000 --subscribers 8
+fi

@@ -13,6 +13,7 @@ public sealed partial class PostgreSqlEventStore : IAppendNotifications
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     private AppendListener? _listener;
+    private int _listenerStopped;
 
     private AppendListener Listener
     {
@@ -22,6 +23,9 @@ public sealed partial class PostgreSqlEventStore : IAppendNotifications
             {
                 return existing;
             }
+
+            // A disposed store starts no listener (its data source is gone).
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _listenerStopped) != 0, this);
 
             var created = new AppendListener(_dataSource, _sql["listen"]);
             return Interlocked.CompareExchange(ref _listener, created, null) ?? created;
@@ -35,5 +39,9 @@ public sealed partial class PostgreSqlEventStore : IAppendNotifications
 
     TimeSpan IAppendNotifications.PollInterval => PollInterval;
 
-    private ValueTask StopListenerAsync() => Volatile.Read(ref _listener)?.DisposeAsync() ?? ValueTask.CompletedTask;
+    private ValueTask StopListenerAsync()
+    {
+        Volatile.Write(ref _listenerStopped, 1);
+        return Volatile.Read(ref _listener)?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
 }

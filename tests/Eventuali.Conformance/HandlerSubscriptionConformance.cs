@@ -175,6 +175,26 @@ public abstract class HandlerSubscriptionConformance<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task A_filtered_subscription_checkpoints_the_position_it_has_looked_at()
+    {
+        await using var store = await NewStoreAsync();
+        await WriteAsync(store, "common-1", 20);
+        var rare = await WriteAsync(store, "rare-1", 1);
+        await WriteAsync(store, "common-2", 20);
+        var head = await store.GetHeadPositionAsync(Ct);
+        var handled = new List<RecordedEvent>();
+        var options = new SubscriptionOptions { Name = "rare-only", Filter = EventFilter.ForCategory("rare-") };
+        await using (var subscription = store.StartSubscription(options, (e, _) => { lock (handled) { handled.Add(e); } return ValueTask.CompletedTask; }, Ct))
+        {
+            await UntilAsync(() => subscription.Status.IsLive && handled.Count == 1, "caught up");
+            Assert.Equal(head, subscription.Status.Position);
+        }
+
+        Assert.Equal(rare[0].EventId, Assert.Single(handled).EventId);
+        Assert.Equal(head, await store.GetCheckpointStore().LoadCheckpointAsync("rare-only", Ct));
+    }
+
+    [Fact]
     public async Task Bad_options_are_refused_before_starting()
     {
         await using var store = await NewStoreAsync();

@@ -5,3 +5,5 @@ namespace Eventuali.Core.Tests;
 public sealed class MemorySubscriptions(MemoryFixture f) : SubscriptionConformance<MemoryFixture>(f);
 
 public sealed class MemoryHandlerSubscriptions(MemoryFixture f) : HandlerSubscriptionConformance<MemoryFixture>(f);
+
+public sealed class MemoryCheckpoints(MemoryFixture f) : CheckpointConformance<MemoryFixture>(f);

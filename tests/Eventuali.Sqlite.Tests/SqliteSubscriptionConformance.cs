@@ -9,3 +9,7 @@ public sealed class SqliteMemorySubscriptions(SqliteMemoryFixture f) : Subscript
 public sealed class SqliteHandlerSubscriptions(SqliteFileFixture f) : HandlerSubscriptionConformance<SqliteFileFixture>(f);
 
 public sealed class SqliteMemoryHandlerSubscriptions(SqliteMemoryFixture f) : HandlerSubscriptionConformance<SqliteMemoryFixture>(f);
+
+public sealed class SqliteCheckpoints(SqliteFileFixture f) : CheckpointConformance<SqliteFileFixture>(f);
+
+public sealed class SqliteMemoryCheckpoints(SqliteMemoryFixture f) : CheckpointConformance<SqliteMemoryFixture>(f);

@@ -24,15 +24,16 @@ internal static class BenchmarkCommand
         };
         workload.AcceptOnlyFromAmong([.. BenchmarkWorkloads.All]);
         var events = new Option<int>("--events", "-n") { Description = "Events in the timed phase.", DefaultValueFactory = _ => 10_000 };
-        var batch = new Option<int>("--batch", "-b") { Description = "Events per append (append-batch) and per stream (all workloads).", DefaultValueFactory = _ => 50 };
+        var batch = new Option<int>("--batch", "-b") { Description = "Events per append (append-batch), per stream (all workloads) and per publish (stream).", DefaultValueFactory = _ => 50 };
         var concurrency = new Option<int>("--concurrency", "-c") { Description = "Writers for append-concurrent.", DefaultValueFactory = _ => 32 };
+        var subscribers = new Option<int>("--subscribers", "-k") { Description = "Subscribers fed at once by the stream workload.", DefaultValueFactory = _ => 1 };
         var durability = new Option<string>("--durability") { Description = "full (fsync every commit) or relaxed (survives an app crash, not a power loss).", DefaultValueFactory = _ => "full" };
         durability.AcceptOnlyFromAmong("full", "relaxed");
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object with the figures." };
 
         var command = new Command("benchmark", "Measure one workload on a real store and print the figures of that run.")
         {
-            database, workload, events, batch, concurrency, durability, json,
+            database, workload, events, batch, concurrency, subscribers, durability, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -48,6 +49,7 @@ internal static class BenchmarkCommand
                 Events = parse.GetValue(events),
                 BatchSize = parse.GetValue(batch),
                 Concurrency = parse.GetValue(concurrency),
+                Subscribers = parse.GetValue(subscribers),
                 Durability = parse.GetValue(durability) == "relaxed" ? Durability.Relaxed : Durability.Full,
                 DatabaseUrl = parse.GetValue(database),
                 Progress = io.ErrorIsTerminal ? new Progress(io.Error) : null,
@@ -88,6 +90,11 @@ internal static class BenchmarkCommand
             w.WriteNumber("p50_ms", Math.Round(r.P50Milliseconds, 4));
             w.WriteNumber("p99_ms", Math.Round(r.P99Milliseconds, 4));
             w.WriteNumber("peak_working_set_mb", Math.Round(r.PeakWorkingSetMegabytes, 1));
+            if (r.CatchUpEventsPerSecond is { } catchUp)
+            {
+                w.WriteNumber("catchup_events_per_sec", Math.Round(catchUp, 1));
+            }
+
             w.WriteEndObject();
         }
 
@@ -101,9 +108,20 @@ internal static class BenchmarkCommand
         sb.Append(c, $"Workload     {r.Workload}").AppendLine();
         sb.Append(c, $"Backend      {r.Backend} ({r.Database})").AppendLine();
         sb.Append(c, $"Durability   {o.Durability}").AppendLine();
-        sb.Append(c, $"Events       {r.Events:N0} (payload {r.AveragePayloadBytes:N0} bytes of JSON on average)").AppendLine();
+        sb.Append(c, $"Events       {r.Events:N0}");
+        if (r.AveragePayloadBytes > 0)
+        {
+            sb.Append(c, $" (payload {r.AveragePayloadBytes:N0} bytes of JSON on average)");
+        }
+
+        sb.AppendLine();
         sb.Append(c, $"Elapsed      {r.Seconds:N3} s").AppendLine();
         sb.Append(c, $"Throughput   {r.EventsPerSecond:N0} events/s").AppendLine();
+        if (r.CatchUpEventsPerSecond is { } catchUp)
+        {
+            sb.Append(c, $"Catch-up     {catchUp:N0} events/s").AppendLine();
+        }
+
         sb.Append(c, $"Latency      p50 {r.P50Milliseconds:N3} ms, p99 {r.P99Milliseconds:N3} ms, mean {r.MeanMilliseconds:N3} ms per {r.LatencyUnit} ({r.LatencySamples:N0} samples)").AppendLine();
         sb.Append(c, $"Peak memory  {r.PeakWorkingSetMegabytes:N1} MiB ({r.PeakMemorySource})");
         return sb.ToString();

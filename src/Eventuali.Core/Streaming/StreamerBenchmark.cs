@@ -71,7 +71,8 @@ public static class StreamerBenchmark
             Percentile(samples, 0.99),
             samples.Length,
             (double)allocated / events,
-            collections);
+            collections,
+            samples.Length == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(0, (long)samples.Average(t => (double)t)));
     }
 
     private static async Task ConsumeAsync(StreamSubscription subscription, int events, int batchSize, long[] publishedAt, long[] latencies, long[] finishedAt, int slot, CancellationToken cancellationToken)

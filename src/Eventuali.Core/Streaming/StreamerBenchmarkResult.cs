@@ -13,6 +13,7 @@ namespace Eventuali.Streaming;
 /// <param name="LatencySamples">Batches times subscribers.</param>
 /// <param name="AllocatedBytesPerEvent">Bytes allocated by the whole process during the run, divided by the events published.</param>
 /// <param name="GcCollections">Garbage collections (all generations) during the run.</param>
+/// <param name="LatencyMean">Mean of the same latency samples.</param>
 public sealed record StreamerBenchmarkResult(
     int Events,
     int Subscribers,
@@ -25,7 +26,8 @@ public sealed record StreamerBenchmarkResult(
     TimeSpan LatencyP99,
     int LatencySamples,
     double AllocatedBytesPerEvent,
-    int GcCollections)
+    int GcCollections,
+    TimeSpan LatencyMean = default)
 {
     /// <summary>The slowest subscriber's rate.</summary>
     public double MinEventsPerSecondPerSubscriber => EventsPerSecondPerSubscriber.Min();

@@ -14,6 +14,9 @@ public sealed record BenchmarkOptions
     /// <summary>Writers for append-concurrent (default 32).</summary>
     public int Concurrency { get; init; } = 32;
 
+    /// <summary>Subscribers fed at once by the stream workload (default 1).</summary>
+    public int Subscribers { get; init; } = 1;
+
     /// <summary>Durability the store is opened with (SQLite: Full = synchronous=FULL, Relaxed = NORMAL).</summary>
     public Durability Durability { get; init; } = Durability.Full;
 
@@ -42,6 +45,11 @@ public sealed record BenchmarkOptions
         if (Concurrency < 1)
         {
             throw new ArgumentException($"The concurrency must be at least 1; got {Concurrency}.", nameof(Concurrency));
+        }
+
+        if (Subscribers < 1)
+        {
+            throw new ArgumentException($"The number of subscribers must be at least 1; got {Subscribers}.", nameof(Subscribers));
         }
 
         if (!Enum.IsDefined(Workload))

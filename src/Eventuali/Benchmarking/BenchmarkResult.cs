@@ -15,6 +15,7 @@ namespace Eventuali.Benchmarking;
 /// <param name="LatencySamples">How many latency samples the percentiles come from.</param>
 /// <param name="AveragePayloadBytes">Mean JSON payload size of the benchmark events.</param>
 /// <param name="Database">Where it ran, and what was done with existing data.</param>
+/// <param name="CatchUpEventsPerSecond">Subscribe workload only: events per second delivered to the handler while catching up.</param>
 public sealed record BenchmarkResult(
     string Workload,
     string Backend,
@@ -29,4 +30,5 @@ public sealed record BenchmarkResult(
     string LatencyUnit,
     int LatencySamples,
     double AveragePayloadBytes,
-    string Database);
+    string Database,
+    double? CatchUpEventsPerSecond = null);

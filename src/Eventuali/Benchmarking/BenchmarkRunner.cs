@@ -13,6 +13,11 @@ public static class BenchmarkRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.Workload == BenchmarkWorkload.Stream)
+        {
+            return await StreamWorkload.RunAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+
         var tempFile = options.DatabaseUrl is null ? Path.Combine(Path.GetTempPath(), $"eventuali-bench-{Guid.NewGuid():N}.db") : null;
         var url = options.DatabaseUrl ?? "sqlite://" + tempFile;
         try
@@ -56,6 +61,11 @@ public static class BenchmarkRunner
                 : $"{StoreUrl.Redact(url)}: not empty (head position {head}); existing events untouched, benchmark streams use fresh ids with prefix '{session.StreamPrefix}'";
 
         var workload = options.Workload;
+        if (workload == BenchmarkWorkload.Subscribe)
+        {
+            return await SubscribeWorkload.RunAsync(store, session, options, head, BackendOf(url), database, ct).ConfigureAwait(false);
+        }
+
         var latency = new LatencyRecorder(options.Events);
         string unit;
         long fromPosition = head + 1;

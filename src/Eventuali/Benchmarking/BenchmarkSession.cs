@@ -190,6 +190,13 @@ internal sealed class BenchmarkSession(IEventStore store, BenchmarkOptions optio
         }
     }
 
+    /// <summary>The <paramref name="n"/>th event of a live phase (subscribe workload), with the stream it goes to.</summary>
+    public (string StreamId, EventData Event) LiveEvent(int n)
+    {
+        var streamId = AggregateStreams.StreamId<BenchmarkAccount>(AggregateId("live", n / options.BatchSize));
+        return (streamId, MakeEvent(n, Metadata(streamId, (n % options.BatchSize) + 1)));
+    }
+
     private string AggregateId(string writer, int stream)
         => RunId + "-" + writer + "-" + stream.ToString("D6", CultureInfo.InvariantCulture);
 

@@ -17,6 +17,12 @@ public enum BenchmarkWorkload
 
     /// <summary>Untimed setup writes the events in batches; the timed phase reads them back with one global-log read.</summary>
     ReadAll = 4,
+
+    /// <summary>Catch-up of a handler subscription over the events written in setup, then live: one writer appends, the handler receives.</summary>
+    Subscribe = 5,
+
+    /// <summary>In-process fan-out through the EventStreamer to <see cref="BenchmarkOptions.Subscribers"/> subscribers; no store.</summary>
+    Stream = 6,
 }
 
 /// <summary>The command-line names of <see cref="BenchmarkWorkload"/> values.</summary>
@@ -29,6 +35,8 @@ public static class BenchmarkWorkloads
         ("append-concurrent", BenchmarkWorkload.AppendConcurrent),
         ("load-aggregate", BenchmarkWorkload.LoadAggregate),
         ("read-all", BenchmarkWorkload.ReadAll),
+        ("subscribe", BenchmarkWorkload.Subscribe),
+        ("stream", BenchmarkWorkload.Stream),
     ];
 
     /// <summary>Every workload name, in the order above.</summary>
