@@ -1,6 +1,6 @@
 -- Eventuali SQLite schema, version 3: projections. One row per projection (position, state, owner,
 -- rebuild request), the built-in read model (key to JSON document) and parked (dead-letter) events.
-CREATE TABLE projection_state (
+CREATE TABLE IF NOT EXISTS projection_state (
   name TEXT PRIMARY KEY,
   position INTEGER NOT NULL DEFAULT 0,
   state TEXT NOT NULL,
@@ -14,14 +14,14 @@ CREATE TABLE projection_state (
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 
-CREATE TABLE projection_documents (
+CREATE TABLE IF NOT EXISTS projection_documents (
   projection TEXT NOT NULL,
   key TEXT NOT NULL,
   data TEXT NOT NULL,
   PRIMARY KEY (projection, key)
 ) WITHOUT ROWID;
 
-CREATE TABLE projection_dead_letters (
+CREATE TABLE IF NOT EXISTS projection_dead_letters (
   id INTEGER PRIMARY KEY,
   projection TEXT NOT NULL,
   position INTEGER NOT NULL,
@@ -34,4 +34,4 @@ CREATE TABLE projection_dead_letters (
   parked_at INTEGER NOT NULL
 );
 
-CREATE INDEX projection_dead_letters_by_projection ON projection_dead_letters (projection, position);
+CREATE INDEX IF NOT EXISTS projection_dead_letters_by_projection ON projection_dead_letters (projection, position);
