@@ -24,6 +24,8 @@ internal static class CliApp
             SnapshotCommand.Create(io),
             Commands.Stream.StreamCommand.Create(io),
             MigrateCommand.Create(io),
+            ProjectionsCommand.Create(io),
+            ReplayCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
         Examples.Install(root);

@@ -82,7 +82,9 @@ public sealed partial class PostgreSqlEventStore : IEventStore
 
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingAppend(streamId, expectedVersion, events, AppendValidation.Stamp(Options.TimeProvider));
-        var result = await _committer.AppendAsync(pending, cancellationToken).ConfigureAwait(false);
+        var result = _inline is null
+            ? await _committer.AppendAsync(pending, cancellationToken).ConfigureAwait(false)
+            : await AppendInlineAsync(pending, events, cancellationToken).ConfigureAwait(false);
         _visibility.Acknowledged(result.LastPosition);
         return result;
     }
@@ -218,5 +220,9 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         await StopListenerAsync().ConfigureAwait(false);
         await _committer.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
+        if (_leaseSource is not null)
+        {
+            await _leaseSource.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -42,6 +42,9 @@ internal sealed class AppendWriter : IDisposable
         _rollbackTo = new RawStatement(_db, "rollback_to");
     }
 
+    /// <summary>Runs inline projections over an append that wrote (set once one is registered; null keeps the fast path).</summary>
+    public Action<PendingAppend, AppendResult>? Inline { get; set; }
+
     /// <summary>Transactions committed so far (a batch is one), for tests of group commit.</summary>
     public long Commits => Volatile.Read(ref _commits);
 
@@ -83,7 +86,14 @@ internal sealed class AppendWriter : IDisposable
 
                 try
                 {
-                    _outcomes.Add((_executor.Apply(append), null));
+                    var changes = Inline is null ? 0 : raw.sqlite3_total_changes(_db);
+                    var result = _executor.Apply(append);
+                    if (Inline is { } inline && raw.sqlite3_total_changes(_db) != changes)
+                    {
+                        inline(append, result); // inline projections: in this append's savepoint; a throw refuses it
+                    }
+
+                    _outcomes.Add((result, null));
                     if (multi)
                     {
                         Exec(_release);

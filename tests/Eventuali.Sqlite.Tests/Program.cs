@@ -9,6 +9,11 @@ internal static class Program
             return AppendWorker.RunAsync(args).GetAwaiter().GetResult();
         }
 
+        if (args.Length > 0 && args[0] == ProjectionWorker.Argument)
+        {
+            return ProjectionWorker.RunAsync(args).GetAwaiter().GetResult();
+        }
+
         if (args.Any(arg => arg is "--server" or "--internal-msbuild-node"))
         {
             return Xunit.MicrosoftTestingPlatform.TestPlatformTestFramework.RunAsync(args, SelfRegisteredExtensions.AddSelfRegisteredExtensions).GetAwaiter().GetResult();

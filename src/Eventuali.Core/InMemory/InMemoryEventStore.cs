@@ -48,8 +48,9 @@ public sealed partial class InMemoryEventStore : IEventStore
                 }
             }
 
-            stream ??= _streams[streamId] = [];
             var now = timestamp ?? AppendValidation.Stamp(Options.TimeProvider);
+            RunInline(streamId, stream?.Count ?? 0, events, now);
+            stream ??= _streams[streamId] = [];
             foreach (var e in events)
             {
                 var recorded = new RecordedEvent(streamId, stream.Count + 1, _log.Count + 1, e.EventId, e.EventType, e.Data.ToArray(), Snapshot(e.Metadata), now, e.ContentType);

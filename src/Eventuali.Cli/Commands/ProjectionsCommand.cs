@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Eventuali.Projections;
+
+namespace Eventuali.Cli.Commands;
+
+/// <summary><c>eventuali projections list|status|rebuild</c>: reads the projection state table; rebuild records a request the running daemon honours.</summary>
+internal static class ProjectionsCommand
+{
+    public static Command Create(CliIo io) => new("projections", """
+        Inspect projections and ask the running projection daemon to rebuild one.
+        Examples:
+          eventuali projections list -d sqlite://shop.db
+          eventuali projections status orders --json
+          eventuali projections rebuild orders --wait --timeout 120
+        """)
+    {
+        List(io), Status(io), Rebuild(io),
+    };
+
+    private static Command List(CliIo io)
+    {
+        var database = CommonOptions.Database();
+        var json = ProjectionOutput.Json();
+        var command = new Command("list", "Every projection: position, lag to the head, state, owner node and dead letters.") { database, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var store = await CommonOptions.OpenAsync(CommonOptions.ResolveDatabase(parse.GetValue(database), io), ct).ConfigureAwait(false);
+            await using (store.ConfigureAwait(false))
+            {
+                var all = await store.GetProjectionStatusesAsync(ct).ConfigureAwait(false);
+                await io.Out.WriteLineAsync(parse.GetValue(json) ? ProjectionOutput.JsonOf(all)
+                    : all.Count == 0 ? "No projections in this store yet (one appears once a daemon has run it)." : ProjectionOutput.Text(all)).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Status(CliIo io)
+    {
+        var database = CommonOptions.Database();
+        var json = ProjectionOutput.Json();
+        var name = new Argument<string>("name") { Description = "The projection's name." };
+        var command = new Command("status", "One projection's position, head, lag, state, owner node, dead letters, pending rebuild and last error.") { name, database, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var projection = parse.GetValue(name)!;
+            ProjectionNames.Validate(projection);
+            var store = await CommonOptions.OpenAsync(CommonOptions.ResolveDatabase(parse.GetValue(database), io), ct).ConfigureAwait(false);
+            await using (store.ConfigureAwait(false))
+            {
+                var status = await store.GetProjectionStatusAsync(projection, ct).ConfigureAwait(false) ?? throw new ProjectionNotFoundException(projection);
+                await io.Out.WriteLineAsync(parse.GetValue(json) ? ProjectionOutput.JsonOf(status) : ProjectionOutput.Details(status)).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Rebuild(CliIo io)
+    {
+        var database = CommonOptions.Database();
+        var json = ProjectionOutput.Json();
+        var wait = ProjectionOutput.Wait();
+        var timeout = ProjectionOutput.Timeout();
+        var name = new Argument<string>("name") { Description = "The projection's name." };
+        var command = new Command("rebuild", """
+            Rebuild a projection from zero: records the request (position 0, state rebuilding); the running daemon
+            clears its built-in documents and replays every event, skipping side effects marked as such.
+            """) { name, database, json, wait, timeout };
+        command.SetAction((parse, ct) => ProjectionOutput.RequestAsync(io, CommonOptions.ResolveDatabase(parse.GetValue(database), io), parse.GetValue(name)!, 0,
+            parse.GetValue(wait), parse.GetValue(timeout), parse.GetValue(json), ct));
+        return command;
+    }
+}

@@ -1,0 +1,77 @@
+namespace Eventuali.Projections;
+
+/// <summary>
+/// Projection state, read models and dead letters kept in the same database as the events, so a
+/// projection's changes and its new position commit in one transaction. Implemented by every store.
+/// </summary>
+public interface IProjectionStore
+{
+    /// <summary>
+    /// Becomes the one runner of <paramref name="name"/> (creating its row when new), or returns null when
+    /// another runner holds it. PostgreSQL: an advisory lock held by the lease's connection, released when that
+    /// process dies; SQLite: a lock file next to the database; memory: per store.
+    /// </summary>
+    ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, CancellationToken cancellationToken = default);
+
+    /// <summary>Every projection row, ordered by name.</summary>
+    ValueTask<IReadOnlyList<ProjectionRow>> ListProjectionsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a rebuild request (position reset to <paramref name="fromPosition"/>, state rebuilding) for the
+    /// running daemon to honour. Returns false when no projection of that name has ever run.
+    /// </summary>
+    ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default);
+
+    /// <summary>One document of a projection's built-in read model, or null.</summary>
+    ValueTask<string?> GetProjectionDocumentAsync(string projection, string key, CancellationToken cancellationToken = default);
+
+    /// <summary>A projection's documents in key order, streamed.</summary>
+    IAsyncEnumerable<ProjectionDocument> ReadProjectionDocumentsAsync(string projection, CancellationToken cancellationToken = default);
+
+    /// <summary>A projection's parked events in position order.</summary>
+    ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string projection, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Sole ownership of one projection; disposing releases it.</summary>
+public interface IProjectionLease : IAsyncDisposable
+{
+    string Name { get; }
+
+    /// <summary>Reads the projection's row now.</summary>
+    ValueTask<ProjectionRow> LoadAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Begins one transaction for read-model changes and progress.</summary>
+    ValueTask<IProjectionTransaction> BeginAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// One transaction of a projection: read-model changes, dead letters and the new position commit together
+/// or not at all. Disposing without <see cref="CommitAsync"/> rolls back.
+/// </summary>
+public interface IProjectionTransaction : IAsyncDisposable
+{
+    /// <summary>The projection's built-in read model inside this transaction.</summary>
+    IProjectionDocuments Documents { get; }
+
+    /// <summary>The backend's own connection and transaction (see the backend's projection context type), or null.</summary>
+    object? Backend { get; }
+
+    ValueTask ClearDocumentsAsync(CancellationToken cancellationToken = default);
+
+    ValueTask ParkAsync(RecordedEvent recorded, string error, int attempts, CancellationToken cancellationToken = default);
+
+    ValueTask SaveProgressAsync(ProjectionProgress progress, CancellationToken cancellationToken = default);
+
+    ValueTask CommitAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>The built-in read-model table of one projection: key to JSON document.</summary>
+public interface IProjectionDocuments
+{
+    ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or replaces the document at <paramref name="key"/>; <paramref name="json"/> must be valid JSON.</summary>
+    ValueTask PutAsync(string key, string json, CancellationToken cancellationToken = default);
+
+    ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default);
+}

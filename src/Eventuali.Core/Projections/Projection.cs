@@ -1,0 +1,106 @@
+namespace Eventuali.Projections;
+
+/// <summary>
+/// A projection: handlers per stored event type that update a read model. Register handlers in the
+/// constructor with <see cref="On"/>. The daemon gives each batch one transaction holding the read-model
+/// changes and the new position, so a projection writing to the same database has an exactly-once effect.
+/// </summary>
+public abstract class Projection
+{
+    private readonly Dictionary<string, Func<RecordedEvent, ProjectionContext, CancellationToken, ValueTask>> _handlers = new(StringComparer.Ordinal);
+
+    protected Projection(string name)
+    {
+        ProjectionNames.Validate(name);
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The stored event types this projection handles (the daemon reads only these).</summary>
+    public IReadOnlyCollection<string> EventTypes => _handlers.Keys;
+
+    /// <summary>Only streams whose id starts with this prefix (null: every stream).</summary>
+    public string? StreamIdPrefix { get; protected init; }
+
+    /// <summary>What happens when a handler keeps failing.</summary>
+    public ProjectionFailurePolicy FailurePolicy { get; protected init; } = ProjectionFailurePolicy.Default;
+
+    /// <summary>Registers the handler of one stored event type.</summary>
+    protected void On(string eventType, Func<RecordedEvent, ProjectionContext, CancellationToken, ValueTask> handler)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventType);
+        ArgumentNullException.ThrowIfNull(handler);
+        if (!_handlers.TryAdd(eventType, handler))
+        {
+            throw new ArgumentException($"Projection '{Name}' already has a handler for event type '{eventType}'.", nameof(eventType));
+        }
+    }
+
+    internal EventFilter Filter => new() { EventTypes = [.. _handlers.Keys], StreamIdPrefix = StreamIdPrefix };
+
+    internal bool Handles(string streamId, string eventType)
+        => _handlers.ContainsKey(eventType) && (StreamIdPrefix is null || streamId.StartsWith(StreamIdPrefix, StringComparison.Ordinal));
+
+    /// <summary>Applies one event; events of other types are ignored.</summary>
+    public ValueTask ApplyAsync(RecordedEvent recorded, ProjectionContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        return _handlers.TryGetValue(recorded.EventType, out var handler) ? handler(recorded, context, cancellationToken) : ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>What a handler gets besides the event: the read model and the transaction it commits in.</summary>
+public sealed class ProjectionContext
+{
+    internal ProjectionContext(string projection, IProjectionTransaction transaction)
+    {
+        Projection = projection;
+        Transaction = transaction;
+    }
+
+    public string Projection { get; }
+
+    /// <summary>The built-in read model (key to JSON document), inside the batch's transaction.</summary>
+    public IProjectionDocuments Documents => Transaction.Documents;
+
+    /// <summary>
+    /// True while replaying events already applied before a rebuild: skip side effects (emails, calls to other
+    /// systems) when it is set. Read-model writes must still happen.
+    /// </summary>
+    public bool IsReplaying { get; internal set; }
+
+    /// <summary>True when running inside an append's own transaction (an inline projection).</summary>
+    public bool IsInline { get; internal init; }
+
+    /// <summary>The backend's connection and transaction; use the backend's extension (e.g. <c>GetSqlite()</c>) to read it.</summary>
+    public object? Backend => Transaction.Backend;
+
+    internal IProjectionTransaction Transaction { get; }
+}
+
+/// <summary>What to do with an event that still fails after the retries.</summary>
+public enum ProjectionFailureAction
+{
+    /// <summary>Park the event in the dead-letter table with the error and go on.</summary>
+    DeadLetter,
+
+    /// <summary>Stop the projection (state faulted) before the event; a rebuild or a restart tries again.</summary>
+    Stop,
+}
+
+/// <summary>Retry with exponential backoff, then <see cref="OnFailure"/>.</summary>
+public sealed record ProjectionFailurePolicy
+{
+    public static ProjectionFailurePolicy Default { get; } = new();
+
+    /// <summary>Attempts per event, the first included (at least 1).</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>Delay before the second attempt; doubled for each later one.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public ProjectionFailureAction OnFailure { get; init; } = ProjectionFailureAction.DeadLetter;
+
+    internal TimeSpan Backoff(int failedAttempts) => InitialBackoff * Math.Pow(2, Math.Min(failedAttempts - 1, 16));
+}

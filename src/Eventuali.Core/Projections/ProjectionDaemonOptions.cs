@@ -1,0 +1,28 @@
+namespace Eventuali.Projections;
+
+/// <summary>Settings of a <see cref="ProjectionDaemon"/>.</summary>
+public sealed record ProjectionDaemonOptions
+{
+    /// <summary>This node's name in the state table's owner column.</summary>
+    public string NodeId { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>Events per transaction.</summary>
+    public int BatchSize { get; init; } = 500;
+
+    /// <summary>How often a caught-up projection looks for new events (and for rebuild requests).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often a node that is not the leader tries to take a projection over.</summary>
+    public TimeSpan LeaseRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(NodeId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LeaseRetryInterval, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+    }
+}

@@ -1,0 +1,212 @@
+using Eventuali.Subscriptions;
+
+namespace Eventuali.Projections;
+
+/// <summary>One projection's loop on one node: take the lease, then read, apply and commit batches until stopped.</summary>
+internal sealed partial class ProjectionRunner(Projection projection, IEventStore store, IProjectionStore projections, ProjectionDaemonOptions options)
+{
+    private readonly EventFilter _filter = projection.Filter;
+    private volatile bool _isLeader;
+    private volatile Exception? _lastError;
+
+    public string Name => projection.Name;
+
+    public bool IsLeader => _isLeader;
+
+    public Exception? LastError => _lastError;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            IProjectionLease? lease = null;
+            try
+            {
+                lease = await projections.TryAcquireProjectionAsync(Name, options.NodeId, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _lastError = ex;
+            }
+
+            if (lease is not null)
+            {
+                await LeadAsync(lease, stopping).ConfigureAwait(false);
+            }
+
+            if (!await DelayAsync(options.LeaseRetryInterval, stopping).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task LeadAsync(IProjectionLease lease, CancellationToken stopping)
+    {
+        await using (lease.ConfigureAwait(false))
+        {
+            _isLeader = true;
+            try
+            {
+                await RunLeaderAsync(lease, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                await MarkStoppedAsync(lease).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Store trouble (or a lost lease): give the projection up; this node or another takes it again.
+                _lastError = ex;
+            }
+            finally
+            {
+                _isLeader = false;
+            }
+        }
+    }
+
+    private async Task RunLeaderAsync(IProjectionLease lease, CancellationToken ct)
+    {
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+
+            // Taken before reading, so an append committed after the read still wakes the wait below.
+            var appended = (store as IAppendNotifications)?.NextAppendSignal();
+            var row = await lease.LoadAsync(ct).ConfigureAwait(false);
+            if (row.RequestedFrom is { } from)
+            {
+                await BeginRebuildAsync(lease, row, from, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            if (row.State == ProjectionState.Faulted)
+            {
+                // Stays before the failing event until a rebuild is requested or the daemon restarts.
+                await DelayAsync(options.PollInterval, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            // The head is read before the page: every matching event up to it is then in the page unless the page is full.
+            var head = await store.GetHeadPositionAsync(ct).ConfigureAwait(false);
+            var page = new List<RecordedEvent>();
+            await foreach (var e in store.ReadAllAsync(row.Position + 1, options.BatchSize, _filter, ct).ConfigureAwait(false))
+            {
+                page.Add(e);
+            }
+
+            var through = page.Count < options.BatchSize ? Math.Max(head, page.Count > 0 ? page[^1].Position : row.Position) : page[^1].Position;
+            if (page.Count == 0)
+            {
+                var state = StateAt(row, through);
+                if (through != row.Position || state != row.State || row.Owner != options.NodeId)
+                {
+                    await SaveAsync(lease, new ProjectionProgress(through, state, null, TargetAt(row, through)), ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await WaitForAppendAsync(appended, ct).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            await ApplyPageAsync(lease, row, page, through, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task BeginRebuildAsync(IProjectionLease lease, ProjectionRow row, long from, CancellationToken ct)
+    {
+        var head = await store.GetHeadPositionAsync(ct).ConfigureAwait(false);
+        var tx = await lease.BeginAsync(ct).ConfigureAwait(false);
+        await using (tx.ConfigureAwait(false))
+        {
+            if (from == 0)
+            {
+                await tx.ClearDocumentsAsync(ct).ConfigureAwait(false);
+            }
+
+            var state = from < head ? ProjectionState.Rebuilding : ProjectionState.Running;
+            await tx.SaveProgressAsync(new ProjectionProgress(from, state, null, from < head ? head : null, row.RequestSequence), ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static ProjectionState StateAt(ProjectionRow row, long position)
+        => row.RebuildTarget is { } target && position < target ? ProjectionState.Rebuilding : ProjectionState.Running;
+
+    private static long? TargetAt(ProjectionRow row, long position)
+        => row.RebuildTarget is { } target && position < target ? target : null;
+
+    private static async Task SaveAsync(IProjectionLease lease, ProjectionProgress progress, CancellationToken ct)
+    {
+        var tx = await lease.BeginAsync(ct).ConfigureAwait(false);
+        await using (tx.ConfigureAwait(false))
+        {
+            await tx.SaveProgressAsync(progress, ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task MarkStoppedAsync(IProjectionLease lease)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var row = await lease.LoadAsync(timeout.Token).ConfigureAwait(false);
+            if (row.State is ProjectionState.Running)
+            {
+                await SaveAsync(lease, new ProjectionProgress(row.Position, ProjectionState.Stopped, null, null), timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Best effort: the row then still says running; the next leader corrects it.
+            _lastError = ex;
+        }
+    }
+
+    /// <summary>Caught up: waits for the store's append signal, or at most the poll interval (rebuild requests, other processes' appends).</summary>
+    private async Task WaitForAppendAsync(Task? appended, CancellationToken ct)
+    {
+        if (appended is null)
+        {
+            await DelayAsync(options.PollInterval, ct).ConfigureAwait(false);
+            return;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var delay = Task.Delay(options.PollInterval, options.TimeProvider, linked.Token);
+        await Task.WhenAny(appended, delay).ConfigureAwait(false);
+        await linked.CancelAsync().ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Waits; false when stopping was requested meanwhile.</summary>
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, options.TimeProvider, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>For a rebuild asked before the first run: waits until some node has created the row.</summary>
+    public async Task WaitForRowAsync(CancellationToken ct)
+    {
+        while ((await projections.ListProjectionsAsync(ct).ConfigureAwait(false)).All(r => r.Name != Name))
+        {
+            await Task.Delay(options.PollInterval, options.TimeProvider, ct).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using Eventuali.Projections;
+using Npgsql;
+
+namespace Eventuali.PostgreSql;
+
+/// <summary>
+/// One projection transaction on the lease's connection, or (inline) the append's own transaction, which the
+/// append commits: then <see cref="CommitAsync"/> does nothing and progress only moves the position forward.
+/// </summary>
+internal sealed class PgProjectionTransaction(string name, string owner, TimeProvider clock, ProjectionSql sql, NpgsqlConnection connection, NpgsqlTransaction transaction, bool inline = false)
+    : IProjectionTransaction, IProjectionDocuments
+{
+    private readonly PostgreSqlProjectionContext _backend = new(connection, transaction);
+
+    public IProjectionDocuments Documents => this;
+
+    public object? Backend => _backend;
+
+    public async ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.ValidateKey(key);
+        return await PgProjectionDb.ScalarAsync(connection, transaction, sql["doc_get"], cancellationToken, PgProjectionDb.Text(name), PgProjectionDb.Text(key)).ConfigureAwait(false) as string;
+    }
+
+    public async ValueTask PutAsync(string key, string json, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.ValidateKey(key);
+        ProjectionNames.ValidateJson(key, json);
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_put"], cancellationToken, PgProjectionDb.Text(name), PgProjectionDb.Text(key), PgProjectionDb.Json(json)).ConfigureAwait(false);
+    }
+
+    public async ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.ValidateKey(key);
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_delete"], cancellationToken, PgProjectionDb.Text(name), PgProjectionDb.Text(key)).ConfigureAwait(false);
+    }
+
+    public async ValueTask ClearDocumentsAsync(CancellationToken cancellationToken = default)
+        => await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_clear"], cancellationToken, PgProjectionDb.Text(name)).ConfigureAwait(false);
+
+    public async ValueTask ParkAsync(RecordedEvent recorded, string error, int attempts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["park"], cancellationToken,
+            PgProjectionDb.Text(name), PgProjectionDb.Long(recorded.Position), PgProjectionDb.Text(recorded.StreamId), PgProjectionDb.Long(recorded.StreamVersion),
+            PgProjectionDb.Uuid(recorded.EventId), PgProjectionDb.Text(recorded.EventType), PgProjectionDb.Text(error), PgProjectionDb.Int(attempts),
+            PgProjectionDb.Time(clock.GetUtcNow())).ConfigureAwait(false);
+    }
+
+    public async ValueTask SaveProgressAsync(ProjectionProgress progress, CancellationToken cancellationToken = default)
+    {
+        if (inline)
+        {
+            await PgProjectionDb.ExecuteAsync(connection, transaction, sql["inline_progress"], cancellationToken,
+                PgProjectionDb.Text(name), PgProjectionDb.Long(progress.Position), PgProjectionDb.Time(clock.GetUtcNow())).ConfigureAwait(false);
+            return;
+        }
+
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["progress"], cancellationToken,
+            PgProjectionDb.Text(name), PgProjectionDb.Long(progress.Position), PgProjectionDb.Text(ProjectionStates.ToText(progress.State)), PgProjectionDb.Text(progress.Error),
+            PgProjectionDb.Long(progress.RebuildTarget), PgProjectionDb.Text(owner), PgProjectionDb.Long(progress.HonouredRequest),
+            PgProjectionDb.Time(clock.GetUtcNow())).ConfigureAwait(false);
+    }
+
+    public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
+    {
+        if (!inline)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!inline)
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Runtime.CompilerServices;
+using Eventuali.Projections;
+using Npgsql;
+
+namespace Eventuali.PostgreSql;
+
+/// <summary>Projection state, read models and dead letters in the store's schema (see Sql/003_projections.sql).</summary>
+public sealed partial class PostgreSqlEventStore : IProjectionStore
+{
+    private ProjectionSql? _projectionSql;
+    private NpgsqlDataSource? _leaseSource;
+
+    private ProjectionSql ProjectionStatements => LazyInitializer.EnsureInitialized(ref _projectionSql, () => new ProjectionSql(_settings));
+
+    // Lease connections are not pooled: closing one must end its session (and its advisory lock).
+    private NpgsqlDataSource LeaseSource => LazyInitializer.EnsureInitialized(ref _leaseSource, () =>
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_settings.Builder.ConnectionString) { Pooling = false };
+        return NpgsqlDataSource.Create(builder);
+    });
+
+    public async ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.Validate(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        try
+        {
+            return await PgProjectionLease.TryAcquireAsync(LeaseSource, _settings, ProjectionStatements, name, owner, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    public ValueTask<IReadOnlyList<ProjectionRow>> ListProjectionsAsync(CancellationToken cancellationToken = default)
+        => OnConnectionAsync<IReadOnlyList<ProjectionRow>>(async (c, ct) => await PgProjectionDb.QueryAsync(c, null, ProjectionStatements["list"], PgProjectionDb.Row, ct).ConfigureAwait(false), cancellationToken);
+
+    public ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.Validate(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(fromPosition);
+        return OnConnectionAsync(async (c, ct) => await PgProjectionDb.ExecuteAsync(c, null, ProjectionStatements["request_rebuild"], ct,
+            PgProjectionDb.Text(name), PgProjectionDb.Long(fromPosition), PgProjectionDb.Time(Options.TimeProvider.GetUtcNow())).ConfigureAwait(false) == 1, cancellationToken);
+    }
+
+    public ValueTask<string?> GetProjectionDocumentAsync(string projection, string key, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.Validate(projection);
+        ProjectionNames.ValidateKey(key);
+        return OnConnectionAsync(async (c, ct) => await PgProjectionDb.ScalarAsync(c, null, ProjectionStatements["doc_get"], ct, PgProjectionDb.Text(projection), PgProjectionDb.Text(key)).ConfigureAwait(false) as string, cancellationToken);
+    }
+
+    public async IAsyncEnumerable<ProjectionDocument> ReadProjectionDocumentsAsync(string projection, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.Validate(projection);
+        var after = string.Empty;
+        while (true)
+        {
+            var from = after;
+            var page = await OnConnectionAsync(async (c, ct) => await PgProjectionDb.QueryAsync(c, null, ProjectionStatements["doc_page"], r => new ProjectionDocument(r.GetString(0), r.GetString(1)), ct,
+                PgProjectionDb.Text(projection), PgProjectionDb.Text(from), PgProjectionDb.Long(Options.ReadPageSize)).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            foreach (var d in page)
+            {
+                yield return d;
+            }
+
+            if (page.Count < Options.ReadPageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Key;
+        }
+    }
+
+    public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string projection, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.Validate(projection);
+        return OnConnectionAsync<IReadOnlyList<DeadLetter>>(async (c, ct) => await PgProjectionDb.QueryAsync(c, null, ProjectionStatements["dead_letters"], PgProjectionDb.DeadLetter, ct, PgProjectionDb.Text(projection)).ConfigureAwait(false), cancellationToken);
+    }
+
+    private async ValueTask<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                return await work(connection, ct).ConfigureAwait(false);
+            }
+            catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
+            {
+                throw mapped;
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+-- Statements of the projection tables, one per "-- name:" section. Timestamps are Unix microseconds.
+
+-- name: acquire
+-- Creates the row, or takes it over: a stopped or faulted projection runs again.
+INSERT INTO projection_state (name, position, state, owner, updated_at) VALUES (?1, 0, 'running', ?2, ?3)
+ON CONFLICT (name) DO UPDATE SET
+  owner = excluded.owner,
+  state = CASE WHEN state IN ('stopped', 'faulted') THEN 'running' ELSE state END,
+  error = CASE WHEN state = 'faulted' THEN NULL ELSE error END,
+  updated_at = excluded.updated_at;
+
+-- name: release
+UPDATE projection_state SET owner = NULL WHERE name = ?1 AND owner = ?2;
+
+-- name: load
+SELECT p.name, p.position, p.state, p.error, p.owner, p.rebuild_target, p.requested_from, p.request_seq,
+       (SELECT count(*) FROM projection_dead_letters d WHERE d.projection = p.name), p.updated_at
+  FROM projection_state p WHERE p.name = ?1;
+
+-- name: list
+SELECT p.name, p.position, p.state, p.error, p.owner, p.rebuild_target, p.requested_from, p.request_seq,
+       (SELECT count(*) FROM projection_dead_letters d WHERE d.projection = p.name), p.updated_at
+  FROM projection_state p ORDER BY p.name;
+
+-- name: request_rebuild
+UPDATE projection_state
+   SET position = ?2, state = 'rebuilding', requested_from = ?2, request_seq = request_seq + 1, error = NULL, updated_at = ?3
+ WHERE name = ?1;
+
+-- name: progress
+-- ?7: the request sequence being honoured (NULL: none); a newer request stays pending.
+UPDATE projection_state
+   SET position = ?2, state = ?3, error = ?4, rebuild_target = ?5, owner = ?6, updated_at = ?8,
+       requested_from = CASE WHEN ?7 IS NOT NULL AND request_seq = ?7 THEN NULL ELSE requested_from END
+ WHERE name = ?1;
+
+-- name: doc_get
+SELECT data FROM projection_documents WHERE projection = ?1 AND key = ?2;
+
+-- name: doc_put
+INSERT INTO projection_documents (projection, key, data) VALUES (?1, ?2, ?3)
+ON CONFLICT (projection, key) DO UPDATE SET data = excluded.data;
+
+-- name: doc_delete
+DELETE FROM projection_documents WHERE projection = ?1 AND key = ?2;
+
+-- name: doc_clear
+DELETE FROM projection_documents WHERE projection = ?1;
+
+-- name: doc_page
+SELECT key, data FROM projection_documents WHERE projection = ?1 AND key > ?2 ORDER BY key LIMIT ?3;
+
+-- name: park
+INSERT INTO projection_dead_letters (projection, position, stream_id, stream_version, event_id, event_type, error, attempts, parked_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9);
+
+-- name: dead_letters
+SELECT projection, position, stream_id, stream_version, event_id, event_type, error, attempts, parked_at
+  FROM projection_dead_letters WHERE projection = ?1 ORDER BY position, id;
+
+-- name: inline_progress
+-- An inline projection's position, in the append's transaction; the row appears on first use.
+INSERT INTO projection_state (name, position, state, owner, updated_at) VALUES (?1, ?2, 'running', 'inline', ?3)
+ON CONFLICT (name) DO UPDATE SET position = max(position, excluded.position), updated_at = excluded.updated_at;
+
+-- name: inline_register
+INSERT INTO projection_state (name, position, state, owner, updated_at) VALUES (?1, ?2, 'running', 'inline', ?3)
+ON CONFLICT (name) DO NOTHING;
+
+-- name: event_timestamp
+SELECT timestamp FROM events WHERE position = ?1;

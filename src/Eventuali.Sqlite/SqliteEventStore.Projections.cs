@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using Eventuali.Projections;
+
+namespace Eventuali.Sqlite;
+
+/// <summary>Projection state, read models and dead letters in the store's file (see Sql/003_projections.sql).</summary>
+public sealed partial class SqliteEventStore : IProjectionStore
+{
+    public ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.Validate(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<IProjectionLease?>(SqliteProjectionLease.TryAcquire(Location, name, owner, Options.TimeProvider));
+    }
+
+    public ValueTask<IReadOnlyList<ProjectionRow>> ListProjectionsAsync(CancellationToken cancellationToken = default)
+    {
+        using var connection = SqliteProjectionDb.Open(Location);
+        return ValueTask.FromResult<IReadOnlyList<ProjectionRow>>(SqliteProjectionDb.Query(connection, null, "list", SqliteProjectionDb.Row));
+    }
+
+    public ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.Validate(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(fromPosition);
+        using var connection = SqliteProjectionDb.Open(Location);
+        return ValueTask.FromResult(SqliteProjectionDb.Execute(connection, null, "request_rebuild", name, fromPosition, SqliteProjectionDb.Micros(Options.TimeProvider.GetUtcNow())) == 1);
+    }
+
+    public ValueTask<string?> GetProjectionDocumentAsync(string projection, string key, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.Validate(projection);
+        ProjectionNames.ValidateKey(key);
+        using var connection = SqliteProjectionDb.Open(Location);
+        using var command = SqliteProjectionDb.Command(connection, null, "doc_get", projection, key);
+        return ValueTask.FromResult(command.ExecuteScalar() as string);
+    }
+
+    public async IAsyncEnumerable<ProjectionDocument> ReadProjectionDocumentsAsync(string projection, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.Validate(projection);
+        await Task.CompletedTask.ConfigureAwait(false);
+        using var connection = SqliteProjectionDb.Open(Location);
+        var after = string.Empty;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = SqliteProjectionDb.Query(connection, null, "doc_page", r => new ProjectionDocument(r.GetString(0), r.GetString(1)), projection, after, Options.ReadPageSize);
+            foreach (var d in page)
+            {
+                yield return d;
+            }
+
+            if (page.Count < Options.ReadPageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Key;
+        }
+    }
+
+    public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string projection, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.Validate(projection);
+        using var connection = SqliteProjectionDb.Open(Location);
+        return ValueTask.FromResult<IReadOnlyList<DeadLetter>>(SqliteProjectionDb.Query(connection, null, "dead_letters", SqliteProjectionDb.DeadLetter, projection));
+    }
+}

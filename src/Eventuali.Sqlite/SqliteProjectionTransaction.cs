@@ -1,0 +1,82 @@
+using Eventuali.Projections;
+using Microsoft.Data.Sqlite;
+
+namespace Eventuali.Sqlite;
+
+/// <summary>
+/// One projection transaction: BEGIN IMMEDIATE on the lease's connection, or (inline, no transaction object)
+/// the statements run on the writer's connection inside the append's open transaction and savepoint.
+/// </summary>
+internal sealed class SqliteProjectionTransaction(string name, string owner, TimeProvider clock, SqliteConnection connection, SqliteTransaction? transaction)
+    : IProjectionTransaction, IProjectionDocuments
+{
+    private readonly SqliteProjectionContext _backend = new(connection, transaction);
+
+    private bool Inline => transaction is null;
+
+    public IProjectionDocuments Documents => this;
+
+    public object? Backend => _backend;
+
+    public ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.ValidateKey(key);
+        using var command = SqliteProjectionDb.Command(connection, transaction, "doc_get", name, key);
+        return ValueTask.FromResult(command.ExecuteScalar() as string);
+    }
+
+    public ValueTask PutAsync(string key, string json, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.ValidateKey(key);
+        ProjectionNames.ValidateJson(key, json);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_put", name, key, json);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.ValidateKey(key);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_delete", name, key);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ClearDocumentsAsync(CancellationToken cancellationToken = default)
+    {
+        SqliteProjectionDb.Execute(connection, transaction, "doc_clear", name);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ParkAsync(RecordedEvent recorded, string error, int attempts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        SqliteProjectionDb.Execute(connection, transaction, "park", name, recorded.Position, recorded.StreamId, recorded.StreamVersion,
+            recorded.EventId.ToByteArray(), recorded.EventType, error, attempts, SqliteProjectionDb.Micros(clock.GetUtcNow()));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask SaveProgressAsync(ProjectionProgress progress, CancellationToken cancellationToken = default)
+    {
+        if (Inline)
+        {
+            SqliteProjectionDb.Execute(connection, null, "inline_progress", name, progress.Position, SqliteProjectionDb.Micros(clock.GetUtcNow()));
+            return ValueTask.CompletedTask;
+        }
+
+        SqliteProjectionDb.Execute(connection, transaction, "progress", name, progress.Position, ProjectionStates.ToText(progress.State), progress.Error,
+            progress.RebuildTarget, owner, progress.HonouredRequest, SqliteProjectionDb.Micros(clock.GetUtcNow()));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CommitAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        transaction?.Commit(); // inline: the append's transaction commits it
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        transaction?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,9 @@
+using Eventuali.Conformance;
+
+namespace Eventuali.Core.Tests;
+
+public sealed class MemoryProjections(MemoryFixture f) : ProjectionConformance<MemoryFixture>(f);
+
+public sealed class MemoryProjectionFailures(MemoryFixture f) : ProjectionFailureConformance<MemoryFixture>(f);
+
+public sealed class MemoryInlineProjections(MemoryFixture f) : InlineProjectionConformance<MemoryFixture>(f);

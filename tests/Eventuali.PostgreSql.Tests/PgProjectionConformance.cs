@@ -1,0 +1,9 @@
+using Eventuali.Conformance;
+
+namespace Eventuali.PostgreSql.Tests;
+
+public sealed class PgProjections(PgConformanceFixture f) : ProjectionConformance<PgConformanceFixture>(f);
+
+public sealed class PgProjectionFailures(PgConformanceFixture f) : ProjectionFailureConformance<PgConformanceFixture>(f);
+
+public sealed class PgInlineProjections(PgConformanceFixture f) : InlineProjectionConformance<PgConformanceFixture>(f);
