@@ -12,8 +12,8 @@ internal sealed class SqlText
     {
         ArgumentNullException.ThrowIfNull(settings);
         AppendFunction = Fill(Load("append.sql"), settings);
-        // queries.sql and each feature's own statement file (any other non-migration file but append.sql).
-        _queries = StatementFiles().SelectMany(f => Sections(Fill(Load(f), settings))).ToFrozenDictionary(StringComparer.Ordinal);
+        // queries.sql and lifecycle.sql; the other statement files have loaders of their own.
+        _queries = ((string[])["queries.sql", "lifecycle.sql"]).SelectMany(f => Sections(Fill(Load(f), settings))).ToFrozenDictionary(StringComparer.Ordinal);
         ReadAll = new string[4];
         for (var i = 0; i < 4; i++)
         {
@@ -32,32 +32,6 @@ internal sealed class SqlText
     private static string Fill(string sql, PgSettings settings)
         => sql.Replace("__SCHEMA__", settings.QuotedSchema, StringComparison.Ordinal)
               .Replace("__CHANNEL__", $"\"{settings.Channel}\"", StringComparison.Ordinal);
-
-    /// <summary>Embedded files named NNN_name.sql, each a forward-only schema migration.</summary>
-    private static IEnumerable<(int Version, string File)> MigrationFiles()
-    {
-        const string prefix = "Eventuali.PostgreSql.Sql.";
-        foreach (var resource in typeof(SqlText).Assembly.GetManifestResourceNames())
-        {
-            var file = resource.StartsWith(prefix, StringComparison.Ordinal) ? resource[prefix.Length..] : string.Empty;
-            var underscore = file.IndexOf('_', StringComparison.Ordinal);
-            if (underscore > 0 && int.TryParse(file.AsSpan(0, underscore), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version))
-            {
-                yield return (version, file);
-            }
-        }
-    }
-
-    private static IEnumerable<string> StatementFiles()
-    {
-        const string prefix = "Eventuali.PostgreSql.Sql.";
-        var migrations = MigrationFiles().Select(m => m.File).ToHashSet(StringComparer.Ordinal);
-        return typeof(SqlText).Assembly.GetManifestResourceNames()
-            .Where(r => r.StartsWith(prefix, StringComparison.Ordinal) && r.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(r => r[prefix.Length..])
-            .Where(f => f is not ("append.sql" or "migrations.sql") && !migrations.Contains(f))
-            .Order(StringComparer.Ordinal);
-    }
 
     private static string Load(string file)
     {

@@ -15,11 +15,11 @@ internal static class SqlText
 
     private static Dictionary<string, string> LoadQueries()
     {
-        // queries.sql and every other non-migration file (one per feature). A section starts at a line
-        // beginning with "-- name: " (the phrase inside other comments is not a section).
+        // queries.sql and lifecycle.sql (the other statement files have loaders of their own). A section starts
+        // at a line beginning with "-- name: " (the phrase inside other comments is not a section).
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         const string marker = "-- name: ";
-        var files = Assembly.GetManifestResourceNames().Where(r => r.EndsWith(".sql", StringComparison.Ordinal) && !char.IsAsciiDigit(FileName(r)[0]));
+        var files = Assembly.GetManifestResourceNames().Where(r => FileName(r) is "queries" or "lifecycle");
         foreach (var text in files.Select(Read))
         {
             foreach (var section in ("\n" + text.Replace("\r\n", "\n", StringComparison.Ordinal)).Split("\n" + marker, StringSplitOptions.None).Skip(1))
