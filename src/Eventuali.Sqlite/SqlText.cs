@@ -19,7 +19,7 @@ internal static class SqlText
         // at a line beginning with "-- name: " (the phrase inside other comments is not a section).
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         const string marker = "-- name: ";
-        var files = Assembly.GetManifestResourceNames().Where(r => FileName(r) is "queries" or "lifecycle");
+        var files = Assembly.GetManifestResourceNames().Where(r => FileName(r) is "queries.sql" or "lifecycle.sql");
         foreach (var text in files.Select(Read))
         {
             foreach (var section in ("\n" + text.Replace("\r\n", "\n", StringComparison.Ordinal)).Split("\n" + marker, StringSplitOptions.None).Skip(1))
