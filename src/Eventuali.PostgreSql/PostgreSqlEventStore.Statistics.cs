@@ -73,18 +73,7 @@ public sealed partial class PostgreSqlEventStore : IStoreStatistics
     {
         public StatsSql(PgSettings settings)
         {
-            const string resource = "Eventuali.PostgreSql.Sql.stats.sql";
-            using var stream = typeof(StatsSql).Assembly.GetManifestResourceStream(resource)
-                ?? throw new InvalidOperationException($"Embedded SQL '{resource}' is missing from the assembly.");
-            using var reader = new StreamReader(stream);
-            var sections = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var section in reader.ReadToEnd().Replace("__SCHEMA__", settings.QuotedSchema, StringComparison.Ordinal).Split("-- name: ").Skip(1))
-            {
-                var newline = section.IndexOf('\n', StringComparison.Ordinal);
-                var body = section[(newline + 1)..];
-                sections.Add(section[..newline].Trim(), body[..(body.LastIndexOf(';') + 1)].Trim());
-            }
-
+            var sections = SqlFile.Load("stats.sql", settings);
             Totals = sections["stats_totals"];
             Types = sections["stats_types"];
             Categories = sections["stats_categories"];

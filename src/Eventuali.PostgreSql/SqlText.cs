@@ -13,7 +13,7 @@ internal sealed class SqlText
         ArgumentNullException.ThrowIfNull(settings);
         AppendFunction = Fill(Load("append.sql"), settings);
         // queries.sql and lifecycle.sql; the other statement files have loaders of their own.
-        _queries = ((string[])["queries.sql", "lifecycle.sql"]).SelectMany(f => Sections(Fill(Load(f), settings))).ToFrozenDictionary(StringComparer.Ordinal);
+        _queries = ((string[])["queries.sql", "lifecycle.sql"]).SelectMany(f => Eventuali.Migrations.SqlSections.Parse(Fill(Load(f), settings))).ToFrozenDictionary(StringComparer.Ordinal);
         ReadAll = new string[4];
         for (var i = 0; i < 4; i++)
         {
@@ -40,41 +40,5 @@ internal sealed class SqlText
             ?? throw new InvalidOperationException($"Embedded SQL '{name}' is missing from the assembly.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();
-    }
-
-    // "-- name: x" starts a section; other comment lines are dropped so prepared statements stay short.
-    private static FrozenDictionary<string, string> Sections(string text)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? current = null;
-        var body = new StringBuilder();
-        foreach (var raw in text.Split('\n'))
-        {
-            var line = raw.TrimEnd('\r');
-            if (line.StartsWith("-- name:", StringComparison.Ordinal))
-            {
-                Flush();
-                current = line["-- name:".Length..].Trim();
-                continue;
-            }
-
-            if (!line.TrimStart().StartsWith("--", StringComparison.Ordinal) && line.Trim().Length > 0)
-            {
-                body.Append(line).Append('\n');
-            }
-        }
-
-        Flush();
-        return result.ToFrozenDictionary(StringComparer.Ordinal);
-
-        void Flush()
-        {
-            if (current is not null)
-            {
-                result[current] = body.ToString().TrimEnd();
-            }
-
-            body.Clear();
-        }
     }
 }

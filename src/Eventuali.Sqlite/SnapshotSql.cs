@@ -62,21 +62,5 @@ internal sealed class SnapshotSql : IDisposable
 
     public void Dispose() => _stmt.Dispose();
 
-    private static Dictionary<string, string> Load()
-    {
-        var assembly = typeof(SnapshotSql).Assembly;
-        var resource = assembly.GetManifestResourceNames().Single(r => r.EndsWith(".Sql.snapshots.sql", StringComparison.Ordinal));
-        using var stream = assembly.GetManifestResourceStream(resource)!;
-        using var reader = new StreamReader(stream);
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        const string marker = "-- name: ";
-        foreach (var section in reader.ReadToEnd().Split(marker).Skip(1))
-        {
-            var newline = section.IndexOf('\n', StringComparison.Ordinal);
-            var body = section[(newline + 1)..];
-            result.Add(section[..newline].Trim(), body[..(body.LastIndexOf(';') + 1)].Trim());
-        }
-
-        return result;
-    }
+    private static IReadOnlyDictionary<string, string> Load() => SqlFile.Load("snapshots.sql");
 }

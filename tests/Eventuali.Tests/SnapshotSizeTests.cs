@@ -24,7 +24,7 @@ public sealed class SnapshotSizeTests
             var store = await EventStore.CreateAsync("sqlite://" + Path.Combine(dir, "events.db"), new EventStoreOptions { Types = types, Durability = Durability.Relaxed }, Ct);
             await using (store)
             {
-                var stream = AggregateStreams.StreamId<BenchmarkAccount>("size");
+                var stream = AggregateStreams.StreamId<SnapshottedBenchmarkAccount>("size");
                 for (var batch = 0; batch < 10; batch++)
                 {
                     var events = Enumerable.Range(batch * 1000, 1000).Select(n => types.ToEventData(Deposit(n))).ToArray();
@@ -37,7 +37,7 @@ public sealed class SnapshotSizeTests
                     eventBytes += e.Data.Length;
                 }
 
-                var small = (await store.LoadAsync<BenchmarkAccount>("size", Ct))!;
+                var small = (await store.LoadAsync<SnapshottedBenchmarkAccount>("size", Ct))!;
                 var history = (await store.LoadAsync<HistoryAccount>("size", Ct))!;
                 Assert.Equal((10_000L, 10_000), (small.Version, history.Entries.Count));
                 var plain = await store.TakeSnapshotAsync(history, SnapshotCodec.None, Ct);

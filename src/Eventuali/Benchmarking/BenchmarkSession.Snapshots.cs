@@ -25,7 +25,7 @@ internal sealed partial class BenchmarkSession
             var id = AggregateId("b", s);
             for (long version = every; version < length; version += every)
             {
-                var account = await store.LoadAsOfAsync<BenchmarkAccount>(id, AsOf.Version(version), ct).ConfigureAwait(false)
+                var account = await store.LoadAsOfAsync<SnapshottedBenchmarkAccount>(id, AsOf.Version(version), ct).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"Benchmark stream for aggregate '{id}' is missing after setup.");
                 newest = await store.TakeSnapshotAsync(account, options.SnapshotCodec, ct).ConfigureAwait(false);
                 taken++;
