@@ -6,8 +6,9 @@ namespace Eventuali.Cli;
 
 /// <summary>Writes one recorded event as one line of JSON: payload inline when it is JSON, base64 otherwise.</summary>
 /// <param name="canonical">
-/// Object keys of JSON payloads and headers in ordinal order (export): PostgreSQL's jsonb does not keep key order,
-/// so only a canonical form makes exports of the same events identical whichever backend holds them.
+/// The portable form of export: no position (each store assigns its own; import ignores it) and object keys of JSON
+/// payloads and headers in ordinal order (PostgreSQL's jsonb does not keep key order), so exports of the same events
+/// are identical whichever backend holds them.
 /// </param>
 internal sealed class EventJsonLine(bool canonical = false)
 {
@@ -22,7 +23,11 @@ internal sealed class EventJsonLine(bool canonical = false)
         using (var json = new Utf8JsonWriter(_buffer, WriterOptions))
         {
             json.WriteStartObject();
-            json.WriteNumber("position", e.Position);
+            if (!canonical)
+            {
+                json.WriteNumber("position", e.Position);
+            }
+
             json.WriteString("streamId", e.StreamId);
             json.WriteNumber("version", e.StreamVersion);
             json.WriteString("eventId", e.EventId);
