@@ -24,7 +24,11 @@ internal static class SchemaInstaller
     /// <summary>
     /// After a restore into a cluster whose transaction ids are lower than the stored positions, raises the
     /// offset (waiting for every running append, which holds a lock on meta) so new positions stay above.
+    /// The margin puts the restored events well below the read horizon: with just enough, they would stay
+    /// hidden (never skipped, but waited for) while any transaction older than the raise is still running.
     /// </summary>
+    private const long RestoreMargin = 1_000_000;
+
     private static async Task RaiseOffsetIfNeededAsync(NpgsqlConnection conn, SqlText sql, CancellationToken ct)
     {
         if (await OffsetShortfallAsync(conn, sql, ct).ConfigureAwait(false) < 0)
@@ -39,7 +43,7 @@ internal static class SchemaInstaller
             var shortfall = await OffsetShortfallAsync(conn, sql, ct).ConfigureAwait(false);
             if (shortfall >= 0)
             {
-                await ExecAsync(conn, sql["offset_raise"], ct, shortfall + 1).ConfigureAwait(false);
+                await ExecAsync(conn, sql["offset_raise"], ct, shortfall + 1 + RestoreMargin).ConfigureAwait(false);
             }
 
             await tx.CommitAsync(ct).ConfigureAwait(false);
