@@ -59,17 +59,7 @@ internal static class PgProjectionDb
         }
     }
 
-    public static ProjectionRow Row(NpgsqlDataReader r) => new(
-        r.GetString(0),
-        r.GetInt64(1),
-        ProjectionStates.Parse(r.GetString(2)),
-        r.IsDBNull(3) ? null : r.GetString(3),
-        r.IsDBNull(4) ? null : r.GetString(4),
-        r.IsDBNull(5) ? null : r.GetInt64(5),
-        r.IsDBNull(6) ? null : r.GetInt64(6),
-        r.GetInt64(7),
-        r.GetInt64(8),
-        r.GetFieldValue<DateTimeOffset>(9));
+    public static ProjectionRow Row(NpgsqlDataReader r) => ProjectionRowReader.Read(r, r.GetFieldValue<DateTimeOffset>(9));
 
     public static DeadLetter DeadLetter(NpgsqlDataReader r) => new(
         r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), r.GetGuid(4), r.GetString(5),

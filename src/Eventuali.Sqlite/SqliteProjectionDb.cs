@@ -38,17 +38,7 @@ internal static class SqliteProjectionDb
         return list;
     }
 
-    public static ProjectionRow Row(SqliteDataReader r) => new(
-        r.GetString(0),
-        r.GetInt64(1),
-        ProjectionStates.Parse(r.GetString(2)),
-        r.IsDBNull(3) ? null : r.GetString(3),
-        r.IsDBNull(4) ? null : r.GetString(4),
-        r.IsDBNull(5) ? null : r.GetInt64(5),
-        r.IsDBNull(6) ? null : r.GetInt64(6),
-        r.GetInt64(7),
-        r.GetInt64(8),
-        FromMicros(r.GetInt64(9)));
+    public static ProjectionRow Row(SqliteDataReader r) => ProjectionRowReader.Read(r, FromMicros(r.GetInt64(9)));
 
     public static DeadLetter DeadLetter(SqliteDataReader r) => new(
         r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), new Guid((byte[])r.GetValue(4)), r.GetString(5),

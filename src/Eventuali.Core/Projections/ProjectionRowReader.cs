@@ -1,0 +1,22 @@
+using System.Data.Common;
+
+namespace Eventuali.Projections;
+
+/// <summary>
+/// Maps a projection state row (columns in the order of the backends' projection queries) to a <see cref="ProjectionRow"/>.
+/// Backends store the update time differently, so they pass it in.
+/// </summary>
+internal static class ProjectionRowReader
+{
+    public static ProjectionRow Read(DbDataReader r, DateTimeOffset updatedAt) => new(
+        r.GetString(0),
+        r.GetInt64(1),
+        ProjectionStates.Parse(r.GetString(2)),
+        r.IsDBNull(3) ? null : r.GetString(3),
+        r.IsDBNull(4) ? null : r.GetString(4),
+        r.IsDBNull(5) ? null : r.GetInt64(5),
+        r.IsDBNull(6) ? null : r.GetInt64(6),
+        r.GetInt64(7),
+        r.GetInt64(8),
+        updatedAt);
+}
