@@ -5,15 +5,16 @@ namespace Eventuali.PostgreSql;
 
 /// <summary>
 /// Group commit: the first caller that finds no commit in progress becomes the leader and sends everything
-/// queued as one batch of function calls, which PostgreSQL runs as one implicit transaction in one round
-/// trip; callers arriving meanwhile queue up for the leader's next batch. A lone writer therefore commits
+/// queued as one call of append_many (one append alone: append), which PostgreSQL runs as one implicit
+/// transaction in one round trip; callers arriving meanwhile queue up for the leader's next batch. A lone writer therefore commits
 /// on its own task, with no hand-off. Each call keeps its own checks and returns a status, so one refused
 /// append does not fail the others; results are handed out only after the batch's COMMIT succeeded.
 /// Batches touch streams in name order, so batches of several nodes wait on each other's rows in one order.
 /// </summary>
 internal sealed class AppendCommitter : IAsyncDisposable
 {
-    private const int MaxAppendsPerBatch = 48; // each append is a subtransaction; stay under the 64 cached per backend
+    // append_many's fallback runs each append in a subtransaction of its own; stay under the 64 cached per backend.
+    private const int MaxAppendsPerBatch = 48;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PgSettings _settings;
@@ -201,25 +202,22 @@ internal sealed class AppendCommitter : IAsyncDisposable
             var cmd = new NpgsqlBatch(conn);
             await using (cmd.ConfigureAwait(false))
             {
-                var n = 1;
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    cmd.BatchCommands.Add(batch[i].ToCommand(_sql["append"], n, i == batch.Count - 1 ? _settings.Channel : null));
-                    n += batch[i].Count;
-                }
+                // A lone append is one call of append(); several are one call of append_many(), one row each.
+                cmd.BatchCommands.Add(batch.Count == 1
+                    ? batch[0].ToCommand(_sql["append"], 1, _settings.Channel)
+                    : AppendBatchCommand.Create(batch, _sql["append_many"], _settings.Channel));
 
                 var reader = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
-                    for (var i = 0; i < batch.Count; i++)
+                    foreach (var append in batch)
                     {
-                        if (i > 0)
+                        if (!await reader.ReadAsync().ConfigureAwait(false))
                         {
-                            await reader.NextResultAsync().ConfigureAwait(false);
+                            throw new InvalidOperationException($"The append function returned no row for the append to stream '{append.StreamId}'.");
                         }
 
-                        await reader.ReadAsync().ConfigureAwait(false);
-                        batch[i].Stage(reader);
+                        append.Stage(reader);
                     }
 
                     // Consume to ReadyForQuery: only then has the implicit transaction committed.

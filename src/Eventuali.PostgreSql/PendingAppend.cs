@@ -66,14 +66,14 @@ internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
     public ExpectedVersion Expected { get; }
     public DateTimeOffset Timestamp { get; }
     public int Count => Ids.Length;
-    private Guid[] Ids { get; }
-    private string[] Types { get; }
-    private byte[][] Data { get; }
-    private string[] ContentTypes { get; }
-    private string?[]? Correlation { get; set; }
-    private string?[]? Causation { get; set; }
-    private string?[]? Actor { get; set; }
-    private string?[]? Headers { get; set; }
+    public Guid[] Ids { get; }
+    public string[] Types { get; }
+    public byte[][] Data { get; }
+    public string[] ContentTypes { get; }
+    public string?[]? Correlation { get; private set; }
+    public string?[]? Causation { get; private set; }
+    public string?[]? Actor { get; private set; }
+    public string?[]? Headers { get; private set; }
 
     public void WatchCancellation(CancellationToken ct)
     {

@@ -11,7 +11,7 @@ internal sealed class SqlText
     public SqlText(PgSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        AppendFunction = Fill(Load("append.sql"), settings);
+        AppendFunction = Fill(Load("append.sql") + "\n" + Load("append_many.sql"), settings);
         // queries.sql and lifecycle.sql; the other statement files have loaders of their own.
         _queries = ((string[])["queries.sql", "lifecycle.sql"]).SelectMany(f => Eventuali.Migrations.SqlSections.Parse(Fill(Load(f), settings))).ToFrozenDictionary(StringComparer.Ordinal);
         ReadAll = new string[4];
@@ -22,6 +22,7 @@ internal sealed class SqlText
         }
     }
 
+    /// <summary>The append functions (append.sql, append_many.sql), re-created by the migration run that reaches the latest version.</summary>
     public string AppendFunction { get; }
 
     /// <summary>read_all without filter, with types (1), with prefix (2), with both (3).</summary>

@@ -56,6 +56,10 @@ SELECT s.id, s.name FROM __SCHEMA__.streams s WHERE s.id = ANY ($1)
 SELECT status, stream_version, last_position, existing_id, existing_stream, existing_version, message
   FROM __SCHEMA__.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 
+-- name: append_many
+SELECT status, stream_version, last_position, existing_id, existing_stream, existing_version, message
+  FROM __SCHEMA__.append_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+
 -- name: install_lock
 -- Serializes schema creation between nodes starting at once (two-key form: no clash with one-key locks).
 SELECT pg_advisory_xact_lock(1702258273, hashtext($1))
