@@ -17,4 +17,8 @@ public sealed class PostgreSqlCrashTests : CrashConformance
         var schema = "crash_" + Guid.NewGuid().ToString("N")[..12];
         return Task.FromResult(url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "schema=" + schema);
     }
+
+    /// <summary>A position's bits above the lowest 20 are its transaction id: some transaction must hold several streams.</summary>
+    protected override void AssertAppendsSharedTransactions(IReadOnlyList<RecordedEvent> log)
+        => Assert.Contains(log.GroupBy(e => e.Position >> 20), t => t.Select(e => e.StreamId).Distinct().Count() > 1);
 }

@@ -13,6 +13,14 @@ public abstract class CrashConformance
 
     protected abstract Task<string> CreateStoreUrlAsync(CancellationToken ct);
 
+    /// <summary>
+    /// After the concurrent run: checks, where the backend can tell from the log, that appends of different
+    /// streams shared transactions (so the kills hit batched commits). Nothing by default.
+    /// </summary>
+    protected virtual void AssertAppendsSharedTransactions(IReadOnlyList<RecordedEvent> log)
+    {
+    }
+
     [Fact]
     public async Task Acknowledged_appends_survive_sigkill_and_retries_write_nothing()
     {
@@ -42,6 +50,45 @@ public abstract class CrashConformance
 
         await using var store = await EventStore.CreateAsync(url, cancellationToken: ct);
         await VerifyAsync(store, plan, acks, ct);
+    }
+
+    [Fact]
+    public async Task Acknowledged_concurrent_appends_survive_sigkill_and_retries_write_nothing()
+    {
+        // One lane per stream, all appending at once, so appends share group-commit transactions when killed.
+        var ct = TestContext.Current.CancellationToken;
+        var url = await CreateStoreUrlAsync(ct);
+        var plan = new CrashPlan(Guid.NewGuid(), Streams: 8, Batch: 3);
+        var seed = Environment.TickCount;
+        var random = new Random(seed); // kill moments vary per run; the seed is printed to replay a failure
+        TestContext.Current.SendDiagnosticMessage($"concurrent crash test seed {seed}, run {plan.Run}");
+
+        var acks = new List<Ack>();
+        var next = Enumerable.Range(0, plan.Streams).Select(s => (long)s).ToArray();
+        for (var cycle = 0; cycle <= Cycles; cycle++)
+        {
+            // The last run is clean: it proves every lane still accepts its interrupted append and the ones after it.
+            var clean = cycle == Cycles;
+            var got = await WriterProcess.RunLanesAsync(url, plan, next, clean ? 3 : null, clean ? null : TimeSpan.FromMilliseconds(random.Next(50, 600)), ct);
+            acks.AddRange(got);
+            foreach (var ack in got)
+            {
+                var lane = ack.Append % plan.Streams;
+                next[lane] = Math.Max(next[lane], ack.Append + plan.Streams);
+            }
+        }
+
+        for (var lane = 0; lane < plan.Streams; lane++)
+        {
+            // Each lane acknowledged its appends in order, without a gap, from its first.
+            var mine = acks.Where(a => a.Append % plan.Streams == lane).Select(a => a.Append).ToList();
+            Assert.Equal(Enumerable.Range(0, mine.Count).Select(i => lane + ((long)i * plan.Streams)), mine);
+            Assert.True(mine.Count >= 3, $"lane {lane}: only {mine.Count} appends acknowledged");
+        }
+
+        await using var store = await EventStore.CreateAsync(url, cancellationToken: ct);
+        await VerifyAsync(store, plan, acks, ct);
+        AssertAppendsSharedTransactions(await store.ReadAllAsync(cancellationToken: ct).ToListAsync(ct));
     }
 
     private static async Task VerifyAsync(IEventStore store, CrashPlan plan, List<Ack> acks, CancellationToken ct)

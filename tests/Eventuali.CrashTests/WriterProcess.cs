@@ -9,7 +9,14 @@ internal sealed class WriterProcess
 {
     private static readonly string WriterDll = Path.Combine(AppContext.BaseDirectory, "Eventuali.CrashTests.Writer.dll");
 
-    public static async Task<List<Ack>> RunAsync(string url, CrashPlan plan, long first, long? count, TimeSpan? killAfterReady, CancellationToken ct)
+    public static Task<List<Ack>> RunAsync(string url, CrashPlan plan, long first, long? count, TimeSpan? killAfterReady, CancellationToken ct)
+        => RunAsync(url, plan, first.ToString(CultureInfo.InvariantCulture), count, killAfterReady, ct);
+
+    /// <summary>Concurrent lanes: one first append per stream, every lane appending at once.</summary>
+    public static Task<List<Ack>> RunLanesAsync(string url, CrashPlan plan, IEnumerable<long> firstOfLanes, long? countPerLane, TimeSpan? killAfterReady, CancellationToken ct)
+        => RunAsync(url, plan, string.Join(',', firstOfLanes.Select(f => f.ToString(CultureInfo.InvariantCulture))), countPerLane, killAfterReady, ct);
+
+    private static async Task<List<Ack>> RunAsync(string url, CrashPlan plan, string first, long? count, TimeSpan? killAfterReady, CancellationToken ct)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -17,7 +24,7 @@ internal sealed class WriterProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { WriterDll, url, plan.Run.ToString(), plan.Streams.ToString(CultureInfo.InvariantCulture), plan.Batch.ToString(CultureInfo.InvariantCulture), first.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { WriterDll, url, plan.Run.ToString(), plan.Streams.ToString(CultureInfo.InvariantCulture), plan.Batch.ToString(CultureInfo.InvariantCulture), first })
         {
             start.ArgumentList.Add(arg);
         }
