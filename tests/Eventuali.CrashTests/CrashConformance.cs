@@ -25,11 +25,8 @@ public abstract class CrashConformance
     public async Task Acknowledged_appends_survive_sigkill_and_retries_write_nothing()
     {
         var ct = TestContext.Current.CancellationToken;
-        var url = await CreateStoreUrlAsync(ct);
         var plan = new CrashPlan(Guid.NewGuid(), Streams: 5, Batch: 7);
-        var seed = Environment.TickCount;
-        var random = new Random(seed); // kill moments vary per run; the seed is printed to replay a failure
-        TestContext.Current.SendDiagnosticMessage($"crash test seed {seed}, run {plan.Run}");
+        var (url, random) = await StartAsync(plan, ct);
 
         var acks = new List<Ack>();
         long next = 0;
@@ -57,11 +54,8 @@ public abstract class CrashConformance
     {
         // One lane per stream, all appending at once, so appends share group-commit transactions when killed.
         var ct = TestContext.Current.CancellationToken;
-        var url = await CreateStoreUrlAsync(ct);
         var plan = new CrashPlan(Guid.NewGuid(), Streams: 8, Batch: 3);
-        var seed = Environment.TickCount;
-        var random = new Random(seed); // kill moments vary per run; the seed is printed to replay a failure
-        TestContext.Current.SendDiagnosticMessage($"concurrent crash test seed {seed}, run {plan.Run}");
+        var (url, random) = await StartAsync(plan, ct);
 
         var acks = new List<Ack>();
         var next = Enumerable.Range(0, plan.Streams).Select(s => (long)s).ToArray();
@@ -89,6 +83,15 @@ public abstract class CrashConformance
         await using var store = await EventStore.CreateAsync(url, cancellationToken: ct);
         await VerifyAsync(store, plan, acks, ct);
         AssertAppendsSharedTransactions(await store.ReadAllAsync(cancellationToken: ct).ToListAsync(ct));
+    }
+
+    /// <summary>A new store, and the kill moments' generator: they vary per run, and the seed is printed to replay a failure.</summary>
+    private async Task<(string Url, Random Random)> StartAsync(CrashPlan plan, CancellationToken ct)
+    {
+        var url = await CreateStoreUrlAsync(ct);
+        var seed = Environment.TickCount;
+        TestContext.Current.SendDiagnosticMessage($"crash test seed {seed}, run {plan.Run}");
+        return (url, new Random(seed));
     }
 
     private static async Task VerifyAsync(IEventStore store, CrashPlan plan, List<Ack> acks, CancellationToken ct)
