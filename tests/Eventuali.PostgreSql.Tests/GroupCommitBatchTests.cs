@@ -170,6 +170,76 @@ public sealed class GroupCommitBatchTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(2, true)]
+    [InlineData(0, false)]
+    public async Task A_batch_that_looked_up_a_stream_before_its_delete_committed_decides_again_after_it(int newState, bool refused)
+    {
+        await using var store = await _stores.CreateStoreAsync(purpose: "batch_delrace");
+        await store.AppendAsync("s", ExpectedVersion.NoStream, TestEvents.Many(3), Ct);
+        var q = $"\"{store.Schema}\"";
+
+        await using var raw = await PgTestServer.RawAsync();
+        await using var metaConn = await raw.OpenConnectionAsync(Ct);
+        await using var deleteConn = await raw.OpenConnectionAsync(Ct);
+        await using var metaTx = await metaConn.BeginTransactionAsync(Ct);
+        await LockMetaAsync(metaConn, metaTx, store.Schema);
+        // The lead is refused before it inserts, so it never waits on the delete's lock below.
+        var lead = Capture(store.AppendAsync("0-lead", ExpectedVersion.Exact(5), TestEvents.Many(1), Ct));
+        var batch = new[]
+        {
+            Capture(store.AppendAsync("s", ExpectedVersion.Any, [TestEvents.Json("late")], Ct)),
+            Capture(store.AppendAsync("t-other", ExpectedVersion.NoStream, [TestEvents.Json("other")], Ct)),
+        };
+
+        // What a delete does, held open: lock out inserts, change the row, remove the events.
+        await using var deleteTx = await deleteConn.BeginTransactionAsync(Ct);
+        await ExecAsync(deleteConn, deleteTx, $"LOCK TABLE {q}.events IN SHARE MODE");
+        await ExecAsync(deleteConn, deleteTx, $"UPDATE {q}.streams SET state = {newState}, truncated_before = 1, epoch = epoch + 1 WHERE name = 's'");
+        await ExecAsync(deleteConn, deleteTx, $"DELETE FROM {q}.events WHERE stream_id = (SELECT id FROM {q}.streams WHERE name = 's')");
+        await metaTx.CommitAsync(Ct);
+        Assert.IsType<ConcurrencyException>((await lead).Error);
+
+        // The batch looked the streams up (old row: live, version 3) and now waits to insert.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await InsertWaitsOnEventsAsync(deleteConn, deleteTx, store.Schema))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the batch never reached its insert");
+            await Task.Delay(10, Ct);
+        }
+
+        await deleteTx.CommitAsync(Ct);
+        var outcomes = await Task.WhenAll(batch);
+        if (refused)
+        {
+            Assert.True(Assert.IsType<StreamDeletedException>(outcomes[0].Error).IsTombstoned);
+            Assert.Null(await store.GetStreamVersionAsync("s", Ct));
+        }
+        else
+        {
+            Assert.Equal(1, outcomes[0].Result!.Value.StreamVersion);
+        }
+
+        Assert.Equal(1, outcomes[1].Result!.Value.StreamVersion);
+        var log = await store.ReadAllAsync(cancellationToken: Ct).Select(e => e.EventType).ToListAsync(Ct);
+        Assert.Equal(refused ? ["other"] : ["late", "other"], log);
+    }
+
+    /// <summary>Whether another session waits for a lock on the store's events table.</summary>
+    private static async Task<bool> InsertWaitsOnEventsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string schema)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = to_regclass($1) AND NOT granted AND pid <> pg_backend_pid())", conn, tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = $"\"{schema}\".events" });
+        return (bool)(await cmd.ExecuteScalarAsync(Ct))!;
+    }
+
+    private static async Task ExecAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await cmd.ExecuteNonQueryAsync(Ct);
+    }
+
     /// <summary>Runs a lead append that waits on the locked meta table, queues <paramref name="appends"/> behind it, then releases.</summary>
     private static async Task<Outcome[]> InOneBatchAsync(PostgreSqlEventStore store, params Func<ValueTask<AppendResult>>[] appends)
     {
