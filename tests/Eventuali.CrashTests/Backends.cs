@@ -9,16 +9,39 @@ public sealed class SqliteFullDurabilityCrashTests : CrashConformance, IDisposab
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
 
-public sealed class PostgreSqlCrashTests : CrashConformance
+public sealed class PostgreSqlCrashTests : CrashConformance, IAsyncDisposable
 {
+    private readonly string _url = Environment.GetEnvironmentVariable("EVENTUALI_TEST_POSTGRES") ?? "postgresql://eventuali:eventuali@127.0.0.1:54329/eventuali";
+    private readonly List<string> _schemas = [];
+
     protected override Task<string> CreateStoreUrlAsync(CancellationToken ct)
     {
-        var url = Environment.GetEnvironmentVariable("EVENTUALI_TEST_POSTGRES") ?? "postgresql://eventuali:eventuali@127.0.0.1:54329/eventuali";
         var schema = "crash_" + Guid.NewGuid().ToString("N")[..12];
-        return Task.FromResult(url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "schema=" + schema);
+        _schemas.Add(schema);
+        return Task.FromResult(_url + (_url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "schema=" + schema);
     }
 
     /// <summary>A position's bits above the lowest 20 are its transaction id: some transaction must hold several streams.</summary>
     protected override void AssertAppendsSharedTransactions(IReadOnlyList<RecordedEvent> log)
         => Assert.Contains(log.GroupBy(e => e.Position >> 20), t => t.Select(e => e.StreamId).Distinct().Count() > 1);
+
+    /// <summary>Drops the schemas this class's tests wrote (their names are generated here, never user input).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        var url = new Uri(_url.Split('?')[0]);
+        var user = url.UserInfo.Split(':');
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = url.Host,
+            Port = url.Port > 0 ? url.Port : 5432,
+            Username = Uri.UnescapeDataString(user[0]),
+            Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
+            Database = url.AbsolutePath.TrimStart('/'),
+        }.ConnectionString);
+        foreach (var schema in _schemas)
+        {
+            await using var cmd = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
 }
