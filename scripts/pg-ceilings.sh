@@ -26,7 +26,6 @@ fresh() { # fresh PURPOSE: a new schema made by eventuali init (prints its name)
   local s="ceil_$1_$(date +%s%N | tail -c 9)_$$"
   schemas+=("$s")
   "${cli[@]}" init --database "$(with_schema "$url" "$s")" >/dev/null
-  psql -q "$base" -c "CREATE SEQUENCE $s.ceiling_seq" >/dev/null
   echo "$s"
 }
 ours() { # ours WORKLOAD EVENTS [ARGS...]
@@ -38,6 +37,7 @@ copy_rows() { # copy_rows ROWS PER_TRANSACTION
 }
 insert_rows() { # insert_rows CLIENTS TRANSACTIONS_PER_CLIENT: rows per second
   local s; s=$(fresh insert)
+  psql -q "$base" -c "CREATE SEQUENCE $s.ceiling_seq" >/dev/null
   cat >"$script" <<SQL
 INSERT INTO $s.events (position, stream_id, version, event_id, event_type, content_type, data_json, correlation_id, "timestamp")
 VALUES (nextval('$s.ceiling_seq'), currval('$s.ceiling_seq'), 1, gen_random_uuid(), 'benchmark-deposited', 'application/json',

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Eventuali.PostgreSql;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -23,16 +24,7 @@ if (!System.Text.RegularExpressions.Regex.IsMatch(schema, "^[a-z_][a-z0-9_]{0,62
 
 const string Payload = """{"note": "deposit note 0", "amount": 12.5, "channel": "mobile-app", "currency": "EUR", "accountId": "acc-000000", "reference": "ref-000000-e814f527"}""";
 var copy = $"COPY \"{schema}\".events (position, stream_id, version, event_id, event_type, content_type, data_json, correlation_id, \"timestamp\") FROM STDIN (FORMAT BINARY)";
-var url = new Uri(args[0].Split('?')[0]);
-var user = url.UserInfo.Split(':');
-await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder
-{
-    Host = url.Host,
-    Port = url.Port > 0 ? url.Port : 5432,
-    Username = Uri.UnescapeDataString(user[0]),
-    Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
-    Database = url.AbsolutePath.TrimStart('/'),
-}.ConnectionString);
+await using var dataSource = NpgsqlDataSource.Create(PgUrl.Parse(args[0]).Builder.ConnectionString);
 await using var conn = await dataSource.OpenConnectionAsync();
 var latencies = new List<double>(rows / perTransaction + 1);
 var now = DateTimeOffset.UtcNow;

@@ -204,7 +204,7 @@ internal sealed class AppendCommitter : IAsyncDisposable
             {
                 // A lone append is one call of append(); several are one call of append_many(), one row each.
                 cmd.BatchCommands.Add(batch.Count == 1
-                    ? batch[0].ToCommand(_sql["append"], 1, _settings.Channel)
+                    ? batch[0].ToCommand(_sql["append"], _settings.Channel)
                     : AppendBatchCommand.Create(batch, _sql["append_many"], _settings.Channel));
 
                 var reader = await cmd.ExecuteReaderAsync().ConfigureAwait(false);

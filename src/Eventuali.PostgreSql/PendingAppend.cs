@@ -98,26 +98,17 @@ internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
         return taken;
     }
 
-    /// <summary>Adds this append's function call to a batch; <paramref name="firstN"/> numbers its events in the transaction.</summary>
-    public NpgsqlBatchCommand ToCommand(string sql, int firstN, string? notifyChannel)
+    /// <summary>This append alone as one call of append(); its events are numbered from 1 in their transaction.</summary>
+    public NpgsqlBatchCommand ToCommand(string sql, string notifyChannel)
     {
         var cmd = new NpgsqlBatchCommand(sql);
         var p = cmd.Parameters;
         p.Add(new NpgsqlParameter<string> { TypedValue = StreamId, NpgsqlDbType = NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter<long> { TypedValue = Expected.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        p.Add(new NpgsqlParameter<int> { TypedValue = firstN, NpgsqlDbType = NpgsqlDbType.Integer });
-        p.Add(new NpgsqlParameter<Guid[]> { TypedValue = Ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = Types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter<byte[][]> { TypedValue = Data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = ContentTypes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(OptionalArray(Correlation, NpgsqlDbType.Text));
-        p.Add(OptionalArray(Causation, NpgsqlDbType.Text));
-        p.Add(OptionalArray(Actor, NpgsqlDbType.Text));
-        p.Add(OptionalArray(Headers, NpgsqlDbType.Jsonb));
+        p.Add(new NpgsqlParameter<int> { TypedValue = 1, NpgsqlDbType = NpgsqlDbType.Integer });
+        AppendParameters.AddEvents(p, Ids, Types, Data, ContentTypes, Correlation, Causation, Actor, Headers);
         p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Timestamp, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        p.Add(notifyChannel is null
-            ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }
-            : new NpgsqlParameter<string> { TypedValue = notifyChannel, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(AppendParameters.Notify(notifyChannel));
         return cmd;
     }
 
@@ -178,9 +169,6 @@ internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
             TrySetException(_error);
         }
     }
-
-    private static NpgsqlParameter OptionalArray(string?[]? values, NpgsqlDbType type)
-        => new() { Value = values is null ? DBNull.Value : values, NpgsqlDbType = NpgsqlDbType.Array | type };
 
     private static byte[] AsArray(ReadOnlyMemory<byte> data)
         => MemoryMarshal.TryGetArray(data, out var seg) && seg.Offset == 0 && seg.Count == seg.Array!.Length ? seg.Array : data.ToArray();

@@ -39,7 +39,7 @@ public sealed partial class PostgreSqlEventStore : IInlineProjectionStore
                     var batch = new NpgsqlBatch(conn, tx);
                     await using (batch.ConfigureAwait(false))
                     {
-                        batch.BatchCommands.Add(pending.ToCommand(_sql["append"], 1, _settings.Channel));
+                        batch.BatchCommands.Add(pending.ToCommand(_sql["append"], _settings.Channel));
                         var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
                         await using (reader.ConfigureAwait(false))
                         {

@@ -29,19 +29,11 @@ async Task AckAsync(long a, AppendResult result)
     }
 }
 
-if (firsts.Length == 1)
-{
-    for (var a = firsts[0]; a < firsts[0] + count; a++)
-    {
-        await AckAsync(a, await store.AppendAsync(plan.StreamOf(a), ExpectedVersion.Exact(plan.ExpectedVersionOf(a)), plan.Events(a)));
-    }
-
-    return 0;
-}
-
+// One first append: every append in turn. One per stream: each lane steps through its own stream's appends.
+var step = firsts.Length == 1 ? 1 : plan.Streams;
 await Task.WhenAll(firsts.Select(first => Task.Run(async () =>
 {
-    for (long a = first, n = 0; n < count; a += plan.Streams, n++)
+    for (long a = first, n = 0; n < count; a += step, n++)
     {
         await AckAsync(a, await store.AppendAsync(plan.StreamOf(a), ExpectedVersion.Exact(plan.ExpectedVersionOf(a)), plan.Events(a)));
     }

@@ -28,16 +28,7 @@ public sealed class PostgreSqlCrashTests : CrashConformance, IAsyncDisposable
     /// <summary>Drops the schemas this class's tests wrote (their names are generated here, never user input).</summary>
     public async ValueTask DisposeAsync()
     {
-        var url = new Uri(_url.Split('?')[0]);
-        var user = url.UserInfo.Split(':');
-        await using var dataSource = Npgsql.NpgsqlDataSource.Create(new Npgsql.NpgsqlConnectionStringBuilder
-        {
-            Host = url.Host,
-            Port = url.Port > 0 ? url.Port : 5432,
-            Username = Uri.UnescapeDataString(user[0]),
-            Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
-            Database = url.AbsolutePath.TrimStart('/'),
-        }.ConnectionString);
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(Eventuali.PostgreSql.PgUrl.Parse(_url).Builder.ConnectionString);
         foreach (var schema in _schemas)
         {
             await using var cmd = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");

@@ -21,21 +21,7 @@ public static class PgTestServer
     /// <summary>An Npgsql connection string for raw SQL in tests.</summary>
     public static async Task<NpgsqlDataSource> RawAsync() => Raw(await UrlAsync());
 
-    private static NpgsqlDataSource Raw(string url)
-    {
-        var uri = new Uri(url);
-        var user = Uri.UnescapeDataString(uri.UserInfo.Split(':')[0]);
-        var password = Uri.UnescapeDataString(uri.UserInfo.Split(':').ElementAtOrDefault(1) ?? string.Empty);
-        var b = new NpgsqlConnectionStringBuilder
-        {
-            Host = uri.Host,
-            Port = uri.Port,
-            Username = user,
-            Password = password,
-            Database = uri.AbsolutePath.TrimStart('/'),
-        };
-        return NpgsqlDataSource.Create(b);
-    }
+    private static NpgsqlDataSource Raw(string url) => NpgsqlDataSource.Create(PgUrl.Parse(url).Builder.ConnectionString);
 
     public static async Task DropSchemaAsync(string schema)
     {

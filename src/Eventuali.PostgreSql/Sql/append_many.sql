@@ -29,6 +29,8 @@ DECLARE
   v_base bigint;
   v_rows integer;
   v_last bigint;
+  v_lo integer;
+  v_hi integer;
   r record;
 BEGIN
   IF v_total > 1048575 OR cardinality(p_expected) <> v_n OR cardinality(p_counts) <> v_n
@@ -102,12 +104,12 @@ BEGIN
     v_last := v_base + v_total;
   ELSE
     FOR i IN 1 .. v_n LOOP
+      v_lo := v_first[i];
+      v_hi := v_lo + p_counts[i] - 1;
       SELECT * INTO r FROM __SCHEMA__.append(
-        p_streams[i], p_expected[i], v_first[i],
-        p_ids[v_first[i] : v_first[i] + p_counts[i] - 1], p_types[v_first[i] : v_first[i] + p_counts[i] - 1],
-        p_data[v_first[i] : v_first[i] + p_counts[i] - 1], p_content_types[v_first[i] : v_first[i] + p_counts[i] - 1],
-        p_correlation_ids[v_first[i] : v_first[i] + p_counts[i] - 1], p_causation_ids[v_first[i] : v_first[i] + p_counts[i] - 1],
-        p_actor_ids[v_first[i] : v_first[i] + p_counts[i] - 1], p_headers[v_first[i] : v_first[i] + p_counts[i] - 1],
+        p_streams[i], p_expected[i], v_lo,
+        p_ids[v_lo : v_hi], p_types[v_lo : v_hi], p_data[v_lo : v_hi], p_content_types[v_lo : v_hi],
+        p_correlation_ids[v_lo : v_hi], p_causation_ids[v_lo : v_hi], p_actor_ids[v_lo : v_hi], p_headers[v_lo : v_hi],
         p_timestamps[i], NULL);
       IF r.status = 0 THEN
         v_last := greatest(v_last, r.last_position);
