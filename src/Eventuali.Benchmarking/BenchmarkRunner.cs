@@ -57,8 +57,8 @@ public static class BenchmarkRunner
             : BackendOf(url) == "memory"
                 ? "in-memory store (discarded afterwards)"
             : head == 0
-                ? $"{StoreUrl.Redact(url)}: empty store; benchmark streams use prefix '{session.StreamPrefix}' and stay in the store"
-                : $"{StoreUrl.Redact(url)}: not empty (head position {head}); existing events untouched, benchmark streams use fresh ids with prefix '{session.StreamPrefix}'";
+                ? $"{EventStore.RedactUrl(url)}: empty store; benchmark streams use prefix '{session.StreamPrefix}' and stay in the store"
+                : $"{EventStore.RedactUrl(url)}: not empty (head position {head}); existing events untouched, benchmark streams use fresh ids with prefix '{session.StreamPrefix}'";
 
         var workload = options.Workload;
         if (workload == BenchmarkWorkload.Subscribe)

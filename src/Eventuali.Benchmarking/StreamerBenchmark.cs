@@ -1,6 +1,8 @@
 using System.Diagnostics;
 
-namespace Eventuali.Streaming;
+using Eventuali.Streaming;
+
+namespace Eventuali.Benchmarking;
 
 /// <summary>
 /// Measures the streamer in this process: publishes pre-built events in batches to subscribers that read every

@@ -25,7 +25,7 @@ public static class LoadTestRunner
             var store = await EventStore.CreateAsync(url, storeOptions, cancellationToken).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
-                var database = tempFile is not null ? $"fresh temporary SQLite file (deleted afterwards), durability {options.Durability}" : StoreUrl.Redact(url);
+                var database = tempFile is not null ? $"fresh temporary SQLite file (deleted afterwards), durability {options.Durability}" : EventStore.RedactUrl(url);
                 return await new LoadTest(store, options, BenchmarkRunner.BackendOf(url), database).RunAsync(cancellationToken).ConfigureAwait(false);
             }
         }

@@ -1,4 +1,4 @@
-namespace Eventuali.Streaming;
+namespace Eventuali.Benchmarking;
 
 /// <summary>Figures from one <see cref="StreamerBenchmark"/> run; every number was measured in that run.</summary>
 /// <param name="Events">Events published (each subscriber received all of them, checked).</param>
