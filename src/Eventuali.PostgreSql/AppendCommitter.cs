@@ -1,17 +1,20 @@
-using System.Collections.Concurrent;
 using Npgsql;
 
 namespace Eventuali.PostgreSql;
 
 /// <summary>
-/// Group commit: the first caller that finds no commit in progress becomes the leader and sends everything
-/// queued as one call of append_many (one append alone: append), which PostgreSQL runs as one implicit
-/// transaction in one round trip; callers arriving meanwhile queue up for the leader's next batch. A lone writer therefore commits
-/// on its own task, with no hand-off. Each call keeps its own checks and returns a status, so one refused
-/// append does not fail the others; results are handed out only after the batch's COMMIT succeeded.
-/// Batches touch streams in name order, so batches of several nodes wait on each other's rows in one order.
+/// Group commit with several batches in flight. A caller that finds a free lane (fewer than
+/// <see cref="PgSettings.AppendBatches"/> batches committing) becomes a leader and sends everything it can
+/// take from the queue as one call of append_many (one append alone: append), which PostgreSQL runs as one
+/// implicit transaction in one round trip, on a pooled connection of its own. Callers arriving while every
+/// lane is busy queue for the next batch. A lone writer therefore commits on its own task, with no hand-off,
+/// and one slow transaction holds up only its own lane. Appends of a stream that is in a batch being committed
+/// wait in the queue until that batch ends (two batches would only block each other on the stream's row), so
+/// concurrent batches hold disjoint streams. Each call keeps its own checks and returns a status, so one refused
+/// append does not fail the others; results are handed out only after the batch's COMMIT succeeded. Batches
+/// touch streams in name order, so batches of several nodes wait on each other's rows in one order.
 /// </summary>
-internal sealed class AppendCommitter : IAsyncDisposable
+internal sealed partial class AppendCommitter : IAsyncDisposable
 {
     // append_many's fallback runs each append in a subtransaction of its own; stay under the 64 cached per backend.
     private const int MaxAppendsPerBatch = 48;
@@ -19,8 +22,11 @@ internal sealed class AppendCommitter : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly PgSettings _settings;
     private readonly SqlText _sql;
-    private readonly ConcurrentQueue<PendingAppend> _queue = new();
-    private int _leading;
+    private readonly int _maxBatches;
+    private readonly Lock _gate = new();
+    private readonly List<PendingAppend> _queue = []; // in arrival order; guarded by _gate
+    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal); // streams of batches being committed
+    private int _leaders; // lanes taken: leaders taking or committing a batch; guarded by _gate
     private volatile bool _disposed;
 
     public AppendCommitter(NpgsqlDataSource dataSource, PgSettings settings, SqlText sql)
@@ -28,14 +34,26 @@ internal sealed class AppendCommitter : IAsyncDisposable
         _dataSource = dataSource;
         _settings = settings;
         _sql = sql;
+        _maxBatches = settings.AppendBatches;
     }
 
     public async Task<AppendResult> AppendAsync(PendingAppend append, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         append.WatchCancellation(ct);
-        _queue.Enqueue(append);
-        if (Interlocked.CompareExchange(ref _leading, 1, 0) == 0)
+        bool lead;
+        lock (_gate)
+        {
+            _queue.Add(append);
+            // A busy stream's lane takes this append when its batch ends; a new lane could not take it now.
+            lead = _leaders < _maxBatches && !_inFlight.Contains(append.StreamId);
+            if (lead)
+            {
+                _leaders++;
+            }
+        }
+
+        if (lead)
         {
             await LeadAsync(append).ConfigureAwait(false);
         }
@@ -43,40 +61,60 @@ internal sealed class AppendCommitter : IAsyncDisposable
         return await append.Task.ConfigureAwait(false);
     }
 
-    /// <summary>Commits batches until the queue is empty; once its own append is done it hands the rest to a pool thread.</summary>
+    /// <summary>Commits batches until nothing is left to take; once its own append is done it hands the rest to a pool thread.</summary>
     private async Task LeadAsync(PendingAppend? own)
     {
         var batch = new List<PendingAppend>(MaxAppendsPerBatch);
         while (true)
         {
-            while (TakeBatch(batch))
+            lock (_gate)
             {
-                try
+                if (!TakeBatch(batch))
                 {
-                    await CommitAsync(batch).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    // Never leave the store without a leader: fail this batch and go on with the queue.
-                    foreach (var append in batch)
-                    {
-                        append.Fail(PgErrors.Map(ex, _settings) ?? ex);
-                    }
-                }
-
-                Deliver(batch, own);
-
-                if (own is not null && own.Task.IsCompleted && !_queue.IsEmpty)
-                {
-                    _ = Task.Run(() => LeadAsync(null)); // leadership passes on; _leading stays 1
+                    _leaders--;
                     return;
                 }
             }
 
-            Volatile.Write(ref _leading, 0);
-            // An append queued after the last take but before the release would have found a leader: recheck.
-            if (_queue.IsEmpty || Interlocked.CompareExchange(ref _leading, 1, 0) != 0)
+            try
             {
+                await CommitAsync(batch).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Never leave the lane without a leader: fail this batch and go on with the queue.
+                foreach (var append in batch)
+                {
+                    append.Fail(PgErrors.Map(ex, _settings) ?? ex);
+                }
+            }
+
+            lock (_gate)
+            {
+                foreach (var append in batch)
+                {
+                    _inFlight.Remove(append.StreamId);
+                }
+            }
+
+            Deliver(batch, own);
+            if (own is not null && own.Task.IsCompleted)
+            {
+                bool more;
+                lock (_gate)
+                {
+                    more = _queue.Count > 0;
+                    if (!more)
+                    {
+                        _leaders--;
+                    }
+                }
+
+                if (more)
+                {
+                    _ = Task.Run(() => LeadAsync(null)); // the lane passes on; _leaders stays counted
+                }
+
                 return;
             }
         }
@@ -115,29 +153,52 @@ internal sealed class AppendCommitter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Under the gate: takes the queued appends this lane may commit now, in arrival order, skipping streams
+    /// that another lane is committing (and every later append of a skipped stream, so each stream keeps its
+    /// order), and marks their streams in flight. Cancelled appends are dropped.
+    /// </summary>
     private bool TakeBatch(List<PendingAppend> batch)
     {
         batch.Clear();
+        HashSet<string>? skipped = null;
         var events = 0;
-        while (batch.Count < MaxAppendsPerBatch && _queue.TryPeek(out var next))
+        var kept = 0;
+        var i = 0;
+        for (; i < _queue.Count && batch.Count < MaxAppendsPerBatch; i++)
         {
-            if (batch.Count > 0 && events + next.Count > PendingAppend.MaxEventsPerTransaction)
+            var next = _queue[i];
+            var fits = batch.Count == 0 || events + next.Count <= PendingAppend.MaxEventsPerTransaction;
+            if (fits && !_inFlight.Contains(next.StreamId) && (skipped is null || !skipped.Contains(next.StreamId)))
             {
-                break; // only the leader dequeues, so the peeked append is the one taken next time
+                if (next.TryTake())
+                {
+                    batch.Add(next);
+                    events += next.Count;
+                }
+
+                continue;
             }
 
-            _queue.TryDequeue(out _);
-            if (next.TryTake())
-            {
-                batch.Add(next);
-                events += next.Count;
-            }
+            (skipped ??= new HashSet<string>(StringComparer.Ordinal)).Add(next.StreamId);
+            _queue[kept++] = next;
+        }
+
+        // Close the gap left by the taken appends; the untouched tail keeps its order.
+        if (kept < i)
+        {
+            _queue.RemoveRange(kept, i - kept);
+        }
+
+        foreach (var append in batch)
+        {
+            _inFlight.Add(append.StreamId);
         }
 
         if (batch.Count > 1)
         {
             // Stable by stream name, so concurrent transactions lock streams in one order.
-            var order = batch.Select((a, i) => (a, i)).OrderBy(x => x.a.StreamId, StringComparer.Ordinal).ThenBy(x => x.i).Select(x => x.a).ToList();
+            var order = batch.Select((a, n) => (a, n)).OrderBy(x => x.a.StreamId, StringComparer.Ordinal).ThenBy(x => x.n).Select(x => x.a).ToList();
             batch.Clear();
             batch.AddRange(order);
         }
@@ -145,101 +206,27 @@ internal sealed class AppendCommitter : IAsyncDisposable
         return batch.Count > 0;
     }
 
-    private async Task CommitAsync(List<PendingAppend> batch)
-    {
-        try
-        {
-            await ExecuteAsync(batch).ConfigureAwait(false);
-        }
-        catch (PostgresException) when (batch.Count > 1)
-        {
-            // The whole transaction rolled back; run each append alone so only the faulty one fails.
-            foreach (var one in batch)
-            {
-                await CommitAsync([one]).ConfigureAwait(false);
-            }
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            // Lost the same race too many times in a row: report the stream's version now.
-            var append = batch[0];
-            long? actual = null;
-            try
-            {
-                var conn = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
-                await using (conn.ConfigureAwait(false))
-                {
-                    var cmd = new NpgsqlCommand(_sql["stream_version"], conn);
-                    await using (cmd.ConfigureAwait(false))
-                    {
-                        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamId });
-                        actual = await cmd.ExecuteScalarAsync().ConfigureAwait(false) is long v ? v : null;
-                    }
-                }
-            }
-            catch (NpgsqlException)
-            {
-                // Keep the conflict; the actual version is best effort here.
-            }
-
-            append.Fail(new ConcurrencyException(append.StreamId, append.Expected, actual));
-        }
-        catch (Exception ex)
-        {
-            var error = PgErrors.Map(ex, _settings) ?? ex;
-            foreach (var append in batch)
-            {
-                append.Fail(error);
-            }
-        }
-    }
-
-    private async Task ExecuteAsync(List<PendingAppend> batch)
-    {
-        var conn = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        await using (conn.ConfigureAwait(false))
-        {
-            var cmd = new NpgsqlBatch(conn);
-            await using (cmd.ConfigureAwait(false))
-            {
-                // A lone append is one call of append(); several are one call of append_many(), one row each.
-                cmd.BatchCommands.Add(batch.Count == 1
-                    ? batch[0].ToCommand(_sql["append"], _settings.Channel)
-                    : AppendBatchCommand.Create(batch, _sql["append_many"], _settings.Channel));
-
-                var reader = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    foreach (var append in batch)
-                    {
-                        if (!await reader.ReadAsync().ConfigureAwait(false))
-                        {
-                            throw new InvalidOperationException($"The append function returned no row for the append to stream '{append.StreamId}'.");
-                        }
-
-                        append.Stage(reader);
-                    }
-
-                    // Consume to ReadyForQuery: only then has the implicit transaction committed.
-                    while (await reader.NextResultAsync().ConfigureAwait(false))
-                    {
-                    }
-
-                    foreach (var append in batch)
-                    {
-                        append.Committed();
-                    }
-                }
-            }
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
-        while (Volatile.Read(ref _leading) != 0 || !_queue.IsEmpty)
+        while (true)
         {
-            if (Interlocked.CompareExchange(ref _leading, 1, 0) == 0)
+            bool lead;
+            lock (_gate)
+            {
+                if (_leaders == 0 && _queue.Count == 0)
+                {
+                    return;
+                }
+
+                lead = _leaders == 0;
+                if (lead)
+                {
+                    _leaders++;
+                }
+            }
+
+            if (lead)
             {
                 await LeadAsync(null).ConfigureAwait(false);
             }

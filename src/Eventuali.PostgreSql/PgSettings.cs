@@ -9,6 +9,16 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
 {
     public const string DefaultSchema = "eventuali";
 
+    /// <summary>URL query key and connection-string keyword for <see cref="AppendBatches"/>.</summary>
+    public const string AppendBatchesUrlKey = "append_batches";
+    public const string AppendBatchesKeyword = "Append Batches";
+
+    /// <summary>Group-commit batches one store commits at once when not configured (capped by the pool size).</summary>
+    public const int DefaultAppendBatches = 4;
+
+    /// <summary>At most this many group-commit batches of this store are committing at once, each on its own connection.</summary>
+    public int AppendBatches { get; init; } = DefaultAppendBatches;
+
     /// <summary>The schema as a quoted SQL identifier (validated, so quoting is only belt and braces).</summary>
     public string QuotedSchema => $"\"{Schema}\"";
 
@@ -49,14 +59,31 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
 
         var isUrl = urlOrConnectionString.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
                     || urlOrConnectionString.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);
-        var (builder, schema) = isUrl ? PgUrl.Parse(urlOrConnectionString) : ParseKeywords(urlOrConnectionString);
+        var (builder, schema, appendBatches) = isUrl ? PgUrl.Parse(urlOrConnectionString) : ParseKeywords(urlOrConnectionString);
         schema ??= DefaultSchema;
         ValidateSchema(schema);
         ApplyDefaults(builder, options);
-        return new PgSettings(builder, schema);
+        return new PgSettings(builder, schema) { AppendBatches = ParseAppendBatches(appendBatches, builder.MaxPoolSize) };
     }
 
-    private static (NpgsqlConnectionStringBuilder, string?) ParseKeywords(string connectionString)
+    /// <summary>A whole number from 1 to the pool size; unset: the default, capped by the pool size.</summary>
+    private static int ParseAppendBatches(string? value, int maxPoolSize)
+    {
+        if (value is null)
+        {
+            return Math.Max(1, Math.Min(DefaultAppendBatches, maxPoolSize));
+        }
+
+        if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1 || n > maxPoolSize)
+        {
+            throw new EventStoreConfigurationException(
+                $"PostgreSQL setting '{AppendBatchesUrlKey}' must be a whole number from 1 to the pool size ({maxPoolSize}); got '{value}'.");
+        }
+
+        return n;
+    }
+
+    private static (NpgsqlConnectionStringBuilder, string?, string?) ParseKeywords(string connectionString)
     {
         var generic = new DbConnectionStringBuilder();
         try
@@ -69,6 +96,7 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
         }
 
         string? schema = null;
+        string? appendBatches = null;
         var builder = new NpgsqlConnectionStringBuilder();
         foreach (string key in generic.Keys)
         {
@@ -79,10 +107,16 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
                 continue;
             }
 
+            if (key.Equals(AppendBatchesKeyword, StringComparison.OrdinalIgnoreCase) || key.Equals(AppendBatchesUrlKey, StringComparison.OrdinalIgnoreCase))
+            {
+                appendBatches = value;
+                continue;
+            }
+
             SetNpgsql(builder, key, value);
         }
 
-        return (builder, schema);
+        return (builder, schema, appendBatches);
     }
 
     /// <summary>Sets one Npgsql keyword, or refuses it naming the key (never echoing a value, which may be a password).</summary>

@@ -25,7 +25,7 @@ internal static class PgUrl
         ["dbname"] = "Database",
     };
 
-    public static (NpgsqlConnectionStringBuilder Builder, string? Schema) Parse(string url)
+    public static (NpgsqlConnectionStringBuilder Builder, string? Schema, string? AppendBatches) Parse(string url)
     {
         var rest = url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..];
         string? query = null;
@@ -61,6 +61,7 @@ internal static class PgUrl
         }
 
         string? schema = null;
+        string? appendBatches = null;
         foreach (var pair in (query ?? string.Empty).Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -70,13 +71,17 @@ internal static class PgUrl
             {
                 schema = value;
             }
+            else if (key.Equals(PgSettings.AppendBatchesUrlKey, StringComparison.OrdinalIgnoreCase))
+            {
+                appendBatches = value;
+            }
             else
             {
                 PgSettings.SetNpgsql(builder, LibpqKeys.TryGetValue(key, out var npgsqlKey) ? npgsqlKey : key, value);
             }
         }
 
-        return (builder, schema);
+        return (builder, schema, appendBatches);
     }
 
     private static void SetHost(NpgsqlConnectionStringBuilder builder, string hostPort, string url)

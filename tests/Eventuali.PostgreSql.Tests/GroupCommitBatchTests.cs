@@ -11,6 +11,9 @@ namespace Eventuali.PostgreSql.Tests;
 /// </summary>
 public sealed class GroupCommitBatchTests : IAsyncLifetime
 {
+    // One batch in flight at a time, so the appends queued behind the held lead form one batch.
+    private const string OneLane = "append_batches=1";
+
     private readonly PostgreSqlStoreFixture _stores = new();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
@@ -22,7 +25,7 @@ public sealed class GroupCommitBatchTests : IAsyncLifetime
     [Fact]
     public async Task A_batch_of_plain_appends_commits_every_event_with_its_own_versions_metadata_and_payload()
     {
-        await using var store = await _stores.CreateStoreAsync(purpose: "batch_fast");
+        await using var store = await _stores.CreateStoreAsync(purpose: "batch_fast", urlQuery: OneLane);
         await store.AppendAsync("b-exact", ExpectedVersion.NoStream, TestEvents.Many(2), Ct);
         await store.AppendAsync("c-any", ExpectedVersion.NoStream, TestEvents.Many(1), Ct);
         await store.AppendAsync("d-exists", ExpectedVersion.NoStream, TestEvents.Many(4), Ct);
@@ -76,7 +79,7 @@ public sealed class GroupCommitBatchTests : IAsyncLifetime
     [Fact]
     public async Task In_one_batch_each_refused_append_gets_its_own_error_and_the_others_commit()
     {
-        await using var store = await _stores.CreateStoreAsync(purpose: "batch_mixed");
+        await using var store = await _stores.CreateStoreAsync(purpose: "batch_mixed", urlQuery: OneLane);
         var kept = TestEvents.Many(2);
         var original = await store.AppendAsync("k-target", ExpectedVersion.NoStream, kept, Ct);
         await store.AppendAsync("m-deleted", ExpectedVersion.NoStream, TestEvents.Many(1), Ct);
@@ -115,7 +118,7 @@ public sealed class GroupCommitBatchTests : IAsyncLifetime
     [Fact]
     public async Task An_event_id_used_twice_within_one_batch_is_stored_once_and_the_second_append_is_refused()
     {
-        await using var store = await _stores.CreateStoreAsync(purpose: "batch_dup");
+        await using var store = await _stores.CreateStoreAsync(purpose: "batch_dup", urlQuery: OneLane);
         var shared = TestEvents.Json();
         var outcomes = await InOneBatchAsync(store,
             () => store.AppendAsync("s-one", ExpectedVersion.NoStream, [shared], Ct),
@@ -133,9 +136,9 @@ public sealed class GroupCommitBatchTests : IAsyncLifetime
     [Fact]
     public async Task Batches_of_two_nodes_racing_for_the_same_new_streams_give_each_stream_one_winner()
     {
-        await using var first = await _stores.CreateStoreAsync(purpose: "batch_race");
+        await using var first = await _stores.CreateStoreAsync(purpose: "batch_race", urlQuery: OneLane);
         var url = PgTestServer.WithSchema(await PgTestServer.UrlAsync(), first.Schema);
-        await using var second = await PostgreSqlEventStore.OpenStoreAsync(url, EventStoreOptions.Default, Ct);
+        await using var second = await PostgreSqlEventStore.OpenStoreAsync(url + "&" + OneLane, EventStoreOptions.Default, Ct);
         var contested = Enumerable.Range(0, 12).Select(i => $"c-{i:D2}").ToArray();
 
         await using var raw = await PgTestServer.RawAsync();
@@ -175,7 +178,7 @@ public sealed class GroupCommitBatchTests : IAsyncLifetime
     [InlineData(0, false)]
     public async Task A_batch_that_looked_up_a_stream_before_its_delete_committed_decides_again_after_it(int newState, bool refused)
     {
-        await using var store = await _stores.CreateStoreAsync(purpose: "batch_delrace");
+        await using var store = await _stores.CreateStoreAsync(purpose: "batch_delrace", urlQuery: OneLane);
         await store.AppendAsync("s", ExpectedVersion.NoStream, TestEvents.Many(3), Ct);
         var q = $"\"{store.Schema}\"";
 

@@ -9,7 +9,8 @@ public sealed class PostgreSqlStoreFixture : IAsyncDisposable
     private readonly List<string> _schemas = [];
     private readonly Lock _gate = new();
 
-    public async Task<PostgreSqlEventStore> CreateStoreAsync(EventStoreOptions? options = null, string purpose = "store")
+    /// <param name="urlQuery">Extra URL query parameters, e.g. <c>append_batches=1</c>.</param>
+    public async Task<PostgreSqlEventStore> CreateStoreAsync(EventStoreOptions? options = null, string purpose = "store", string? urlQuery = null)
     {
         var url = await PgTestServer.UrlAsync();
         var schema = PgTestServer.NewSchemaName(purpose);
@@ -18,7 +19,8 @@ public sealed class PostgreSqlStoreFixture : IAsyncDisposable
             _schemas.Add(schema);
         }
 
-        return await PostgreSqlEventStore.OpenStoreAsync(PgTestServer.WithSchema(url, schema), options ?? EventStoreOptions.Default, TestContext.Current.CancellationToken);
+        var storeUrl = PgTestServer.WithSchema(url, schema) + (urlQuery is null ? string.Empty : "&" + urlQuery);
+        return await PostgreSqlEventStore.OpenStoreAsync(storeUrl, options ?? EventStoreOptions.Default, TestContext.Current.CancellationToken);
     }
 
     public async Task<string> OpenUrlAsync(string purpose)

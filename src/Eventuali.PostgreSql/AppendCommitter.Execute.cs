@@ -1,0 +1,96 @@
+using Npgsql;
+
+namespace Eventuali.PostgreSql;
+
+/// <summary>One batch's round trip: append_many (or append alone), with a retry per append when the batch as a whole fails.</summary>
+internal sealed partial class AppendCommitter
+{
+    private async Task CommitAsync(List<PendingAppend> batch)
+    {
+        try
+        {
+            await ExecuteAsync(batch).ConfigureAwait(false);
+        }
+        catch (PostgresException) when (batch.Count > 1)
+        {
+            // The whole transaction rolled back; run each append alone so only the faulty one fails.
+            foreach (var one in batch)
+            {
+                await CommitAsync([one]).ConfigureAwait(false);
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Lost the same race too many times in a row: report the stream's version now.
+            var append = batch[0];
+            long? actual = null;
+            try
+            {
+                var conn = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+                await using (conn.ConfigureAwait(false))
+                {
+                    var cmd = new NpgsqlCommand(_sql["stream_version"], conn);
+                    await using (cmd.ConfigureAwait(false))
+                    {
+                        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamId });
+                        actual = await cmd.ExecuteScalarAsync().ConfigureAwait(false) is long v ? v : null;
+                    }
+                }
+            }
+            catch (NpgsqlException)
+            {
+                // Keep the conflict; the actual version is best effort here.
+            }
+
+            append.Fail(new ConcurrencyException(append.StreamId, append.Expected, actual));
+        }
+        catch (Exception ex)
+        {
+            var error = PgErrors.Map(ex, _settings) ?? ex;
+            foreach (var append in batch)
+            {
+                append.Fail(error);
+            }
+        }
+    }
+
+    private async Task ExecuteAsync(List<PendingAppend> batch)
+    {
+        var conn = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            var cmd = new NpgsqlBatch(conn);
+            await using (cmd.ConfigureAwait(false))
+            {
+                // A lone append is one call of append(); several are one call of append_many(), one row each.
+                cmd.BatchCommands.Add(batch.Count == 1
+                    ? batch[0].ToCommand(_sql["append"], _settings.Channel)
+                    : AppendBatchCommand.Create(batch, _sql["append_many"], _settings.Channel));
+
+                var reader = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    foreach (var append in batch)
+                    {
+                        if (!await reader.ReadAsync().ConfigureAwait(false))
+                        {
+                            throw new InvalidOperationException($"The append function returned no row for the append to stream '{append.StreamId}'.");
+                        }
+
+                        append.Stage(reader);
+                    }
+
+                    // Consume to ReadyForQuery: only then has the implicit transaction committed.
+                    while (await reader.NextResultAsync().ConfigureAwait(false))
+                    {
+                    }
+
+                    foreach (var append in batch)
+                    {
+                        append.Committed();
+                    }
+                }
+            }
+        }
+    }
+}
