@@ -4,10 +4,19 @@ using Eventuali.PostgreSql;
 using Npgsql;
 using NpgsqlTypes;
 
-// What the server does with the same rows and no checks at all: Npgsql binary COPY into an events table
-// created by `eventuali init` (same columns, same four indexes). The ceiling the append workloads are
-// compared with in the same run (scripts/pg-ceilings.sh).
+// What the database does with the same rows and no checks at all, the ceiling the append workloads are
+// compared with in the same run:
 //   Eventuali.Ceilings <postgresql:// URL> <schema> <rows> <rows per transaction>
+//     Npgsql binary COPY into an events table created by `eventuali init` (same columns, same four indexes;
+//     scripts/pg-ceilings.sh).
+//   Eventuali.Ceilings sqlite <file> <rows> <rows per transaction> <normal|full>
+//     a prepared INSERT loop into the events table of a SQLite file created by `eventuali init`, in WAL mode,
+//     one transaction per <rows per transaction> (1 with full: the fsync ceiling; scripts/sqlite-ceilings.sh).
+if (args.Length == 5 && args[0] == "sqlite")
+{
+    return SqliteCeiling.Run(args);
+}
+
 if (args.Length != 4 || !int.TryParse(args[2], CultureInfo.InvariantCulture, out var rows) || rows < 1
     || !int.TryParse(args[3], CultureInfo.InvariantCulture, out var perTransaction) || perTransaction < 1)
 {

@@ -14,7 +14,7 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
     public const string AppendBatchesKeyword = "Append Batches";
 
     /// <summary>Group-commit batches one store commits at once when not configured (capped by the pool size).</summary>
-    public const int DefaultAppendBatches = 4;
+    public const int DefaultAppendBatches = 2;
 
     /// <summary>At most this many group-commit batches of this store are committing at once, each on its own connection.</summary>
     public int AppendBatches { get; init; } = DefaultAppendBatches;

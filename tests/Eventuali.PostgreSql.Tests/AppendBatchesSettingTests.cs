@@ -4,10 +4,10 @@ namespace Eventuali.PostgreSql.Tests;
 public sealed class AppendBatchesSettingTests
 {
     [Fact]
-    public void Default_is_four_capped_by_the_pool_size()
+    public void Default_is_two_capped_by_the_pool_size()
     {
         Assert.Equal(PgSettings.DefaultAppendBatches, PgSettings.Parse("postgresql://u@h/db", EventStoreOptions.Default).AppendBatches);
-        Assert.Equal(2, PgSettings.Parse("postgresql://u@h/db?Maximum%20Pool%20Size=2", EventStoreOptions.Default).AppendBatches);
+        Assert.Equal(1, PgSettings.Parse("postgresql://u@h/db?Maximum%20Pool%20Size=1", EventStoreOptions.Default).AppendBatches);
     }
 
     [Fact]
