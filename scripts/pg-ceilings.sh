@@ -19,12 +19,17 @@ copy=(dotnet bench/Eventuali.Ceilings/bin/Release/net10.0/Eventuali.Ceilings.dll
 pgbench=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -n 1)
 [ -x "$pgbench" ] || { echo "pgbench was not found (it comes with the PostgreSQL server packages)" >&2; exit 1; }
 
-schemas=()
-trap 'for s in "${schemas[@]}"; do psql -q "$base" -c "DROP SCHEMA IF EXISTS $s CASCADE" >/dev/null 2>&1 || true; done; rm -f "$script"' EXIT
+# fresh() runs in command substitutions (subshells), so the schemas are found by name, not remembered.
+cleanup() {
+  for s in $(psql -Atq "$base" -c "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ceil\_%\_$$'" 2>/dev/null); do
+    psql -q "$base" -c "DROP SCHEMA IF EXISTS $s CASCADE" >/dev/null 2>&1 || true
+  done
+  rm -f "$script"
+}
+trap cleanup EXIT
 script=$(mktemp)
 fresh() { # fresh PURPOSE: a new schema made by eventuali init (prints its name)
   local s="ceil_$1_$(date +%s%N | tail -c 9)_$$"
-  schemas+=("$s")
   "${cli[@]}" init --database "$(with_schema "$url" "$s")" >/dev/null
   echo "$s"
 }
