@@ -137,6 +137,7 @@ public sealed class ConnectionKillTests : IAsyncDisposable
         Assert.Equal(ProjectionState.Running, status.State);
         var docs = await DocumentsAsync(store);
         Assert.Equal(placed.Count, docs.GetValueOrDefault("count"));
+        Assert.Equal(log.Where(e => e.EventType == "kill-test.placed").Max(e => e.Position), docs["last"]);
         Assert.False(docs.ContainsKey("disorder"), "the projection saw an event out of order or twice");
 
         await stop.CancelAsync();
@@ -212,7 +213,7 @@ public sealed class ConnectionKillTests : IAsyncDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consuming);
     }
 
-    private static async Task AppendUntilStoredAsync(IEventStore store, string streamId, EventData data)
+    private static async Task AppendUntilStoredAsync(PostgreSqlEventStore store, string streamId, EventData data)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (true)
@@ -229,7 +230,7 @@ public sealed class ConnectionKillTests : IAsyncDisposable
         }
     }
 
-    private static async Task<int> CountAcksAsync(IEventStore store)
+    private static async Task<int> CountAcksAsync(PostgreSqlEventStore store)
     {
         var n = 0;
         await foreach (var e in store.ReadAllAsync(1, int.MaxValue, new EventFilter { EventTypes = ["kill-test.acked"] }, Ct))
@@ -240,12 +241,12 @@ public sealed class ConnectionKillTests : IAsyncDisposable
         return n;
     }
 
-    private static async Task<Dictionary<string, int>> DocumentsAsync(IEventStore store)
+    private static async Task<Dictionary<string, long>> DocumentsAsync(PostgreSqlEventStore store)
     {
-        var docs = new Dictionary<string, int>();
+        var docs = new Dictionary<string, long>();
         await foreach (var d in store.GetProjectionStore().ReadProjectionDocumentsAsync("kill-order", Ct))
         {
-            docs[d.Key] = JsonNode.Parse(d.Json)!["n"]!.GetValue<int>();
+            docs[d.Key] = JsonNode.Parse(d.Json)!["n"]!.GetValue<long>();
         }
 
         return docs;
