@@ -132,8 +132,10 @@ public sealed partial class SagaRunner<TState>
 
     private async Task WriteOutboxesAsync(List<SagaRecord> withOutbox, Dictionary<string, SagaRecord?> records, CancellationToken ct)
     {
-        // Different instances' appends are independent: written at once, the store groups their commits.
-        var appended = await Task.WhenAll(withOutbox.Select(r => AppendOutboxAsync(r, ct))).ConfigureAwait(false);
+        // Different instances' appends are independent: written at once, the store groups their commits. Each starts on
+        // the thread pool: a store that commits on the caller's thread when its writer is idle (SQLite) would otherwise
+        // get them one by one, a commit each.
+        var appended = await Task.WhenAll(withOutbox.Select(r => Task.Run(() => AppendOutboxAsync(r, ct), ct))).ConfigureAwait(false);
         var done = new List<SagaWrite>(withOutbox.Count);
         for (var i = 0; i < withOutbox.Count; i++)
         {
