@@ -22,7 +22,8 @@ public static class BenchmarkRunner
         var url = options.DatabaseUrl ?? "sqlite://" + tempFile;
         try
         {
-            var types = new EventTypeRegistry().Register<BenchmarkDeposited>();
+            var types = new EventTypeRegistry().Register<BenchmarkDeposited>()
+                .Register<BenchSagaStarted>().Register<BenchSagaStep>().Register<BenchSagaEffect>();
             var storeOptions = new EventStoreOptions { Durability = options.Durability, Types = types };
             var store = await EventStore.CreateAsync(url, storeOptions, cancellationToken).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
@@ -64,6 +65,11 @@ public static class BenchmarkRunner
         if (workload == BenchmarkWorkload.Subscribe)
         {
             return await SubscribeWorkload.RunAsync(store, session, options, head, BackendOf(url), database, ct).ConfigureAwait(false);
+        }
+
+        if (workload == BenchmarkWorkload.Saga)
+        {
+            return await SagaWorkload.RunAsync(store, session, options, head, BackendOf(url), database, ct).ConfigureAwait(false);
         }
 
         var latency = new LatencyRecorder(options.Events);

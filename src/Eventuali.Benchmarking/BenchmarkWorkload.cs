@@ -23,6 +23,9 @@ public enum BenchmarkWorkload
 
     /// <summary>In-process fan-out through the EventStreamer to <see cref="BenchmarkOptions.Subscribers"/> subscribers; no store.</summary>
     Stream = 6,
+
+    /// <summary>Untimed setup appends 4 steps for each of Events / 4 saga instances; the timed phase runs a saga runner over them (each step: state saved, one event appended).</summary>
+    Saga = 7,
 }
 
 /// <summary>The command-line names of <see cref="BenchmarkWorkload"/> values.</summary>
@@ -37,6 +40,7 @@ public static class BenchmarkWorkloads
         ("read-all", BenchmarkWorkload.ReadAll),
         ("subscribe", BenchmarkWorkload.Subscribe),
         ("stream", BenchmarkWorkload.Stream),
+        ("saga", BenchmarkWorkload.Saga),
     ];
 
     /// <summary>Every workload name, in the order above.</summary>

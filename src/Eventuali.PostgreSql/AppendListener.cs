@@ -5,13 +5,14 @@ namespace Eventuali.PostgreSql;
 
 /// <summary>
 /// ONE listening connection per store instance, shared by all its live subscribers: every NOTIFY on the
-/// store's channel sets the wake-up signal. Started by the first subscriber; after a connection loss it
-/// reconnects (backing off up to <see cref="MaxRetryDelay"/>) and signals once listening again, so
-/// subscribers re-read whatever was appended meanwhile. Subscribers also poll, so a missed notification
-/// delays delivery but never loses it.
+/// store's channel sets the wake-up signal. Started by the first subscriber. A lost or refused connection is
+/// never fatal: the listener records it (<see cref="Status"/>), wakes subscribers so they re-read at once, and
+/// reconnects with backoff (from <see cref="MinRetryDelay"/> up to <see cref="MaxRetryDelay"/>, reset once
+/// listening again). Meanwhile subscribers fall back to polling, so delivery is delayed, never lost.
 /// </summary>
-internal sealed class AppendListener(NpgsqlDataSource dataSource, string listenSql) : IAsyncDisposable
+internal sealed class AppendListener(NpgsqlDataSource dataSource, string listenSql, TimeProvider clock) : IAsyncDisposable
 {
+    private static readonly TimeSpan MinRetryDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     // An idle listener checks its connection this often, so a silently dropped one is noticed.
@@ -22,9 +23,21 @@ internal sealed class AppendListener(NpgsqlDataSource dataSource, string listenS
     private Task? _loop;
     private int _started;
     private int _connects;
+    private int _losses;
+    private volatile bool _listening;
+    private volatile Exception? _lastError;
+    private long _lostAtTicks;
 
     /// <summary>Times the listener has connected and issued LISTEN (for tests of reconnection).</summary>
     public int Connects => Volatile.Read(ref _connects);
+
+    /// <summary>Where the listener stands: listening or not, connections made and lost, the last error.</summary>
+    public NotificationListenerStatus Status => new(
+        _listening,
+        Volatile.Read(ref _connects),
+        Volatile.Read(ref _losses),
+        _lastError,
+        Volatile.Read(ref _lostAtTicks) is var t and not 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null);
 
     public Task Next()
     {
@@ -38,9 +51,10 @@ internal sealed class AppendListener(NpgsqlDataSource dataSource, string listenS
 
     private async Task RunAsync(CancellationToken stop)
     {
-        var retry = TimeSpan.FromMilliseconds(50);
+        var retry = MinRetryDelay;
         while (!stop.IsCancellationRequested)
         {
+            var connectsBefore = Connects;
             try
             {
                 await ListenAsync(stop).ConfigureAwait(false);
@@ -49,23 +63,37 @@ internal sealed class AppendListener(NpgsqlDataSource dataSource, string listenS
             {
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or IOException or InvalidOperationException or TimeoutException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // Lost or refused: subscribers keep polling meanwhile; wake them so they re-read now.
-                _wakeup.Set();
+                // Lost or refused, whatever the cause: record it, and wake subscribers so they re-read now.
+                // They keep polling until the listener is back.
+                Lost(ex);
             }
 
+            // It was listening before this loss: reconnect promptly; refused again and again: back off further.
+            retry = Connects != connectsBefore ? MinRetryDelay : TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, MaxRetryDelay.Ticks));
             try
             {
-                await Task.Delay(retry, stop).ConfigureAwait(false);
+                await Task.Delay(retry, clock, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-
-            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, MaxRetryDelay.Ticks));
         }
+    }
+
+    private void Lost(Exception error)
+    {
+        _lastError = error;
+        if (_listening)
+        {
+            _listening = false;
+            Interlocked.Increment(ref _losses);
+            Volatile.Write(ref _lostAtTicks, clock.GetUtcNow().UtcTicks);
+        }
+
+        _wakeup.Set();
     }
 
     private async Task ListenAsync(CancellationToken stop)
@@ -76,6 +104,8 @@ internal sealed class AppendListener(NpgsqlDataSource dataSource, string listenS
             connection.Notification += (_, _) => _wakeup.Set();
             await ExecuteAsync(connection, listenSql, stop).ConfigureAwait(false);
             Interlocked.Increment(ref _connects);
+            Volatile.Write(ref _lostAtTicks, 0);
+            _listening = true;
 
             // Listening (again): anything appended before now is read by subscribers woken here.
             _wakeup.Set();
@@ -106,6 +136,7 @@ internal sealed class AppendListener(NpgsqlDataSource dataSource, string listenS
             await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        _listening = false;
         _stop.Dispose();
     }
 }

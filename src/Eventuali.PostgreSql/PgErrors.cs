@@ -25,15 +25,18 @@ internal static class PgErrors
                         $"Database '{settings.Database}' does not exist on PostgreSQL at {where}; create it or fix the database name in the URL.", pg),
                     "42501" => new EventStoreConfigurationException(
                         $"PostgreSQL at {where} denied user '{settings.User}' access for schema '{settings.Schema}': {pg.MessageText}.", pg),
+                    // Shutdown, crash, terminated backend, starting up, too many connections: a later try may succeed.
                     "57P03" or "53300" or "57P01" or "57P02" => new EventStoreUnavailableException(
-                        $"PostgreSQL at {where} cannot serve the connection now: {pg.MessageText}.", pg),
+                        $"PostgreSQL at {where} cannot serve the connection now: {pg.MessageText}.", isTransient: true, pg),
+                    _ when pg.SqlState.StartsWith("08", StringComparison.Ordinal) => new EventStoreUnavailableException(
+                        $"PostgreSQL at {where} lost the connection: {pg.MessageText}.", isTransient: true, pg),
                     _ => null,
                 };
             case NpgsqlException npg when npg.InnerException is SocketException or TimeoutException or IOException || npg.IsTransient:
                 return new EventStoreUnavailableException(
-                    $"Cannot reach PostgreSQL at {where} (database '{settings.Database}'): {Innermost(npg).Message}", npg);
+                    $"Cannot reach PostgreSQL at {where} (database '{settings.Database}'): {Innermost(npg).Message}", isTransient: true, npg);
             case SocketException or TimeoutException:
-                return new EventStoreUnavailableException($"Cannot reach PostgreSQL at {where}: {ex.Message}", ex);
+                return new EventStoreUnavailableException($"Cannot reach PostgreSQL at {where}: {ex.Message}", isTransient: true, ex);
             default:
                 return null;
         }

@@ -27,13 +27,21 @@ public sealed partial class PostgreSqlEventStore : IAppendNotifications
             // A disposed store starts no listener (its data source is gone).
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _listenerStopped) != 0, this);
 
-            var created = new AppendListener(_dataSource, _sql["listen"]);
+            // The real clock: reconnecting must not wait on a test's fake clock that nobody advances.
+            var created = new AppendListener(_dataSource, _sql["listen"], TimeProvider.System);
             return Interlocked.CompareExchange(ref _listener, created, null) ?? created;
         }
     }
 
     /// <summary>Times the shared listener has (re)connected; 0 before the first live subscriber.</summary>
     internal int ListenerConnects => Volatile.Read(ref _listener)?.Connects ?? 0;
+
+    /// <summary>
+    /// The shared LISTEN connection's state: a lost one is reconnected with backoff while subscribers poll; this
+    /// makes the outage visible (listening or not, losses, the last error).
+    /// </summary>
+    public NotificationListenerStatus ListenerStatus
+        => Volatile.Read(ref _listener)?.Status ?? new NotificationListenerStatus(false, 0, 0, null, null);
 
     Task IAppendNotifications.NextAppendSignal() => Listener.Next();
 

@@ -24,49 +24,98 @@ public sealed partial class SqliteEventStore : ISagaStore
         }, cancellationToken));
     }
 
-    public ValueTask<long> SaveSagaAsync(SagaWrite write, CancellationToken cancellationToken = default)
+    public async ValueTask<long> SaveSagaAsync(SagaWrite write, CancellationToken cancellationToken = default)
+        => (await SaveSagasAsync([write], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>The stored instances among <paramref name="sagaIds"/>, read on one connection.</summary>
+    public ValueTask<IReadOnlyDictionary<string, SagaRecord>> LoadSagasAsync(string sagaName, IReadOnlyCollection<string> sagaIds, CancellationToken cancellationToken = default)
     {
-        SagaValidation.Validate(write);
-        return ValueTask.FromResult(WithSagaConnection($"saving saga '{write.SagaName}' instance '{write.SagaId}'", conn =>
+        ArgumentNullException.ThrowIfNull(sagaIds);
+        foreach (var id in sagaIds)
+        {
+            SagaValidation.ValidateKey(sagaName, id);
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, SagaRecord>>(WithSagaConnection($"loading {sagaIds.Count} instances of saga '{sagaName}'", conn =>
+        {
+            var found = new Dictionary<string, SagaRecord>(sagaIds.Count, StringComparer.Ordinal);
+            using var cmd = Command(conn, null, "saga_load", ("$name", sagaName), ("$id", ""));
+            var id = cmd.Parameters["$id"];
+            foreach (var sagaId in sagaIds)
+            {
+                id.Value = sagaId;
+                using var reader = cmd.ExecuteReader();
+                if (reader.Read())
+                {
+                    found[sagaId] = new SagaRecord(sagaName, sagaId, reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3) != 0,
+                        reader.IsDBNull(4) ? null : reader.GetString(4), SagaValidation.FromUnixMicroseconds(reader.GetInt64(5)));
+                }
+            }
+
+            return found;
+        }, cancellationToken));
+    }
+
+    /// <summary>Saves the instances in one write transaction: every write or none (<see cref="SagaConcurrencyException"/>).</summary>
+    public ValueTask<IReadOnlyList<long>> SaveSagasAsync(IReadOnlyList<SagaWrite> writes, CancellationToken cancellationToken = default)
+    {
+        SagaValidation.ValidateBatch(writes);
+        if (writes.Count == 0)
+        {
+            return ValueTask.FromResult<IReadOnlyList<long>>([]);
+        }
+
+        var what = writes.Count == 1 ? $"saga '{writes[0].SagaName}' instance '{writes[0].SagaId}'" : $"{writes.Count} saga instances";
+        return ValueTask.FromResult<IReadOnlyList<long>>(WithSagaConnection($"saving {what}", conn =>
         {
             using var tx = conn.BeginTransaction(deferred: false);
             var now = SagaValidation.ToUnixMicroseconds(Options.TimeProvider.GetUtcNow());
-            (string, object?)[] args =
-            [
-                ("$name", write.SagaName), ("$id", write.SagaId), ("$state", write.State), ("$last_position", write.LastPosition),
-                ("$completed", write.Completed ? 1 : 0), ("$outbox", write.Outbox), ("$now", now), ("$expected", write.ExpectedVersion),
-            ];
-            using (var save = Command(conn, tx, write.ExpectedVersion == 0 ? "saga_insert" : "saga_update", args))
+            var versions = new long[writes.Count];
+            for (var i = 0; i < writes.Count; i++)
             {
-                if (save.ExecuteNonQuery() == 0)
-                {
-                    using var actual = Command(conn, tx, "saga_version", ("$name", write.SagaName), ("$id", write.SagaId));
-                    var stored = actual.ExecuteScalar();
-                    throw new SagaConcurrencyException(write.SagaName, write.SagaId, write.ExpectedVersion, stored is long v ? v : null);
-                }
-            }
-
-            if (write.Completed)
-            {
-                Run(conn, tx, "timeouts_delete_all", ("$name", write.SagaName), ("$id", write.SagaId));
-            }
-            else
-            {
-                foreach (var key in write.Cancel)
-                {
-                    Run(conn, tx, "timeout_delete", ("$name", write.SagaName), ("$id", write.SagaId), ("$key", key));
-                }
-
-                foreach (var t in write.Schedule)
-                {
-                    Run(conn, tx, "timeout_upsert", ("$name", t.SagaName), ("$id", t.SagaId), ("$key", t.Key),
-                        ("$timeout_id", t.TimeoutId.ToByteArray()), ("$due_at", SagaValidation.ToUnixMicroseconds(t.DueAt)), ("$data", t.Data));
-                }
+                versions[i] = SaveOne(conn, tx, writes[i], now);
             }
 
             tx.Commit();
-            return write.ExpectedVersion + 1;
+            return versions;
         }, cancellationToken));
+    }
+
+    private static long SaveOne(SqliteConnection conn, SqliteTransaction tx, SagaWrite write, long now)
+    {
+        (string, object?)[] args =
+        [
+            ("$name", write.SagaName), ("$id", write.SagaId), ("$state", write.State), ("$last_position", write.LastPosition),
+            ("$completed", write.Completed ? 1 : 0), ("$outbox", write.Outbox), ("$now", now), ("$expected", write.ExpectedVersion),
+        ];
+        using (var save = Command(conn, tx, write.ExpectedVersion == 0 ? "saga_insert" : "saga_update", args))
+        {
+            if (save.ExecuteNonQuery() == 0)
+            {
+                using var actual = Command(conn, tx, "saga_version", ("$name", write.SagaName), ("$id", write.SagaId));
+                var stored = actual.ExecuteScalar();
+                throw new SagaConcurrencyException(write.SagaName, write.SagaId, write.ExpectedVersion, stored is long v ? v : null);
+            }
+        }
+
+        if (write.Completed)
+        {
+            Run(conn, tx, "timeouts_delete_all", ("$name", write.SagaName), ("$id", write.SagaId));
+            return write.ExpectedVersion + 1;
+        }
+
+        foreach (var key in write.Cancel)
+        {
+            Run(conn, tx, "timeout_delete", ("$name", write.SagaName), ("$id", write.SagaId), ("$key", key));
+        }
+
+        foreach (var t in write.Schedule)
+        {
+            Run(conn, tx, "timeout_upsert", ("$name", t.SagaName), ("$id", t.SagaId), ("$key", t.Key),
+                ("$timeout_id", t.TimeoutId.ToByteArray()), ("$due_at", SagaValidation.ToUnixMicroseconds(t.DueAt)), ("$data", t.Data));
+        }
+
+        return write.ExpectedVersion + 1;
     }
 
     public ValueTask<IReadOnlyList<SagaTimeout>> LoadDueTimeoutsAsync(string sagaName, DateTimeOffset dueBy, int maxCount, CancellationToken cancellationToken = default)
@@ -121,7 +170,7 @@ public sealed partial class SqliteEventStore : ISagaStore
         }
         catch (SqliteException ex)
         {
-            throw new EventStoreUnavailableException($"SQLite error while {doing} in '{Location.Display}': {ex.Message}", ex);
+            throw new EventStoreUnavailableException($"SQLite error while {doing} in '{Location.Display}': {ex.Message}", isTransient: SqliteErrors.IsBusy(ex.SqliteErrorCode), ex);
         }
     }
 

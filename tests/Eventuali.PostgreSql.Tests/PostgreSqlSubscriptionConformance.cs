@@ -7,3 +7,5 @@ public sealed class PgSubscriptions(PgConformanceFixture f) : SubscriptionConfor
 public sealed class PgHandlerSubscriptions(PgConformanceFixture f) : HandlerSubscriptionConformance<PgConformanceFixture>(f);
 
 public sealed class PgCheckpoints(PgConformanceFixture f) : CheckpointConformance<PgConformanceFixture>(f);
+
+public sealed class PgSubscriptionRetries(PgConformanceFixture f) : SubscriptionRetryConformance<PgConformanceFixture>(f);

@@ -13,3 +13,5 @@ public sealed class SqliteMemoryHandlerSubscriptions(SqliteMemoryFixture f) : Ha
 public sealed class SqliteCheckpoints(SqliteFileFixture f) : CheckpointConformance<SqliteFileFixture>(f);
 
 public sealed class SqliteMemoryCheckpoints(SqliteMemoryFixture f) : CheckpointConformance<SqliteMemoryFixture>(f);
+
+public sealed class SqliteSubscriptionRetries(SqliteFileFixture f) : SubscriptionRetryConformance<SqliteFileFixture>(f);

@@ -17,6 +17,13 @@ public sealed record ProjectionDaemonOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// How a transient store error (a dropped connection, a failover) is retried: after this policy's backoff rather
+    /// than <see cref="LeaseRetryInterval"/>. A permanent error, or transient ones past the budget, is reported by
+    /// <see cref="ProjectionDaemon.LastError"/> as a <see cref="Subscriptions.StoreRetryException"/> with the attempts.
+    /// </summary>
+    public Subscriptions.SubscriptionRetryOptions Retry { get; init; } = Subscriptions.SubscriptionRetryOptions.Default;
+
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(NodeId);
@@ -24,5 +31,6 @@ public sealed record ProjectionDaemonOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LeaseRetryInterval, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        ArgumentNullException.ThrowIfNull(Retry);
     }
 }

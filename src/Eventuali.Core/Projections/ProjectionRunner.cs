@@ -20,6 +20,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
         while (!stopping.IsCancellationRequested)
         {
             IProjectionLease? lease = null;
+            Exception? failure = null;
             try
             {
                 lease = await projections.TryAcquireProjectionAsync(Name, options.NodeId, stopping).ConfigureAwait(false);
@@ -30,22 +31,24 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                _lastError = ex;
+                _lastError = failure = ex;
             }
 
             if (lease is not null)
             {
-                await LeadAsync(lease, stopping).ConfigureAwait(false);
+                Retry.Succeeded(); // the store answered: failures after this start a fresh count
+                failure = await LeadAsync(lease, stopping).ConfigureAwait(false);
             }
 
-            if (!await DelayAsync(options.LeaseRetryInterval, stopping).ConfigureAwait(false))
+            if (!await AfterTurnAsync(failure, stopping).ConfigureAwait(false))
             {
                 return;
             }
         }
     }
 
-    private async Task LeadAsync(IProjectionLease lease, CancellationToken stopping)
+    /// <summary>Leads until stopped or until something fails; returns the failure (null when stopped).</summary>
+    private async Task<Exception?> LeadAsync(IProjectionLease lease, CancellationToken stopping)
     {
         await using (lease.ConfigureAwait(false))
         {
@@ -53,15 +56,18 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             try
             {
                 await RunLeaderAsync(lease, stopping).ConfigureAwait(false);
+                return null;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 await MarkStoppedAsync(lease).ConfigureAwait(false);
+                return null;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // Store trouble (or a lost lease): give the projection up; this node or another takes it again.
                 _lastError = ex;
+                return ex;
             }
             finally
             {

@@ -22,4 +22,41 @@ public interface ISagaStore
 
     /// <summary>When the earliest timeout of <paramref name="sagaName"/> is due; null when none is scheduled.</summary>
     ValueTask<DateTimeOffset?> GetNextTimeoutDueAsync(string sagaName, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The stored instances among <paramref name="sagaIds"/>, by id (ids never saved are absent). A backend may
+    /// answer in one query; the default asks <see cref="LoadSagaAsync"/> for each.
+    /// </summary>
+    async ValueTask<IReadOnlyDictionary<string, SagaRecord>> LoadSagasAsync(string sagaName, IReadOnlyCollection<string> sagaIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sagaIds);
+        var found = new Dictionary<string, SagaRecord>(sagaIds.Count, StringComparer.Ordinal);
+        foreach (var id in sagaIds)
+        {
+            if (await LoadSagaAsync(sagaName, id, cancellationToken).ConfigureAwait(false) is { } record)
+            {
+                found[id] = record;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Saves several instances (distinct ids), each as <see cref="SaveSagaAsync"/> does, returning their new versions
+    /// in order. A backend may write them in one transaction (then a <see cref="SagaConcurrencyException"/> writes
+    /// none); the default saves one after another. Each write carries its own version and last position, so a
+    /// partly applied batch is safe to run again.
+    /// </summary>
+    async ValueTask<IReadOnlyList<long>> SaveSagasAsync(IReadOnlyList<SagaWrite> writes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        var versions = new long[writes.Count];
+        for (var i = 0; i < writes.Count; i++)
+        {
+            versions[i] = await SaveSagaAsync(writes[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        return versions;
+    }
 }

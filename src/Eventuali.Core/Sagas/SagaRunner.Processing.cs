@@ -106,31 +106,55 @@ public sealed partial class SagaRunner<TState>
 
     private async Task SaveAndFlushAsync(SagaRecord? record, SagaContext<TState> ctx, long lastPosition, Source source, CancellationToken ct)
     {
-        // With appends to write, completion (which drops the instance's timeouts) waits until they are written,
-        // so a crash in between leaves the timeout or event that will retry them.
-        var outbox = ctx.Appends.Count == 0 ? null : new SagaOutbox(source.Id, source.TimeoutKey, source.Depth, ctx.Completed, [.. ctx.Appends]).ToJson();
-        var removeNow = outbox is null && source.TimeoutKey is not null ? [source.TimeoutKey] : Array.Empty<string>();
-        var completed = (record?.Completed ?? false) || (ctx.Completed && outbox is null);
-        var write = new SagaWrite(_saga.Name, ctx.SagaId, record?.Version ?? 0, SerializeState(ctx.State), lastPosition, completed, outbox)
-        {
-            Schedule = ctx.Scheduled,
-            Cancel = [.. removeNow, .. ctx.Cancelled],
-        };
+        var write = NewWrite(record, ctx, lastPosition, source);
         var version = await _sagas.SaveSagaAsync(write, ct).ConfigureAwait(false);
         if (ctx.Scheduled.Count > 0)
         {
             Volatile.Read(ref _scheduled).TrySetResult();
         }
 
-        if (outbox is not null)
+        if (write.Outbox is not null)
         {
-            var saved = new SagaRecord(write.SagaName, write.SagaId, version, write.State, lastPosition, write.Completed, outbox, default);
-            await FlushAsync(saved, ct).ConfigureAwait(false);
+            await FlushAsync(Saved(write, version), ct).ConfigureAwait(false);
         }
     }
 
+    /// <summary>The save of a decision: state, the appends to write (the outbox) and timeout changes.</summary>
+    private SagaWrite NewWrite(SagaRecord? record, SagaContext<TState> ctx, long lastPosition, Source source)
+    {
+        // With appends to write, completion (which drops the instance's timeouts) waits until they are written,
+        // so a crash in between leaves the timeout or event that will retry them.
+        var outbox = ctx.Appends.Count == 0 ? null : new SagaOutbox(source.Id, source.TimeoutKey, source.Depth, ctx.Completed, [.. ctx.Appends]).ToJson();
+        var removeNow = outbox is null && source.TimeoutKey is not null ? [source.TimeoutKey] : Array.Empty<string>();
+        var completed = (record?.Completed ?? false) || (ctx.Completed && outbox is null);
+        return new SagaWrite(_saga.Name, ctx.SagaId, record?.Version ?? 0, SerializeState(ctx.State), lastPosition, completed, outbox)
+        {
+            Schedule = ctx.Scheduled,
+            Cancel = [.. removeNow, .. ctx.Cancelled],
+        };
+    }
+
+    private static SagaRecord Saved(SagaWrite write, long version)
+        => new(write.SagaName, write.SagaId, version, write.State, write.LastPosition, write.Completed, write.Outbox, default);
+
     /// <summary>Writes a saved outbox; on a refused append runs the failure handler and saves its compensation.</summary>
     private async Task<SagaRecord> FlushAsync(SagaRecord record, CancellationToken ct)
+    {
+        if (await AppendOutboxAsync(record, ct).ConfigureAwait(false) is { } compensated)
+        {
+            return compensated;
+        }
+
+        var done = OutboxWritten(record);
+        var version = await _sagas.SaveSagaAsync(done, ct).ConfigureAwait(false);
+        return record with { Outbox = null, Version = version, Completed = done.Completed };
+    }
+
+    /// <summary>
+    /// Writes the outbox's appends (idempotent: the event ids are fixed). Null when all were written and the outbox
+    /// is to be cleared (<see cref="OutboxWritten"/>); the reloaded instance when a refused append was compensated.
+    /// </summary>
+    private async Task<SagaRecord?> AppendOutboxAsync(SagaRecord record, CancellationToken ct)
     {
         var outbox = SagaOutbox.FromJson(record.Outbox)!;
         foreach (var append in outbox.Appends)
@@ -152,12 +176,17 @@ public sealed partial class SagaRunner<TState>
             }
         }
 
-        var done = new SagaWrite(record.SagaName, record.SagaId, record.Version, record.State, record.LastPosition, record.Completed || outbox.Complete, null)
+        return null;
+    }
+
+    /// <summary>The save that clears a written outbox (and completes the instance or removes its timeout when the outbox said so).</summary>
+    private static SagaWrite OutboxWritten(SagaRecord record)
+    {
+        var outbox = SagaOutbox.FromJson(record.Outbox)!;
+        return new SagaWrite(record.SagaName, record.SagaId, record.Version, record.State, record.LastPosition, record.Completed || outbox.Complete, null)
         {
             Cancel = outbox.TimeoutKey is null ? [] : [outbox.TimeoutKey],
         };
-        var version = await _sagas.SaveSagaAsync(done, ct).ConfigureAwait(false);
-        return record with { Outbox = null, Version = version, Completed = done.Completed };
     }
 
     private SagaContext<TState> NewContext(string sagaId, SagaRecord? record, RecordedEvent? trigger, Guid sourceId)

@@ -5,7 +5,8 @@ namespace Eventuali.Sagas;
 /// <summary>
 /// Runs one saga: follows the global log from its checkpoint, hands each matching event to the saga, saves state
 /// and outbox together, writes the decided appends idempotently, and fires due timeouts with the
-/// <see cref="TimeProvider"/>'s timers. Run one runner per saga name at a time.
+/// <see cref="TimeProvider"/>'s timers. Run one runner per saga name at a time. Events are handled a batch at a
+/// time (see <c>SagaRunner.Batch.cs</c>); transient store errors are retried as <see cref="SagaRunnerOptions.Retry"/> says.
 /// </summary>
 public sealed partial class SagaRunner<TState> : IDisposable
     where TState : class, new()
@@ -18,6 +19,8 @@ public sealed partial class SagaRunner<TState> : IDisposable
     private readonly TimeProvider _clock;
     private readonly SagaRunnerOptions _options;
     private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly StoreRetry _retry;
+    private readonly StoreRetry _timeoutRetry;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _relevantTypes = new(StringComparer.Ordinal);
     private TaskCompletionSource _progress = NewSignal();
     private TaskCompletionSource _scheduled = NewSignal();
@@ -37,6 +40,8 @@ public sealed partial class SagaRunner<TState> : IDisposable
         _checkpoints = _options.Checkpoints ?? store as ICheckpointStore;
         _checkpointName = _options.CheckpointName ?? "saga:" + saga.Name;
         _clock = _options.TimeProvider ?? store.Options.TimeProvider;
+        _retry = SubscriptionExtensions.NewRetry(store, _options.Retry, $"Saga '{saga.Name}' handling events", _clock);
+        _timeoutRetry = SubscriptionExtensions.NewRetry(store, _options.Retry, $"Saga '{saga.Name}' firing timeouts", _clock);
     }
 
     /// <summary>The saga this runner runs.</summary>
@@ -56,8 +61,9 @@ public sealed partial class SagaRunner<TState> : IDisposable
 
     /// <summary>
     /// Follows the log and fires timeouts until <paramref name="cancellationToken"/> is cancelled (then throws
-    /// <see cref="OperationCanceledException"/>), or until a handler or the store fails (then throws that error;
-    /// a restart resumes where the saved state says).
+    /// <see cref="OperationCanceledException"/>), until a handler fails (then throws its error), or until the store
+    /// fails for good: a permanent error, or transient ones past <see cref="SagaRunnerOptions.Retry"/>'s budget (then
+    /// throws <see cref="StoreRetryException"/> with the attempts). A restart resumes where the saved state says.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
@@ -92,20 +98,42 @@ public sealed partial class SagaRunner<TState> : IDisposable
 
     private async Task FollowLogAsync(CancellationToken ct)
     {
-        var from = _checkpoints is null ? 0 : await _checkpoints.LoadCheckpointAsync(_checkpointName, ct).ConfigureAwait(false) ?? 0;
+        var from = _checkpoints is null ? 0 : await _retry.RunAsync(c => _checkpoints.LoadCheckpointAsync(_checkpointName, c), ct).ConfigureAwait(false) ?? 0;
         Volatile.Write(ref _position, from);
+        var batch = new List<RecordedEvent>(MaxBatch);
         var unsaved = 0;
-        await foreach (var e in _store.SubscribeToAllAsync(from, null, ct).ConfigureAwait(false))
+
+        // A batch is dealt with when full, and whenever a read of the log has delivered all it found (caughtUp).
+        async ValueTask DealWithBatchAsync()
         {
-            var handled = await HandleAsync(e, ct).ConfigureAwait(false);
-            if (_checkpoints is not null && (handled || ++unsaved >= _options.CheckpointEvery))
+            if (batch.Count == 0)
             {
-                await _checkpoints.SaveCheckpointAsync(_checkpointName, e.Position, ct).ConfigureAwait(false);
+                return;
+            }
+
+            var last = batch[^1].Position;
+            var pending = Matching(batch);
+            var handled = await _retry.RunAsync(async c => await HandleBatchAsync(pending, c).ConfigureAwait(false), ct).ConfigureAwait(false);
+            unsaved += batch.Count;
+            if (_checkpoints is not null && (handled > 0 || unsaved >= _options.CheckpointEvery))
+            {
+                await _retry.RunAsync(c => _checkpoints.SaveCheckpointAsync(_checkpointName, last, c), ct).ConfigureAwait(false);
                 unsaved = 0;
             }
 
-            Volatile.Write(ref _position, e.Position);
+            batch.Clear();
+            Volatile.Write(ref _position, last);
             Signal();
+        }
+
+        var readRetry = SubscriptionExtensions.NewRetry(_store, _options.Retry, $"Saga '{_saga.Name}' reading the log", _clock);
+        await foreach (var e in CatchUp.AllAsync(_store, from, null, _ => DealWithBatchAsync(), readRetry, ct).ConfigureAwait(false))
+        {
+            batch.Add(e);
+            if (batch.Count >= MaxBatch)
+            {
+                await DealWithBatchAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -113,40 +141,54 @@ public sealed partial class SagaRunner<TState> : IDisposable
     {
         while (true)
         {
-            ct.ThrowIfCancellationRequested();
-            // A fresh signal before looking, so a timeout scheduled after the look wakes this wait.
-            var signal = NewSignal();
-            Volatile.Write(ref _scheduled, signal);
-            var scheduled = signal.Task;
-            await FireDueTimeoutsAsync(ct).ConfigureAwait(false);
-            var next = await _sagas.GetNextTimeoutDueAsync(_saga.Name, ct).ConfigureAwait(false);
-            if (next is null)
+            try
             {
-                await scheduled.WaitAsync(ct).ConfigureAwait(false);
-                continue;
+                await FireTimeoutsOnceAsync(ct).ConfigureAwait(false);
+                _timeoutRetry.Succeeded();
             }
-
-            var now = _clock.GetUtcNow();
-            var delay = next.Value - now;
-            if (delay <= TimeSpan.Zero)
+            catch (Exception ex) when (StoreRetry.Catches(ex, ct))
             {
-                continue;
+                // Firing is safe to repeat: a timeout is removed with its decision, or replays its saved outbox.
+                await _timeoutRetry.BackOffOrThrowAsync(ex, ct).ConfigureAwait(false);
             }
-
-            using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var timer = Task.Delay(delay, _clock, wake.Token);
-
-            // If the clock moved between reading it and creating the timer (a test's fake clock jumps), the timer
-            // would be late by that much: measure again. Once created, the timer follows the clock itself.
-            if (_clock.GetUtcNow() - now > ClockSlack)
-            {
-                await wake.CancelAsync().ConfigureAwait(false);
-                continue;
-            }
-
-            await Task.WhenAny(timer, scheduled).ConfigureAwait(false);
-            await wake.CancelAsync().ConfigureAwait(false);
         }
+    }
+
+    private async Task FireTimeoutsOnceAsync(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        // A fresh signal before looking, so a timeout scheduled after the look wakes this wait.
+        var signal = NewSignal();
+        Volatile.Write(ref _scheduled, signal);
+        var scheduled = signal.Task;
+        await FireDueTimeoutsAsync(ct).ConfigureAwait(false);
+        var next = await _sagas.GetNextTimeoutDueAsync(_saga.Name, ct).ConfigureAwait(false);
+        if (next is null)
+        {
+            await scheduled.WaitAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        var now = _clock.GetUtcNow();
+        var delay = next.Value - now;
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var timer = Task.Delay(delay, _clock, wake.Token);
+
+        // If the clock moved between reading it and creating the timer (a test's fake clock jumps), the timer
+        // would be late by that much: measure again. Once created, the timer follows the clock itself.
+        if (_clock.GetUtcNow() - now > ClockSlack)
+        {
+            await wake.CancelAsync().ConfigureAwait(false);
+            return;
+        }
+
+        await Task.WhenAny(timer, scheduled).ConfigureAwait(false);
+        await wake.CancelAsync().ConfigureAwait(false);
     }
 
     public void Dispose() => _turn.Dispose();

@@ -30,4 +30,11 @@ public sealed record SagaRunnerOptions
         get;
         init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxCompensationDepth), value, "MaxCompensationDepth must be 0 or more.");
     } = 3;
+
+    /// <summary>How transient store errors (a dropped connection, a failover) are ridden out; default <see cref="SubscriptionRetryOptions.Default"/>.</summary>
+    public SubscriptionRetryOptions Retry
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Retry), "Retry cannot be null (use SubscriptionRetryOptions.None for no retry).");
+    } = SubscriptionRetryOptions.Default;
 }

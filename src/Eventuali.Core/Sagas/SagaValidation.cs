@@ -14,6 +14,21 @@ internal static class SagaValidation
         Text(sagaId, nameof(sagaId), "Saga id", MaxIdLength);
     }
 
+    /// <summary>Every write valid, and no instance twice (one batch saves each instance once).</summary>
+    public static void ValidateBatch(IReadOnlyList<SagaWrite> writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        var seen = new HashSet<(string, string)>();
+        foreach (var write in writes)
+        {
+            Validate(write);
+            if (!seen.Add((write.SagaName, write.SagaId)))
+            {
+                throw new ArgumentException($"Saga '{write.SagaName}' instance '{write.SagaId}' appears twice in one batch of saga writes; save it once with its final state.", nameof(writes));
+            }
+        }
+    }
+
     public static void Validate(SagaWrite write)
     {
         ArgumentNullException.ThrowIfNull(write);

@@ -10,6 +10,8 @@ namespace Eventuali.Subscriptions;
 /// handled and <see cref="Completion"/> completes. If the handler throws, the subscription stops, saves the
 /// checkpoint of the events handled before, and <see cref="Completion"/> faults with
 /// <see cref="SubscriptionFailedException"/> (awaiting the subscription rethrows it): nothing is skipped silently.
+/// Transient store errors are retried as <see cref="SubscriptionOptions.Retry"/> says, from the last event handled; a
+/// permanent one, or the retry budget used up, faults it with a <see cref="StoreRetryException"/> (the attempts made) inside.
 /// </summary>
 public sealed class CatchUpSubscription : IAsyncDisposable
 {
@@ -19,6 +21,8 @@ public sealed class CatchUpSubscription : IAsyncDisposable
     private readonly Func<RecordedEvent, CancellationToken, ValueTask> _handler;
     private readonly CancellationTokenSource _stop;
     private readonly TimeProvider _clock;
+    private readonly StoreRetry _readRetry;
+    private readonly StoreRetry _saveRetry;
     private long _position;
     private long _checkpoint = -1;
     private long _head;
@@ -39,6 +43,8 @@ public sealed class CatchUpSubscription : IAsyncDisposable
         _options = options;
         _handler = handler;
         _clock = options.TimeProvider ?? store.Options.TimeProvider;
+        _readRetry = SubscriptionExtensions.NewRetry(store, options.Retry, $"Subscription '{options.Name}' reading the log", _clock);
+        _saveRetry = SubscriptionExtensions.NewRetry(store, options.Retry, $"Subscription '{options.Name}' saving its checkpoint", _clock);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Completion = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
     }
@@ -86,15 +92,15 @@ public sealed class CatchUpSubscription : IAsyncDisposable
         RecordedEvent? current = null;
         try
         {
-            var stored = await _checkpoints.LoadCheckpointAsync(Name, ct).ConfigureAwait(false);
+            var stored = await _saveRetry.RunAsync(c => _checkpoints.LoadCheckpointAsync(Name, c), ct).ConfigureAwait(false);
             var start = stored ?? _options.StartAfter;
             Interlocked.Exchange(ref _checkpoint, stored ?? -1);
             Interlocked.Exchange(ref _position, start);
             _lastSave = _clock.GetTimestamp();
             SetState(SubscriptionState.CatchingUp);
             var events = _options.StreamId is { } stream
-                ? CatchUp.StreamAsync(_store, stream, start, CaughtUpAsync, ct)
-                : CatchUp.AllAsync(_store, start, _options.Filter, CaughtUpAsync, ct);
+                ? CatchUp.StreamAsync(_store, stream, start, CaughtUpAsync, _readRetry, ct)
+                : CatchUp.AllAsync(_store, start, _options.Filter, CaughtUpAsync, _readRetry, ct);
             await foreach (var e in events.ConfigureAwait(false))
             {
                 current = e;
@@ -168,13 +174,15 @@ public sealed class CatchUpSubscription : IAsyncDisposable
     private async ValueTask SaveAsync(CancellationToken ct)
     {
         var position = Volatile.Read(ref _position);
-        await _checkpoints.SaveCheckpointAsync(Name, position, ct).ConfigureAwait(false);
+
+        // Saving the same position again is harmless, so a dropped connection is retried like a read.
+        await _saveRetry.RunAsync(c => _checkpoints.SaveCheckpointAsync(Name, position, c), ct).ConfigureAwait(false);
         Interlocked.Exchange(ref _checkpoint, position);
         _unsaved = 0;
         _lastSave = _clock.GetTimestamp();
         if (_options.StreamId is null && Volatile.Read(ref _state) == (int)SubscriptionState.CatchingUp)
         {
-            Interlocked.Exchange(ref _head, await _store.GetHeadPositionAsync(ct).ConfigureAwait(false));
+            Interlocked.Exchange(ref _head, await _saveRetry.RunAsync(c => _store.GetHeadPositionAsync(c), ct).ConfigureAwait(false));
         }
     }
 

@@ -19,7 +19,19 @@ public static class SubscriptionExtensions
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
-        return CatchUp.AllAsync(store, afterPosition, filter, null, cancellationToken);
+        return CatchUp.AllAsync(store, afterPosition, filter, null, NewRetry(store, null, $"subscription to all after position {afterPosition}"), cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="SubscribeToAllAsync(IEventStore, long, EventFilter?, CancellationToken)"/>, riding out transient
+    /// store errors as <paramref name="retry"/> says (null: <see cref="SubscriptionRetryOptions.Default"/>). Giving up
+    /// throws <see cref="StoreRetryException"/> from the enumeration.
+    /// </summary>
+    public static IAsyncEnumerable<RecordedEvent> SubscribeToAllAsync(this IEventStore store, long afterPosition, EventFilter? filter, SubscriptionRetryOptions? retry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentOutOfRangeException.ThrowIfNegative(afterPosition);
+        return CatchUp.AllAsync(store, afterPosition, filter, null, NewRetry(store, retry, $"subscription to all after position {afterPosition}"), cancellationToken);
     }
 
     /// <summary>
@@ -32,7 +44,25 @@ public static class SubscriptionExtensions
         ArgumentNullException.ThrowIfNull(store);
         AppendValidation.ValidateStreamId(streamId);
         ArgumentOutOfRangeException.ThrowIfNegative(afterVersion);
-        return CatchUp.StreamAsync(store, streamId, afterVersion, null, cancellationToken);
+        return CatchUp.StreamAsync(store, streamId, afterVersion, null, NewRetry(store, null, $"subscription to stream '{streamId}'"), cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="SubscribeToStreamAsync(IEventStore, string, long, CancellationToken)"/>, riding out transient store
+    /// errors as <paramref name="retry"/> says (null: <see cref="SubscriptionRetryOptions.Default"/>).
+    /// </summary>
+    public static IAsyncEnumerable<RecordedEvent> SubscribeToStreamAsync(this IEventStore store, string streamId, long afterVersion, SubscriptionRetryOptions? retry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        AppendValidation.ValidateStreamId(streamId);
+        ArgumentOutOfRangeException.ThrowIfNegative(afterVersion);
+        return CatchUp.StreamAsync(store, streamId, afterVersion, null, NewRetry(store, retry, $"subscription to stream '{streamId}'"), cancellationToken);
+    }
+
+    internal static StoreRetry NewRetry(IEventStore store, SubscriptionRetryOptions? retry, string operation, TimeProvider? clock = null)
+    {
+        retry ??= SubscriptionRetryOptions.Default;
+        return new StoreRetry(retry, retry.TimeProvider ?? clock ?? store.Options.TimeProvider, operation);
     }
 
     /// <summary>The store's checkpoints; throws <see cref="NotSupportedException"/> naming the store type when it keeps none.</summary>

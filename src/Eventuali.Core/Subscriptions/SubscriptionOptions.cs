@@ -29,10 +29,22 @@ public sealed record SubscriptionOptions
     /// <summary>The clock for <see cref="CheckpointInterval"/> and <see cref="SubscriptionStatus.Lag"/>; default the store's.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
+    /// <summary>
+    /// How transient store errors (a dropped connection, a failover) are ridden out: backing off and reading again from
+    /// the last event handled. Default <see cref="SubscriptionRetryOptions.Default"/>; the backoff waits on
+    /// <see cref="TimeProvider"/> unless the retry options name their own clock.
+    /// </summary>
+    public SubscriptionRetryOptions Retry { get; init; } = SubscriptionRetryOptions.Default;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
     {
         CheckpointNames.Validate(Name);
+        if (Retry is null)
+        {
+            throw new ArgumentNullException(nameof(Retry), $"Subscription '{Name}': Retry cannot be null (use SubscriptionRetryOptions.None for no retry).");
+        }
+
         if (StreamId is not null)
         {
             AppendValidation.ValidateStreamId(StreamId);

@@ -4,6 +4,11 @@
 SELECT version, state, last_position, completed, outbox, updated_at
   FROM __SCHEMA__.saga_states WHERE saga_name = $1 AND saga_id = $2
 
+-- name: saga_load_many
+-- $1 name, $2 ids (text[]).
+SELECT saga_id, version, state, last_position, completed, outbox, updated_at
+  FROM __SCHEMA__.saga_states WHERE saga_name = $1 AND saga_id = ANY($2)
+
 -- name: saga_insert
 -- $1 name, $2 id, $3 state, $4 last position, $5 completed, $6 outbox, $7 now.
 INSERT INTO __SCHEMA__.saga_states (saga_name, saga_id, version, state, last_position, completed, outbox, updated_at)
