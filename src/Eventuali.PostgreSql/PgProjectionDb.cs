@@ -63,5 +63,5 @@ internal static class PgProjectionDb
 
     public static DeadLetter DeadLetter(NpgsqlDataReader r) => new(
         r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), r.GetGuid(4), r.GetString(5),
-        r.GetString(6), r.GetInt32(7), r.GetFieldValue<DateTimeOffset>(8));
+        r.GetString(6), r.GetInt32(7), r.GetFieldValue<DateTimeOffset>(8), r.GetInt64(9), r.GetBoolean(10));
 }

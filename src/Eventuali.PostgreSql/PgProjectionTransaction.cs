@@ -47,6 +47,9 @@ internal sealed class PgProjectionTransaction(string name, string owner, TimePro
             PgProjectionDb.Time(clock.GetUtcNow())).ConfigureAwait(false);
     }
 
+    public async ValueTask RemoveDeadLetterAsync(long id, CancellationToken cancellationToken = default)
+        => await PgProjectionDb.ExecuteAsync(connection, transaction, sql["dead_letter_delete"], cancellationToken, PgProjectionDb.Text(name), PgProjectionDb.Long(id)).ConfigureAwait(false);
+
     public async ValueTask SaveProgressAsync(ProjectionProgress progress, CancellationToken cancellationToken = default)
     {
         if (inline)

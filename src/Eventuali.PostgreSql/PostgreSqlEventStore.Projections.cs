@@ -36,12 +36,25 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
     public ValueTask<IReadOnlyList<ProjectionRow>> ListProjectionsAsync(CancellationToken cancellationToken = default)
         => OnConnectionAsync<IReadOnlyList<ProjectionRow>>(async (c, ct) => await PgProjectionDb.QueryAsync(c, null, ProjectionStatements["list"], PgProjectionDb.Row, ct).ConfigureAwait(false), cancellationToken);
 
-    public ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(fromPosition);
-        return OnConnectionAsync(async (c, ct) => await PgProjectionDb.ExecuteAsync(c, null, ProjectionStatements["request_rebuild"], ct,
-            PgProjectionDb.Text(name), PgProjectionDb.Long(fromPosition), PgProjectionDb.Time(Options.TimeProvider.GetUtcNow())).ConfigureAwait(false) == 1, cancellationToken);
+        await ProjectionRequests.EnsureRebuildWithinHeadAsync(this, name, fromPosition, cancellationToken).ConfigureAwait(false);
+        return await OnConnectionAsync(async (c, ct) =>
+        {
+            var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (tx.ConfigureAwait(false))
+            {
+                if (await PgProjectionDb.ExecuteAsync(c, tx, ProjectionStatements["request_rebuild"], ct,
+                    PgProjectionDb.Text(name), PgProjectionDb.Long(fromPosition), PgProjectionDb.Time(Options.TimeProvider.GetUtcNow())).ConfigureAwait(false) != 1)
+                {
+                    return false;
+                }
+
+                await PgProjectionDb.ExecuteAsync(c, tx, ProjectionStatements["dead_letter_rebuild"], ct, PgProjectionDb.Text(name), PgProjectionDb.Long(fromPosition)).ConfigureAwait(false);
+                await tx.CommitAsync(ct).ConfigureAwait(false);
+                return true;
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask<string?> GetProjectionDocumentAsync(string projection, string key, CancellationToken cancellationToken = default)
@@ -78,6 +91,18 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
     {
         ProjectionNames.Validate(projection);
         return OnConnectionAsync<IReadOnlyList<DeadLetter>>(async (c, ct) => await PgProjectionDb.QueryAsync(c, null, ProjectionStatements["dead_letters"], PgProjectionDb.DeadLetter, ct, PgProjectionDb.Text(projection)).ConfigureAwait(false), cancellationToken);
+    }
+
+    public ValueTask<int> RequestDeadLetterRetryAsync(string projection, long? id = null, CancellationToken cancellationToken = default)
+    {
+        ProjectionRequests.ValidateDeadLetter(projection, id);
+        return OnConnectionAsync(async (c, ct) => await PgProjectionDb.ExecuteAsync(c, null, ProjectionStatements["dead_letter_retry"], ct, PgProjectionDb.Text(projection), PgProjectionDb.Long(id)).ConfigureAwait(false), cancellationToken);
+    }
+
+    public ValueTask<int> DeleteDeadLettersAsync(string projection, long? id = null, CancellationToken cancellationToken = default)
+    {
+        ProjectionRequests.ValidateDeadLetter(projection, id);
+        return OnConnectionAsync(async (c, ct) => await PgProjectionDb.ExecuteAsync(c, null, ProjectionStatements["dead_letter_delete"], ct, PgProjectionDb.Text(projection), PgProjectionDb.Long(id)).ConfigureAwait(false), cancellationToken);
     }
 
     private async ValueTask<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken ct)

@@ -20,12 +20,19 @@ public sealed partial class SqliteEventStore : IProjectionStore
         return ValueTask.FromResult<IReadOnlyList<ProjectionRow>>(SqliteProjectionDb.Query(connection, null, "list", SqliteProjectionDb.Row));
     }
 
-    public ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(fromPosition);
+        await ProjectionRequests.EnsureRebuildWithinHeadAsync(this, name, fromPosition, cancellationToken).ConfigureAwait(false);
         using var connection = SqliteProjectionDb.Open(Location);
-        return ValueTask.FromResult(SqliteProjectionDb.Execute(connection, null, "request_rebuild", name, fromPosition, SqliteProjectionDb.Micros(Options.TimeProvider.GetUtcNow())) == 1);
+        using var transaction = connection.BeginTransaction(deferred: false);
+        if (SqliteProjectionDb.Execute(connection, transaction, "request_rebuild", name, fromPosition, SqliteProjectionDb.Micros(Options.TimeProvider.GetUtcNow())) != 1)
+        {
+            return false;
+        }
+
+        SqliteProjectionDb.Execute(connection, transaction, "dead_letter_rebuild", name, fromPosition);
+        transaction.Commit();
+        return true;
     }
 
     public ValueTask<string?> GetProjectionDocumentAsync(string projection, string key, CancellationToken cancellationToken = default)
@@ -66,5 +73,19 @@ public sealed partial class SqliteEventStore : IProjectionStore
         ProjectionNames.Validate(projection);
         using var connection = SqliteProjectionDb.Open(Location);
         return ValueTask.FromResult<IReadOnlyList<DeadLetter>>(SqliteProjectionDb.Query(connection, null, "dead_letters", SqliteProjectionDb.DeadLetter, projection));
+    }
+
+    public ValueTask<int> RequestDeadLetterRetryAsync(string projection, long? id = null, CancellationToken cancellationToken = default)
+    {
+        ProjectionRequests.ValidateDeadLetter(projection, id);
+        using var connection = SqliteProjectionDb.Open(Location);
+        return ValueTask.FromResult(SqliteProjectionDb.Execute(connection, null, "dead_letter_retry", projection, id));
+    }
+
+    public ValueTask<int> DeleteDeadLettersAsync(string projection, long? id = null, CancellationToken cancellationToken = default)
+    {
+        ProjectionRequests.ValidateDeadLetter(projection, id);
+        using var connection = SqliteProjectionDb.Open(Location);
+        return ValueTask.FromResult(SqliteProjectionDb.Execute(connection, null, "dead_letter_delete", projection, id));
     }
 }

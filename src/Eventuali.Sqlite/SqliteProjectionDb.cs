@@ -42,7 +42,7 @@ internal static class SqliteProjectionDb
 
     public static DeadLetter DeadLetter(SqliteDataReader r) => new(
         r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), new Guid((byte[])r.GetValue(4)), r.GetString(5),
-        r.GetString(6), r.GetInt32(7), FromMicros(r.GetInt64(8)));
+        r.GetString(6), r.GetInt32(7), FromMicros(r.GetInt64(8)), r.GetInt64(9), r.GetInt64(10) != 0);
 
     public static long Micros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 

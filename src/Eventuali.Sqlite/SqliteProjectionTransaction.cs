@@ -54,6 +54,12 @@ internal sealed class SqliteProjectionTransaction(string name, string owner, Tim
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask RemoveDeadLetterAsync(long id, CancellationToken cancellationToken = default)
+    {
+        SqliteProjectionDb.Execute(connection, transaction, "dead_letter_delete", name, id);
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask SaveProgressAsync(ProjectionProgress progress, CancellationToken cancellationToken = default)
     {
         if (Inline)

@@ -27,6 +27,9 @@ public sealed class CountingProjection : Projection
     /// <summary>Completes when the handler has started holding.</summary>
     public TaskCompletionSource Holding { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>When set, poison events are applied like any other (the handler was fixed).</summary>
+    public bool AcceptPoison { get; set; }
+
     private int _attempts;
 
     public int Attempts => Volatile.Read(ref _attempts);
@@ -39,7 +42,7 @@ public sealed class CountingProjection : Projection
             await Task.Delay(Timeout.Infinite, ct);
         }
         var payload = JsonNode.Parse(e.Data.Span)!;
-        if (payload["poison"]?.GetValue<bool>() == true)
+        if (payload["poison"]?.GetValue<bool>() == true && !AcceptPoison)
         {
             throw new InvalidOperationException($"poison event at {e.Position}");
         }

@@ -7,3 +7,5 @@ public sealed class MemoryProjections(MemoryFixture f) : ProjectionConformance<M
 public sealed class MemoryProjectionFailures(MemoryFixture f) : ProjectionFailureConformance<MemoryFixture>(f);
 
 public sealed class MemoryInlineProjections(MemoryFixture f) : InlineProjectionConformance<MemoryFixture>(f);
+
+public sealed class MemoryProjectionOperators(MemoryFixture f) : ProjectionOperatorConformance<MemoryFixture>(f);

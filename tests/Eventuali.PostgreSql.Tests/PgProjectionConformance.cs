@@ -7,3 +7,5 @@ public sealed class PgProjections(PgConformanceFixture f) : ProjectionConformanc
 public sealed class PgProjectionFailures(PgConformanceFixture f) : ProjectionFailureConformance<PgConformanceFixture>(f);
 
 public sealed class PgInlineProjections(PgConformanceFixture f) : InlineProjectionConformance<PgConformanceFixture>(f);
+
+public sealed class PgProjectionOperators(PgConformanceFixture f) : ProjectionOperatorConformance<PgConformanceFixture>(f);

@@ -7,3 +7,5 @@ public sealed class SqliteProjections(SqliteFileFixture f) : ProjectionConforman
 public sealed class SqliteProjectionFailures(SqliteFileFixture f) : ProjectionFailureConformance<SqliteFileFixture>(f);
 
 public sealed class SqliteInlineProjections(SqliteFileFixture f) : InlineProjectionConformance<SqliteFileFixture>(f);
+
+public sealed class SqliteProjectionOperators(SqliteFileFixture f) : ProjectionOperatorConformance<SqliteFileFixture>(f);

@@ -9,3 +9,5 @@ public sealed class SqliteTimeTravel(SqliteFileFixture f) : TimeTravelConformanc
 public sealed class SqliteMemorySnapshots(SqliteMemoryFixture f) : SnapshotConformance<SqliteMemoryFixture>(f);
 
 public sealed class SqliteMemoryTimeTravel(SqliteMemoryFixture f) : TimeTravelConformance<SqliteMemoryFixture>(f);
+
+public sealed class SqliteSnapshotLifecycle(SqliteFileFixture f) : SnapshotLifecycleConformance<SqliteFileFixture>(f);

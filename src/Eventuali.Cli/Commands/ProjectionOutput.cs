@@ -133,6 +133,13 @@ internal static class ProjectionOutput
         var store = await CommonOptions.OpenAsync(url, ct).ConfigureAwait(false);
         await using (store.ConfigureAwait(false))
         {
+            // Checked here too (the store refuses it as well) to name the option in the message.
+            var head = await store.GetHeadPositionAsync(ct).ConfigureAwait(false);
+            if (from > head)
+            {
+                throw new UsageException($"--from-position {from} is past the head of the log ({head}): events appended up to it later would never be projected. Use a position from 0 to {head}.");
+            }
+
             if (!await store.GetProjectionStore().RequestProjectionRebuildAsync(name, from, ct).ConfigureAwait(false))
             {
                 throw new ProjectionNotFoundException(name);

@@ -3,7 +3,7 @@ using Eventuali.Projections;
 
 namespace Eventuali.Cli.Commands;
 
-/// <summary><c>eventuali projections list|status|rebuild</c>: reads the projection state table; rebuild records a request the running daemon honours.</summary>
+/// <summary><c>eventuali projections list|status|rebuild|dead-letters</c>: reads the projection state table; rebuild and dead-letter retries record requests the running daemon honours.</summary>
 internal static class ProjectionsCommand
 {
     public static Command Create(CliIo io) => new("projections", """
@@ -12,9 +12,10 @@ internal static class ProjectionsCommand
           eventuali projections list -d sqlite://shop.db
           eventuali projections status orders --json
           eventuali projections rebuild orders --wait --timeout 120
+          eventuali projections dead-letters list orders
         """)
     {
-        List(io), Status(io), Rebuild(io),
+        List(io), Status(io), Rebuild(io), ProjectionDeadLettersCommand.Create(io),
     };
 
     private static Command List(CliIo io)

@@ -58,11 +58,10 @@ public sealed partial class InMemoryEventStore : IProjectionStore, IInlineProjec
     public ValueTask<IReadOnlyList<ProjectionRow>> ListProjectionsAsync(CancellationToken cancellationToken = default)
         => ValueTask.FromResult(_projections.List());
 
-    public ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(fromPosition);
-        return ValueTask.FromResult(_projections.RequestRebuild(name, fromPosition, Options.TimeProvider));
+        await ProjectionRequests.EnsureRebuildWithinHeadAsync(this, name, fromPosition, cancellationToken).ConfigureAwait(false);
+        return _projections.RequestRebuild(name, fromPosition, Options.TimeProvider);
     }
 
     public ValueTask<string?> GetProjectionDocumentAsync(string projection, string key, CancellationToken cancellationToken = default)
@@ -87,5 +86,17 @@ public sealed partial class InMemoryEventStore : IProjectionStore, IInlineProjec
     {
         ProjectionNames.Validate(projection);
         return ValueTask.FromResult(_projections.DeadLetters(projection));
+    }
+
+    public ValueTask<int> RequestDeadLetterRetryAsync(string projection, long? id = null, CancellationToken cancellationToken = default)
+    {
+        ProjectionRequests.ValidateDeadLetter(projection, id);
+        return ValueTask.FromResult(_projections.RequestRetry(projection, id));
+    }
+
+    public ValueTask<int> DeleteDeadLettersAsync(string projection, long? id = null, CancellationToken cancellationToken = default)
+    {
+        ProjectionRequests.ValidateDeadLetter(projection, id);
+        return ValueTask.FromResult(_projections.Delete(projection, id));
     }
 }

@@ -3,7 +3,7 @@ using Eventuali.Projections;
 namespace Eventuali.InMemory;
 
 /// <summary>The memory store's projection tables behind one lock; transactions buffer changes and apply them on commit.</summary>
-internal sealed class MemoryProjections
+internal sealed partial class MemoryProjections
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ProjectionRow> _rows = new(StringComparer.Ordinal);
@@ -57,6 +57,7 @@ internal sealed class MemoryProjections
             }
 
             _rows[name] = row with { Position = from, State = ProjectionState.Rebuilding, RequestedFrom = from, RequestSequence = row.RequestSequence + 1, Error = null, UpdatedAt = clock.GetUtcNow() };
+            _deadLetters.RemoveAll(d => d.Projection == name && d.Position > from);
             return true;
         }
     }
@@ -85,7 +86,11 @@ internal sealed class MemoryProjections
         }
     }
 
-    private ProjectionRow WithCount(ProjectionRow row) => row with { DeadLetters = _deadLetters.Count(d => d.Projection == row.Name) };
+    private ProjectionRow WithCount(ProjectionRow row) => row with
+    {
+        DeadLetters = _deadLetters.Count(d => d.Projection == row.Name),
+        RetryRequests = _deadLetters.Count(d => d.Projection == row.Name && d.RetryRequested),
+    };
 
     private sealed class Lease(MemoryProjections owner, string name, string node, TimeProvider clock) : IProjectionLease
     {
@@ -156,7 +161,16 @@ internal sealed class MemoryProjections
                     }
                 }
 
-                owner._deadLetters.AddRange(tx.Parked);
+                foreach (var id in tx.Removed)
+                {
+                    owner._deadLetters.RemoveAll(d => d.Id == id && d.Projection == name);
+                }
+
+                foreach (var parked in tx.Parked)
+                {
+                    owner.Park(parked);
+                }
+
                 if (tx.Progress is { } ip && Inline)
                 {
                     var now = clock.GetUtcNow();
@@ -193,6 +207,8 @@ internal sealed class MemoryProjections
         public Dictionary<string, string?> Changes { get; } = new(StringComparer.Ordinal);
 
         public List<DeadLetter> Parked { get; } = [];
+
+        public List<long> Removed { get; } = [];
 
         public bool Cleared { get; private set; }
 
@@ -234,6 +250,12 @@ internal sealed class MemoryProjections
         {
             ArgumentNullException.ThrowIfNull(recorded);
             Parked.Add(new DeadLetter(lease.Name, recorded.Position, recorded.StreamId, recorded.StreamVersion, recorded.EventId, recorded.EventType, error, attempts, lease.Clock.GetUtcNow()));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask RemoveDeadLetterAsync(long id, CancellationToken cancellationToken = default)
+        {
+            Removed.Add(id);
             return ValueTask.CompletedTask;
         }
 

@@ -18,7 +18,10 @@ public interface IProjectionStore
 
     /// <summary>
     /// Records a rebuild request (position reset to <paramref name="fromPosition"/>, state rebuilding) for the
-    /// running daemon to honour. Returns false when no projection of that name has ever run.
+    /// running daemon to honour, and removes the projection's dead letters above <paramref name="fromPosition"/>
+    /// (the rebuild applies those events again). Returns false when no projection of that name has ever run.
+    /// Throws <see cref="ArgumentOutOfRangeException"/> when <paramref name="fromPosition"/> is above the head of
+    /// the log: events appended up to it later would never be projected.
     /// </summary>
     ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default);
 
@@ -30,6 +33,16 @@ public interface IProjectionStore
 
     /// <summary>A projection's parked events in position order.</summary>
     ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string projection, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Asks the running daemon to run the projection's handler again for one dead letter (<paramref name="id"/>) or all
+    /// of the projection's (null). A retry that succeeds removes the dead letter; one that fails keeps it with the new
+    /// error and one more attempt. Returns how many dead letters were marked.
+    /// </summary>
+    ValueTask<int> RequestDeadLetterRetryAsync(string projection, long? id = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Acknowledges (removes) one dead letter (<paramref name="id"/>) or all of the projection's (null); returns how many.</summary>
+    ValueTask<int> DeleteDeadLettersAsync(string projection, long? id = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Sole ownership of one projection; disposing releases it.</summary>
@@ -58,7 +71,11 @@ public interface IProjectionTransaction : IAsyncDisposable
 
     ValueTask ClearDocumentsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Parks <paramref name="recorded"/> as a dead letter, replacing one already parked for the same event (its id stays).</summary>
     ValueTask ParkAsync(RecordedEvent recorded, string error, int attempts, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the dead letter <paramref name="id"/> of this projection (a retry of it succeeded).</summary>
+    ValueTask RemoveDeadLetterAsync(long id, CancellationToken cancellationToken = default);
 
     ValueTask SaveProgressAsync(ProjectionProgress progress, CancellationToken cancellationToken = default);
 

@@ -15,7 +15,11 @@ public sealed record ProjectionRow(
     long? RequestedFrom,
     long RequestSequence,
     long DeadLetters,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Dead letters an operator asked the daemon to retry (<see cref="IProjectionStore.RequestDeadLetterRetryAsync"/>) that it has not yet retried.</summary>
+    public long RetryRequests { get; init; }
+}
 
 /// <summary>A projection's status: its row plus how far it is behind the head of the log.</summary>
 public sealed record ProjectionStatus(
@@ -29,11 +33,17 @@ public sealed record ProjectionStatus(
     long? RebuildRequestedFrom,
     DateTimeOffset UpdatedAt)
 {
-    /// <summary>Events' worth of positions between the projection and the head (0 when caught up).</summary>
-    public long Lag => Math.Max(0, HeadPosition - Position);
+    /// <summary>
+    /// Positions between the projection and the head (0 only when it is exactly at the head). A position above the head
+    /// counts too: events appended up to it would be passed over, so such a projection is never reported caught up.
+    /// </summary>
+    public long Lag => Math.Abs(HeadPosition - Position);
 
-    /// <summary>Caught up, running, no rebuild pending.</summary>
-    public bool IsCaughtUp => State == ProjectionState.Running && RebuildRequestedFrom is null && Position >= HeadPosition;
+    /// <summary>Whether the stored position is above the head of the log (see <see cref="Lag"/>).</summary>
+    public bool IsAheadOfHead => Position > HeadPosition;
+
+    /// <summary>Caught up: running, no rebuild pending, at the head.</summary>
+    public bool IsCaughtUp => State == ProjectionState.Running && RebuildRequestedFrom is null && Position == HeadPosition;
 
     public static ProjectionStatus From(ProjectionRow row, long head)
     {
@@ -42,7 +52,12 @@ public sealed record ProjectionStatus(
     }
 }
 
-/// <summary>An event a projection could not apply, parked with the error instead of stopping the projection.</summary>
+/// <summary>
+/// An event a projection could not apply, parked with the error instead of stopping the projection. There is at most
+/// one per projection and event: parking the same event again replaces it. <see cref="Id"/> names it for
+/// <see cref="IProjectionStore.RequestDeadLetterRetryAsync"/> and <see cref="IProjectionStore.DeleteDeadLettersAsync"/>;
+/// <see cref="RetryRequested"/> is set while a retry asked for is pending.
+/// </summary>
 public sealed record DeadLetter(
     string Projection,
     long Position,
@@ -52,7 +67,9 @@ public sealed record DeadLetter(
     string EventType,
     string Error,
     int Attempts,
-    DateTimeOffset ParkedAt);
+    DateTimeOffset ParkedAt,
+    long Id = 0,
+    bool RetryRequested = false);
 
 /// <summary>A document of the built-in read-model table: key to JSON text.</summary>
 public sealed record ProjectionDocument(string Key, string Json);

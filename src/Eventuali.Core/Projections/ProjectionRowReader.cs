@@ -18,5 +18,8 @@ internal static class ProjectionRowReader
         r.IsDBNull(6) ? null : r.GetInt64(6),
         r.GetInt64(7),
         r.GetInt64(8),
-        updatedAt);
+        updatedAt)
+    {
+        RetryRequests = r.FieldCount > 10 ? r.GetInt64(10) : 0,
+    };
 }

@@ -91,6 +91,12 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
                 continue;
             }
 
+            if (row.RetryRequests > 0)
+            {
+                await RetryDeadLettersAsync(lease, row, ct).ConfigureAwait(false);
+                continue;
+            }
+
             if (row.State == ProjectionState.Faulted)
             {
                 // Stays before the failing event until a rebuild is requested or the daemon restarts.
@@ -165,9 +171,10 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             var row = await lease.LoadAsync(timeout.Token).ConfigureAwait(false);
-            if (row.State is ProjectionState.Running)
+            // A rebuild stopped midway keeps its target: the next leader resumes it as a rebuild.
+            if (row.State is ProjectionState.Running or ProjectionState.Rebuilding)
             {
-                await SaveAsync(lease, new ProjectionProgress(row.Position, ProjectionState.Stopped, null, null), timeout.Token).ConfigureAwait(false);
+                await SaveAsync(lease, new ProjectionProgress(row.Position, ProjectionState.Stopped, null, row.RebuildTarget), timeout.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Eventuali.Lifecycle;
 using Eventuali.Typed;
 
 namespace Eventuali.Snapshots;
@@ -6,12 +7,17 @@ namespace Eventuali.Snapshots;
 /// <summary>
 /// Loads an aggregate as the latest valid snapshot at or below the point asked for plus the events after it,
 /// or by replaying every event when no snapshot is usable. A snapshot is used only when it decodes, matches
-/// its checksum, the aggregate's type and state shape, and the stream still holds the event it was taken at.
+/// its checksum, the aggregate's type and state shape, and belongs to the stream as it is now (its event, or,
+/// when truncation removed it, the next one, agrees with its position). Archived events are read back; a gap
+/// left by truncation that no snapshot covers is a <see cref="StreamTruncatedException"/>, never a partial replay.
 /// </summary>
 internal static class AggregateLoader
 {
     // Older snapshots are tried after a skipped one, up to this many, before replaying everything.
     private const int MaxCandidates = 8;
+
+    private const long Stale = -1;
+    private const long Gap = -2;
 
     public static async ValueTask<AggregateLoadResult<TAggregate>> LoadAsync<TAggregate>(IEventStore store, string id, AsOf asOf, CancellationToken ct)
         where TAggregate : Aggregate, new()
@@ -20,12 +26,14 @@ internal static class AggregateLoader
         var streamId = AggregateStreams.StreamId<TAggregate>(id);
         var types = store.Options.Types.RegisterAggregate(typeof(TAggregate));
         var issues = new List<SnapshotIssue>();
-        var target = await StreamTimelines.ResolveAsync(store, streamId, asOf, ct).ConfigureAwait(false);
+        var version = await store.GetStreamVersionAsync(streamId, ct).ConfigureAwait(false) ?? 0;
+        var target = Math.Min(version, await StreamTimelines.ResolveAsync(store, streamId, asOf, ct).ConfigureAwait(false));
         if (target <= 0)
         {
             return Done(new TAggregate(), id, null, 0, issues);
         }
 
+        long? newestSnapshot = null;
         if (SnapshotShape.Of(typeof(TAggregate)) is { } shape && store is ISnapshotStore snapshots)
         {
             var max = target;
@@ -37,29 +45,39 @@ internal static class AggregateLoader
                     break;
                 }
 
+                max = snapshot.Version - 1;
                 var aggregate = new TAggregate();
                 var problem = Restore(shape, snapshot, aggregate);
                 if (problem is null)
                 {
+                    newestSnapshot ??= snapshot.Version;
                     var replayed = await ReplayAsync(store, types, aggregate, streamId, snapshot, target, ct).ConfigureAwait(false);
                     if (replayed >= 0)
                     {
                         return Done(aggregate, id, snapshot.Version, replayed, issues);
                     }
 
+                    if (replayed == Gap)
+                    {
+                        // Older snapshots need even more of the removed events.
+                        throw await TruncatedAsync(store, streamId, newestSnapshot, target, ct).ConfigureAwait(false);
+                    }
+
                     problem = new SnapshotIssue(streamId, snapshot.Version, SnapshotIssueKind.Stale,
-                        $"the stream no longer has the event at version {snapshot.Version}, position {snapshot.Position} the snapshot was taken at; rebuilt from events.");
-                    Report(store, issues, problem);
-                    break;
+                        $"the stream's event at version {snapshot.Version} is not the one at position {snapshot.Position} the snapshot was taken at; skipped.");
                 }
 
                 Report(store, issues, problem);
-                max = snapshot.Version - 1;
             }
         }
 
         var fresh = new TAggregate();
         var count = await ReplayAsync(store, types, fresh, streamId, null, target, ct).ConfigureAwait(false);
+        if (count < 0)
+        {
+            throw await TruncatedAsync(store, streamId, newestSnapshot, target, ct).ConfigureAwait(false);
+        }
+
         return Done(fresh, id, null, count, issues);
     }
 
@@ -74,6 +92,25 @@ internal static class AggregateLoader
     {
         issues.Add(issue);
         store.Options.Snapshots.Report(issue);
+    }
+
+    private static async ValueTask<StreamTruncatedException> TruncatedAsync(IEventStore store, string streamId, long? newestSnapshot, long target, CancellationToken ct)
+    {
+        long before = 0;
+        if (store is IStreamLifecycle life)
+        {
+            before = (await life.GetStreamInfoAsync(streamId, ct).ConfigureAwait(false)).TruncatedBefore;
+        }
+        else
+        {
+            // Without lifecycle information the first event still stored marks the truncation point.
+            await foreach (var e in store.ReadStreamAsync(streamId, 1, 1, cancellationToken: ct).ConfigureAwait(false))
+            {
+                before = e.StreamVersion;
+            }
+        }
+
+        return new StreamTruncatedException(streamId, before > 1 ? before : target + 1, newestSnapshot, target);
     }
 
     /// <summary>Decodes and restores; returns what was wrong instead of throwing.</summary>
@@ -108,33 +145,56 @@ internal static class AggregateLoader
     }
 
     /// <summary>
-    /// Applies the events after <paramref name="snapshot"/> (or all) up to <paramref name="target"/>; returns how many,
-    /// or -1 when the stream's event at the snapshot's version is not the one it was taken at.
+    /// Applies the events after <paramref name="snapshot"/> (or all) up to <paramref name="target"/>, which the stream's
+    /// version bounds; returns how many, <see cref="Stale"/> when the stream is not the one the snapshot was taken of,
+    /// or <see cref="Gap"/> when events the load needs were truncated.
     /// </summary>
     private static async ValueTask<long> ReplayAsync(IEventStore store, EventTypeRegistry types, Aggregate aggregate, string streamId, StoredSnapshot? snapshot, long target, CancellationToken ct)
     {
         // Read from the snapshot's own version: its event proves the stream is the one the snapshot saw.
         var from = snapshot?.Version ?? 1;
-        var max = target == long.MaxValue ? int.MaxValue : (int)Math.Min(target - from + 1, int.MaxValue);
+        var next = from;
         long count = 0;
-        var first = true;
-        await foreach (var recorded in store.ReadStreamAsync(streamId, from, max, cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var recorded in StreamHistory.ReadAsync(store, streamId, from, target, ct).ConfigureAwait(false))
         {
-            if (first && snapshot is not null)
+            if (recorded.StreamVersion > target)
             {
-                first = false;
-                if (recorded.StreamVersion != snapshot.Version || recorded.Position != snapshot.Position)
+                break;
+            }
+
+            if (snapshot is not null && next == from)
+            {
+                if (recorded.StreamVersion == snapshot.Version)
                 {
-                    return -1;
+                    if (recorded.Position != snapshot.Position)
+                    {
+                        return Stale;
+                    }
+
+                    next++;
+                    continue;
                 }
 
-                continue;
+                // Truncation removed the snapshot's own event: the next one must follow it in the log.
+                if (recorded.Position <= snapshot.Position)
+                {
+                    return Stale;
+                }
+
+                next++;
+            }
+
+            if (recorded.StreamVersion != next)
+            {
+                return Gap;
             }
 
             aggregate.Replay(types.Deserialize(recorded), recorded.StreamVersion);
+            next++;
             count++;
         }
 
-        return first && snapshot is not null ? -1 : count;
+        // The stream's version says events up to the target exist (or existed); a missing tail was truncated.
+        return next - 1 >= target || (snapshot is not null && snapshot.Version == target) ? count : Gap;
     }
 }

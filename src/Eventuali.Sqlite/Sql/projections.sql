@@ -14,12 +14,14 @@ UPDATE projection_state SET owner = NULL WHERE name = ?1 AND owner = ?2;
 
 -- name: load
 SELECT p.name, p.position, p.state, p.error, p.owner, p.rebuild_target, p.requested_from, p.request_seq,
-       (SELECT count(*) FROM projection_dead_letters d WHERE d.projection = p.name), p.updated_at
+       (SELECT count(*) FROM projection_dead_letters d WHERE d.projection = p.name), p.updated_at,
+       (SELECT count(*) FROM projection_dead_letters d WHERE d.projection = p.name AND d.retry_requested <> 0)
   FROM projection_state p WHERE p.name = ?1;
 
 -- name: list
 SELECT p.name, p.position, p.state, p.error, p.owner, p.rebuild_target, p.requested_from, p.request_seq,
-       (SELECT count(*) FROM projection_dead_letters d WHERE d.projection = p.name), p.updated_at
+       (SELECT count(*) FROM projection_dead_letters d WHERE d.projection = p.name), p.updated_at,
+       (SELECT count(*) FROM projection_dead_letters d WHERE d.projection = p.name AND d.retry_requested <> 0)
   FROM projection_state p ORDER BY p.name;
 
 -- name: request_rebuild
@@ -52,10 +54,26 @@ SELECT key, data FROM projection_documents WHERE projection = ?1 AND key > ?2 OR
 
 -- name: park
 INSERT INTO projection_dead_letters (projection, position, stream_id, stream_version, event_id, event_type, error, attempts, parked_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9);
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+ON CONFLICT (projection, position) DO UPDATE SET
+  stream_id = excluded.stream_id, stream_version = excluded.stream_version, event_id = excluded.event_id,
+  event_type = excluded.event_type, error = excluded.error, attempts = excluded.attempts, parked_at = excluded.parked_at,
+  retry_requested = 0;
+
+-- name: dead_letter_rebuild
+-- A rebuild from ?2 applies the events above it again: their dead letters go (a failure parks them anew).
+DELETE FROM projection_dead_letters WHERE projection = ?1 AND position > ?2;
+
+-- name: dead_letter_retry
+-- ?2: one dead letter's id, or NULL for all of the projection's.
+UPDATE projection_dead_letters SET retry_requested = 1 WHERE projection = ?1 AND (?2 IS NULL OR id = ?2);
+
+-- name: dead_letter_delete
+-- ?2: one dead letter's id, or NULL for all of the projection's.
+DELETE FROM projection_dead_letters WHERE projection = ?1 AND (?2 IS NULL OR id = ?2);
 
 -- name: dead_letters
-SELECT projection, position, stream_id, stream_version, event_id, event_type, error, attempts, parked_at
+SELECT projection, position, stream_id, stream_version, event_id, event_type, error, attempts, parked_at, id, retry_requested
   FROM projection_dead_letters WHERE projection = ?1 ORDER BY position, id;
 
 -- name: inline_progress
