@@ -66,15 +66,16 @@ for run in $(seq 1 "$runs"); do
   dotnet test "$target" -c "$config" --no-build -nologo --logger trx --results-directory "$dir" "$@" >"$dir/console.log" 2>&1
   status=$?
   set -e
+  # Counts from each test assembly's closing line (trx files named by the second can overwrite each other);
+  # failed names from the trx files and from the console's [FAIL] lines.
   passed=0; failed=0
-  for trx in "$dir"/*.trx; do
-    [[ -f "$trx" ]] || continue
-    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-    passed=$((passed + $(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")))
-    failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
-  done
-  names=$(grep -ho '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$dir"/*.trx 2>/dev/null \
-    | sed -E 's/.*testName="([^"]*)".*/\1/' | sort -u || true)
+  while read -r f p; do
+    passed=$((passed + p)); failed=$((failed + f))
+  done < <(sed -nE 's/.*Failed: +([0-9]+), Passed: +([0-9]+),.*/\1 \2/p' "$dir/console.log")
+  names=$( { grep -ho '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$dir"/*.trx 2>/dev/null \
+      | sed -E 's/.*testName="([^"]*)".*/\1/'
+    sed -nE 's/^\[xUnit\.net [0-9:.]+\] +(.*) \[FAIL\]$/\1/p' "$dir/console.log"; } \
+    | sed -E 's/&quot;/"/g; s/&amp;/\&/g' | sort -u || true)
   line="run $run: $passed passed, $failed failed ($((SECONDS - started)) s, exit $status)"
   if [[ "$status" -ne 0 && "$failed" -eq 0 ]]; then
     # A crashed or aborted test host fails the run without a failed result in the trx files.
