@@ -43,7 +43,7 @@ internal static class CliProcess
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        timeout.CancelAfter(TimeSpan.FromSeconds(120)); // only a hang should reach it: a busy machine starts and runs the CLI slowly
         try
         {
             await process.WaitForExitAsync(timeout.Token);

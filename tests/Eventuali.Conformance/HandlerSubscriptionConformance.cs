@@ -149,7 +149,9 @@ public abstract class HandlerSubscriptionConformance<TFixture>(TFixture fixture)
         var started = System.Diagnostics.Stopwatch.StartNew();
         await cts.CancelAsync();
         await subscription.Completion.WaitAsync(Patience, Ct);
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"stopped {started.Elapsed.TotalMilliseconds:N0} ms after cancellation");
+        // Nothing is appended after the cancellation, so a stop that waited for an event would hit the Patience deadline;
+        // a third of it leaves a busy machine's scheduling delays out of the outcome.
+        Assert.True(started.Elapsed < Patience / 3, $"stopped {started.Elapsed.TotalMilliseconds:N0} ms after cancellation");
         Assert.Equal(SubscriptionState.Stopped, subscription.Status.State);
         Assert.Equal(3, subscription.Status.EventsHandled);
         await subscription.DisposeAsync();

@@ -105,6 +105,7 @@ public abstract class LifecycleRetentionConformance<TFixture>(TFixture fixture) 
         await using var store = await NewStoreAsync();
         await store.AppendEventsAsync("s-1", ExpectedVersion.NoStream, TestData.Many(5));
         using var stop = new CancellationTokenSource();
+        var attempts = 0;
         var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
             var refused = 0;
@@ -119,13 +120,18 @@ public abstract class LifecycleRetentionConformance<TFixture>(TFixture fixture) 
                     refused++;
                     await Task.Yield();
                 }
+
+                Interlocked.Increment(ref attempts);
             }
 
             return refused;
         })).ToArray();
-        await Task.Delay(50, Ct);
+
+        // Counted attempts, not elapsed time, decide when the delete comes and when the race ends: each writer has at
+        // most one append in flight across the delete, so 8 more finished attempts include some begun after it.
+        await UntilAttemptsAsync(8);
         Assert.True(await store.Life().DeleteStreamAsync("s-1", mode, Ct));
-        await Task.Delay(50, Ct);
+        await UntilAttemptsAsync(Volatile.Read(ref attempts) + 8);
         await stop.CancelAsync();
         await Task.WhenAll(writers);
 
@@ -157,6 +163,17 @@ public abstract class LifecycleRetentionConformance<TFixture>(TFixture fixture) 
                 Assert.Equal(restored.Select(e => e.EventId), inLog);
                 Assert.Equal(Enumerable.Range(1, restored.Count).Select(v => (long)v), restored.Versions());
                 Assert.Equal(info.Version, restored.Count);
+            }
+        }
+
+        async Task UntilAttemptsAsync(int count)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (Volatile.Read(ref attempts) < count)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the writers made {Volatile.Read(ref attempts)} of {count} appends within 60 s");
+                Assert.DoesNotContain(writers, w => w.IsFaulted);
+                await Task.Delay(1, Ct);
             }
         }
     }

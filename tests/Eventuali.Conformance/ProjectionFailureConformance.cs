@@ -46,7 +46,7 @@ public abstract class ProjectionFailureConformance<TFixture>(TFixture fixture) :
 
         ProjectionStatus? status = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
         while (status?.State != ProjectionState.Faulted)
         {
             await Task.Delay(10, timeout.Token);

@@ -6,7 +6,7 @@ namespace Eventuali.Conformance;
 /// <summary>Starting and stopping runners, and waiting on what they write.</summary>
 internal static class SagaTestKit
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     /// <summary>A runner running in the background; dispose stops it and reports nothing but its own failure.</summary>
     public sealed class Running : IAsyncDisposable

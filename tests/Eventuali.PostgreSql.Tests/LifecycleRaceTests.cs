@@ -35,8 +35,7 @@ public sealed class LifecycleRaceTests : IAsyncLifetime
 
         // The append sees the old row (state 0, version 3), then waits for the lock to insert.
         var append = store.AppendAsync("s", ExpectedVersion.Any, [TestEvents.Json("late")], ct).AsTask();
-        await Task.Delay(500, ct);
-        Assert.False(append.IsCompleted);
+        await LockWaits.UntilBlockedByAsync(conn, append, "the append");
         await tx.CommitAsync(ct);
 
         if (refused)
@@ -74,8 +73,7 @@ public sealed class LifecycleRaceTests : IAsyncLifetime
         Assert.Equal(0, status);
 
         var delete = store.DeleteStreamAsync("s", DeleteMode.Tombstone, ct).AsTask();
-        await Task.Delay(500, ct);
-        Assert.False(delete.IsCompleted);
+        await LockWaits.UntilBlockedByAsync(conn, delete, "the delete");
         await tx.CommitAsync(ct);
         Assert.True(await delete);
 

@@ -73,7 +73,7 @@ public sealed class PayloadAndNotifyTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         await using var store = await _stores.CreateStoreAsync(purpose: "notify");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
         await using var signals = store.ListenForAppendsAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
         Assert.True(await signals.MoveNextAsync());
         Assert.Equal(0, signals.Current); // listening has started

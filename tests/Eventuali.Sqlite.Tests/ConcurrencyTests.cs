@@ -118,7 +118,7 @@ public sealed class ConcurrencyTests
         await Task.Delay(1300, Ct);
         Assert.False(waiting.IsCompleted);
         await waitingCts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting).WaitAsync(TimeSpan.FromSeconds(5), Ct);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting).WaitAsync(TimeSpan.FromSeconds(60), Ct);
         var survivor = store.AppendAsync("survivor", ExpectedVersion.Any, [Deposit(3)], Ct).AsTask();
         await Task.Delay(1200, Ct);
         Assert.False(survivor.IsCompleted);
@@ -174,7 +174,7 @@ public sealed class ConcurrencyTests
         var wait = store.WaitForAppendAsync(0, Ct);
         Assert.False(wait.IsCompleted);
         await store.AppendAsync("s", ExpectedVersion.Any, [Deposit(1)], Ct);
-        await wait.WaitAsync(TimeSpan.FromSeconds(5), Ct);
+        await wait.WaitAsync(TimeSpan.FromSeconds(60), Ct);
         Assert.True(store.WaitForAppendAsync(0, Ct).IsCompleted);
         Assert.False(store.WaitForAppendAsync(1, Ct).IsCompleted);
     }

@@ -6,7 +6,8 @@ namespace Eventuali.Core.Tests.Streaming;
 /// <summary>Events, bounded waits and store-backed publishing for the streamer tests.</summary>
 internal static class StreamerTestKit
 {
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    // Generous: only a hang should reach it, never a slow or busy machine.
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
