@@ -5,7 +5,8 @@ namespace Eventuali.Benchmarking;
 /// <summary>Collects one elapsed-time sample per operation (Stopwatch ticks) and reports percentiles.</summary>
 internal sealed class LatencyRecorder(int expectedSamples)
 {
-    private readonly List<long> _ticks = new(Math.Max(expectedSamples, 16));
+    // Pre-sized for the common case only: the list grows as samples arrive, so a huge expected count never allocates up front.
+    private readonly List<long> _ticks = new(Math.Clamp(expectedSamples, 16, 1 << 20));
 
     public int Count => _ticks.Count;
 

@@ -73,12 +73,16 @@ internal static class CliApp
     {
         OperationCanceledException when cancellationToken.IsCancellationRequested => (ExitCodes.Cancelled, "cancelled."),
         UsageException => (ExitCodes.Usage, ex.Message),
-        ArgumentException => (ExitCodes.Usage, ex.Message),
+        ArgumentException a => (ExitCodes.Usage, WithoutParameterSuffix(a)),
         ConcurrencyException => (ExitCodes.Failure, ex.Message),
         EventualiException => (ExitCodes.Failure, ex.Message),
         IOException or UnauthorizedAccessException => (ExitCodes.Failure, ex.Message),
         _ => (ExitCodes.Failure, $"unexpected {ex.GetType().Name}: {ex.Message} (run with --verbose for details)"),
     };
+
+    /// <summary>The message without .NET's " (Parameter 'name')" suffix, which names code rather than what the user typed.</summary>
+    private static string WithoutParameterSuffix(ArgumentException ex)
+        => ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : ex.Message;
 
     /// <summary>Error output is one line: inner newlines (e.g. from a database driver) become spaces.</summary>
     internal static string OneLine(string message)

@@ -33,7 +33,14 @@ internal sealed class CommonOptions
         return string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultDatabase : fromEnvironment;
     }
 
-    /// <summary>Opens the store, registering nothing: the CLI works on raw events.</summary>
+    /// <summary>
+    /// Opens an existing store, registering nothing (the CLI works on raw events). A mistyped path or schema fails
+    /// with "No such store" instead of becoming a new, empty store; only the commands that write create one.
+    /// </summary>
     public static ValueTask<IEventStore> OpenAsync(string url, CancellationToken cancellationToken)
+        => EventStore.OpenExistingAsync(url, EventStoreOptions.Default, cancellationToken);
+
+    /// <summary>Opens the store, creating it when missing: for init and append.</summary>
+    public static ValueTask<IEventStore> OpenOrCreateAsync(string url, CancellationToken cancellationToken)
         => EventStore.CreateAsync(url, EventStoreOptions.Default, cancellationToken);
 }

@@ -12,15 +12,12 @@ namespace Eventuali.Cli;
 /// </param>
 internal sealed class EventJsonLine(bool canonical = false)
 {
-    // Relaxed escaping keeps non-ASCII text readable; the output is never embedded in HTML.
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
 
     public string Format(RecordedEvent e)
     {
         _buffer.ResetWrittenCount();
-        using (var json = new Utf8JsonWriter(_buffer, WriterOptions))
+        using (var json = new Utf8JsonWriter(_buffer, Json.WriterOptions))
         {
             json.WriteStartObject();
             if (!canonical)

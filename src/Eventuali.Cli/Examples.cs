@@ -1,10 +1,7 @@
-using System.Buffers;
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Json;
 
 namespace Eventuali.Cli;
 
@@ -45,22 +42,5 @@ internal static class Examples
 
             return code;
         }
-    }
-}
-
-/// <summary>One compact JSON object for --json output.</summary>
-internal static class Json
-{
-    public static string Object(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            write(w);
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

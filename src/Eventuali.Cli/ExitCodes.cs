@@ -12,4 +12,7 @@ internal static class ExitCodes
 
     /// <summary>Cancelled with Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
+
+    /// <summary>Stopped by SIGTERM, after cleaning up (128 + SIGTERM, as shells report it).</summary>
+    public const int Terminated = 143;
 }

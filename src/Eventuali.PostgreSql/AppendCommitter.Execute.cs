@@ -59,36 +59,49 @@ internal sealed partial class AppendCommitter
         var conn = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
-            var cmd = new NpgsqlBatch(conn);
-            await using (cmd.ConfigureAwait(false))
+            try
             {
-                // A lone append is one call of append(); several are one call of append_many(), one row each.
-                cmd.BatchCommands.Add(batch.Count == 1
-                    ? batch[0].ToCommand(_sql["append"], _settings.Channel)
-                    : AppendBatchCommand.Create(batch, _sql["append_many"], _settings.Channel));
+                await SendAsync(conn, batch).ConfigureAwait(false);
+            }
+            catch (NpgsqlException ex) when (PgErrors.OutcomeUnknown(ex, conn, _settings, batch[0].StreamId, batch.Count) is { } unknown)
+            {
+                throw unknown;
+            }
+        }
+    }
 
-                var reader = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
+    /// <summary>Runs the append on an open connection; a connection that breaks from here on leaves the outcome unknown.</summary>
+    private async Task SendAsync(NpgsqlConnection conn, List<PendingAppend> batch)
+    {
+        var cmd = new NpgsqlBatch(conn);
+        await using (cmd.ConfigureAwait(false))
+        {
+            // A lone append is one call of append(); several are one call of append_many(), one row each.
+            cmd.BatchCommands.Add(batch.Count == 1
+                ? batch[0].ToCommand(_sql["append"], _settings.Channel)
+                : AppendBatchCommand.Create(batch, _sql["append_many"], _settings.Channel));
+
+            var reader = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                foreach (var append in batch)
                 {
-                    foreach (var append in batch)
+                    if (!await reader.ReadAsync().ConfigureAwait(false))
                     {
-                        if (!await reader.ReadAsync().ConfigureAwait(false))
-                        {
-                            throw new InvalidOperationException($"The append function returned no row for the append to stream '{append.StreamId}'.");
-                        }
-
-                        append.Stage(reader);
+                        throw new InvalidOperationException($"The append function returned no row for the append to stream '{append.StreamId}'.");
                     }
 
-                    // Consume to ReadyForQuery: only then has the implicit transaction committed.
-                    while (await reader.NextResultAsync().ConfigureAwait(false))
-                    {
-                    }
+                    append.Stage(reader);
+                }
 
-                    foreach (var append in batch)
-                    {
-                        append.Committed();
-                    }
+                // Consume to ReadyForQuery: only then has the implicit transaction committed.
+                while (await reader.NextResultAsync().ConfigureAwait(false))
+                {
+                }
+
+                foreach (var append in batch)
+                {
+                    append.Committed();
                 }
             }
         }

@@ -42,6 +42,30 @@ internal static class PgErrors
         }
     }
 
+    /// <summary>
+    /// For an error after an append was sent: <see cref="AppendOutcomeUnknownException"/> when the connection broke
+    /// (the server may have committed before it went away), else null (a statement error: rolled back, outcome known).
+    /// </summary>
+    public static AppendOutcomeUnknownException? OutcomeUnknown(NpgsqlException ex, NpgsqlConnection connection, PgSettings settings, string streamId, int appends)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(settings);
+        // 57P*: the server ended the session (admin shutdown, crash, pg_terminate_backend); 08*: connection exceptions.
+        var broken = ex is not PostgresException pg
+            || pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || connection.FullState.HasFlag(System.Data.ConnectionState.Broken) || connection.State == System.Data.ConnectionState.Closed;
+        if (!broken)
+        {
+            return null;
+        }
+
+        var what = appends == 1 ? $"an append to stream '{streamId}'" : $"{appends} appends (stream '{streamId}' among them)";
+        return new AppendOutcomeUnknownException(
+            $"The connection to PostgreSQL at {settings.Host}:{settings.Port} (database '{settings.Database}') broke while committing {what}: " +
+            $"it may or may not be stored. Retrying with the same event ids is safe: a stored append is answered with its original result and not written twice. ({Innermost(ex).Message})",
+            ex);
+    }
+
     private static Exception Innermost(Exception ex)
     {
         while (ex.InnerException is not null)

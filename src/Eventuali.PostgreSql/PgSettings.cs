@@ -46,6 +46,13 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
             throw new EventStoreConfigurationException(
                 $"Schema name '{schema}' is not accepted: use 1-63 characters of a-z, 0-9 and _, not starting with a digit.");
         }
+
+        // PostgreSQL reserves pg_* and information_schema for itself: a store there would mix with the system catalogs.
+        if (schema.StartsWith("pg_", StringComparison.Ordinal) || schema == "information_schema")
+        {
+            throw new EventStoreConfigurationException(
+                $"Schema name '{schema}' is not accepted: it is reserved by PostgreSQL (pg_* and information_schema); use 1-63 characters of a-z, 0-9 and _, not starting with a digit or pg_.");
+        }
     }
 
     /// <summary>Parses <c>postgresql://</c> / <c>postgres://</c> URLs and Npgsql keyword connection strings.</summary>

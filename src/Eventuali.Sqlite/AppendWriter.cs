@@ -101,6 +101,13 @@ internal sealed class AppendWriter : IDisposable
                 }
                 catch (EventualiException ex)
                 {
+                    // SQLite may have rolled back the whole transaction itself (a full disk does): then every
+                    // append of the batch is gone, so the whole batch fails with this error.
+                    if (raw.sqlite3_get_autocommit(_db) != 0)
+                    {
+                        throw;
+                    }
+
                     _outcomes.Add((default, ex));
                     if (multi)
                     {

@@ -11,6 +11,14 @@ public static class EventStore
     public static ValueTask<IEventStore> CreateAsync(string url, EventStoreOptions? options = null, CancellationToken cancellationToken = default)
         => StoreUrl.OpenAsync(url, options ?? EventStoreOptions.Default, cancellationToken);
 
+    /// <summary>
+    /// Opens the store at <paramref name="url"/> only when it exists; unlike <see cref="CreateAsync"/> it never creates
+    /// a file, tables or a schema. memory:// and sqlite://:memory: open empty as usual.
+    /// </summary>
+    /// <exception cref="EventStoreConfigurationException">"No such store": the file is missing or empty, or the PostgreSQL schema has no store tables.</exception>
+    public static ValueTask<IEventStore> OpenExistingAsync(string url, EventStoreOptions? options = null, CancellationToken cancellationToken = default)
+        => StoreUrl.OpenExistingAsync(url, options ?? EventStoreOptions.Default, cancellationToken);
+
     /// <summary>The URL with any password replaced by <c>***</c>, safe to log or print.</summary>
     public static string RedactUrl(string url)
     {

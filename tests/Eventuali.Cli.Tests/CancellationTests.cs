@@ -32,6 +32,38 @@ public sealed class CancellationTests
         Assert.Equal(5, read.OutLines.Length);
     }
 
+    [Fact]
+    public async Task Sigterm_is_handled_like_ctrl_c_and_the_benchmark_deletes_its_temporary_database()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            Assert.Skip("SIGTERM is sent with kill(1).");
+        }
+
+        using var dir = new TempDirectory();
+        var temp = Directory.CreateDirectory(dir.File("tmp")).FullName;
+        var run = CliProcess.RunAsync(dir.Path, new Dictionary<string, string?> { ["TMPDIR"] = temp }, "benchmark", "--workload", "append-single", "--events", "20000000", "--durability", "relaxed");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string? database;
+        while ((database = Directory.GetFiles(temp, "eventuali-bench-*.db").FirstOrDefault()) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The benchmark did not create its temporary database within 60 s.");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        await WaitForEventsAsync(database, 5);
+        var pid = FindChild(dir.Path);
+        using (var kill = Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        var result = await run;
+        Assert.True(result.ExitCode == 143, result.ToString());
+        Assert.Equal("eventuali: cancelled.", Assert.Single(result.ErrorLines));
+        Assert.Empty(Directory.GetFiles(temp));
+    }
+
     // Waits until the running command has committed at least `count` events (a loaded machine may take a while to start it).
     private static async Task WaitForEventsAsync(string file, long count)
     {

@@ -97,10 +97,11 @@ public sealed class RoundTripTests
         var read = await CliProcess.RunAsync(dir.Path, env, "read", "--all");
         Assert.Single(read.OutLines);
 
-        // --database wins over the environment.
+        // --database wins over the environment (a reading command creates nothing, so the missing file is named).
         var explicitDb = await CliProcess.RunAsync(dir.Path, env, "read", "--all", "-d", "sqlite://" + dir.File("other.db"));
-        Assert.True(explicitDb.ExitCode == 0, explicitDb.ToString());
-        Assert.Empty(explicitDb.OutLines);
+        Assert.True(explicitDb.ExitCode == 1, explicitDb.ToString());
+        Assert.Contains("No such store: the SQLite file '" + dir.File("other.db") + "'", explicitDb.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("other.db")));
 
         // Neither: sqlite://eventuali.db in the working directory.
         var fallback = await CliProcess.RunAsync(dir.Path, "init");

@@ -150,8 +150,11 @@ public sealed class TransferTests
         Assert.True(denied.ExitCode == 1, denied.ToString());
         Assert.Contains("authentication failed", Assert.Single(denied.ErrorLines), StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-pass", denied.Error, StringComparison.Ordinal);
-        Assert.Empty((await Ok(dir, "export", "-d", pg.Url)).OutLines);
+        var nothingCreated = await CliProcess.RunAsync(dir.Path, "export", "-d", pg.Url);
+        Assert.True(nothingCreated.ExitCode == 1, nothingCreated.ToString());
+        Assert.Contains("No such store", Assert.Single(nothingCreated.ErrorLines), StringComparison.Ordinal);
 
+        await Ok(dir, "init", "-d", "sqlite://t.db");
         var export = await CliProcess.RunAsync(dir.Path, "export", "-d", "sqlite://t.db", "-o", dir.File("no/such/dir/out.jsonl"));
         Assert.True(export.ExitCode == 1, export.ToString());
         Assert.Single(export.ErrorLines);

@@ -15,7 +15,6 @@ public abstract class EdgeInputConformance<TFixture>(TFixture fixture) : Conform
         "quote'single\"double`back",
         "back\\slash\\\\",
         "100%-percent_underscore",
-        "tab\tnew\nline\rcr",
         "$1 :name @p0 ?",
         "\u200Bzero-width\uFEFF",
     ];

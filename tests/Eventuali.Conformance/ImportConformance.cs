@@ -96,7 +96,7 @@ public abstract class ImportConformance<TFixture>(TFixture fixture) : Conformanc
         await using var store = await NewStoreAsync();
         var importer = Importer(store);
         await Assert.ThrowsAsync<ArgumentException>(async () => await importer.ImportAsync("s-1", ExpectedVersion.Any, [], Then, Ct));
-        await Assert.ThrowsAsync<ArgumentException>(async () => await importer.ImportAsync(" ", ExpectedVersion.Any, TestData.Many(1), Then, Ct));
+        await Assert.ThrowsAsync<InvalidStreamIdException>(async () => await importer.ImportAsync(" ", ExpectedVersion.Any, TestData.Many(1), Then, Ct));
         Assert.Empty(await store.ReadAllListAsync());
     }
 

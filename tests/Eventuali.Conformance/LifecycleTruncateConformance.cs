@@ -71,7 +71,7 @@ public abstract class LifecycleTruncateConformance<TFixture>(TFixture fixture) :
     {
         await using var store = await NewStoreAsync();
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.Life().TruncateStreamAsync("s-1", 0, Ct).AsTask());
-        await Assert.ThrowsAsync<ArgumentException>(() => store.Life().TruncateStreamAsync(" ", 1, Ct).AsTask());
+        await Assert.ThrowsAsync<InvalidStreamIdException>(() => store.Life().TruncateStreamAsync(" ", 1, Ct).AsTask());
         Assert.Equal(0, await store.Life().TruncateStreamAsync("missing", 5, Ct));
         await store.AppendEventsAsync("s-1", ExpectedVersion.NoStream, TestData.Many(2));
         await store.Life().DeleteStreamAsync("s-1", DeleteMode.Soft, Ct);

@@ -12,7 +12,7 @@ public sealed class AppendValidationTests
     [InlineData("a\0b", "Stream id must not contain a NUL character.")]
     public void Invalid_stream_ids_say_what_is_wrong(string id, string message)
     {
-        var ex = Assert.Throws<ArgumentException>(() => AppendValidation.ValidateStreamId(id));
+        var ex = Assert.Throws<InvalidStreamIdException>(() => AppendValidation.ValidateStreamId(id));
         Assert.StartsWith(message, ex.Message, StringComparison.Ordinal);
         Assert.Equal("streamId", ex.ParamName);
     }
@@ -21,7 +21,7 @@ public sealed class AppendValidationTests
     public void Too_long_stream_id_names_its_length_and_the_limit()
     {
         AppendValidation.ValidateStreamId(new string('x', AppendValidation.MaxStreamIdLength));
-        var ex = Assert.Throws<ArgumentException>(() => AppendValidation.ValidateStreamId(new string('x', 1001)));
+        var ex = Assert.Throws<InvalidStreamIdException>(() => AppendValidation.ValidateStreamId(new string('x', 1001)));
         Assert.StartsWith("Stream id is 1001 characters; the maximum is 1000.", ex.Message, StringComparison.Ordinal);
     }
 
@@ -68,7 +68,7 @@ public sealed class AppendValidationTests
         // Not [InlineData]: attribute strings are stored as UTF-8, which would replace the lone surrogates.
         foreach (var id in new[] { "a\uD800", "\uDC00a", "\uDE00\uD83D" })
         {
-            var ex = Assert.Throws<ArgumentException>(() => AppendValidation.ValidateStreamId(id));
+            var ex = Assert.Throws<InvalidStreamIdException>(() => AppendValidation.ValidateStreamId(id));
             Assert.StartsWith("Stream id contains a lone surrogate character", ex.Message, StringComparison.Ordinal);
         }
     }

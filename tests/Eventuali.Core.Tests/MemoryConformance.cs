@@ -35,6 +35,8 @@ public sealed class MemoryPayload(MemoryFixture f) : PayloadConformance<MemoryFi
 
 public sealed class MemoryEdgeInput(MemoryFixture f) : EdgeInputConformance<MemoryFixture>(f);
 
+public sealed class MemoryStreamId(MemoryFixture f) : StreamIdConformance<MemoryFixture>(f);
+
 public sealed class MemoryTypedAggregate(MemoryFixture f) : TypedAggregateConformance<MemoryFixture>(f);
 
 public sealed class MemoryPersistence(MemoryFixture f) : PersistenceConformance<MemoryFixture>(f);

@@ -62,6 +62,8 @@ public sealed class PgPayload(PgConformanceFixture f) : PayloadConformance<PgCon
 
 public sealed class PgEdgeInput(PgConformanceFixture f) : EdgeInputConformance<PgConformanceFixture>(f);
 
+public sealed class PgStreamId(PgConformanceFixture f) : StreamIdConformance<PgConformanceFixture>(f);
+
 public sealed class PgTypedAggregate(PgConformanceFixture f) : TypedAggregateConformance<PgConformanceFixture>(f);
 
 public sealed class PgPersistence(PgConformanceFixture f) : PersistenceConformance<PgConformanceFixture>(f);

@@ -80,6 +80,8 @@ public sealed class SqlitePayload(SqliteFileFixture f) : PayloadConformance<Sqli
 
 public sealed class SqliteEdgeInput(SqliteFileFixture f) : EdgeInputConformance<SqliteFileFixture>(f);
 
+public sealed class SqliteStreamId(SqliteFileFixture f) : StreamIdConformance<SqliteFileFixture>(f);
+
 public sealed class SqliteTypedAggregate(SqliteFileFixture f) : TypedAggregateConformance<SqliteFileFixture>(f);
 
 public sealed class SqlitePersistence(SqliteFileFixture f) : PersistenceConformance<SqliteFileFixture>(f);

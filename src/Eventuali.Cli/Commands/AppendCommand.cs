@@ -44,7 +44,7 @@ internal static class AppendCommand
             var payload = Encoding.UTF8.GetBytes(parse.GetRequiredValue(data));
             var @event = new EventData(id, parse.GetRequiredValue(type), payload, metadata.IsEmpty ? null : metadata);
 
-            var store = await CommonOptions.OpenAsync(url, ct).ConfigureAwait(false);
+            var store = await CommonOptions.OpenOrCreateAsync(url, ct).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
                 var result = await store.AppendAsync(streamId, parse.GetValue(expected), [@event], ct).ConfigureAwait(false);
@@ -58,18 +58,13 @@ internal static class AppendCommand
 
     internal static string ResultJson(string streamId, Guid eventId, AppendResult result)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        return Json.Object(json =>
         {
-            json.WriteStartObject();
             json.WriteString("streamId", streamId);
             json.WriteNumber("streamVersion", result.StreamVersion);
             json.WriteNumber("lastPosition", result.LastPosition);
             json.WriteString("eventId", eventId);
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        });
     }
 
     private static string? JsonError(string text)

@@ -22,10 +22,14 @@ internal static class BenchmarkCommand
             HelpName = "name",
         };
         workload.AcceptOnlyFromAmong([.. BenchmarkWorkloads.All]);
-        var events = new Option<int>("--events", "-n") { Description = "Events in the timed phase.", DefaultValueFactory = _ => 10_000 };
-        var batch = new Option<int>("--batch", "-b") { Description = "Events per append (append-batch), per stream (all workloads) and per publish (stream).", DefaultValueFactory = _ => 50 };
-        var concurrency = new Option<int>("--concurrency", "-c") { Description = "Writers for append-concurrent.", DefaultValueFactory = _ => 32 };
-        var subscribers = new Option<int>("--subscribers", "-k") { Description = "Subscribers fed at once by the stream workload.", DefaultValueFactory = _ => 1 };
+        var events = NumberOptions.Int("--events", "-n", 1, NumberOptions.MaxBenchmarkEvents, 10_000);
+        events.Description = "Events in the timed phase (1 to 100,000,000).";
+        var batch = NumberOptions.Int("--batch", "-b", 1, 100_000, 50);
+        batch.Description = "Events per append (append-batch), per stream (all workloads) and per publish (stream); 1 to 100,000.";
+        var concurrency = NumberOptions.Int("--concurrency", "-c", 1, 10_000, 32);
+        concurrency.Description = "Writers for append-concurrent and the load test; 1 to 10,000.";
+        var subscribers = NumberOptions.Int("--subscribers", "-k", 1, 1_000, 1);
+        subscribers.Description = "Subscribers fed at once by the stream workload; 1 to 1,000.";
         var durability = new Option<string>("--durability") { Description = "full (fsync every commit) or relaxed (survives an app crash, not a power loss).", DefaultValueFactory = _ => "full" };
         durability.AcceptOnlyFromAmong("full", "relaxed");
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object with the figures." };
@@ -88,7 +92,7 @@ internal static class BenchmarkCommand
     internal static string ToJson(BenchmarkResult r)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Cli.Json.WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("workload", r.Workload);

@@ -16,7 +16,7 @@ internal static class InitCommand
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
             var file = StoreLocation.SqliteFile(url);
             var existed = file is not null && File.Exists(file);
-            var store = await CommonOptions.OpenAsync(url, ct).ConfigureAwait(false);
+            var store = await CommonOptions.OpenOrCreateAsync(url, ct).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
                 var head = await store.GetHeadPositionAsync(ct).ConfigureAwait(false);

@@ -25,10 +25,12 @@ internal sealed class LoadTestMode
         },
     };
 
-    private readonly Option<int?> _rate = new("--events-per-second") { Description = "Load-test mode: the target rate.", HelpName = "n" };
+    private readonly Option<int?> _rate = NumberOptions.NullableInt("--events-per-second", null, 1, 10_000_000);
 
     public void AddTo(Command command)
     {
+        _rate.Description = "Load-test mode: the target rate (1 to 10,000,000).";
+        _rate.HelpName = "n";
         command.Options.Add(_duration);
         command.Options.Add(_rate);
         Examples.Add(command, 

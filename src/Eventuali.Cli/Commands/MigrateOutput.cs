@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Eventuali.Migrations;
@@ -10,7 +9,7 @@ namespace Eventuali.Cli.Commands;
 /// <summary>Text and JSON forms of migration status, plans and results.</summary>
 internal static class MigrateOutput
 {
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = Cli.Json.Encoder };
 
     public static string Text(MigrationStatus s)
     {

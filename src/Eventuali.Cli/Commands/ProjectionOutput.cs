@@ -56,7 +56,7 @@ internal static class ProjectionOutput
     public static string JsonOf(ProjectionStatus s)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Cli.Json.WriterOptions))
         {
             Write(json, s);
         }
@@ -67,7 +67,7 @@ internal static class ProjectionOutput
     public static string JsonOf(IReadOnlyList<ProjectionStatus> all)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Cli.Json.WriterOptions))
         {
             json.WriteStartArray();
             foreach (var s in all)

@@ -17,7 +17,8 @@ internal static class QueryCommand
         var category = new Option<string?>("--category") { Description = "Only streams whose id starts with this prefix (e.g. account-)." };
         var since = TimeOption("--since", "Only events written at or after this time (ISO-8601, UTC unless an offset is given).");
         var until = TimeOption("--until", "Only events written before this time (ISO-8601, UTC unless an offset is given).");
-        var maxCount = new Option<int?>("--max-count", "-n") { Description = "At most this many events." };
+        var maxCount = NumberOptions.NullableInt("--max-count", "-n", 1, int.MaxValue);
+        maxCount.Description = "At most this many events.";
         var json = new Option<bool>("--json") { Description = "One JSON array of events." };
         var jsonl = new Option<bool>("--jsonl") { Description = "JSON lines, one event per line (the default when stdout is not a terminal)." };
         var table = new Option<bool>("--table") { Description = "A table (the default on a terminal)." };

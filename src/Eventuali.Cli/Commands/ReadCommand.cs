@@ -13,7 +13,8 @@ internal static class ReadCommand
         var fromVersion = new Option<long?>("--from-version") { Description = "Stream read: first version to return (default: 1, or the newest with --backward)." };
         var backward = new Option<bool>("--backward") { Description = "Stream read: newest first." };
         var fromPosition = new Option<long>("--from-position") { Description = "Global read: first position to return (inclusive).", DefaultValueFactory = _ => 1 };
-        var maxCount = new Option<int?>("--max-count", "-n") { Description = "Return at most this many events." };
+        var maxCount = NumberOptions.NullableInt("--max-count", "-n", 1, int.MaxValue);
+        maxCount.Description = "Return at most this many events.";
         var types = new Option<string[]>("--type", "-t") { Description = "Global read: only events of this type (repeat for several).", Arity = ArgumentArity.ZeroOrMore };
         var category = new Option<string?>("--category") { Description = "Global read: only streams whose id starts with this prefix (e.g. account-)." };
 

@@ -143,7 +143,7 @@ internal static class SnapshotCommand
     internal static string ToJson(SnapshotInfo i)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Cli.Json.WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("stream", i.StreamId);

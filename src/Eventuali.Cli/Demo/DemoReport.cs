@@ -74,5 +74,14 @@ internal sealed class DemoReport(TextWriter output)
         await Line("Try: eventuali read --database sqlite://eventuali-demo.db --stream account-alice").ConfigureAwait(false);
     }
 
-    private Task Line(string text = "") => output.WriteLineAsync(text);
+    // A blank line ends a section: flush it, so each section shows as soon as it is done.
+    private async Task Line(string text = "")
+    {
+        if (text.Length == 0)
+        {
+            await output.FlushAsync().ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(text).ConfigureAwait(false);
+    }
 }

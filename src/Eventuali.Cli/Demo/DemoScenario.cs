@@ -128,7 +128,16 @@ internal sealed class DemoScenario(TextWriter output, string url, bool deletedPr
         await Line($"   {what,-40} {stream} -> version {result.StreamVersion}, position {result.LastPosition} ({pending} event(s), {elapsed}); balance {account.Balance:N2}").ConfigureAwait(false);
     }
 
-    private Task Line(string text = "") => output.WriteLineAsync(text);
+    // A blank line ends a section: flush it, so each section shows as soon as it is done.
+    private async Task Line(string text = "")
+    {
+        if (text.Length == 0)
+        {
+            await output.FlushAsync().ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(text).ConfigureAwait(false);
+    }
 
     internal static string Ms(long startTimestamp)
         => $"{Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds.ToString("N2", System.Globalization.CultureInfo.InvariantCulture)} ms";

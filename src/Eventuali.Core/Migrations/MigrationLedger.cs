@@ -43,12 +43,20 @@ internal static class MigrationLedger
     public static void ThrowIfBroken(MigrationStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
-        var recorded = status.Migrations.Where(m => m.RecordedChecksum is not null).Select(m => m.Version);
-        var newest = Math.Max(status.CurrentVersion, recorded.DefaultIfEmpty(0).Max());
-        if (newest > status.LatestVersion)
+        if (status.CurrentVersion > status.LatestVersion)
         {
             throw new EventStoreConfigurationException(
-                $"The {status.Store} has Eventuali schema version {newest}; this library supports up to version {status.LatestVersion}. Upgrade Eventuali to open it.");
+                $"The {status.Store} has Eventuali schema version {status.CurrentVersion}; this library supports up to version {status.LatestVersion}. Upgrade Eventuali to open it.");
+        }
+
+        // A newer migration in the history is not the store's version (that is the one its schema records): name it as what it is.
+        var future = status.Migrations.Where(m => m.RecordedChecksum is not null && m.Version > status.LatestVersion).ToList();
+        if (future.Count > 0)
+        {
+            var names = string.Join(", ", future.Select(m => $"{m.Version} ({m.Name})"));
+            throw new EventStoreConfigurationException(
+                $"The {status.Store} is at schema version {status.CurrentVersion} but its history records newer migration{(future.Count == 1 ? "" : "s")} {names}, " +
+                $"applied by a newer Eventuali; this library knows migrations up to version {status.LatestVersion}. Upgrade Eventuali to open it.");
         }
 
         var errors = status.Errors.Select(Describe).ToList();

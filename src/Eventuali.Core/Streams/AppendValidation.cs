@@ -6,33 +6,55 @@ internal static class AppendValidation
     /// <summary>Longest accepted stream id, in characters.</summary>
     public const int MaxStreamIdLength = 1000;
 
+    /// <summary>The checks for naming a stream anywhere (reads included), so streams stored before a newer rule stay reachable.</summary>
     public static void ValidateStreamId(string streamId)
     {
         ArgumentNullException.ThrowIfNull(streamId);
         if (streamId.Length == 0 || string.IsNullOrWhiteSpace(streamId))
         {
-            throw new ArgumentException("Stream id must not be empty or white space.", nameof(streamId));
+            throw new InvalidStreamIdException("Stream id must not be empty or white space.");
         }
 
         if (streamId.Length > MaxStreamIdLength)
         {
-            throw new ArgumentException($"Stream id is {streamId.Length} characters; the maximum is {MaxStreamIdLength}.", nameof(streamId));
+            throw new InvalidStreamIdException($"Stream id is {streamId.Length} characters; the maximum is {MaxStreamIdLength}.");
         }
 
         if (streamId.Contains('\0', StringComparison.Ordinal))
         {
-            throw new ArgumentException("Stream id must not contain a NUL character.", nameof(streamId));
+            throw new InvalidStreamIdException("Stream id must not contain a NUL character.");
         }
 
         if (!IsWellFormed(streamId))
         {
-            throw new ArgumentException("Stream id contains a lone surrogate character (invalid UTF-16), which cannot be stored as UTF-8 text.", nameof(streamId));
+            throw new InvalidStreamIdException("Stream id contains a lone surrogate character (invalid UTF-16), which cannot be stored as UTF-8 text.");
+        }
+    }
+
+    /// <summary>
+    /// The checks for a stream id an append writes: those of <see cref="ValidateStreamId"/> plus no control characters
+    /// (tab, newline, U+0001...), which print invisibly or break line-based output and tools.
+    /// </summary>
+    public static void ValidateNewStreamId(string streamId)
+    {
+        ValidateStreamId(streamId);
+        var span = streamId.AsSpan();
+        var at = span.IndexOfAnyInRange('\u0000', '\u001F');
+        if (at < 0)
+        {
+            at = span.IndexOfAnyInRange('\u007F', '\u009F');
+        }
+
+        if (at >= 0)
+        {
+            throw new InvalidStreamIdException(
+                $"Stream id must not contain control characters; found U+{(int)streamId[at]:X4} at position {at + 1}.");
         }
     }
 
     public static void Validate(string streamId, IReadOnlyList<EventData> events)
     {
-        ValidateStreamId(streamId);
+        ValidateNewStreamId(streamId);
         ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0)
         {

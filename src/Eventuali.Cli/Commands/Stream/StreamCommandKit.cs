@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using System.Text.Json;
 using Eventuali.Lifecycle;
 
@@ -37,18 +36,7 @@ internal static class StreamCommandKit
         return ExitCodes.Failure;
     }
 
-    public static string Json(Action<Utf8JsonWriter> fields)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            fields(json);
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
+    public static string Json(Action<Utf8JsonWriter> fields) => Cli.Json.Object(fields);
 
     /// <summary>Help text: a description followed by example command lines.</summary>
     public static string WithExamples(string description, params string[] examples)

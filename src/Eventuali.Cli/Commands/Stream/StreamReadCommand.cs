@@ -13,7 +13,8 @@ internal static class StreamReadCommand
         var archivedOnly = new Option<bool>("--archived-only") { Description = "Only the archived events (default: archived, then hot)." };
         var fromVersion = new Option<long?>("--from-version") { Description = "First version to return (default: 1, or the newest with --backward)." };
         var backward = new Option<bool>("--backward") { Description = "Newest first." };
-        var maxCount = new Option<int?>("--max-count", "-n") { Description = "Return at most this many events." };
+        var maxCount = NumberOptions.NullableInt("--max-count", "-n", 1, int.MaxValue);
+        maxCount.Description = "Return at most this many events.";
         var command = new Command("read", StreamCommandKit.WithExamples(
             "Print a stream as if nothing were archived (archived events, then hot ones) as JSON lines; 'eventuali read' shows hot events only.",
             "eventuali stream read -d sqlite://shop.db -s order-42",
