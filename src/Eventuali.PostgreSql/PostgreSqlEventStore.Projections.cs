@@ -19,6 +19,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
         return NpgsqlDataSource.Create(builder);
     });
 
+    /// <inheritdoc />
     public async ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(name);
@@ -33,9 +34,11 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<ProjectionRow>> ListProjectionsAsync(CancellationToken cancellationToken = default)
         => OnConnectionAsync<IReadOnlyList<ProjectionRow>>(async (c, ct) => await PgProjectionDb.QueryAsync(c, null, ProjectionStatements["list"], PgProjectionDb.Row, ct).ConfigureAwait(false), cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(name);
@@ -44,6 +47,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
             PgProjectionDb.Text(name), PgProjectionDb.Long(fromPosition), PgProjectionDb.Time(Options.TimeProvider.GetUtcNow())).ConfigureAwait(false) == 1, cancellationToken);
     }
 
+    /// <inheritdoc />
     public ValueTask<string?> GetProjectionDocumentAsync(string projection, string key, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(projection);
@@ -51,6 +55,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
         return OnConnectionAsync(async (c, ct) => await PgProjectionDb.ScalarAsync(c, null, ProjectionStatements["doc_get"], ct, PgProjectionDb.Text(projection), PgProjectionDb.Text(key)).ConfigureAwait(false) as string, cancellationToken);
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<ProjectionDocument> ReadProjectionDocumentsAsync(string projection, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(projection);
@@ -74,6 +79,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string projection, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(projection);

@@ -10,6 +10,7 @@ namespace Eventuali.Sqlite;
 /// </summary>
 public sealed partial class SqliteEventStore : ISagaStore
 {
+    /// <inheritdoc />
     public ValueTask<SagaRecord?> LoadSagaAsync(string sagaName, string sagaId, CancellationToken cancellationToken = default)
     {
         SagaValidation.ValidateKey(sagaName, sagaId);
@@ -24,6 +25,7 @@ public sealed partial class SqliteEventStore : ISagaStore
         }, cancellationToken));
     }
 
+    /// <inheritdoc />
     public ValueTask<long> SaveSagaAsync(SagaWrite write, CancellationToken cancellationToken = default)
     {
         SagaValidation.Validate(write);
@@ -69,6 +71,7 @@ public sealed partial class SqliteEventStore : ISagaStore
         }, cancellationToken));
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<SagaTimeout>> LoadDueTimeoutsAsync(string sagaName, DateTimeOffset dueBy, int maxCount, CancellationToken cancellationToken = default)
     {
         SagaValidation.ValidateDueQuery(sagaName, maxCount);
@@ -87,6 +90,7 @@ public sealed partial class SqliteEventStore : ISagaStore
         }, cancellationToken));
     }
 
+    /// <inheritdoc />
     public ValueTask<DateTimeOffset?> GetNextTimeoutDueAsync(string sagaName, CancellationToken cancellationToken = default)
     {
         SagaValidation.ValidateDueQuery(sagaName, 1);

@@ -26,6 +26,7 @@ public sealed partial class SagaRunner<TState> : IDisposable
     private long _fired;
     private long _compensations;
 
+    /// <summary>Creates a runner of <paramref name="saga"/> over <paramref name="store"/>, which must store saga state (<see cref="ISagaStore"/>).</summary>
     public SagaRunner(IEventStore store, SagaDefinition<TState> saga, SagaRunnerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -149,6 +150,7 @@ public sealed partial class SagaRunner<TState> : IDisposable
         }
     }
 
+    /// <inheritdoc />
     public void Dispose() => _turn.Dispose();
 
     private static readonly TimeSpan ClockSlack = TimeSpan.FromMilliseconds(1);

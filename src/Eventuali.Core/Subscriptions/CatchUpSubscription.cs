@@ -43,11 +43,13 @@ public sealed class CatchUpSubscription : IAsyncDisposable
         Completion = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
     }
 
+    /// <summary>The subscription's name (it keys the stored checkpoint).</summary>
     public string Name => _options.Name;
 
     /// <summary>Completes when the subscription has stopped cleanly; faults with <see cref="SubscriptionFailedException"/> when it failed.</summary>
     public Task Completion { get; }
 
+    /// <summary>Where the subscription is now: state, position and lag.</summary>
     public SubscriptionStatus Status => new(
         Name,
         (SubscriptionState)Volatile.Read(ref _state),
@@ -72,6 +74,7 @@ public sealed class CatchUpSubscription : IAsyncDisposable
         await Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);

@@ -15,8 +15,10 @@ public sealed class JsonEventSerializer : IEventSerializer
 {
     private readonly JsonSerializerOptions _options;
 
+    /// <summary>Creates a serializer with <paramref name="options"/> (default: <see cref="CreateDefaultOptions"/>).</summary>
     public JsonEventSerializer(JsonSerializerOptions? options = null) => _options = Freeze(options ?? CreateDefaultOptions());
 
+    /// <summary>Creates a serializer whose types come from a source-generated <paramref name="context"/> (no reflection; trim- and AOT-safe).</summary>
     public JsonEventSerializer(JsonSerializerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -29,20 +31,26 @@ public sealed class JsonEventSerializer : IEventSerializer
 
     // The default encoder writes every non-ASCII letter as \uXXXX ("Grüße" → "Gr\u00FC\u00DFe"); this one keeps
     // text readable in the database while still escaping HTML-sensitive characters.
+    /// <summary>New default options: web defaults (camelCase), with reflection-based type information.</summary>
     public static JsonSerializerOptions CreateDefaultOptions() => new(JsonSerializerDefaults.Web)
     {
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
     };
 
+    /// <inheritdoc />
     public string ContentType => ContentTypes.Json;
 
+    /// <summary>The (read-only) options in use.</summary>
     public JsonSerializerOptions Options => _options;
 
+    /// <inheritdoc />
     public bool CanSerialize(Type type) => true;
 
+    /// <inheritdoc />
     public byte[] Serialize(object @event, Type type) => JsonSerializer.SerializeToUtf8Bytes(@event, _options.GetTypeInfo(type));
 
+    /// <inheritdoc />
     public object Deserialize(ReadOnlySpan<byte> data, Type type)
         => JsonSerializer.Deserialize(data, _options.GetTypeInfo(type)) ?? throw new JsonException("The payload is JSON null.");
 

@@ -9,13 +9,17 @@ public sealed class ProtobufEventSerializer : IEventSerializer
 {
     private readonly ConcurrentDictionary<Type, MessageParser> _parsers = new();
 
+    /// <inheritdoc />
     public string ContentType => ContentTypes.Protobuf;
 
+    /// <inheritdoc />
     public bool CanSerialize(Type type) => typeof(IMessage).IsAssignableFrom(type);
 
+    /// <inheritdoc />
     public byte[] Serialize(object @event, Type type)
         => @event is IMessage message ? message.ToByteArray() : throw new ArgumentException($"{type.FullName} is not a protobuf message.", nameof(@event));
 
+    /// <inheritdoc />
     public object Deserialize(ReadOnlySpan<byte> data, Type type) => _parsers.GetOrAdd(type, FindParser).ParseFrom(data);
 
     // Generated messages expose a static Parser property; look it up once per type.
