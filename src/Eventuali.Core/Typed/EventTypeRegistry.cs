@@ -48,6 +48,7 @@ public sealed class EventTypeRegistry
     }
 
     /// <summary>Registers every type in <paramref name="assembly"/> marked with <see cref="EventTypeAttribute"/>.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Scans every type of the assembly; in a trimmed application types that nothing references are gone. Register each event type instead.")]
     public EventTypeRegistry RegisterAssembly(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);

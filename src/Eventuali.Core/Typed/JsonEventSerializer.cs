@@ -9,7 +9,8 @@ namespace Eventuali.Typed;
 /// <summary>
 /// System.Text.Json, camelCase by default so payloads stay readable (and queryable) in the database.
 /// Pass a source-generated <see cref="JsonSerializerContext"/> to avoid reflection; types it does not
-/// know fall back to reflection.
+/// know fall back to reflection where the application allows it. Trimmed and Native AOT applications
+/// (where reflection-based serialization is off) must pass a context, or options whose resolver knows every event type.
 /// </summary>
 public sealed class JsonEventSerializer : IEventSerializer
 {
@@ -24,17 +25,17 @@ public sealed class JsonEventSerializer : IEventSerializer
         ArgumentNullException.ThrowIfNull(context);
         var options = new JsonSerializerOptions(context.Options)
         {
-            TypeInfoResolver = JsonTypeInfoResolver.Combine(context, new DefaultJsonTypeInfoResolver()),
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(context, ReflectionJson.Resolver()),
         };
         _options = Freeze(options);
     }
 
     // The default encoder writes every non-ASCII letter as \uXXXX ("Grüße" → "Gr\u00FC\u00DFe"); this one keeps
     // text readable in the database while still escaping HTML-sensitive characters.
-    /// <summary>New default options: web defaults (camelCase), with reflection-based type information.</summary>
+    /// <summary>New default options: web defaults (camelCase), with reflection-based type information where the application allows reflection-based serialization.</summary>
     public static JsonSerializerOptions CreateDefaultOptions() => new(JsonSerializerDefaults.Web)
     {
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        TypeInfoResolver = ReflectionJson.Resolver(),
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
     };
 
@@ -56,7 +57,7 @@ public sealed class JsonEventSerializer : IEventSerializer
 
     private static JsonSerializerOptions Freeze(JsonSerializerOptions options)
     {
-        options.TypeInfoResolver ??= new DefaultJsonTypeInfoResolver();
+        options.TypeInfoResolver ??= ReflectionJson.Resolver();
         options.MakeReadOnly();
         return options;
     }
