@@ -76,8 +76,7 @@ public sealed class JsonEventSerializerTests
     {
         var serializer = new JsonEventSerializer(SnakeCaseJsonContext.Default);
         var bytes = serializer.Serialize(new SourceGeneratedEvent("acc-9", 3), typeof(SourceGeneratedEvent));
-        // The naming policy is the options' own (none here), not the context's.
-        Assert.Equal("""{"AccountId":"acc-9","RetryCount":3}""", Encoding.UTF8.GetString(bytes));
+        Assert.Equal("""{"account_id":"acc-9","retry_count":3}""", Encoding.UTF8.GetString(bytes));
         Assert.Equal(new SourceGeneratedEvent("acc-9", 3), serializer.Deserialize(bytes, typeof(SourceGeneratedEvent)));
         Assert.True(serializer.Options.IsReadOnly);
     }
