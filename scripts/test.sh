@@ -61,6 +61,13 @@ else
 fi
 rm -rf "$demo_dir"
 
+step "Packages (pack, install the tool, a console project on the packed Eventuali, the Native AOT CLI)"
+if bash scripts/packages-check.sh "$results"; then :; fi
+pk_passed=$(grep -c '^packages: ok' "$results/packages.summary" 2>/dev/null || true)
+pk_failed=$(grep -c '^packages: FAILED' "$results/packages.summary" 2>/dev/null || true)
+passed=$((passed + pk_passed)); failed=$((failed + pk_failed))
+if [ "$pk_passed" -eq 0 ] && [ "$pk_failed" -eq 0 ]; then echo "packages: no check ran"; failed=$((failed + 1)); fi
+
 step "README quick start is the compiled example"
 if bash scripts/check-readme.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 

@@ -3,6 +3,7 @@ namespace Eventuali.Benchmarking;
 /// <summary>What to run and where.</summary>
 public sealed record BenchmarkOptions
 {
+    /// <summary>The workload to run.</summary>
     public BenchmarkWorkload Workload { get; init; } = BenchmarkWorkload.AppendBatch;
 
     /// <summary>How many events the timed phase writes, loads or reads.</summary>

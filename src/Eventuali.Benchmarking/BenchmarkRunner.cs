@@ -9,6 +9,7 @@ namespace Eventuali.Benchmarking;
 /// </summary>
 public static class BenchmarkRunner
 {
+    /// <summary>Runs the benchmark described by <paramref name="options"/> against a fresh store and returns what it measured.</summary>
     public static async Task<BenchmarkResult> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

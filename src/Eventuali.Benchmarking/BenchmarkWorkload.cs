@@ -46,6 +46,7 @@ public static class BenchmarkWorkloads
     /// <summary>Every workload name, in the order above.</summary>
     public static IReadOnlyList<string> All { get; } = Array.ConvertAll(Names, n => n.Name);
 
+    /// <summary>The command-line name of a workload.</summary>
     public static string NameOf(BenchmarkWorkload workload)
     {
         foreach (var (name, w) in Names)
@@ -59,6 +60,7 @@ public static class BenchmarkWorkloads
         throw new ArgumentOutOfRangeException(nameof(workload), workload, "Unknown workload.");
     }
 
+    /// <summary>Reads a workload from its command-line name; false when the name is unknown.</summary>
     public static bool TryParse(string? name, out BenchmarkWorkload workload)
     {
         foreach (var (n, w) in Names)

@@ -15,6 +15,7 @@ public sealed record LoadTestOptions
     /// <summary>Events per stream before a writer moves to a fresh stream (default 50).</summary>
     public int EventsPerStream { get; init; } = 50;
 
+    /// <summary>The SQLite durability of the store under test.</summary>
     public Durability Durability { get; init; } = Durability.Full;
 
     /// <summary>The store; null: a fresh SQLite file in the temp directory, deleted afterwards.</summary>

@@ -13,6 +13,7 @@ namespace Eventuali.Benchmarking;
 /// </summary>
 public static class LoadTestRunner
 {
+    /// <summary>Holds the requested event rate for the requested duration and returns the latencies and throughput it measured.</summary>
     public static async Task<LoadTestResult> RunAsync(LoadTestOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

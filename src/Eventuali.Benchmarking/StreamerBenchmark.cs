@@ -11,9 +11,11 @@ namespace Eventuali.Benchmarking;
 /// </summary>
 public static class StreamerBenchmark
 {
+    /// <summary>Publishes <paramref name="events"/> events in batches of <paramref name="batchSize"/> to <paramref name="subscribers"/> in-process subscribers, with the default buffer capacity, and measures delivery.</summary>
     public static Task<StreamerBenchmarkResult> RunAsync(int events, int subscribers, int batchSize, CancellationToken cancellationToken)
         => RunAsync(events, subscribers, batchSize, StreamSubscriptionOptions.DefaultBufferCapacity, cancellationToken);
 
+    /// <summary>Publishes <paramref name="events"/> events in batches of <paramref name="batchSize"/> to <paramref name="subscribers"/> in-process subscribers whose buffers hold <paramref name="bufferCapacity"/> events, and measures delivery.</summary>
     public static async Task<StreamerBenchmarkResult> RunAsync(int events, int subscribers, int batchSize, int bufferCapacity, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(events, 1);

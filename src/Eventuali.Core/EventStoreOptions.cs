@@ -33,5 +33,6 @@ public sealed record EventStoreOptions
     /// </summary>
     public bool ApplyMigrationsOnOpen { get; init; }
 
+    /// <summary>The default options.</summary>
     public static EventStoreOptions Default { get; } = new();
 }

@@ -7,12 +7,16 @@ namespace Eventuali.Hosting;
 /// <summary>Runs a <see cref="ProjectionDaemon"/> for the lifetime of the host: started with it, stopped (batches rolled back or committed whole, leases released) when it stops.</summary>
 public sealed class ProjectionDaemonHostedService(ProjectionDaemon daemon) : IHostedService, IAsyncDisposable
 {
+    /// <summary>The daemon this service runs.</summary>
     public ProjectionDaemon Daemon { get; } = daemon ?? throw new ArgumentNullException(nameof(daemon));
 
+    /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken) => Daemon.StartAsync(cancellationToken);
 
+    /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Daemon.StopAsync(cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => Daemon.DisposeAsync();
 }
 

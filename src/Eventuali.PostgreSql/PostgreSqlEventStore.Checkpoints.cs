@@ -11,6 +11,7 @@ public sealed partial class PostgreSqlEventStore : ICheckpointStore
 
     private CheckpointSql CheckpointStatements => _checkpointSql ??= new CheckpointSql(_settings);
 
+    /// <inheritdoc />
     public async ValueTask<long?> LoadCheckpointAsync(string name, CancellationToken cancellationToken = default)
     {
         CheckpointNames.Validate(name);
@@ -19,6 +20,7 @@ public sealed partial class PostgreSqlEventStore : ICheckpointStore
         return found is long position ? position : null;
     }
 
+    /// <inheritdoc />
     public async ValueTask SaveCheckpointAsync(string name, long position, CancellationToken cancellationToken = default)
     {
         CheckpointNames.Validate(name, position);

@@ -12,6 +12,7 @@ public sealed partial class PostgreSqlEventStore : IInlineProjectionStore
     private volatile InlineProjectionSet? _inline;
     private readonly Lock _inlineGate = new();
 
+    /// <inheritdoc />
     public async ValueTask AddInlineProjectionAsync(Projection projection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(projection);

@@ -18,6 +18,7 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
     private const short StateSoftDeleted = 1;
     private const short StateTombstoned = 2;
 
+    /// <inheritdoc />
     public async ValueTask<bool> DeleteStreamAsync(string streamId, DeleteMode mode = DeleteMode.Soft, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -51,6 +52,7 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public async ValueTask<bool> RestoreStreamAsync(string streamId, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -71,12 +73,15 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public ValueTask<long> TruncateStreamAsync(string streamId, long beforeVersion, CancellationToken cancellationToken = default)
         => CutAsync(streamId, beforeVersion, archive: false, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<long> ArchiveStreamAsync(string streamId, long beforeVersion = long.MaxValue, CancellationToken cancellationToken = default)
         => CutAsync(streamId, beforeVersion, archive: true, cancellationToken);
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<RecordedEvent> ReadArchivedStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -106,6 +111,7 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask<StreamInfo> GetStreamInfoAsync(string streamId, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -125,6 +131,7 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
         return new StreamInfo(streamId, status, row.Exists ? row.Version : null, row.TruncatedBefore);
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<string> ListStreamsAsync(string? prefix = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var low = string.IsNullOrEmpty(prefix) ? null : prefix;

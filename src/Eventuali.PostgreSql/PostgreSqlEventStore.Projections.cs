@@ -19,6 +19,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
         return NpgsqlDataSource.Create(builder);
     });
 
+    /// <inheritdoc />
     public async ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(name);
@@ -33,9 +34,11 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<ProjectionRow>> ListProjectionsAsync(CancellationToken cancellationToken = default)
         => OnConnectionAsync<IReadOnlyList<ProjectionRow>>(async (c, ct) => await PgProjectionDb.QueryAsync(c, null, ProjectionStatements["list"], PgProjectionDb.Row, ct).ConfigureAwait(false), cancellationToken);
 
+    /// <inheritdoc />
     public async ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default)
     {
         await ProjectionRequests.EnsureRebuildWithinHeadAsync(this, name, fromPosition, cancellationToken).ConfigureAwait(false);
@@ -57,6 +60,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public ValueTask<string?> GetProjectionDocumentAsync(string projection, string key, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(projection);
@@ -64,6 +68,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
         return OnConnectionAsync(async (c, ct) => await PgProjectionDb.ScalarAsync(c, null, ProjectionStatements["doc_get"], ct, PgProjectionDb.Text(projection), PgProjectionDb.Text(key)).ConfigureAwait(false) as string, cancellationToken);
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<ProjectionDocument> ReadProjectionDocumentsAsync(string projection, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(projection);
@@ -87,6 +92,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string projection, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(projection);

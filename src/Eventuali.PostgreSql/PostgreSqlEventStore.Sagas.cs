@@ -11,6 +11,7 @@ public sealed partial class PostgreSqlEventStore : ISagaStore
 
     private SagaSql SagaStatements => _sagaSql ??= new SagaSql(_settings);
 
+    /// <inheritdoc />
     public async ValueTask<SagaRecord?> LoadSagaAsync(string sagaName, string sagaId, CancellationToken cancellationToken = default)
     {
         SagaValidation.ValidateKey(sagaName, sagaId);
@@ -21,6 +22,7 @@ public sealed partial class PostgreSqlEventStore : ISagaStore
         return record;
     }
 
+    /// <inheritdoc />
     public async ValueTask<long> SaveSagaAsync(SagaWrite write, CancellationToken cancellationToken = default)
         => (await SaveSagasAsync([write], cancellationToken).ConfigureAwait(false))[0];
 
@@ -152,6 +154,7 @@ public sealed partial class PostgreSqlEventStore : ISagaStore
         return command;
     }
 
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<SagaTimeout>> LoadDueTimeoutsAsync(string sagaName, DateTimeOffset dueBy, int maxCount, CancellationToken cancellationToken = default)
     {
         SagaValidation.ValidateDueQuery(sagaName, maxCount);
@@ -162,6 +165,7 @@ public sealed partial class PostgreSqlEventStore : ISagaStore
         return due;
     }
 
+    /// <inheritdoc />
     public async ValueTask<DateTimeOffset?> GetNextTimeoutDueAsync(string sagaName, CancellationToken cancellationToken = default)
     {
         SagaValidation.ValidateDueQuery(sagaName, 1);

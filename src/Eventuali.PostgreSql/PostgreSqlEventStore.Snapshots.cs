@@ -13,6 +13,7 @@ public sealed partial class PostgreSqlEventStore : ISnapshotStore, IStreamTimeli
 
     private SnapshotSqlText SnapshotSql => _snapshotSql ??= new SnapshotSqlText(_settings);
 
+    /// <inheritdoc />
     public async ValueTask WriteSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         SnapshotValidation.Validate(snapshot);
@@ -30,6 +31,7 @@ public sealed partial class PostgreSqlEventStore : ISnapshotStore, IStreamTimeli
             new NpgsqlParameter<DateTimeOffset> { TypedValue = snapshot.CreatedAt.ToUniversalTime() }).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public async ValueTask<StoredSnapshot?> ReadSnapshotAsync(string streamId, long maxVersion = long.MaxValue, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -43,6 +45,7 @@ public sealed partial class PostgreSqlEventStore : ISnapshotStore, IStreamTimeli
         return found;
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<SnapshotInfo> ListSnapshotsAsync(string streamId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -72,6 +75,7 @@ public sealed partial class PostgreSqlEventStore : ISnapshotStore, IStreamTimeli
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask<int> PruneSnapshotsAsync(string streamId, int keep, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -80,6 +84,7 @@ public sealed partial class PostgreSqlEventStore : ISnapshotStore, IStreamTimeli
         return Convert.ToInt32(deleted, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <inheritdoc />
     public async ValueTask<long> GetVersionAtTimeAsync(string streamId, DateTimeOffset time, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -87,6 +92,7 @@ public sealed partial class PostgreSqlEventStore : ISnapshotStore, IStreamTimeli
         return Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <inheritdoc />
     public async ValueTask<long> GetVersionAtPositionAsync(string streamId, long position, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);

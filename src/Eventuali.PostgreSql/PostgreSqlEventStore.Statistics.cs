@@ -9,6 +9,7 @@ public sealed partial class PostgreSqlEventStore : IStoreStatistics
 {
     private StatsSql? _statsSql;
 
+    /// <inheritdoc />
     public async ValueTask<StoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
     {
         var sql = _statsSql ??= new StatsSql(_settings);

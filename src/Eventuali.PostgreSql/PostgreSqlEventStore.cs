@@ -28,6 +28,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         _committer = new AppendCommitter(dataSource, settings, sql);
     }
 
+    /// <inheritdoc />
     public EventStoreOptions Options { get; }
 
     /// <summary>The schema this store lives in.</summary>
@@ -71,6 +72,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         return new PostgreSqlEventStore(dataSource, settings, sql, options);
     }
 
+    /// <inheritdoc />
     public async ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
     {
         AppendValidation.Validate(streamId, events);
@@ -89,6 +91,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         return result;
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -120,6 +123,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         }
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
@@ -163,6 +167,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask<long?> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -170,6 +175,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         return found is long v ? v : null;
     }
 
+    /// <inheritdoc />
     public async ValueTask<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
     {
         await _visibility.WaitForOwnWritesAsync(1, HeadAsync, cancellationToken).ConfigureAwait(false);
@@ -215,6 +221,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await StopListenerAsync().ConfigureAwait(false);

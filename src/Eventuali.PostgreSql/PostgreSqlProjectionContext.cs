@@ -15,8 +15,10 @@ public sealed class PostgreSqlProjectionContext
         Transaction = transaction;
     }
 
+    /// <summary>The connection of the projection's transaction.</summary>
     public NpgsqlConnection Connection { get; }
 
+    /// <summary>The projection's transaction: commit and rollback belong to the daemon.</summary>
     public NpgsqlTransaction Transaction { get; }
 
     /// <summary>A command on <see cref="Connection"/> in <see cref="Transaction"/>.</summary>

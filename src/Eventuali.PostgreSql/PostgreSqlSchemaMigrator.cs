@@ -31,20 +31,25 @@ public sealed class PostgreSqlSchemaMigrator : ISchemaMigrator
         return new PostgreSqlSchemaMigrator(PgSettings.Parse(urlOrConnectionString, options), PgMigrations.Catalog, options.TimeProvider);
     }
 
+    /// <inheritdoc />
     public string Store => PgMigrations.Describe(_settings);
 
+    /// <inheritdoc />
     public async ValueTask<MigrationStatus> StatusAsync(CancellationToken cancellationToken = default)
     {
         var stored = await RunAsync((conn, ct) => PgSchema.ReadAsync(conn, _settings, ct), cancellationToken).ConfigureAwait(false);
         return MigrationLedger.Status(Store, _catalog, stored);
     }
 
+    /// <inheritdoc />
     public async ValueTask<MigrationPlan> PlanAsync(int? toVersion = null, CancellationToken cancellationToken = default)
         => await RunAsync((conn, ct) => PgMigrationRunner.PlanAsync(conn, _settings, _sql, _catalog, toVersion, ct), cancellationToken).ConfigureAwait(false);
 
+    /// <inheritdoc />
     public async ValueTask<MigrationResult> UpAsync(int? toVersion = null, CancellationToken cancellationToken = default)
         => await RunAsync((conn, ct) => PgMigrationRunner.UpAsync(conn, _settings, _sql, _catalog, toVersion, _clock, ct), cancellationToken).ConfigureAwait(false);
 
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken ct)

@@ -14,6 +14,7 @@ public sealed partial class SqliteEventStore : ICheckpointStore
     private readonly Lock _checkpointLock = new();
     private SqliteConnection? _checkpointConnection;
 
+    /// <inheritdoc />
     public ValueTask<long?> LoadCheckpointAsync(string name, CancellationToken cancellationToken = default)
     {
         CheckpointNames.Validate(name);
@@ -28,6 +29,7 @@ public sealed partial class SqliteEventStore : ICheckpointStore
             cancellationToken));
     }
 
+    /// <inheritdoc />
     public ValueTask SaveCheckpointAsync(string name, long position, CancellationToken cancellationToken = default)
     {
         CheckpointNames.Validate(name, position);

@@ -10,6 +10,7 @@ public sealed partial class SqliteEventStore : IInlineProjectionStore
 {
     private InlineProjectionSet? _inline;
 
+    /// <inheritdoc />
     public ValueTask AddInlineProjectionAsync(Projection projection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(projection);

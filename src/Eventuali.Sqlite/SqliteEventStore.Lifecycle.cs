@@ -11,6 +11,7 @@ public sealed partial class SqliteEventStore : IStreamLifecycle
 {
     private const int ListPageSize = 1000;
 
+    /// <inheritdoc />
     public ValueTask<bool> DeleteStreamAsync(string streamId, DeleteMode mode = DeleteMode.Soft, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -50,6 +51,7 @@ public sealed partial class SqliteEventStore : IStreamLifecycle
         }, cancellationToken));
     }
 
+    /// <inheritdoc />
     public ValueTask<bool> RestoreStreamAsync(string streamId, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -70,12 +72,15 @@ public sealed partial class SqliteEventStore : IStreamLifecycle
         }, cancellationToken));
     }
 
+    /// <inheritdoc />
     public ValueTask<long> TruncateStreamAsync(string streamId, long beforeVersion, CancellationToken cancellationToken = default)
         => ValueTask.FromResult(Cut(streamId, beforeVersion, archive: false, cancellationToken));
 
+    /// <inheritdoc />
     public ValueTask<long> ArchiveStreamAsync(string streamId, long beforeVersion = long.MaxValue, CancellationToken cancellationToken = default)
         => ValueTask.FromResult(Cut(streamId, beforeVersion, archive: true, cancellationToken));
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<RecordedEvent> ReadArchivedStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -124,6 +129,7 @@ public sealed partial class SqliteEventStore : IStreamLifecycle
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<StreamInfo> GetStreamInfoAsync(string streamId, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -142,6 +148,7 @@ public sealed partial class SqliteEventStore : IStreamLifecycle
         return ValueTask.FromResult(new StreamInfo(streamId, status, r.Version > 0 ? r.Version : null, r.TruncatedBefore));
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<string> ListStreamsAsync(string? prefix = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.CompletedTask.ConfigureAwait(false);

@@ -6,6 +6,7 @@ namespace Eventuali.Sqlite;
 /// <summary>Projection state, read models and dead letters in the store's file (see Sql/003_projections.sql).</summary>
 public sealed partial class SqliteEventStore : IProjectionStore
 {
+    /// <inheritdoc />
     public ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(name);
@@ -14,12 +15,14 @@ public sealed partial class SqliteEventStore : IProjectionStore
         return ValueTask.FromResult<IProjectionLease?>(SqliteProjectionLease.TryAcquire(Location, name, owner, Options.TimeProvider));
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<ProjectionRow>> ListProjectionsAsync(CancellationToken cancellationToken = default)
     {
         using var connection = SqliteProjectionDb.Open(Location);
         return ValueTask.FromResult<IReadOnlyList<ProjectionRow>>(SqliteProjectionDb.Query(connection, null, "list", SqliteProjectionDb.Row));
     }
 
+    /// <inheritdoc />
     public async ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default)
     {
         await ProjectionRequests.EnsureRebuildWithinHeadAsync(this, name, fromPosition, cancellationToken).ConfigureAwait(false);
@@ -35,6 +38,7 @@ public sealed partial class SqliteEventStore : IProjectionStore
         return true;
     }
 
+    /// <inheritdoc />
     public ValueTask<string?> GetProjectionDocumentAsync(string projection, string key, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(projection);
@@ -44,6 +48,7 @@ public sealed partial class SqliteEventStore : IProjectionStore
         return ValueTask.FromResult(command.ExecuteScalar() as string);
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<ProjectionDocument> ReadProjectionDocumentsAsync(string projection, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(projection);
@@ -68,6 +73,7 @@ public sealed partial class SqliteEventStore : IProjectionStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string projection, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(projection);

@@ -10,6 +10,7 @@ namespace Eventuali.Sqlite;
 /// </summary>
 public sealed partial class SqliteEventStore : ISagaStore
 {
+    /// <inheritdoc />
     public ValueTask<SagaRecord?> LoadSagaAsync(string sagaName, string sagaId, CancellationToken cancellationToken = default)
     {
         SagaValidation.ValidateKey(sagaName, sagaId);
@@ -24,6 +25,7 @@ public sealed partial class SqliteEventStore : ISagaStore
         }, cancellationToken));
     }
 
+    /// <inheritdoc />
     public async ValueTask<long> SaveSagaAsync(SagaWrite write, CancellationToken cancellationToken = default)
         => (await SaveSagasAsync([write], cancellationToken).ConfigureAwait(false))[0];
 
@@ -81,6 +83,7 @@ public sealed partial class SqliteEventStore : ISagaStore
         }, cancellationToken));
     }
 
+    /// <inheritdoc />
     private static long SaveOne(SqliteConnection conn, SqliteTransaction tx, SagaWrite write, long now)
     {
         (string, object?)[] args =
@@ -136,6 +139,7 @@ public sealed partial class SqliteEventStore : ISagaStore
         }, cancellationToken));
     }
 
+    /// <inheritdoc />
     public ValueTask<DateTimeOffset?> GetNextTimeoutDueAsync(string sagaName, CancellationToken cancellationToken = default)
     {
         SagaValidation.ValidateDueQuery(sagaName, 1);

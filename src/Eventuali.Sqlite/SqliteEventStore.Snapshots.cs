@@ -11,6 +11,7 @@ public sealed partial class SqliteEventStore : ISnapshotStore, IStreamTimeline
 {
     private const int ListPage = 256;
 
+    /// <inheritdoc />
     public ValueTask WriteSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         SnapshotValidation.Validate(snapshot);
@@ -28,6 +29,7 @@ public sealed partial class SqliteEventStore : ISnapshotStore, IStreamTimeline
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
     public ValueTask<StoredSnapshot?> ReadSnapshotAsync(string streamId, long maxVersion = long.MaxValue, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -42,6 +44,7 @@ public sealed partial class SqliteEventStore : ISnapshotStore, IStreamTimeline
             cancellationToken));
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<SnapshotInfo> ListSnapshotsAsync(string streamId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -77,6 +80,7 @@ public sealed partial class SqliteEventStore : ISnapshotStore, IStreamTimeline
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<int> PruneSnapshotsAsync(string streamId, int keep, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -91,9 +95,11 @@ public sealed partial class SqliteEventStore : ISnapshotStore, IStreamTimeline
             cancellationToken));
     }
 
+    /// <inheritdoc />
     public ValueTask<long> GetVersionAtTimeAsync(string streamId, DateTimeOffset time, CancellationToken cancellationToken = default)
         => VersionAt("version_at_time", streamId, EventRow.ToUnixMicroseconds(time), cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<long> GetVersionAtPositionAsync(string streamId, long position, CancellationToken cancellationToken = default)
         => VersionAt("version_at_position", streamId, position, cancellationToken);
 

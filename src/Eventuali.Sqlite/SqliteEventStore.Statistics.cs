@@ -5,6 +5,7 @@ namespace Eventuali.Sqlite;
 
 public sealed partial class SqliteEventStore : IStoreStatistics
 {
+    /// <inheritdoc />
     public ValueTask<StoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -31,6 +31,7 @@ public sealed partial class SqliteEventStore : IEventStore
         _readers = new ReadSessionPool(location, writerConnection.Handle!, gate);
     }
 
+    /// <inheritdoc />
     public EventStoreOptions Options { get; }
 
     internal SqliteLocation Location { get; }
@@ -73,6 +74,7 @@ public sealed partial class SqliteEventStore : IEventStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
     {
         AppendValidation.Validate(streamId, events);
@@ -82,6 +84,7 @@ public sealed partial class SqliteEventStore : IEventStore
         return task.IsCompletedSuccessfully ? new ValueTask<AppendResult>(task.Result) : new ValueTask<AppendResult>(task);
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -130,6 +133,7 @@ public sealed partial class SqliteEventStore : IEventStore
         }
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
@@ -159,12 +163,14 @@ public sealed partial class SqliteEventStore : IEventStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<long?> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
         return ValueTask.FromResult(_readers.Run(s => _readers.Names.GetId(streamId, s) is { } id ? s.StreamVersion(id) : null, cancellationToken));
     }
 
+    /// <inheritdoc />
     public ValueTask<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
         => ValueTask.FromResult(_readers.Run(static s => s.HeadPosition(), cancellationToken));
 

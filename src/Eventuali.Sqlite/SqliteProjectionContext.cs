@@ -15,6 +15,7 @@ public sealed class SqliteProjectionContext
         Transaction = transaction;
     }
 
+    /// <summary>The connection of the projection's transaction (the daemon commits or rolls it back).</summary>
     public SqliteConnection Connection { get; }
 
     /// <summary>

@@ -27,8 +27,10 @@ public sealed class SqliteSchemaMigrator : ISchemaMigrator
         return new SqliteSchemaMigrator(SqliteLocation.Parse(pathAndQuery, options.Durability), SqliteMigrations.Catalog, options.TimeProvider);
     }
 
+    /// <inheritdoc />
     public string Store => SqliteMigrations.Describe(_location);
 
+    /// <inheritdoc />
     public ValueTask<MigrationStatus> StatusAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -37,6 +39,7 @@ public sealed class SqliteSchemaMigrator : ISchemaMigrator
         return ValueTask.FromResult(MigrationLedger.Status(Store, _catalog, stored));
     }
 
+    /// <inheritdoc />
     public ValueTask<MigrationPlan> PlanAsync(int? toVersion = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -44,6 +47,7 @@ public sealed class SqliteSchemaMigrator : ISchemaMigrator
         return ValueTask.FromResult(Classified(() => SqliteMigrationRunner.Plan(connection, _location, _catalog, toVersion)));
     }
 
+    /// <inheritdoc />
     public ValueTask<MigrationResult> UpAsync(int? toVersion = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -67,6 +71,7 @@ public sealed class SqliteSchemaMigrator : ISchemaMigrator
         }));
     }
 
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>The file's connection, or null when there is no file yet (status and plan create nothing).</summary>

@@ -103,4 +103,17 @@ public sealed class JsonEventSerializerTests
             Assert.Equal(new SourceGeneratedEvent("acc-1", 1), types.Deserialize(recorded));
         }
     }
+
+    [Fact]
+    public void Options_with_a_source_generated_resolver_use_no_reflection_and_name_a_type_they_do_not_know()
+    {
+        // What a trimmed or Native AOT application configures: only the context's types, no reflection fallback.
+        var serializer = new JsonEventSerializer(new JsonSerializerOptions { TypeInfoResolver = SnakeCaseJsonContext.Default });
+        var bytes = serializer.Serialize(new SourceGeneratedEvent("acc-9", 3), typeof(SourceGeneratedEvent));
+        // The naming policy is the options' own (none here), not the context's.
+        Assert.Equal("""{"AccountId":"acc-9","RetryCount":3}""", Encoding.UTF8.GetString(bytes));
+        Assert.Equal(new SourceGeneratedEvent("acc-9", 3), serializer.Deserialize(bytes, typeof(SourceGeneratedEvent)));
+        var unknown = Assert.Throws<NotSupportedException>(() => serializer.Serialize(new NotInContextEvent("x"), typeof(NotInContextEvent)));
+        Assert.Contains(nameof(NotInContextEvent), unknown.Message, StringComparison.Ordinal);
+    }
 }

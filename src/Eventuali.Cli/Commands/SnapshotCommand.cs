@@ -121,7 +121,7 @@ internal static class SnapshotCommand
             {
                 var deleted = await Snapshots(store).PruneSnapshotsAsync(streamId, k, ct).ConfigureAwait(false);
                 await io.Out.WriteLineAsync(parse.GetValue(json)
-                    ? $$"""{"stream":{{JsonSerializer.Serialize(streamId)}},"kept_at_most":{{k}},"deleted":{{deleted}}}"""
+                    ? $$"""{"stream":{{JsonSerializer.Serialize(streamId, CliJson.Default.String)}},"kept_at_most":{{k}},"deleted":{{deleted}}}"""
                     : $"deleted {deleted} snapshot(s) of '{streamId}', kept at most {k}").ConfigureAwait(false);
             }
 

@@ -10,7 +10,11 @@ internal sealed class DemoScenario(TextWriter output, string url, bool deletedPr
     private const string Bob = "bob";
     private static readonly EventMetadata ByTeller = new(CorrelationId: "demo-session", ActorId: "teller-7");
 
-    private readonly EventStoreOptions _options = new() { Types = new EventTypeRegistry().RegisterAssembly(typeof(BankAccount).Assembly) };
+    private readonly EventStoreOptions _options = new()
+    {
+        Types = new EventTypeRegistry(new JsonEventSerializer(DemoJson.Default))
+            .Register<AccountOpened>().Register<MoneyDeposited>().Register<MoneyWithdrawn>().Register<TransferSent>().Register<TransferReceived>(),
+    };
 
     public async Task RunAsync(CancellationToken ct)
     {

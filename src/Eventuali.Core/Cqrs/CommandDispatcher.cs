@@ -13,6 +13,7 @@ public sealed class CommandDispatcher
     private readonly CommandRetryOptions? _retry;
     private readonly Dictionary<Type, Func<object, EventMetadata?, CancellationToken, ValueTask<CommandOutcome>>> _routes = [];
 
+    /// <summary>Creates a dispatcher over <paramref name="store"/>; conflicts are retried as <paramref name="retry"/> says (default: <see cref="CommandRetryOptions.Default"/>).</summary>
     public CommandDispatcher(IEventStore store, CommandRetryOptions? retry = null)
     {
         ArgumentNullException.ThrowIfNull(store);

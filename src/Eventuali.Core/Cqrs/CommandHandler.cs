@@ -16,6 +16,7 @@ public sealed class CommandHandler<TAggregate>
     private readonly CommandRetryOptions _retry;
     private readonly TimeProvider _clock;
 
+    /// <summary>Creates a handler over <paramref name="store"/>; conflicts are retried as <paramref name="retry"/> says (default: <see cref="CommandRetryOptions.Default"/>).</summary>
     public CommandHandler(IEventStore store, CommandRetryOptions? retry = null)
     {
         ArgumentNullException.ThrowIfNull(store);

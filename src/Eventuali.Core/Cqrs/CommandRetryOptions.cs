@@ -29,6 +29,7 @@ public sealed record CommandRetryOptions
     /// <summary>The clock the waits use; default: the store's.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
+    /// <summary>The default retry settings.</summary>
     public static CommandRetryOptions Default { get; } = new();
 
     /// <summary>The wait before retry number <paramref name="retry"/> (1 = first retry).</summary>

@@ -7,6 +7,7 @@ namespace Eventuali;
 /// </summary>
 public sealed class EventStoreConfigurationException : EventualiException
 {
+    /// <summary>Creates the exception with a message naming what is wrong (never a password).</summary>
     public EventStoreConfigurationException(string message, Exception? innerException = null)
         : base(message, innerException)
     {

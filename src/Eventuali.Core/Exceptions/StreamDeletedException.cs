@@ -6,6 +6,7 @@ namespace Eventuali;
 /// </summary>
 public sealed class StreamDeletedException : EventualiException
 {
+    /// <summary>Creates the exception for <paramref name="streamId"/>; <paramref name="isTombstoned"/> is true for a hard delete.</summary>
     public StreamDeletedException(string streamId, bool isTombstoned)
         : base(isTombstoned
             ? $"Stream '{streamId}' was hard-deleted with a tombstone; its name cannot be written to again."
@@ -15,6 +16,7 @@ public sealed class StreamDeletedException : EventualiException
         IsTombstoned = isTombstoned;
     }
 
+    /// <summary>The deleted stream.</summary>
     public string StreamId { get; }
 
     /// <summary>True for a tombstone (permanent); false for a soft delete (restorable).</summary>

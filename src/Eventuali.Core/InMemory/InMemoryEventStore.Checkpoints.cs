@@ -8,6 +8,7 @@ public sealed partial class InMemoryEventStore : ICheckpointStore
 {
     private readonly ConcurrentDictionary<string, long> _checkpoints = new(StringComparer.Ordinal);
 
+    /// <inheritdoc />
     public ValueTask<long?> LoadCheckpointAsync(string name, CancellationToken cancellationToken = default)
     {
         CheckpointNames.Validate(name);
@@ -15,6 +16,7 @@ public sealed partial class InMemoryEventStore : ICheckpointStore
         return ValueTask.FromResult<long?>(_checkpoints.TryGetValue(name, out var p) ? p : null);
     }
 
+    /// <inheritdoc />
     public ValueTask SaveCheckpointAsync(string name, long position, CancellationToken cancellationToken = default)
     {
         CheckpointNames.Validate(name, position);

@@ -11,6 +11,7 @@ public sealed partial class InMemoryEventStore : IStreamLifecycle
 {
     private readonly Dictionary<string, LifeState> _life = new(StringComparer.Ordinal);
 
+    /// <inheritdoc />
     public ValueTask<bool> DeleteStreamAsync(string streamId, DeleteMode mode = DeleteMode.Soft, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -60,6 +61,7 @@ public sealed partial class InMemoryEventStore : IStreamLifecycle
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<bool> RestoreStreamAsync(string streamId, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -82,12 +84,15 @@ public sealed partial class InMemoryEventStore : IStreamLifecycle
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<long> TruncateStreamAsync(string streamId, long beforeVersion, CancellationToken cancellationToken = default)
         => ValueTask.FromResult(Cut(streamId, beforeVersion, archive: false, cancellationToken));
 
+    /// <inheritdoc />
     public ValueTask<long> ArchiveStreamAsync(string streamId, long beforeVersion = long.MaxValue, CancellationToken cancellationToken = default)
         => ValueTask.FromResult(Cut(streamId, beforeVersion, archive: true, cancellationToken));
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<RecordedEvent> ReadArchivedStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -114,6 +119,7 @@ public sealed partial class InMemoryEventStore : IStreamLifecycle
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<StreamInfo> GetStreamInfoAsync(string streamId, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -126,6 +132,7 @@ public sealed partial class InMemoryEventStore : IStreamLifecycle
         }
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<string> ListStreamsAsync(string? prefix = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.CompletedTask.ConfigureAwait(false);

@@ -9,6 +9,7 @@ public sealed partial class InMemoryEventStore : IProjectionStore, IInlineProjec
     private readonly MemoryProjections _projections = new();
     private volatile InlineProjectionSet? _inline;
 
+    /// <inheritdoc />
     public ValueTask AddInlineProjectionAsync(Projection projection, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -48,6 +49,7 @@ public sealed partial class InMemoryEventStore : IProjectionStore, IInlineProjec
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(name);
@@ -55,15 +57,18 @@ public sealed partial class InMemoryEventStore : IProjectionStore, IInlineProjec
         return ValueTask.FromResult<IProjectionLease?>(_projections.TryAcquire(name, owner, Options.TimeProvider));
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<ProjectionRow>> ListProjectionsAsync(CancellationToken cancellationToken = default)
         => ValueTask.FromResult(_projections.List());
 
+    /// <inheritdoc />
     public async ValueTask<bool> RequestProjectionRebuildAsync(string name, long fromPosition, CancellationToken cancellationToken = default)
     {
         await ProjectionRequests.EnsureRebuildWithinHeadAsync(this, name, fromPosition, cancellationToken).ConfigureAwait(false);
         return _projections.RequestRebuild(name, fromPosition, Options.TimeProvider);
     }
 
+    /// <inheritdoc />
     public ValueTask<string?> GetProjectionDocumentAsync(string projection, string key, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(projection);
@@ -71,6 +76,7 @@ public sealed partial class InMemoryEventStore : IProjectionStore, IInlineProjec
         return ValueTask.FromResult(_projections.GetDocument(projection, key));
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<ProjectionDocument> ReadProjectionDocumentsAsync(string projection, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(projection);
@@ -82,6 +88,7 @@ public sealed partial class InMemoryEventStore : IProjectionStore, IInlineProjec
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string projection, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(projection);

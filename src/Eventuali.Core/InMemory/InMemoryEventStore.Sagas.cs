@@ -9,6 +9,7 @@ public sealed partial class InMemoryEventStore : ISagaStore
     private readonly Dictionary<(string Name, string Id), SagaRecord> _sagas = [];
     private readonly Dictionary<(string Name, string Id, string Key), SagaTimeout> _sagaTimeouts = [];
 
+    /// <inheritdoc />
     public ValueTask<SagaRecord?> LoadSagaAsync(string sagaName, string sagaId, CancellationToken cancellationToken = default)
     {
         SagaValidation.ValidateKey(sagaName, sagaId);
@@ -19,6 +20,7 @@ public sealed partial class InMemoryEventStore : ISagaStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<long> SaveSagaAsync(SagaWrite write, CancellationToken cancellationToken = default)
     {
         SagaValidation.Validate(write);
@@ -59,6 +61,7 @@ public sealed partial class InMemoryEventStore : ISagaStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<SagaTimeout>> LoadDueTimeoutsAsync(string sagaName, DateTimeOffset dueBy, int maxCount, CancellationToken cancellationToken = default)
     {
         SagaValidation.ValidateDueQuery(sagaName, maxCount);
@@ -73,6 +76,7 @@ public sealed partial class InMemoryEventStore : ISagaStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<DateTimeOffset?> GetNextTimeoutDueAsync(string sagaName, CancellationToken cancellationToken = default)
     {
         SagaValidation.ValidateDueQuery(sagaName, 1);

@@ -9,6 +9,7 @@ public sealed partial class InMemoryEventStore : ISnapshotStore, IStreamTimeline
     // Per stream, ordered by version; guarded by _gate like the events.
     private readonly Dictionary<string, SortedList<long, StoredSnapshot>> _snapshots = new(StringComparer.Ordinal);
 
+    /// <inheritdoc />
     public ValueTask WriteSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         SnapshotValidation.Validate(snapshot);
@@ -27,6 +28,7 @@ public sealed partial class InMemoryEventStore : ISnapshotStore, IStreamTimeline
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
     public ValueTask<StoredSnapshot?> ReadSnapshotAsync(string streamId, long maxVersion = long.MaxValue, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -47,6 +49,7 @@ public sealed partial class InMemoryEventStore : ISnapshotStore, IStreamTimeline
         }
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<SnapshotInfo> ListSnapshotsAsync(string streamId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -64,6 +67,7 @@ public sealed partial class InMemoryEventStore : ISnapshotStore, IStreamTimeline
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<int> PruneSnapshotsAsync(string streamId, int keep, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -84,9 +88,11 @@ public sealed partial class InMemoryEventStore : ISnapshotStore, IStreamTimeline
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<long> GetVersionAtTimeAsync(string streamId, DateTimeOffset time, CancellationToken cancellationToken = default)
         => LastVersionWhere(streamId, e => e.Timestamp <= time);
 
+    /// <inheritdoc />
     public ValueTask<long> GetVersionAtPositionAsync(string streamId, long position, CancellationToken cancellationToken = default)
         => LastVersionWhere(streamId, e => e.Position <= position);
 

@@ -4,6 +4,7 @@ namespace Eventuali.InMemory;
 
 public sealed partial class InMemoryEventStore : IStoreStatistics
 {
+    /// <inheritdoc />
     public ValueTask<StoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -13,10 +13,13 @@ public sealed partial class InMemoryEventStore : IEventStore
     private readonly Dictionary<string, List<RecordedEvent>> _streams = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, RecordedEvent> _byEventId = [];
 
+    /// <summary>Creates an empty store with <paramref name="options"/> (default: <see cref="EventStoreOptions.Default"/>).</summary>
     public InMemoryEventStore(EventStoreOptions? options = null) => Options = options ?? EventStoreOptions.Default;
 
+    /// <inheritdoc />
     public EventStoreOptions Options { get; }
 
+    /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
         => Append(streamId, expectedVersion, events, null, cancellationToken);
 
@@ -99,6 +102,7 @@ public sealed partial class InMemoryEventStore : IEventStore
         return new AppendResult(last, stream[(int)last - 1].Position);
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -146,6 +150,7 @@ public sealed partial class InMemoryEventStore : IEventStore
         }
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
@@ -173,6 +178,7 @@ public sealed partial class InMemoryEventStore : IEventStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<long?> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
@@ -182,6 +188,7 @@ public sealed partial class InMemoryEventStore : IEventStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -190,5 +197,6 @@ public sealed partial class InMemoryEventStore : IEventStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -18,11 +18,13 @@ public interface IInlineProjectionStore
 /// <summary>An inline projection's handler failed; the append was rolled back and nothing of it is stored.</summary>
 public sealed class InlineProjectionException : EventualiException
 {
+    /// <summary>Creates the exception for <paramref name="projection"/>, which failed on <paramref name="recorded"/>.</summary>
     public InlineProjectionException(string projection, RecordedEvent recorded, Exception innerException)
         : base($"Inline projection '{projection}' failed on event {recorded?.EventId} ({recorded?.EventType}) of stream '{recorded?.StreamId}'; the append was rolled back: {innerException?.Message}", innerException)
     {
         Projection = projection;
     }
 
+    /// <summary>The inline projection that failed.</summary>
     public string Projection { get; }
 }

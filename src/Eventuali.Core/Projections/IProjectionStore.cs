@@ -48,6 +48,7 @@ public interface IProjectionStore
 /// <summary>Sole ownership of one projection; disposing releases it.</summary>
 public interface IProjectionLease : IAsyncDisposable
 {
+    /// <summary>The projection this lease owns.</summary>
     string Name { get; }
 
     /// <summary>Reads the projection's row now.</summary>
@@ -69,6 +70,7 @@ public interface IProjectionTransaction : IAsyncDisposable
     /// <summary>The backend's own connection and transaction (see the backend's projection context type), or null.</summary>
     object? Backend { get; }
 
+    /// <summary>Deletes every document of the projection's read model (a rebuild starts with this).</summary>
     ValueTask ClearDocumentsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Parks <paramref name="recorded"/> as a dead letter, replacing one already parked for the same event (its id stays).</summary>
@@ -77,18 +79,22 @@ public interface IProjectionTransaction : IAsyncDisposable
     /// <summary>Removes the dead letter <paramref name="id"/> of this projection (a retry of it succeeded).</summary>
     ValueTask RemoveDeadLetterAsync(long id, CancellationToken cancellationToken = default);
 
+    /// <summary>Records the projection's new position and state, committed with the read-model changes.</summary>
     ValueTask SaveProgressAsync(ProjectionProgress progress, CancellationToken cancellationToken = default);
 
+    /// <summary>Commits the read-model changes, dead letters and progress together.</summary>
     ValueTask CommitAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>The built-in read-model table of one projection: key to JSON document.</summary>
 public interface IProjectionDocuments
 {
+    /// <summary>The JSON document at <paramref name="key"/>, or null when there is none.</summary>
     ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>Inserts or replaces the document at <paramref name="key"/>; <paramref name="json"/> must be valid JSON.</summary>
     ValueTask PutAsync(string key, string json, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes the document at <paramref name="key"/>, if any.</summary>
     ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default);
 }

@@ -9,12 +9,14 @@ public abstract class Projection
 {
     private readonly Dictionary<string, Func<RecordedEvent, ProjectionContext, CancellationToken, ValueTask>> _handlers = new(StringComparer.Ordinal);
 
+    /// <summary>Creates a projection with a stable <paramref name="name"/> (it keys the stored position and read model).</summary>
     protected Projection(string name)
     {
         ProjectionNames.Validate(name);
         Name = name;
     }
 
+    /// <summary>The projection's stable name.</summary>
     public string Name { get; }
 
     /// <summary>The stored event types this projection handles (the daemon reads only these).</summary>
@@ -59,6 +61,7 @@ public sealed class ProjectionContext
         Transaction = transaction;
     }
 
+    /// <summary>The name of the projection being applied.</summary>
     public string Projection { get; }
 
     /// <summary>The built-in read model (key to JSON document), inside the batch's transaction.</summary>
@@ -92,6 +95,7 @@ public enum ProjectionFailureAction
 /// <summary>Retry with exponential backoff, then <see cref="OnFailure"/>.</summary>
 public sealed record ProjectionFailurePolicy
 {
+    /// <summary>The default policy.</summary>
     public static ProjectionFailurePolicy Default { get; } = new();
 
     /// <summary>Attempts per event, the first included (at least 1).</summary>
@@ -100,6 +104,7 @@ public sealed record ProjectionFailurePolicy
     /// <summary>Delay before the second attempt; doubled for each later one.</summary>
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>What happens to an event that still fails after the retries: parked as a dead letter (the default), skipped, or the projection stops.</summary>
     public ProjectionFailureAction OnFailure { get; init; } = ProjectionFailureAction.DeadLetter;
 
     internal TimeSpan Backoff(int failedAttempts) => InitialBackoff * Math.Pow(2, Math.Min(failedAttempts - 1, 16));

@@ -14,6 +14,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private CancellationTokenSource? _stopping;
     private Task? _running;
 
+    /// <summary>Creates a daemon that runs <paramref name="projections"/> over <paramref name="store"/>; call <see cref="StartAsync"/> to begin.</summary>
     public ProjectionDaemon(IEventStore store, IEnumerable<Projection> projections, ProjectionDaemonOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -41,6 +42,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         _runners = [.. list.Select(p => new ProjectionRunner(p, store, projectionStore, Options))];
     }
 
+    /// <summary>The options the daemon was created with.</summary>
     public ProjectionDaemonOptions Options { get; }
 
     /// <summary>Whether this node currently runs <paramref name="name"/> (holds its lease).</summary>
@@ -131,6 +133,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         return _store.WaitForProjectionAsync(name, Options.PollInterval, Options.TimeProvider, cancellationToken);
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
     private ProjectionRunner Runner(string name)

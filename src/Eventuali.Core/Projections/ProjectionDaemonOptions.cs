@@ -15,6 +15,7 @@ public sealed record ProjectionDaemonOptions
     /// <summary>How often a node that is not the leader tries to take a projection over.</summary>
     public TimeSpan LeaseRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The clock for leases, retries and timestamps (default: the system clock).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>

@@ -5,6 +5,7 @@ namespace Eventuali.Projections;
 /// <summary>Projection names: 1-100 of letters, digits, '_', '-', '.', starting with a letter or digit (they name lock files).</summary>
 public static partial class ProjectionNames
 {
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="name"/> is a valid projection name.</summary>
     public static void Validate(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -14,6 +15,7 @@ public static partial class ProjectionNames
         }
     }
 
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="key"/> is a valid read-model document key (1-400 characters).</summary>
     public static void ValidateKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -23,6 +25,7 @@ public static partial class ProjectionNames
         }
     }
 
+    /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="key"/> unless <paramref name="json"/> is valid JSON.</summary>
     public static void ValidateJson(string key, string json)
     {
         ArgumentNullException.ThrowIfNull(json);

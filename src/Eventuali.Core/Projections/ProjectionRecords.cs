@@ -45,6 +45,7 @@ public sealed record ProjectionStatus(
     /// <summary>Caught up: running, no rebuild pending, at the head.</summary>
     public bool IsCaughtUp => State == ProjectionState.Running && RebuildRequestedFrom is null && Position == HeadPosition;
 
+    /// <summary>The status of a stored projection row against the log's current <paramref name="head"/> position.</summary>
     public static ProjectionStatus From(ProjectionRow row, long head)
     {
         ArgumentNullException.ThrowIfNull(row);

@@ -19,6 +19,7 @@ public enum ProjectionState
 /// <summary>Text form of <see cref="ProjectionState"/> as stored.</summary>
 public static class ProjectionStates
 {
+    /// <summary>The stored text of <paramref name="state"/>.</summary>
     public static string ToText(ProjectionState state) => state switch
     {
         ProjectionState.Running => "running",
@@ -28,6 +29,7 @@ public static class ProjectionStates
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown projection state."),
     };
 
+    /// <summary>Reads a stored state; throws <see cref="FormatException"/> for unknown text.</summary>
     public static ProjectionState Parse(string text) => text switch
     {
         "running" => ProjectionState.Running,

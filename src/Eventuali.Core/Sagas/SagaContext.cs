@@ -93,7 +93,7 @@ public sealed class SagaContext<TState>
         _schedule.RemoveAll(t => t.Key == key);
         _cancel.Remove(key);
         var id = DeterministicId.Create(DeterministicId.SagaNamespace, $"{_sagaName}\n{SagaId}\ntimeout\n{key}\n{_sourceId:N}");
-        var json = data is null ? null : JsonSerializer.Serialize(data, data.GetType(), _json);
+        var json = data is null ? null : JsonSerializer.Serialize(data, _json.GetTypeInfo(data.GetType()));
         _schedule.Add(new SagaTimeout(_sagaName, SagaId, key, id, SagaValidation.Micro(dueAt), json));
     }
 
@@ -112,7 +112,7 @@ public sealed class SagaContext<TState>
     public T? ReadData<T>(SagaTimeout timeout)
     {
         ArgumentNullException.ThrowIfNull(timeout);
-        return timeout.Data is null ? default : JsonSerializer.Deserialize<T>(timeout.Data, _json);
+        return timeout.Data is null ? default : JsonSerializer.Deserialize(timeout.Data, ReflectionJson.Info<T>(_json));
     }
 
     /// <summary>Marks the instance finished: its timeouts are removed and later events are ignored.</summary>

@@ -25,8 +25,10 @@ public sealed class SagaDefinition<TState>
         StateJson = stateJson ?? JsonEventSerializer.CreateDefaultOptions();
     }
 
+    /// <summary>The saga's stable name (it keys stored state and timeouts).</summary>
     public string Name { get; }
 
+    /// <summary>The JSON options the saga state is stored with.</summary>
     public JsonSerializerOptions StateJson { get; }
 
     internal Action<SagaContext<TState>, SagaTimeout>? TimeoutHandler { get; private set; }

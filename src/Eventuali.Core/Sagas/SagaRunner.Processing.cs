@@ -215,14 +215,14 @@ public sealed partial class SagaRunner<TState>
     private string SerializeState(TState state)
     {
         ArgumentNullException.ThrowIfNull(state, nameof(SagaContext<TState>.State));
-        return JsonSerializer.Serialize(state, _saga.StateJson);
+        return JsonSerializer.Serialize(state, ReflectionJson.Info<TState>(_saga.StateJson));
     }
 
     private TState DeserializeState(SagaRecord record)
     {
         try
         {
-            return JsonSerializer.Deserialize<TState>(record.State, _saga.StateJson) ?? new TState();
+            return JsonSerializer.Deserialize(record.State, ReflectionJson.Info<TState>(_saga.StateJson)) ?? new TState();
         }
         catch (JsonException ex)
         {

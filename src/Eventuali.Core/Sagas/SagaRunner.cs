@@ -29,6 +29,7 @@ public sealed partial class SagaRunner<TState> : IDisposable
     private long _fired;
     private long _compensations;
 
+    /// <summary>Creates a runner of <paramref name="saga"/> over <paramref name="store"/>, which must store saga state (<see cref="ISagaStore"/>).</summary>
     public SagaRunner(IEventStore store, SagaDefinition<TState> saga, SagaRunnerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -154,6 +155,7 @@ public sealed partial class SagaRunner<TState> : IDisposable
         }
     }
 
+    /// <inheritdoc />
     private async Task FireTimeoutsOnceAsync(CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();

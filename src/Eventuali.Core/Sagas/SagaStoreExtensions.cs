@@ -1,5 +1,6 @@
 namespace Eventuali.Sagas;
 
+/// <summary>Access to a store's saga storage.</summary>
 public static class SagaStoreExtensions
 {
     /// <summary>The store's saga storage; throws <see cref="NotSupportedException"/> naming the store type when it has none.</summary>

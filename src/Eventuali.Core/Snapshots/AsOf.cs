@@ -10,6 +10,7 @@ public readonly record struct AsOf
         Time = time;
     }
 
+    /// <summary>Which kind of point this is.</summary>
     public AsOfKind Kind { get; }
 
     /// <summary>The version (<see cref="AsOfKind.Version"/>) or global position (<see cref="AsOfKind.Position"/>).</summary>
@@ -38,6 +39,7 @@ public readonly record struct AsOf
         return new AsOf(AsOfKind.Position, position, default);
     }
 
+    /// <inheritdoc />
     public override string ToString() => Kind switch
     {
         AsOfKind.Version => $"version {Value}",
@@ -47,10 +49,15 @@ public readonly record struct AsOf
     };
 }
 
+/// <summary>The kinds of <see cref="AsOf"/> point.</summary>
 public enum AsOfKind
 {
+    /// <summary>The whole stream, as it is now.</summary>
     Latest = 0,
+    /// <summary>After a stream version.</summary>
     Version = 1,
+    /// <summary>At an instant.</summary>
     Time = 2,
+    /// <summary>At a global log position.</summary>
     Position = 3,
 }

@@ -20,11 +20,13 @@ public interface ISnapshottable<TState>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class SnapshotSchemaAttribute : Attribute
 {
+    /// <summary>Marks the aggregate's snapshot state shape with <paramref name="version"/>.</summary>
     public SnapshotSchemaAttribute(int version)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
         Version = version;
     }
 
+    /// <summary>The snapshot state shape version.</summary>
     public int Version { get; }
 }

@@ -3,6 +3,7 @@ namespace Eventuali.Snapshots;
 /// <summary>The lower-case names of <see cref="SnapshotCodec"/> values used on command lines and in listings.</summary>
 public static class SnapshotCodecNames
 {
+    /// <summary>The lower-case name of <paramref name="codec"/>.</summary>
     public static string NameOf(SnapshotCodec codec) => codec switch
     {
         SnapshotCodec.None => "none",

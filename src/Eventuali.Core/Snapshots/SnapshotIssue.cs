@@ -12,6 +12,7 @@ public sealed record SnapshotIssue(string StreamId, long Version, SnapshotIssueK
     public bool IsCorruption => Kind is SnapshotIssueKind.ChecksumMismatch or SnapshotIssueKind.Undecodable;
 }
 
+/// <summary>Why a snapshot was not used or not written.</summary>
 public enum SnapshotIssueKind
 {
     /// <summary>Written by another shape of the aggregate (its <see cref="SnapshotSchemaAttribute"/> differs): ignored.</summary>

@@ -24,6 +24,7 @@ public sealed class SnapshotOptions
     public SnapshotOptions For<TAggregate>(SnapshotPolicy policy)
         where TAggregate : Aggregate => For(typeof(TAggregate), policy);
 
+    /// <summary>Sets the policy of <paramref name="aggregateType"/>, which must implement <see cref="ISnapshottable{TState}"/>.</summary>
     public SnapshotOptions For(Type aggregateType, SnapshotPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(aggregateType);
@@ -37,6 +38,7 @@ public sealed class SnapshotOptions
         return this;
     }
 
+    /// <summary>The policy of <paramref name="aggregateType"/>, or null when it has none.</summary>
     public SnapshotPolicy? PolicyFor(Type aggregateType) => _policies.TryGetValue(aggregateType, out var p) ? p : null;
 
     internal void Report(SnapshotIssue issue)

@@ -23,6 +23,7 @@ public sealed record SnapshotPolicy
     /// <summary>Take one when this returns true.</summary>
     public Func<SnapshotDecision, bool>? When { get; init; }
 
+    /// <summary>How snapshot bytes are compressed.</summary>
     public SnapshotCodec Codec
     {
         get;
@@ -39,10 +40,13 @@ public sealed record SnapshotPolicy
         init => field = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(KeepLast), value, "KeepLast must be at least 1.");
     }
 
+    /// <summary>A policy that takes a snapshot every <paramref name="events"/> events.</summary>
     public static SnapshotPolicy Every(int events) => new() { EveryEvents = events };
 
+    /// <summary>A policy that takes a snapshot when the latest one is older than <paramref name="age"/>.</summary>
     public static SnapshotPolicy OlderThan(TimeSpan age) => new() { MaxAge = age };
 
+    /// <summary>A policy that takes a snapshot when <paramref name="when"/> returns true.</summary>
     public static SnapshotPolicy Custom(Func<SnapshotDecision, bool> when)
     {
         ArgumentNullException.ThrowIfNull(when);
@@ -50,9 +54,12 @@ public sealed record SnapshotPolicy
     }
 }
 
+/// <summary>When a snapshot is stored relative to the save that triggered it.</summary>
 public enum SnapshotTiming
 {
+    /// <summary>Before the save returns.</summary>
     Inline = 0,
+    /// <summary>After the save returns, in the background.</summary>
     Background = 1,
 }
 

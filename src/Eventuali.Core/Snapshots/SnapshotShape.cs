@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.Json;
 using Eventuali.Typed;
@@ -29,6 +30,9 @@ internal sealed class SnapshotShape
     public int SchemaVersion { get; }
 
     /// <summary>The shape of <paramref name="aggregateType"/>, or null when it does not implement <see cref="ISnapshottable{TState}"/>.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Only Aggregate types have a shape, and Aggregate carries DynamicallyAccessedMembers(Interfaces) for every derived type.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2060", Justification = "Build<TState> places no requirement on TState.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "A reference-type TState runs shared code that Native AOT always has; docs/packaging.md states the limit for value-type snapshot states.")]
     public static SnapshotShape? Of(Type aggregateType) => Cache.GetOrAdd(aggregateType, static t =>
     {
         var contract = t.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ISnapshottable<>));
@@ -49,7 +53,7 @@ internal sealed class SnapshotShape
     private static SnapshotShape Build<TState>(string aggregateType, int schemaVersion) => new(
         aggregateType,
         schemaVersion,
-        a => JsonSerializer.SerializeToUtf8Bytes(((ISnapshottable<TState>)a).CaptureSnapshot(), Json),
+        a => JsonSerializer.SerializeToUtf8Bytes(((ISnapshottable<TState>)a).CaptureSnapshot(), ReflectionJson.Info<TState>(Json)),
         (a, json) => ((ISnapshottable<TState>)a).RestoreSnapshot(
-            JsonSerializer.Deserialize<TState>(json, Json) ?? throw new JsonException("The snapshot state is null.")));
+            JsonSerializer.Deserialize(json, ReflectionJson.Info<TState>(Json)) ?? throw new JsonException("The snapshot state is null.")));
 }

@@ -16,13 +16,16 @@ public sealed class HandledStreamSubscription : IAsyncDisposable
         Completion = Task.Run(() => RunAsync(handler, _stop.Token));
     }
 
+    /// <summary>The subscription's name.</summary>
     public string Name => _subscription.Name;
 
+    /// <summary>What happens when the handler falls behind.</summary>
     public SlowSubscriberPolicy Policy => _subscription.Policy;
 
     /// <summary>The last position consumed (handled, or skipped by the filter).</summary>
     public long Position => _subscription.Position;
 
+    /// <summary>True while the subscription's buffer is full and it is behind the publisher.</summary>
     public bool IsLagging => _subscription.IsLagging;
 
     /// <summary>
@@ -31,6 +34,7 @@ public sealed class HandledStreamSubscription : IAsyncDisposable
     /// </summary>
     public Task Completion { get; }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

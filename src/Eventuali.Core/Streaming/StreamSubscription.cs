@@ -12,8 +12,10 @@ public sealed class StreamSubscription : IAsyncEnumerable<RecordedEvent>, IAsync
 
     internal StreamSubscription(Subscriber subscriber) => _subscriber = subscriber;
 
+    /// <summary>The subscription's name.</summary>
     public string Name => _subscriber.Name;
 
+    /// <summary>What happens when the reader falls behind.</summary>
     public SlowSubscriberPolicy Policy => _subscriber.Policy;
 
     /// <summary>The last position consumed (delivered, or skipped by the filter); events at or below it are never delivered.</summary>
@@ -25,6 +27,7 @@ public sealed class StreamSubscription : IAsyncEnumerable<RecordedEvent>, IAsync
     /// <summary>Published batches waiting in this subscriber's buffer.</summary>
     public int BufferedBatches => _subscriber.BufferedBatches;
 
+    /// <inheritdoc />
     public IAsyncEnumerator<RecordedEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default)
         => _subscriber.Enumerate(cancellationToken);
 
@@ -35,5 +38,6 @@ public sealed class StreamSubscription : IAsyncEnumerable<RecordedEvent>, IAsync
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
     public override string ToString() => $"{Name} ({Policy}, at position {Position})";
 }

@@ -7,6 +7,7 @@ namespace Eventuali.Streaming;
 /// </summary>
 public sealed class SubscriberOverflowException : EventualiException
 {
+    /// <summary>Creates the exception for <paramref name="subscriptionName"/>, which received events up to <paramref name="lastPosition"/> while <paramref name="publishedPosition"/> was published.</summary>
     public SubscriberOverflowException(string subscriptionName, long lastPosition, long publishedPosition, string message)
         : base(message)
     {

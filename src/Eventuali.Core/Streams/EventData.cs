@@ -3,6 +3,7 @@ namespace Eventuali;
 /// <summary>An event to append: its id (the idempotency key), stored type name, payload and metadata.</summary>
 public sealed record EventData
 {
+    /// <summary>Creates an event to append; <paramref name="eventType"/> must be a well-formed stored type name.</summary>
     public EventData(Guid eventId, string eventType, ReadOnlyMemory<byte> data, EventMetadata? metadata = null, string contentType = ContentTypes.Json)
     {
         if (eventId == Guid.Empty)
@@ -31,9 +32,14 @@ public sealed record EventData
     public static Guid NewEventId(TimeProvider? timeProvider = null)
         => Guid.CreateVersion7((timeProvider ?? TimeProvider.System).GetUtcNow());
 
+    /// <summary>The event's unique id (idempotency key).</summary>
     public Guid EventId { get; }
+    /// <summary>The stored event type name.</summary>
     public string EventType { get; }
+    /// <summary>The payload bytes.</summary>
     public ReadOnlyMemory<byte> Data { get; }
+    /// <summary>Correlation, causation, actor and headers.</summary>
     public EventMetadata Metadata { get; }
+    /// <summary>The payload's content type (for example <see cref="ContentTypes.Json"/>).</summary>
     public string ContentType { get; }
 }

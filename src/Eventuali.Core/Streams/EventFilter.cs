@@ -12,14 +12,17 @@ public sealed record EventFilter
     /// <summary>Only events of streams whose id starts with this prefix (ordinal, case-sensitive).</summary>
     public string? StreamIdPrefix { get; init; }
 
+    /// <summary>A filter for events of these stored type names.</summary>
     public static EventFilter ForEventTypes(params string[] eventTypes) => new() { EventTypes = eventTypes };
 
+    /// <summary>A filter for events of streams whose id starts with <paramref name="streamIdPrefix"/>.</summary>
     public static EventFilter ForCategory(string streamIdPrefix)
     {
         ArgumentException.ThrowIfNullOrEmpty(streamIdPrefix);
         return new() { StreamIdPrefix = streamIdPrefix };
     }
 
+    /// <summary>True when the filter names event types.</summary>
     public bool HasEventTypes => EventTypes is { Count: > 0 };
 
     /// <summary>Whether an event passes this filter (for stores that filter in process).</summary>

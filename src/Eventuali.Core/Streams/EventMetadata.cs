@@ -13,6 +13,7 @@ public sealed record EventMetadata(
     /// <summary>No metadata; shared so reads of metadata-free events allocate nothing.</summary>
     public static EventMetadata Empty { get; } = new();
 
+    /// <summary>True when no field is set.</summary>
     public bool IsEmpty => CorrelationId is null && CausationId is null && ActorId is null && (Headers is null || Headers.Count == 0);
 
     /// <summary>Field-by-field equality, comparing headers by content.</summary>

@@ -30,9 +30,13 @@ public readonly record struct ExpectedVersion
         return new(version);
     }
 
+    /// <summary>True for <see cref="Any"/>.</summary>
     public bool IsAny => Value == AnyValue;
+    /// <summary>True for <see cref="StreamExists"/>.</summary>
     public bool IsStreamExists => Value == StreamExistsValue;
+    /// <summary>True for <see cref="NoStream"/>.</summary>
     public bool IsNoStream => Value == 0;
+    /// <summary>True for an exact version (including <see cref="NoStream"/>, version 0).</summary>
     public bool IsExact => Value >= 0;
 
     /// <summary>Whether a stream whose current version is <paramref name="actual"/> (null: no stream) satisfies this expectation.</summary>
@@ -44,6 +48,7 @@ public readonly record struct ExpectedVersion
         _ => actual == Value,
     };
 
+    /// <inheritdoc />
     public override string ToString() => Value switch
     {
         AnyValue => "any",

@@ -1,8 +1,11 @@
 namespace Eventuali;
 
+/// <summary>The order of a stream read.</summary>
 public enum ReadDirection
 {
+    /// <summary>Oldest first.</summary>
     Forward = 0,
+    /// <summary>Newest first.</summary>
     Backward = 1,
 }
 

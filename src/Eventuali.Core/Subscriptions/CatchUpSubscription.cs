@@ -49,11 +49,13 @@ public sealed class CatchUpSubscription : IAsyncDisposable
         Completion = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
     }
 
+    /// <summary>The subscription's name (it keys the stored checkpoint).</summary>
     public string Name => _options.Name;
 
     /// <summary>Completes when the subscription has stopped cleanly; faults with <see cref="SubscriptionFailedException"/> when it failed.</summary>
     public Task Completion { get; }
 
+    /// <summary>Where the subscription is now: state, position and lag.</summary>
     public SubscriptionStatus Status => new(
         Name,
         (SubscriptionState)Volatile.Read(ref _state),
@@ -78,6 +80,7 @@ public sealed class CatchUpSubscription : IAsyncDisposable
         await Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);

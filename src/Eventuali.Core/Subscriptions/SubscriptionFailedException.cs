@@ -6,6 +6,7 @@ namespace Eventuali.Subscriptions;
 /// </summary>
 public sealed class SubscriptionFailedException : EventualiException
 {
+    /// <summary>Creates the exception for <paramref name="subscriptionName"/>, which failed on <paramref name="failedEvent"/> (null: not on an event).</summary>
     public SubscriptionFailedException(string subscriptionName, RecordedEvent? failedEvent, Exception innerException)
         : base(Describe(subscriptionName, failedEvent, innerException), innerException)
     {
@@ -13,6 +14,7 @@ public sealed class SubscriptionFailedException : EventualiException
         FailedEvent = failedEvent;
     }
 
+    /// <summary>The subscription that failed.</summary>
     public string SubscriptionName { get; }
 
     /// <summary>The event whose handler threw; null when the store failed between events.</summary>

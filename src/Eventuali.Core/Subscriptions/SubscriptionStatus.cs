@@ -38,6 +38,7 @@ public sealed record SubscriptionStatus(
     TimeSpan Lag,
     Exception? Error)
 {
+    /// <summary>True when the subscription has caught up and receives new events as they are appended.</summary>
     public bool IsLive => State == SubscriptionState.Live;
 
     /// <summary>Whether the head last seen is beyond what was handled.</summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Eventuali.Typed;
 
 /// <summary>
@@ -5,6 +7,8 @@ namespace Eventuali.Typed;
 /// happen in convention methods <c>Apply(TEvent e)</c> (any visibility), dispatched through
 /// delegates compiled once per aggregate type. Events without an Apply method change nothing.
 /// </summary>
+// Apply methods and the snapshot contract are found by reflection: the trimmer keeps the methods and interfaces of every type derived from Aggregate.
+[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods | DynamicallyAccessedMemberTypes.Interfaces)]
 public abstract class Aggregate
 {
     private readonly List<PendingEvent> _uncommitted = [];

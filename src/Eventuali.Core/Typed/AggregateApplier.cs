@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 
@@ -21,6 +22,8 @@ internal static class AggregateApplier
     /// <summary>The event types <paramref name="aggregateType"/> has Apply methods for.</summary>
     public static IEnumerable<Type> EventTypesOf(Type aggregateType) => Cache.GetOrAdd(aggregateType, Build).Keys;
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Aggregate carries DynamicallyAccessedMembers(PublicMethods | NonPublicMethods), which the trimmer applies to every derived type, and so to each base type walked here.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "As above: every base type walked here derives from Aggregate.")]
     private static Dictionary<Type, Action<Aggregate, object>> Build(Type aggregateType)
     {
         var result = new Dictionary<Type, Action<Aggregate, object>>();

@@ -13,9 +13,11 @@ public static class AggregateStreams
     public static string CategoryOf(Type aggregateType) => Categories.GetOrAdd(aggregateType, static t =>
         t.GetCustomAttribute<StreamCategoryAttribute>()?.Category ?? Kebab(t.Name));
 
+    /// <summary>The stream id of the <typeparamref name="TAggregate"/> instance <paramref name="id"/>.</summary>
     public static string StreamId<TAggregate>(string id)
         where TAggregate : Aggregate => StreamId(typeof(TAggregate), id);
 
+    /// <summary>The stream id of the <paramref name="aggregateType"/> instance <paramref name="id"/>.</summary>
     public static string StreamId(Type aggregateType, string id)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);

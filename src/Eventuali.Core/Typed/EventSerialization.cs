@@ -3,6 +3,7 @@ namespace Eventuali.Typed;
 /// <summary>Converts typed events to <see cref="EventData"/> and recorded events back to (upcast) objects.</summary>
 public static class EventSerialization
 {
+    /// <summary>Serializes a typed event to <see cref="EventData"/> under its registered name, with a new time-ordered id unless <paramref name="eventId"/> is given.</summary>
     public static EventData ToEventData(this EventTypeRegistry types, object @event, EventMetadata? metadata = null, Guid? eventId = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(types);

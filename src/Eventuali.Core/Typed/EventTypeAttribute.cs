@@ -7,6 +7,7 @@ namespace Eventuali.Typed;
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
 public sealed class EventTypeAttribute(string name) : Attribute
 {
+    /// <summary>The stored event type name.</summary>
     public string Name { get; } = string.IsNullOrWhiteSpace(name) ? throw new ArgumentException("Event type name must not be empty.", nameof(name)) : name;
 }
 
@@ -14,5 +15,6 @@ public sealed class EventTypeAttribute(string name) : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class StreamCategoryAttribute(string category) : Attribute
 {
+    /// <summary>The stream category of the aggregate type.</summary>
     public string Category { get; } = string.IsNullOrWhiteSpace(category) ? throw new ArgumentException("Category must not be empty.", nameof(category)) : category;
 }

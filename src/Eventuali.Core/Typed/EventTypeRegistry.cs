@@ -17,6 +17,7 @@ public sealed class EventTypeRegistry
     private readonly ConcurrentDictionary<Type, bool> _aggregates = new();
     private readonly List<IEventSerializer> _serializers;
 
+    /// <summary>Creates a registry using <paramref name="serializers"/> in order (default: Protocol Buffers for <c>IMessage</c> types, then JSON).</summary>
     public EventTypeRegistry(params IEventSerializer[] serializers)
     {
         // Protobuf messages go to protobuf; everything else falls through to JSON.
@@ -26,6 +27,7 @@ public sealed class EventTypeRegistry
     /// <summary>Registers <typeparamref name="T"/> under <paramref name="name"/>, or its <see cref="EventTypeAttribute"/> name, or its full name.</summary>
     public EventTypeRegistry Register<T>(string? name = null) => Register(typeof(T), name);
 
+    /// <summary>Registers <paramref name="type"/> under <paramref name="name"/> (default: its <see cref="EventTypeAttribute"/> name, else its full name).</summary>
     public EventTypeRegistry Register(Type type, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(type);
@@ -46,6 +48,7 @@ public sealed class EventTypeRegistry
     }
 
     /// <summary>Registers every type in <paramref name="assembly"/> marked with <see cref="EventTypeAttribute"/>.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Scans every type of the assembly; in a trimmed application types that nothing references are gone. Register each event type instead.")]
     public EventTypeRegistry RegisterAssembly(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);
@@ -113,8 +116,10 @@ public sealed class EventTypeRegistry
         return _byType[type];
     }
 
+    /// <summary>The CLR type registered under a stored name; false when there is none.</summary>
     public bool TryGetType(string name, out Type type) => _byName.TryGetValue(name, out type!);
 
+    /// <summary>The first serializer that can serialize <paramref name="type"/>.</summary>
     public IEventSerializer SerializerFor(Type type) => _serializerByType.GetOrAdd(type, t =>
         _serializers.FirstOrDefault(s => s.CanSerialize(t)) ?? throw new ArgumentException($"No serializer can write {t.FullName}.", nameof(type)));
 

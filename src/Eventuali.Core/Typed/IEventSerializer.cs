@@ -9,7 +9,9 @@ public interface IEventSerializer
     /// <summary>Whether this serializer writes events of <paramref name="type"/>.</summary>
     bool CanSerialize(Type type);
 
+    /// <summary>Serializes <paramref name="event"/> as <paramref name="type"/>.</summary>
     byte[] Serialize(object @event, Type type);
 
+    /// <summary>Reads an object of <paramref name="type"/> from <paramref name="data"/>.</summary>
     object Deserialize(ReadOnlySpan<byte> data, Type type);
 }
