@@ -8,15 +8,15 @@ namespace Eventuali.Benchmarking;
 
 /// <summary>The first step of a benchmark saga instance.</summary>
 [EventType("bench-saga.started")]
-public sealed record BenchSagaStarted(string SagaId);
+internal sealed record BenchSagaStarted(string SagaId);
 
 /// <summary>A later step of a benchmark saga instance.</summary>
 [EventType("bench-saga.step")]
-public sealed record BenchSagaStep(string SagaId, int Step);
+internal sealed record BenchSagaStep(string SagaId, int Step);
 
 /// <summary>What a benchmark saga instance appends for each step it handles.</summary>
 [EventType("bench-saga.effect")]
-public sealed record BenchSagaEffect(string SagaId, int Step);
+internal sealed record BenchSagaEffect(string SagaId, int Step);
 
 /// <summary>
 /// The saga workload. Untimed setup appends <see cref="Steps"/> events per saga instance (Events / 4 instances),

@@ -99,12 +99,14 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
         return OnConnectionAsync<IReadOnlyList<DeadLetter>>(async (c, ct) => await PgProjectionDb.QueryAsync(c, null, ProjectionStatements["dead_letters"], PgProjectionDb.DeadLetter, ct, PgProjectionDb.Text(projection)).ConfigureAwait(false), cancellationToken);
     }
 
+    /// <inheritdoc />
     public ValueTask<int> RequestDeadLetterRetryAsync(string projection, long? id = null, CancellationToken cancellationToken = default)
     {
         ProjectionRequests.ValidateDeadLetter(projection, id);
         return OnConnectionAsync(async (c, ct) => await PgProjectionDb.ExecuteAsync(c, null, ProjectionStatements["dead_letter_retry"], ct, PgProjectionDb.Text(projection), PgProjectionDb.Long(id)).ConfigureAwait(false), cancellationToken);
     }
 
+    /// <inheritdoc />
     public ValueTask<int> DeleteDeadLettersAsync(string projection, long? id = null, CancellationToken cancellationToken = default)
     {
         ProjectionRequests.ValidateDeadLetter(projection, id);

@@ -81,6 +81,7 @@ public sealed partial class SqliteEventStore : IProjectionStore
         return ValueTask.FromResult<IReadOnlyList<DeadLetter>>(SqliteProjectionDb.Query(connection, null, "dead_letters", SqliteProjectionDb.DeadLetter, projection));
     }
 
+    /// <inheritdoc />
     public ValueTask<int> RequestDeadLetterRetryAsync(string projection, long? id = null, CancellationToken cancellationToken = default)
     {
         ProjectionRequests.ValidateDeadLetter(projection, id);
@@ -88,6 +89,7 @@ public sealed partial class SqliteEventStore : IProjectionStore
         return ValueTask.FromResult(SqliteProjectionDb.Execute(connection, null, "dead_letter_retry", projection, id));
     }
 
+    /// <inheritdoc />
     public ValueTask<int> DeleteDeadLettersAsync(string projection, long? id = null, CancellationToken cancellationToken = default)
     {
         ProjectionRequests.ValidateDeadLetter(projection, id);

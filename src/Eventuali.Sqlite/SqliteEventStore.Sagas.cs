@@ -121,6 +121,7 @@ public sealed partial class SqliteEventStore : ISagaStore
         return write.ExpectedVersion + 1;
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<SagaTimeout>> LoadDueTimeoutsAsync(string sagaName, DateTimeOffset dueBy, int maxCount, CancellationToken cancellationToken = default)
     {
         SagaValidation.ValidateDueQuery(sagaName, maxCount);

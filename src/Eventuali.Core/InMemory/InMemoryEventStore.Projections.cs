@@ -95,12 +95,14 @@ public sealed partial class InMemoryEventStore : IProjectionStore, IInlineProjec
         return ValueTask.FromResult(_projections.DeadLetters(projection));
     }
 
+    /// <inheritdoc />
     public ValueTask<int> RequestDeadLetterRetryAsync(string projection, long? id = null, CancellationToken cancellationToken = default)
     {
         ProjectionRequests.ValidateDeadLetter(projection, id);
         return ValueTask.FromResult(_projections.RequestRetry(projection, id));
     }
 
+    /// <inheritdoc />
     public ValueTask<int> DeleteDeadLettersAsync(string projection, long? id = null, CancellationToken cancellationToken = default)
     {
         ProjectionRequests.ValidateDeadLetter(projection, id);

@@ -193,6 +193,7 @@ public sealed partial class SagaRunner<TState> : IDisposable
         await wake.CancelAsync().ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public void Dispose() => _turn.Dispose();
 
     private static readonly TimeSpan ClockSlack = TimeSpan.FromMilliseconds(1);
