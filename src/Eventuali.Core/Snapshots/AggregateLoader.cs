@@ -26,7 +26,7 @@ internal static class AggregateLoader
             return Done(new TAggregate(), id, null, 0, issues);
         }
 
-        if (SnapshotShape.Of(typeof(TAggregate)) is { } shape && store is ISnapshotStore snapshots)
+        if (SnapshotShape.Of(typeof(TAggregate)) is { } shape && store.GetFeature<ISnapshotStore>() is { } snapshots)
         {
             var max = target;
             for (var tries = 0; tries < MaxCandidates && max >= 1; tries++)
