@@ -20,7 +20,7 @@ try
         .For<Meter>(SnapshotPolicy.Every(500) with { Codec = SnapshotCodec.Lz4, KeepLast = 3 });
     var options = new EventStoreOptions { TimeProvider = clock, Types = types, Snapshots = snapshots, Durability = Durability.Relaxed };
     await using var store = await EventStore.CreateAsync(url, options);
-    var snapshotStore = (ISnapshotStore)store;
+    var snapshotStore = store.GetFeature<ISnapshotStore>()!;
     Console.WriteLine($"Store: {url}");
 
     // 1. 5,000 readings, an hour apart, saved 50 at a time; the policy snapshots as the saves pass each 500.
@@ -101,7 +101,7 @@ try
 
         await bgStore.FlushSnapshotsAsync();
         var kept = new List<long>();
-        await foreach (var s in ((ISnapshotStore)bgStore).ListSnapshotsAsync(AggregateStreams.StreamId<Meter>("m-8")))
+        await foreach (var s in bgStore.GetFeature<ISnapshotStore>()!.ListSnapshotsAsync(AggregateStreams.StreamId<Meter>("m-8")))
         {
             kept.Add(s.Version);
         }

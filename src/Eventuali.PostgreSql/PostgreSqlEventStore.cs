@@ -49,7 +49,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         => OpenStoreAsync(urlOrConnectionString, options, PgMigrations.Catalog, cancellationToken);
 
     /// <summary>As the public overload, with the migrations to check against (tests add their own).</summary>
-    internal static async ValueTask<PostgreSqlEventStore> OpenStoreAsync(string urlOrConnectionString, EventStoreOptions options, Migrations.MigrationCatalog catalog, CancellationToken cancellationToken)
+    internal static async ValueTask<PostgreSqlEventStore> OpenStoreAsync(string urlOrConnectionString, EventStoreOptions options, MigrationCatalog catalog, CancellationToken cancellationToken)
     {
         var settings = PgSettings.Parse(urlOrConnectionString, options);
         var sql = new SqlText(settings);

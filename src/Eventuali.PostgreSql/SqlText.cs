@@ -13,7 +13,7 @@ internal sealed class SqlText
         ArgumentNullException.ThrowIfNull(settings);
         AppendFunction = Fill(Load("append.sql") + "\n" + Load("append_many.sql"), settings);
         // queries.sql and lifecycle.sql; the other statement files have loaders of their own.
-        _queries = ((string[])["queries.sql", "lifecycle.sql"]).SelectMany(f => Eventuali.Migrations.SqlSections.Parse(Fill(Load(f), settings))).ToFrozenDictionary(StringComparer.Ordinal);
+        _queries = ((string[])["queries.sql", "lifecycle.sql"]).SelectMany(f => SqlSections.Parse(Fill(Load(f), settings))).ToFrozenDictionary(StringComparer.Ordinal);
         ReadAll = new string[4];
         for (var i = 0; i < 4; i++)
         {

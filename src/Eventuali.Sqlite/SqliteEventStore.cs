@@ -51,7 +51,7 @@ public sealed partial class SqliteEventStore : IEventStore
         => OpenAsync(pathAndQuery, options, SqliteMigrations.Catalog, cancellationToken);
 
     /// <summary>As the public overload, with the migrations to check against (tests add their own).</summary>
-    internal static ValueTask<IEventStore> OpenAsync(string pathAndQuery, EventStoreOptions options, Migrations.MigrationCatalog catalog, CancellationToken cancellationToken)
+    internal static ValueTask<IEventStore> OpenAsync(string pathAndQuery, EventStoreOptions options, MigrationCatalog catalog, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();

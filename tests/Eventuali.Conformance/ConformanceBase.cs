@@ -4,6 +4,9 @@ namespace Eventuali.Conformance;
 public abstract class ConformanceBase<TFixture>(TFixture fixture)
     where TFixture : class, IStoreFixture
 {
+    // Snapshot tests use LZ4 and Zstandard, which live in Eventuali.Compression; a backend's tests may reference Core alone.
+    static ConformanceBase() => Eventuali.Snapshots.SnapshotCompressors.Register();
+
     protected TFixture Fixture { get; } = fixture;
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;

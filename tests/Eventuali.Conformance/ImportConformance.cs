@@ -100,5 +100,5 @@ public abstract class ImportConformance<TFixture>(TFixture fixture) : Conformanc
         Assert.Empty(await store.ReadAllListAsync());
     }
 
-    private static IEventImporter Importer(IEventStore store) => Assert.IsAssignableFrom<IEventImporter>(store);
+    private static IEventImporter Importer(IEventStore store) => Assert.IsAssignableFrom<IEventImporter>(store.GetFeature<IEventImporter>());
 }

@@ -11,7 +11,7 @@ public abstract class InlineProjectionConformance<TFixture>(TFixture fixture) : 
     {
         var store = await NewStoreAsync();
         await store.AppendEventsAsync("acct-0", ExpectedVersion.Any, Deposit(1000));
-        await ((IInlineProjectionStore)store).AddInlineProjectionAsync(new CountingProjection("inline"), Ct);
+        await store.GetFeature<IInlineProjectionStore>()!.AddInlineProjectionAsync(new CountingProjection("inline"), Ct);
         return store;
     }
 

@@ -21,7 +21,7 @@ public abstract class SnapshotConformance<TFixture>(TFixture fixture) : Conforma
         return new EventStoreOptions { Snapshots = snapshots, TimeProvider = clock ?? TimeProvider.System };
     }
 
-    private static ISnapshotStore Snapshots(IEventStore store) => Assert.IsAssignableFrom<ISnapshotStore>(store);
+    private static ISnapshotStore Snapshots(IEventStore store) => Assert.IsAssignableFrom<ISnapshotStore>(store.GetFeature<ISnapshotStore>());
 
     internal static async Task<Ledger> WriteLedgerAsync(IEventStore store, string id, int events, int perSave)
     {

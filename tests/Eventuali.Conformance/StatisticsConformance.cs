@@ -60,5 +60,5 @@ public abstract class StatisticsConformance<TFixture>(TFixture fixture) : Confor
         Assert.True(after > before + 1_000_000, $"size grew from {before} to {after} bytes after about 2 MB of events");
     }
 
-    private static IStoreStatistics Statistics(IEventStore store) => Assert.IsAssignableFrom<IStoreStatistics>(store);
+    private static IStoreStatistics Statistics(IEventStore store) => Assert.IsAssignableFrom<IStoreStatistics>(store.GetFeature<IStoreStatistics>());
 }

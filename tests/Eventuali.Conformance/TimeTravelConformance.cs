@@ -146,11 +146,11 @@ public abstract class TimeTravelConformance<TFixture>(TFixture fixture) : Confor
             }
 
             await store.SaveAsync(ledger, cancellationToken: Ct);
-            if (random.Next(3) == 0 && await ((ISnapshotStore)store).ReadSnapshotAsync(AggregateStreams.StreamId<Ledger>(id), cancellationToken: Ct) is { } s)
+            if (random.Next(3) == 0 && await store.GetFeature<ISnapshotStore>()!.ReadSnapshotAsync(AggregateStreams.StreamId<Ledger>(id), cancellationToken: Ct) is { } s)
             {
                 var bytes = s.Data.ToArray();
                 bytes[random.Next(bytes.Length)] ^= (byte)random.Next(1, 256);
-                await ((ISnapshotStore)store).WriteSnapshotAsync(s with { Data = bytes }, Ct);
+                await store.GetFeature<ISnapshotStore>()!.WriteSnapshotAsync(s with { Data = bytes }, Ct);
             }
 
             for (var check = 0; check < 6; check++)

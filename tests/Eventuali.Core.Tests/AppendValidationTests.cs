@@ -1,3 +1,4 @@
+using Eventuali.Extensibility;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Eventuali.Core.Tests;

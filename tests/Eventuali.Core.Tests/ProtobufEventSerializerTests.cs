@@ -30,6 +30,9 @@ public sealed class TransferLedger : Aggregate
 
 public sealed class ProtobufEventSerializerTests
 {
+    // Protocol Buffers is a default serializer once registered (the package Eventuali does it on load).
+    static ProtobufEventSerializerTests() => EventTypeRegistry.AddDefaultSerializer(new ProtobufEventSerializer());
+
     private static readonly TransferMade Message = new()
     {
         TransferId = "t-1",

@@ -33,7 +33,7 @@ internal static class ExportCommand
             var store = await CommonOptions.OpenAsync(url, ct).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
-                long? total = io.ErrorIsTerminal && filter is null && store is IStoreStatistics stats
+                long? total = io.ErrorIsTerminal && filter is null && store.GetFeature<IStoreStatistics>() is { } stats
                     ? (await stats.GetStatisticsAsync(ct).ConfigureAwait(false)).Events
                     : null;
                 if (path is null)

@@ -40,7 +40,7 @@ internal static class ImportCommand
                 var store = await EventStore.CreateAsync(url, options, ct).ConfigureAwait(false);
                 await using (store.ConfigureAwait(false))
                 {
-                    var importer = store as IEventImporter
+                    var importer = store.GetFeature<IEventImporter>()
                         ?? throw new EventStoreConfigurationException($"The store {StoreLocation.Display(url)} cannot import events with their original timestamps.");
                     var head = await store.GetHeadPositionAsync(ct).ConfigureAwait(false);
                     var summary = await ProgressDisplay.RunAsync(io, "importing", events, p => import.WriteAsync(importer, head, p, ct)).ConfigureAwait(false);

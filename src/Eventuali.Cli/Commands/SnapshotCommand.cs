@@ -133,7 +133,7 @@ internal static class SnapshotCommand
     private static ValueTask<IEventStore> OpenAsync(CliIo io, string? given, CancellationToken ct)
         => CommonOptions.OpenAsync(CommonOptions.ResolveDatabase(given, io), ct);
 
-    private static ISnapshotStore Snapshots(IEventStore store) => store as ISnapshotStore
+    private static ISnapshotStore Snapshots(IEventStore store) => store.GetFeature<ISnapshotStore>()
         ?? throw new EventualiException($"The {store.GetType().Name} store does not keep snapshots.");
 
     private static string Line(SnapshotInfo i) => string.Create(

@@ -23,7 +23,7 @@ internal static class StatsCommand
             var store = await CommonOptions.OpenAsync(url, ct).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
-                var source = store as IStoreStatistics
+                var source = store.GetFeature<IStoreStatistics>()
                     ?? throw new EventStoreConfigurationException($"The store {StoreLocation.Display(url)} does not report statistics.");
                 var stats = await source.GetStatisticsAsync(ct).ConfigureAwait(false);
                 await io.Out.WriteLineAsync(parse.GetValue(json) ? ToJson(stats) : ToText(stats, StoreLocation.Display(url))).ConfigureAwait(false);

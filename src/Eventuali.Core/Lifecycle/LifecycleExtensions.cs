@@ -9,7 +9,7 @@ public static class LifecycleExtensions
     public static IStreamLifecycle GetStreamLifecycle(this IEventStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return store as IStreamLifecycle
+        return store.GetFeature<IStreamLifecycle>()
             ?? throw new NotSupportedException($"The store {store.GetType().FullName} does not support stream lifecycle operations (IStreamLifecycle).");
     }
 

@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using Eventuali.Migrations;
 
-namespace Eventuali.Migrations;
+namespace Eventuali.Extensibility;
 
 /// <summary>One numbered migration script as shipped in a backend (<c>Sql/NNN_name.sql</c>), raw: placeholders not filled.</summary>
-internal sealed record MigrationScript(int Version, string Name, string Text)
+public sealed record MigrationScript(int Version, string Name, string Text)
 {
     /// <summary>SHA-256 (lowercase hex) of the text with line endings normalised, so a checkout with CRLF does not count as a change.</summary>
     public string Checksum { get; } = ChecksumOf(Text);
@@ -16,7 +17,7 @@ internal sealed record MigrationScript(int Version, string Name, string Text)
 }
 
 /// <summary>The ordered, forward-only migrations a backend knows. Gaps between numbers are allowed; duplicates are not.</summary>
-internal sealed class MigrationCatalog
+public sealed class MigrationCatalog
 {
     public MigrationCatalog(IEnumerable<MigrationScript> scripts)
     {

@@ -1,9 +1,10 @@
 using System.Globalization;
+using Eventuali.Migrations;
 
-namespace Eventuali.Migrations;
+namespace Eventuali.Extensibility;
 
 /// <summary>Backend-neutral rules: a store's state against a catalog, the errors that stop it, what open and up must do.</summary>
-internal static class MigrationLedger
+public static class MigrationLedger
 {
     public static MigrationStatus Status(string store, MigrationCatalog catalog, StoredSchema stored)
     {

@@ -1,10 +1,11 @@
 using System.Reflection;
 using System.Text;
+using Eventuali.Migrations;
 
-namespace Eventuali.Migrations;
+namespace Eventuali.Extensibility;
 
 /// <summary>Reads an embedded SQL file made of <c>-- name: x</c> sections (comment lines dropped).</summary>
-internal static class SqlSections
+public static class SqlSections
 {
     public static IReadOnlyDictionary<string, string> Load(Assembly assembly, string resource)
     {

@@ -1,13 +1,15 @@
-namespace Eventuali.Migrations;
+using Eventuali.Migrations;
+
+namespace Eventuali.Extensibility;
 
 /// <summary>One row of a store's migration history.</summary>
-internal readonly record struct HistoryRow(int Version, string Name, string Checksum, DateTimeOffset? AppliedAt, long? ExecutionMilliseconds);
+public readonly record struct HistoryRow(int Version, string Name, string Checksum, DateTimeOffset? AppliedAt, long? ExecutionMilliseconds);
 
 /// <summary>What a backend read from a store: whether it exists, its schema version and its migration history.</summary>
 /// <param name="Version">0 when the store does not exist yet.</param>
 /// <param name="HistoryExists">False for a store created before the history existed (adopted on the next upgrade).</param>
 /// <param name="History">The recorded rows, by version (empty without a history).</param>
-internal sealed record StoredSchema(int Version, bool HistoryExists, IReadOnlyList<HistoryRow> History)
+public sealed record StoredSchema(int Version, bool HistoryExists, IReadOnlyList<HistoryRow> History)
 {
     public static StoredSchema Empty { get; } = new(0, false, []);
 
@@ -15,7 +17,7 @@ internal sealed record StoredSchema(int Version, bool HistoryExists, IReadOnlyLi
 }
 
 /// <summary>What opening a store must do about its schema.</summary>
-internal enum OpenAction
+public enum OpenAction
 {
     /// <summary>Up to date: nothing to write.</summary>
     None,

@@ -1,7 +1,9 @@
-namespace Eventuali.Projections;
+using Eventuali.Projections;
+
+namespace Eventuali.Extensibility;
 
 /// <summary>A store's inline projections (copy on write) and the synchronous run of their handlers inside an append.</summary>
-internal sealed class InlineProjectionSet
+public sealed class InlineProjectionSet
 {
     private readonly Projection[] _projections;
 

@@ -1,12 +1,13 @@
 using System.Data.Common;
+using Eventuali.Projections;
 
-namespace Eventuali.Projections;
+namespace Eventuali.Extensibility;
 
 /// <summary>
 /// Maps a projection state row (columns in the order of the backends' projection queries) to a <see cref="ProjectionRow"/>.
 /// Backends store the update time differently, so they pass it in.
 /// </summary>
-internal static class ProjectionRowReader
+public static class ProjectionRowReader
 {
     public static ProjectionRow Read(DbDataReader r, DateTimeOffset updatedAt) => new(
         r.GetString(0),

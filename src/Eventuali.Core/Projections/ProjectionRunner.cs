@@ -83,7 +83,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             ct.ThrowIfCancellationRequested();
 
             // Taken before reading, so an append committed after the read still wakes the wait below.
-            var appended = (store as IAppendNotifications)?.NextAppendSignal();
+            var appended = store.GetFeature<IAppendNotifications>()?.NextAppendSignal();
             var row = await lease.LoadAsync(ct).ConfigureAwait(false);
             if (row.RequestedFrom is { } from)
             {

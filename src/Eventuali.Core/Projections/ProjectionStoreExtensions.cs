@@ -7,7 +7,7 @@ public static class ProjectionStoreExtensions
     public static IProjectionStore GetProjectionStore(this IEventStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return store as IProjectionStore ?? throw new NotSupportedException($"The store type '{store.GetType().FullName}' does not support projections.");
+        return store.GetFeature<IProjectionStore>() ?? throw new NotSupportedException($"The store type '{store.GetType().FullName}' does not support projections.");
     }
 
     /// <summary>Every projection's status, with lag to the current head.</summary>

@@ -38,7 +38,7 @@ public sealed partial class SagaRunner<TState> : IDisposable
         _store = store;
         _saga = saga;
         _sagas = _options.SagaStore ?? store.GetSagaStore();
-        _checkpoints = _options.Checkpoints ?? store as ICheckpointStore;
+        _checkpoints = _options.Checkpoints ?? store.GetFeature<ICheckpointStore>();
         _checkpointName = _options.CheckpointName ?? "saga:" + saga.Name;
         _clock = _options.TimeProvider ?? store.Options.TimeProvider;
         _retry = SubscriptionExtensions.NewRetry(store, _options.Retry, $"Saga '{saga.Name}' handling events", _clock);

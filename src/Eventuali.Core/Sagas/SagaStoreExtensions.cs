@@ -7,7 +7,7 @@ public static class SagaStoreExtensions
     public static ISagaStore GetSagaStore(this IEventStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return store as ISagaStore
+        return store.GetFeature<ISagaStore>()
             ?? throw new NotSupportedException($"{store.GetType().FullName} does not store saga state (it does not implement {nameof(ISagaStore)}).");
     }
 }

@@ -1,9 +1,10 @@
 using System.Text.Json;
+using Eventuali.Sagas;
 
-namespace Eventuali.Sagas;
+namespace Eventuali.Extensibility;
 
 /// <summary>Argument checks every saga store applies before touching storage, so errors read the same everywhere.</summary>
-internal static class SagaValidation
+public static class SagaValidation
 {
     public const int MaxNameLength = 200;
     public const int MaxIdLength = 1000;

@@ -34,7 +34,7 @@ internal static class AggregateLoader
         }
 
         long? newestSnapshot = null;
-        if (SnapshotShape.Of(typeof(TAggregate)) is { } shape && store is ISnapshotStore snapshots)
+        if (SnapshotShape.Of(typeof(TAggregate)) is { } shape && store.GetFeature<ISnapshotStore>() is { } snapshots)
         {
             var max = target;
             for (var tries = 0; tries < MaxCandidates && max >= 1; tries++)
@@ -97,7 +97,7 @@ internal static class AggregateLoader
     private static async ValueTask<StreamTruncatedException> TruncatedAsync(IEventStore store, string streamId, long? newestSnapshot, long target, CancellationToken ct)
     {
         long before = 0;
-        if (store is IStreamLifecycle life)
+        if (store.GetFeature<IStreamLifecycle>() is { } life)
         {
             before = (await life.GetStreamInfoAsync(streamId, ct).ConfigureAwait(false)).TruncatedBefore;
         }

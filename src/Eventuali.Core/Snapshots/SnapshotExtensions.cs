@@ -90,6 +90,6 @@ public static class SnapshotExtensions
         return version;
     }
 
-    private static ISnapshotStore AsSnapshotStore(IEventStore store) => store as ISnapshotStore
+    private static ISnapshotStore AsSnapshotStore(IEventStore store) => store.GetFeature<ISnapshotStore>()
         ?? throw new NotSupportedException($"{store.GetType().Name} does not store snapshots (it does not implement ISnapshotStore).");
 }

@@ -9,7 +9,7 @@ internal static class SnapshotTaker
     public static async ValueTask AfterSaveAsync(IEventStore store, Aggregate aggregate, long previousVersion, AppendResult result, CancellationToken ct)
     {
         var options = store.Options.Snapshots;
-        if (options.PolicyFor(aggregate.GetType()) is not { } policy || store is not ISnapshotStore snapshots || SnapshotShape.Of(aggregate.GetType()) is not { } shape)
+        if (options.PolicyFor(aggregate.GetType()) is not { } policy || store.GetFeature<ISnapshotStore>() is not { } snapshots || SnapshotShape.Of(aggregate.GetType()) is not { } shape)
         {
             return;
         }

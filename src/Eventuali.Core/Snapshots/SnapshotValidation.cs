@@ -1,7 +1,9 @@
-namespace Eventuali.Snapshots;
+using Eventuali.Snapshots;
+
+namespace Eventuali.Extensibility;
 
 /// <summary>Argument checks every snapshot store applies before touching storage.</summary>
-internal static class SnapshotValidation
+public static class SnapshotValidation
 {
     public static void Validate(StoredSnapshot snapshot)
     {

@@ -8,7 +8,7 @@ internal static class StreamTimelines
     /// <summary>The highest version the point includes; <see cref="long.MaxValue"/> for <see cref="AsOf.Latest"/>.</summary>
     public static async ValueTask<long> ResolveAsync(IEventStore store, string streamId, AsOf asOf, CancellationToken ct)
     {
-        var timeline = store as IStreamTimeline;
+        var timeline = store.GetFeature<IStreamTimeline>();
         switch (asOf.Kind)
         {
             case AsOfKind.Version:

@@ -31,7 +31,7 @@ public static class StreamCategories
     }
 
     /// <summary>Sorts counts ordinally by name, so every backend reports them in one order.</summary>
-    internal static StoreStatistics Ordered(long streams, long events, long? size, IEnumerable<EventTypeCount> types, IEnumerable<CategoryCount> categories)
+    public static StoreStatistics Ordered(long streams, long events, long? size, IEnumerable<EventTypeCount> types, IEnumerable<CategoryCount> categories)
         => new(
             streams,
             events,

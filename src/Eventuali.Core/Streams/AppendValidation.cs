@@ -1,7 +1,7 @@
-namespace Eventuali;
+namespace Eventuali.Extensibility;
 
 /// <summary>Argument checks every backend applies before touching storage, so errors read the same everywhere.</summary>
-internal static class AppendValidation
+public static class AppendValidation
 {
     /// <summary>Longest accepted stream id, in characters.</summary>
     public const int MaxStreamIdLength = 1000;

@@ -38,4 +38,14 @@ public interface IEventStore : IAsyncDisposable
     /// Every event at or below it can be read; none will ever appear below it later.
     /// </summary>
     ValueTask<long> GetHeadPositionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The store's capability of type <typeparamref name="TFeature"/> (checkpoints, lifecycle, snapshots, projections,
+    /// sagas, statistics, import, append notifications, ...), or null when it has none. Every capability is found
+    /// through here, never by casting the store, so a wrapper (see <see cref="Interception.InterceptedEventStore"/>)
+    /// can pass a capability through or wrap it. The default answers from the store's own type.
+    /// </summary>
+    TFeature? GetFeature<TFeature>()
+        where TFeature : class
+        => this as TFeature;
 }

@@ -1,10 +1,12 @@
-namespace Eventuali.Subscriptions;
+using Eventuali.Subscriptions;
+
+namespace Eventuali.Extensibility;
 
 /// <summary>
 /// An edge-triggered "something was appended" signal shared by every subscriber of a store:
 /// <see cref="Next"/> completes at the next <see cref="Set"/>. One allocation per set, none per waiter.
 /// </summary>
-internal sealed class AppendWakeup
+public sealed class AppendWakeup
 {
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -15,7 +15,7 @@ internal static class CatchUp
 {
     public static async IAsyncEnumerable<RecordedEvent> AllAsync(IEventStore store, long afterPosition, EventFilter? filter, Func<long, ValueTask>? caughtUp, StoreRetry retry, [EnumeratorCancellation] CancellationToken ct)
     {
-        var signals = store as IAppendNotifications;
+        var signals = store.GetFeature<IAppendNotifications>();
         var poll = signals?.PollInterval ?? SubscriptionExtensions.DefaultPollInterval;
         var position = afterPosition;
         while (true)
@@ -80,7 +80,7 @@ internal static class CatchUp
 
     public static async IAsyncEnumerable<RecordedEvent> StreamAsync(IEventStore store, string streamId, long afterVersion, Func<long, ValueTask>? caughtUp, StoreRetry retry, [EnumeratorCancellation] CancellationToken ct)
     {
-        var signals = store as IAppendNotifications;
+        var signals = store.GetFeature<IAppendNotifications>();
         var poll = signals?.PollInterval ?? SubscriptionExtensions.DefaultPollInterval;
         var version = afterVersion;
         while (true)

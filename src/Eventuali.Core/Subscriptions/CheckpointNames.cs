@@ -1,7 +1,9 @@
-namespace Eventuali.Subscriptions;
+using Eventuali.Subscriptions;
+
+namespace Eventuali.Extensibility;
 
 /// <summary>Argument checks shared by every <see cref="ICheckpointStore"/>.</summary>
-internal static class CheckpointNames
+public static class CheckpointNames
 {
     public const int MaxLength = 200;
 

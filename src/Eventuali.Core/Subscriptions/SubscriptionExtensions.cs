@@ -69,7 +69,7 @@ public static class SubscriptionExtensions
     public static ICheckpointStore GetCheckpointStore(this IEventStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return store as ICheckpointStore
+        return store.GetFeature<ICheckpointStore>()
             ?? throw new NotSupportedException($"The store type {store.GetType().FullName} does not keep checkpoints (it does not implement {nameof(ICheckpointStore)}).");
     }
 

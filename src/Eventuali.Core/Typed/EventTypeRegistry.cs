@@ -15,14 +15,42 @@ public sealed class EventTypeRegistry
     private readonly ConcurrentDictionary<Type, IEventSerializer> _serializerByType = new();
     private readonly ConcurrentDictionary<Type, Func<object, object>> _upcasters = new();
     private readonly ConcurrentDictionary<Type, bool> _aggregates = new();
-    private readonly List<IEventSerializer> _serializers;
+    private readonly List<IEventSerializer>? _serializers;
+    private readonly JsonEventSerializer _json = new();
+    private static IEventSerializer[] s_defaults = [];
 
-    /// <summary>Creates a registry using <paramref name="serializers"/> in order (default: Protocol Buffers for <c>IMessage</c> types, then JSON).</summary>
+    /// <summary>
+    /// A registry using <paramref name="serializers"/> in order, or with none given: the serializers added with
+    /// <see cref="AddDefaultSerializer"/> (at the time of use), then JSON.
+    /// </summary>
     public EventTypeRegistry(params IEventSerializer[] serializers)
     {
-        // Protobuf messages go to protobuf; everything else falls through to JSON.
-        _serializers = serializers.Length > 0 ? [.. serializers] : [new ProtobufEventSerializer(), new JsonEventSerializer()];
+        // Protobuf messages go to protobuf (once Eventuali.Protobuf is registered); everything else falls through to JSON.
+        _serializers = serializers.Length > 0 ? [.. serializers] : null;
     }
+
+    /// <summary>
+    /// Adds a serializer, process-wide, that registries created without serializers try before JSON (the package
+    /// <c>Eventuali</c> adds Protocol Buffers this way). Adding the same instance type again does nothing.
+    /// </summary>
+    public static void AddDefaultSerializer(IEventSerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(serializer);
+        IEventSerializer[] current, next;
+        do
+        {
+            current = Volatile.Read(ref s_defaults);
+            if (current.Any(s => s.GetType() == serializer.GetType()))
+            {
+                return;
+            }
+
+            next = [.. current, serializer];
+        }
+        while (Interlocked.CompareExchange(ref s_defaults, next, current) != current);
+    }
+
+    private IEnumerable<IEventSerializer> Serializers => _serializers ?? Volatile.Read(ref s_defaults).Append(_json);
 
     /// <summary>Registers <typeparamref name="T"/> under <paramref name="name"/>, or its <see cref="EventTypeAttribute"/> name, or its full name.</summary>
     public EventTypeRegistry Register<T>(string? name = null) => Register(typeof(T), name);
@@ -121,10 +149,10 @@ public sealed class EventTypeRegistry
 
     /// <summary>The first serializer that can serialize <paramref name="type"/>.</summary>
     public IEventSerializer SerializerFor(Type type) => _serializerByType.GetOrAdd(type, t =>
-        _serializers.FirstOrDefault(s => s.CanSerialize(t)) ?? throw new ArgumentException($"No serializer can write {t.FullName}.", nameof(type)));
+        Serializers.FirstOrDefault(s => s.CanSerialize(t)) ?? throw new ArgumentException($"No serializer can write {t.FullName}.", nameof(type)));
 
     internal IEventSerializer? SerializerForContentType(string contentType)
-        => _serializers.FirstOrDefault(s => string.Equals(s.ContentType, contentType, StringComparison.Ordinal));
+        => Serializers.FirstOrDefault(s => string.Equals(s.ContentType, contentType, StringComparison.Ordinal));
 
     /// <summary>Applies upcasters until the event is of a type nobody upcasts from.</summary>
     internal object Upcast(object value)

@@ -1,4 +1,5 @@
 using Eventuali.Conformance.Migrations;
+using Eventuali.Extensibility;
 using Eventuali.Migrations;
 using Microsoft.Data.Sqlite;
 

@@ -1,0 +1,75 @@
+using Eventuali.Import;
+using Eventuali.Lifecycle;
+using Eventuali.Projections;
+using Eventuali.Snapshots;
+
+namespace Eventuali.Interception;
+
+// One small wrapper per capability that carries events or snapshot bytes; everything else is the backend's own.
+
+/// <summary>Lifecycle operations pass through; archived reads are intercepted like live ones.</summary>
+internal sealed class InterceptedLifecycle(IStreamLifecycle inner, InterceptorChain chain) : IStreamLifecycle
+{
+    public ValueTask<bool> DeleteStreamAsync(string streamId, DeleteMode mode = DeleteMode.Soft, CancellationToken cancellationToken = default) => inner.DeleteStreamAsync(streamId, mode, cancellationToken);
+
+    public ValueTask<bool> RestoreStreamAsync(string streamId, CancellationToken cancellationToken = default) => inner.RestoreStreamAsync(streamId, cancellationToken);
+
+    public ValueTask<long> TruncateStreamAsync(string streamId, long beforeVersion, CancellationToken cancellationToken = default) => inner.TruncateStreamAsync(streamId, beforeVersion, cancellationToken);
+
+    public ValueTask<long> ArchiveStreamAsync(string streamId, long beforeVersion = long.MaxValue, CancellationToken cancellationToken = default) => inner.ArchiveStreamAsync(streamId, beforeVersion, cancellationToken);
+
+    public IAsyncEnumerable<RecordedEvent> ReadArchivedStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, CancellationToken cancellationToken = default)
+        => chain.Out(inner.ReadArchivedStreamAsync(streamId, fromVersion, maxCount, direction, cancellationToken), cancellationToken);
+
+    public ValueTask<StreamInfo> GetStreamInfoAsync(string streamId, CancellationToken cancellationToken = default) => inner.GetStreamInfoAsync(streamId, cancellationToken);
+
+    public IAsyncEnumerable<string> ListStreamsAsync(string? prefix = null, CancellationToken cancellationToken = default) => inner.ListStreamsAsync(prefix, cancellationToken);
+}
+
+/// <summary>Imported events go through the same way in as appended ones.</summary>
+internal sealed class InterceptedImporter(IEventImporter inner, InterceptorChain chain) : IEventImporter
+{
+    public ValueTask<AppendResult> ImportAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, DateTimeOffset timestamp, CancellationToken cancellationToken = default)
+        => inner.ImportAsync(streamId, expectedVersion, chain.In(streamId, events), timestamp, cancellationToken);
+}
+
+/// <summary>Snapshot bytes both ways; listings and pruning carry no data and pass through.</summary>
+internal sealed class InterceptedSnapshots(ISnapshotStore inner, InterceptorChain chain) : ISnapshotStore
+{
+    public ValueTask WriteSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return inner.WriteSnapshotAsync(chain.SnapshotIn(snapshot), cancellationToken);
+    }
+
+    public async ValueTask<StoredSnapshot?> ReadSnapshotAsync(string streamId, long maxVersion = long.MaxValue, CancellationToken cancellationToken = default)
+        => await inner.ReadSnapshotAsync(streamId, maxVersion, cancellationToken).ConfigureAwait(false) is { } s ? chain.SnapshotOut(s) : null;
+
+    public IAsyncEnumerable<SnapshotInfo> ListSnapshotsAsync(string streamId, CancellationToken cancellationToken = default) => inner.ListSnapshotsAsync(streamId, cancellationToken);
+
+    public ValueTask<int> PruneSnapshotsAsync(string streamId, int keep, CancellationToken cancellationToken = default) => inner.PruneSnapshotsAsync(streamId, keep, cancellationToken);
+}
+
+/// <summary>An inline projection sees events as readers do: the backend runs a stand-in that intercepts each event first.</summary>
+internal sealed class InterceptedInlineProjections(IInlineProjectionStore inner, InterceptorChain chain) : IInlineProjectionStore
+{
+    public ValueTask AddInlineProjectionAsync(Projection projection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        return inner.AddInlineProjectionAsync(new InterceptedProjection(projection, chain), cancellationToken);
+    }
+
+    private sealed class InterceptedProjection : Projection
+    {
+        public InterceptedProjection(Projection inner, InterceptorChain chain)
+            : base(inner.Name)
+        {
+            StreamIdPrefix = inner.StreamIdPrefix;
+            FailurePolicy = inner.FailurePolicy;
+            foreach (var type in inner.EventTypes)
+            {
+                On(type, (e, context, ct) => inner.ApplyAsync(chain.Out(e), context, ct));
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Eventuali.Import;
+using Eventuali.Lifecycle;
+using Eventuali.Projections;
+using Eventuali.Snapshots;
+
+namespace Eventuali.Interception;
+
+/// <summary>
+/// A store seen through interceptors: the one wrapper that applies cross-cutting behaviour to any backend.
+/// <see cref="GetFeature{TFeature}"/> wraps the capabilities that carry events or snapshot bytes (lifecycle's
+/// archived reads, import, snapshots, inline projections) and passes every other capability through, so a
+/// wrapped store keeps every capability its backend has.
+/// </summary>
+public sealed class InterceptedEventStore : IEventStore
+{
+    private readonly InterceptorChain _chain;
+
+    /// <summary>Wraps <paramref name="inner"/>; see <see cref="InterceptionExtensions.WithInterceptors"/>.</summary>
+    public InterceptedEventStore(IEventStore inner, IEnumerable<EventStoreInterceptor> interceptors)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        Inner = inner;
+        _chain = new InterceptorChain(interceptors);
+    }
+
+    /// <summary>The wrapped store (writes and reads through it bypass the interceptors).</summary>
+    public IEventStore Inner { get; }
+
+    /// <inheritdoc />
+    public EventStoreOptions Options => Inner.Options;
+
+    /// <inheritdoc />
+    public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+        => Inner.AppendAsync(streamId, expectedVersion, _chain.In(streamId, events), cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, CancellationToken cancellationToken = default)
+        => _chain.Out(Inner.ReadStreamAsync(streamId, fromVersion, maxCount, direction, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, CancellationToken cancellationToken = default)
+        => _chain.Out(Inner.ReadAllAsync(fromPosition, maxCount, filter, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<long?> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default)
+        => Inner.GetStreamVersionAsync(streamId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
+        => Inner.GetHeadPositionAsync(cancellationToken);
+
+    /// <summary>
+    /// The capability, wrapped when it carries events or snapshot bytes, else the backend's own. A new capability
+    /// that carries events must get a wrapper here, or it would bypass the interceptors.
+    /// </summary>
+    public TFeature? GetFeature<TFeature>()
+        where TFeature : class
+    {
+        if (typeof(TFeature) == typeof(IEventStore))
+        {
+            return this as TFeature;
+        }
+
+        object? wrapped = typeof(TFeature) switch
+        {
+            var t when t == typeof(IStreamLifecycle) => Inner.GetFeature<IStreamLifecycle>() is { } l ? new InterceptedLifecycle(l, _chain) : null,
+            var t when t == typeof(IEventImporter) => Inner.GetFeature<IEventImporter>() is { } i ? new InterceptedImporter(i, _chain) : null,
+            var t when t == typeof(ISnapshotStore) => Inner.GetFeature<ISnapshotStore>() is { } s ? new InterceptedSnapshots(s, _chain) : null,
+            var t when t == typeof(IInlineProjectionStore) => Inner.GetFeature<IInlineProjectionStore>() is { } p ? new InterceptedInlineProjections(p, _chain) : null,
+            _ => Inner.GetFeature<TFeature>(),
+        };
+        return (TFeature?)wrapped;
+    }
+
+    /// <summary>Disposes the wrapped store.</summary>
+    public ValueTask DisposeAsync() => Inner.DisposeAsync();
+}

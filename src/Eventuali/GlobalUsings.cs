@@ -1,0 +1,2 @@
+// What the URL opener and the migrators take from Core: the public backend surface.
+global using Eventuali.Extensibility;
