@@ -12,6 +12,7 @@ public sealed record MigrationScript(int Version, string Name, string Text)
     /// <summary>SHA-256 (lowercase hex) of the text with line endings normalised, so a checkout with CRLF does not count as a change.</summary>
     public string Checksum { get; } = ChecksumOf(Text);
 
+    /// <summary>The checksum recorded for a migration script's text (detects a script edited after it was applied).</summary>
     public static string ChecksumOf(string text)
         => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.Replace("\r\n", "\n", StringComparison.Ordinal))));
 }
@@ -19,6 +20,7 @@ public sealed record MigrationScript(int Version, string Name, string Text)
 /// <summary>The ordered, forward-only migrations a backend knows. Gaps between numbers are allowed; duplicates are not.</summary>
 public sealed class MigrationCatalog
 {
+    /// <summary>A catalog of <paramref name="scripts"/>, validated and ordered by version.</summary>
     public MigrationCatalog(IEnumerable<MigrationScript> scripts)
     {
         ArgumentNullException.ThrowIfNull(scripts);
@@ -32,11 +34,13 @@ public sealed class MigrationCatalog
         }
     }
 
+    /// <summary>The scripts in version order.</summary>
     public IReadOnlyList<MigrationScript> Scripts { get; }
 
     /// <summary>The highest migration number (0 when there are none).</summary>
     public int LatestVersion => Scripts.Count == 0 ? 0 : Scripts[^1].Version;
 
+    /// <summary>The script of <paramref name="version"/>, or null when the catalog has none.</summary>
     public MigrationScript? Find(int version) => Scripts.FirstOrDefault(s => s.Version == version);
 
     /// <summary>This catalog plus <paramref name="extra"/> (tests exercise upgrades with a migration of their own).</summary>

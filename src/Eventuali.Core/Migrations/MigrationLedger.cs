@@ -6,6 +6,7 @@ namespace Eventuali.Extensibility;
 /// <summary>Backend-neutral rules: a store's state against a catalog, the errors that stop it, what open and up must do.</summary>
 public static class MigrationLedger
 {
+    /// <summary>Compares what <paramref name="stored"/> records with <paramref name="catalog"/>: applied, pending, edited and unknown migrations of <paramref name="store"/>.</summary>
     public static MigrationStatus Status(string store, MigrationCatalog catalog, StoredSchema stored)
     {
         ArgumentNullException.ThrowIfNull(catalog);

@@ -7,6 +7,7 @@ namespace Eventuali.Extensibility;
 /// <summary>Reads an embedded SQL file made of <c>-- name: x</c> sections (comment lines dropped).</summary>
 public static class SqlSections
 {
+    /// <summary>Reads the embedded SQL file <paramref name="resource"/> of <paramref name="assembly"/> and splits it into named sections.</summary>
     public static IReadOnlyDictionary<string, string> Load(Assembly assembly, string resource)
     {
         ArgumentNullException.ThrowIfNull(assembly);
@@ -16,6 +17,7 @@ public static class SqlSections
         return Parse(reader.ReadToEnd());
     }
 
+    /// <summary>Splits SQL text into sections, each headed by a <c>-- name: NAME</c> line.</summary>
     public static Dictionary<string, string> Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -11,8 +11,10 @@ public readonly record struct HistoryRow(int Version, string Name, string Checks
 /// <param name="History">The recorded rows, by version (empty without a history).</param>
 public sealed record StoredSchema(int Version, bool HistoryExists, IReadOnlyList<HistoryRow> History)
 {
+    /// <summary>A database with no store in it.</summary>
     public static StoredSchema Empty { get; } = new(0, false, []);
 
+    /// <summary>True when a store exists (its schema version is above 0).</summary>
     public bool Exists => Version > 0;
 }
 

@@ -9,6 +9,7 @@ public sealed class InlineProjectionSet
 
     private InlineProjectionSet(Projection[] projections) => _projections = projections;
 
+    /// <summary>A set with <paramref name="projection"/> added to <paramref name="current"/> (a name registered twice is refused).</summary>
     public static InlineProjectionSet With(InlineProjectionSet? current, Projection projection)
     {
         ArgumentNullException.ThrowIfNull(projection);
@@ -50,6 +51,7 @@ public sealed class InlineProjectionSet
     public void Run(IReadOnlyList<RecordedEvent> events, Func<Projection, IProjectionTransaction> transactionFor)
         => Wait(RunAsync(events, transactionFor, CancellationToken.None));
 
+    /// <summary>Applies <paramref name="events"/> to every inline projection inside the append's transaction, through the transaction <paramref name="transactionFor"/> gives each projection.</summary>
     public async ValueTask RunAsync(IReadOnlyList<RecordedEvent> events, Func<Projection, IProjectionTransaction> transactionFor, CancellationToken ct)
     {
         foreach (var p in _projections)

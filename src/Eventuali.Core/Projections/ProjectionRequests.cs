@@ -1,9 +1,12 @@
 using System.Globalization;
 
-namespace Eventuali.Projections;
 
-/// <summary>Checks every backend makes on operator requests before recording them.</summary>
-internal static class ProjectionRequests
+using Eventuali.Projections;
+
+namespace Eventuali.Extensibility;
+
+/// <summary>Checks every backend makes on operator requests (projection rebuilds, dead-letter retries and deletes) before recording them.</summary>
+public static class ProjectionRequests
 {
     /// <summary>
     /// A rebuild may start at most at the head: from above it, events appended up to the position would be passed

@@ -9,6 +9,7 @@ namespace Eventuali.Extensibility;
 /// </summary>
 public static class ProjectionRowReader
 {
+    /// <summary>Maps the current row of a projection-state query to a <see cref="ProjectionRow"/>; <paramref name="updatedAt"/> is the row's update time in the backend's own conversion.</summary>
     public static ProjectionRow Read(DbDataReader r, DateTimeOffset updatedAt) => new(
         r.GetString(0),
         r.GetInt64(1),

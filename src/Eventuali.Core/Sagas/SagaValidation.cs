@@ -6,9 +6,12 @@ namespace Eventuali.Extensibility;
 /// <summary>Argument checks every saga store applies before touching storage, so errors read the same everywhere.</summary>
 public static class SagaValidation
 {
+    /// <summary>The longest saga name accepted.</summary>
     public const int MaxNameLength = 200;
+    /// <summary>The longest saga instance id accepted.</summary>
     public const int MaxIdLength = 1000;
 
+    /// <summary>Throws when the saga name or instance id is empty, too long or not valid text.</summary>
     public static void ValidateKey(string sagaName, string sagaId)
     {
         Text(sagaName, nameof(sagaName), "Saga name", MaxNameLength);
@@ -30,6 +33,7 @@ public static class SagaValidation
         }
     }
 
+    /// <summary>Throws when a saga write is not valid (key, state, version, position, outbox).</summary>
     public static void Validate(SagaWrite write)
     {
         ArgumentNullException.ThrowIfNull(write);
@@ -72,6 +76,7 @@ public static class SagaValidation
         }
     }
 
+    /// <summary>Throws when a query for due timeouts names no valid saga or asks for fewer than one.</summary>
     public static void ValidateDueQuery(string sagaName, int maxCount)
     {
         Text(sagaName, nameof(sagaName), "Saga name", MaxNameLength);
@@ -85,8 +90,10 @@ public static class SagaValidation
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % 10), TimeSpan.Zero);
     }
 
+    /// <summary>Microseconds since the Unix epoch, the form the backends store times in.</summary>
     public static long ToUnixMicroseconds(DateTimeOffset t) => (Micro(t).UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
+    /// <summary>The time <paramref name="micros"/> microseconds after the Unix epoch.</summary>
     public static DateTimeOffset FromUnixMicroseconds(long micros) => DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
 
     private static void Text(string value, string param, string what, int max)

@@ -5,6 +5,7 @@ namespace Eventuali.Extensibility;
 /// <summary>Argument checks every snapshot store applies before touching storage.</summary>
 public static class SnapshotValidation
 {
+    /// <summary>Throws when a snapshot about to be stored is not valid (stream id, version, type, codec, payload).</summary>
     public static void Validate(StoredSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -35,6 +36,7 @@ public static class SnapshotValidation
         }
     }
 
+    /// <summary>Throws when the number of snapshots to keep is below one.</summary>
     public static void ValidateKeep(int keep)
     {
         if (keep < 0)

@@ -52,6 +52,7 @@ public static class AppendValidation
         }
     }
 
+    /// <summary>Throws a typed error when the stream id or any event of an append is not valid; every backend calls it before writing.</summary>
     public static void Validate(string streamId, IReadOnlyList<EventData> events)
     {
         ValidateNewStreamId(streamId);

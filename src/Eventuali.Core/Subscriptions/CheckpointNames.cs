@@ -5,8 +5,10 @@ namespace Eventuali.Extensibility;
 /// <summary>Argument checks shared by every <see cref="ICheckpointStore"/>.</summary>
 public static class CheckpointNames
 {
+    /// <summary>The longest checkpoint name accepted.</summary>
     public const int MaxLength = 200;
 
+    /// <summary>Throws when a checkpoint name is empty, too long or not valid text.</summary>
     public static void Validate(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -16,6 +18,7 @@ public static class CheckpointNames
         }
     }
 
+    /// <summary>Throws when the name is not valid or the position is negative.</summary>
     public static void Validate(string name, long position)
     {
         Validate(name);
