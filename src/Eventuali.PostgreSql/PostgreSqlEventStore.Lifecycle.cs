@@ -82,34 +82,8 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
         => CutAsync(streamId, beforeVersion, archive: true, cancellationToken);
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<RecordedEvent> ReadArchivedStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        AppendValidation.ValidateStreamId(streamId);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
-        var forward = direction == ReadDirection.Forward;
-        var version = forward ? Math.Max(fromVersion, 1) : fromVersion;
-        var remaining = maxCount;
-        var page = new List<EventRow>();
-        while (remaining > 0 && version >= 1)
-        {
-            var limit = Math.Min(remaining, Options.ReadPageSize);
-            page.Clear();
-            await FetchAsync(_sql[forward ? "archived_forward" : "archived_backward"], page, cancellationToken, Text(streamId), Big(version),
-                new NpgsqlParameter<int> { TypedValue = limit, NpgsqlDbType = NpgsqlDbType.Integer }).ConfigureAwait(false);
-            foreach (var row in page)
-            {
-                yield return row.ToRecorded(streamId);
-            }
-
-            if (page.Count < limit)
-            {
-                yield break;
-            }
-
-            remaining -= page.Count;
-            version = page[^1].Version + (forward ? 1 : -1);
-        }
-    }
+    public IAsyncEnumerable<RecordedEvent> ReadArchivedStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, CancellationToken cancellationToken = default)
+        => ReadStreamPagesAsync(streamId, fromVersion, maxCount, direction, archived: true, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask<StreamInfo> GetStreamInfoAsync(string streamId, CancellationToken cancellationToken = default)

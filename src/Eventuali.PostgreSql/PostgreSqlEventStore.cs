@@ -92,7 +92,14 @@ public sealed partial class PostgreSqlEventStore : IEventStore
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, CancellationToken cancellationToken = default)
+        => ReadStreamPagesAsync(streamId, fromVersion, maxCount, direction, archived: false, cancellationToken);
+
+    /// <summary>
+    /// Reads a stream page by page, from the live events or from the archive: the one paging loop of both reads
+    /// (the statements come from one SQL template, see <see cref="SqlText"/>).
+    /// </summary>
+    private async IAsyncEnumerable<RecordedEvent> ReadStreamPagesAsync(string streamId, long fromVersion, int maxCount, ReadDirection direction, bool archived, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         AppendValidation.ValidateStreamId(streamId);
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
@@ -104,7 +111,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         {
             var limit = Math.Min(remaining, Options.ReadPageSize);
             page.Clear();
-            await FetchAsync(forward ? _sql["read_stream_forward"] : _sql["read_stream_backward"], page, cancellationToken,
+            await FetchAsync(_sql[(archived ? "archived" : "read_stream") + (forward ? "_forward" : "_backward")], page, cancellationToken,
                 new NpgsqlParameter<string> { TypedValue = streamId, NpgsqlDbType = NpgsqlDbType.Text },
                 new NpgsqlParameter<long> { TypedValue = version, NpgsqlDbType = NpgsqlDbType.Bigint },
                 new NpgsqlParameter<int> { TypedValue = limit, NpgsqlDbType = NpgsqlDbType.Integer }).ConfigureAwait(false);

@@ -13,7 +13,16 @@ internal sealed class SqlText
         ArgumentNullException.ThrowIfNull(settings);
         AppendFunction = Fill(Load("append.sql") + "\n" + Load("append_many.sql"), settings);
         // queries.sql and lifecycle.sql; the other statement files have loaders of their own.
-        _queries = ((string[])["queries.sql", "lifecycle.sql"]).SelectMany(f => SqlSections.Parse(Fill(Load(f), settings))).ToFrozenDictionary(StringComparer.Ordinal);
+        var queries = ((string[])["queries.sql", "lifecycle.sql"]).SelectMany(f => SqlSections.Parse(Fill(Load(f), settings))).ToDictionary(StringComparer.Ordinal);
+        // Live and archived stream reads page the same way: one template, four statements.
+        var page = queries["stream_page"];
+        foreach (var (table, prefix) in (ReadOnlySpan<(string, string)>)[("events", "read_stream"), ("archived_events", "archived")])
+        {
+            queries.Add(prefix + "_forward", StreamPage(page, table, forward: true));
+            queries.Add(prefix + "_backward", StreamPage(page, table, forward: false));
+        }
+
+        _queries = queries.ToFrozenDictionary(StringComparer.Ordinal);
         ReadAll = new string[4];
         for (var i = 0; i < 4; i++)
         {
@@ -29,6 +38,11 @@ internal sealed class SqlText
     public string[] ReadAll { get; }
 
     public string this[string name] => _queries.TryGetValue(name, out var sql) ? sql : throw new KeyNotFoundException($"No SQL section '{name}'.");
+
+    private static string StreamPage(string template, string table, bool forward)
+        => template.Replace("__TABLE__", table, StringComparison.Ordinal)
+                   .Replace("__CMP__", forward ? ">=" : "<=", StringComparison.Ordinal)
+                   .Replace("__ORDER__", forward ? "ASC" : "DESC", StringComparison.Ordinal);
 
     private static string Fill(string sql, PgSettings settings)
         => sql.Replace("__SCHEMA__", settings.QuotedSchema, StringComparison.Ordinal)

@@ -67,9 +67,10 @@ internal sealed class ReadSession : IDisposable
 
     public long HeadPosition() => _head.ScalarInt64() ?? 0;
 
-    public void ReadStream(long streamRowId, long fromVersion, int limit, ReadDirection direction, List<RecordedEvent> into)
+    public void ReadStream(long streamRowId, long fromVersion, int limit, ReadDirection direction, List<RecordedEvent> into, bool archived = false)
     {
-        var statement = direction == ReadDirection.Forward ? _forward : _backward;
+        var forward = direction == ReadDirection.Forward;
+        var statement = archived ? Statement(forward ? "archived_forward" : "archived_backward") : forward ? _forward : _backward;
         statement.Bind(1, streamRowId);
         statement.Bind(2, fromVersion);
         statement.Bind(3, limit);

@@ -23,6 +23,19 @@ internal static class SqlText
             }
         }
 
+        // Live and archived stream reads page the same way: one template, four statements.
+        var page = result["stream_page"];
+        foreach (var (table, prefix) in (ReadOnlySpan<(string, string)>)[("events", "read_stream"), ("archived_events", "archived")])
+        {
+            result.Add(prefix + "_forward", StreamPage(page, table, forward: true));
+            result.Add(prefix + "_backward", StreamPage(page, table, forward: false));
+        }
+
         return result;
     }
+
+    private static string StreamPage(string template, string table, bool forward)
+        => template.Replace("__TABLE__", table, StringComparison.Ordinal)
+                   .Replace("__CMP__", forward ? ">=" : "<=", StringComparison.Ordinal)
+                   .Replace("__ORDER__", forward ? "ASC" : "DESC", StringComparison.Ordinal);
 }

@@ -81,53 +81,8 @@ public sealed partial class SqliteEventStore : IStreamLifecycle
         => ValueTask.FromResult(Cut(streamId, beforeVersion, archive: true, cancellationToken));
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<RecordedEvent> ReadArchivedStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        AppendValidation.ValidateStreamId(streamId);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
-        await Task.CompletedTask.ConfigureAwait(false);
-        var forward = direction == ReadDirection.Forward;
-        var version = forward ? Math.Max(fromVersion, 1) : fromVersion;
-        var remaining = maxCount;
-        var page = new List<RecordedEvent>();
-        while (remaining > 0 && version >= 1)
-        {
-            var limit = Math.Min(Options.ReadPageSize, remaining);
-            var found = _readers.Run(
-                s =>
-                {
-                    if (_readers.Names.GetId(streamId, s) is not { } id)
-                    {
-                        return false;
-                    }
-
-                    var statement = s.Statement(forward ? "archived_forward" : "archived_backward");
-                    statement.Bind(1, id);
-                    statement.Bind(2, version);
-                    statement.Bind(3, limit);
-                    s.ReadEvents(statement, page);
-                    return true;
-                },
-                cancellationToken);
-            if (!found)
-            {
-                yield break;
-            }
-
-            foreach (var e in page)
-            {
-                yield return e;
-            }
-
-            remaining -= page.Count;
-            if (page.Count < limit)
-            {
-                yield break;
-            }
-
-            version = forward ? page[^1].StreamVersion + 1 : page[^1].StreamVersion - 1;
-        }
-    }
+    public IAsyncEnumerable<RecordedEvent> ReadArchivedStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, CancellationToken cancellationToken = default)
+        => ReadStreamPagesAsync(streamId, fromVersion, maxCount, direction, archived: true, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<StreamInfo> GetStreamInfoAsync(string streamId, CancellationToken cancellationToken = default)

@@ -85,7 +85,14 @@ public sealed partial class SqliteEventStore : IEventStore
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, CancellationToken cancellationToken = default)
+        => ReadStreamPagesAsync(streamId, fromVersion, maxCount, direction, archived: false, cancellationToken);
+
+    /// <summary>
+    /// Reads a stream page by page, from the live events or from the archive: the one paging loop of both reads
+    /// (the statements come from one SQL template, see <see cref="SqlText"/>).
+    /// </summary>
+    private async IAsyncEnumerable<RecordedEvent> ReadStreamPagesAsync(string streamId, long fromVersion, int maxCount, ReadDirection direction, bool archived, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         AppendValidation.ValidateStreamId(streamId);
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
@@ -107,7 +114,7 @@ public sealed partial class SqliteEventStore : IEventStore
                     var id = known ?? _readers.Names.GetId(streamId, s);
                     if (id is { } found)
                     {
-                        s.ReadStream(found, version, limit, direction, page);
+                        s.ReadStream(found, version, limit, direction, page, archived);
                     }
 
                     return id;

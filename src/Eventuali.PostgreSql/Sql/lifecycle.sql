@@ -55,20 +55,3 @@ SELECT s.name FROM __SCHEMA__.streams s
  ORDER BY s.name
  LIMIT $4
 
--- name: archived_forward
-SELECT e.position, e.stream_id, e.version, e.event_id, convert_to(e.event_type, 'UTF8'), NULLIF(e.content_type, 'application/json'),
-       e.data_json, e.data_bytes,
-       e.correlation_id, e.causation_id, e.actor_id, e.headers::text, e."timestamp"
-  FROM __SCHEMA__.archived_events e
- WHERE e.stream_id = (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name = $1 AND s.state = 0) AND e.version >= $2
- ORDER BY e.version
- LIMIT $3
-
--- name: archived_backward
-SELECT e.position, e.stream_id, e.version, e.event_id, convert_to(e.event_type, 'UTF8'), NULLIF(e.content_type, 'application/json'),
-       e.data_json, e.data_bytes,
-       e.correlation_id, e.causation_id, e.actor_id, e.headers::text, e."timestamp"
-  FROM __SCHEMA__.archived_events e
- WHERE e.stream_id = (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name = $1 AND s.state = 0) AND e.version <= $2
- ORDER BY e.version DESC
- LIMIT $3

@@ -21,23 +21,16 @@ AND e.event_type = ANY ($3)
 -- name: filter_prefix
 AND e.stream_id IN (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name >= $4 AND s.name < $5 AND left(s.name, length($4)) = $4)
 
--- name: read_stream_forward
+-- name: stream_page
+-- One page of a stream, live (__TABLE__ = events) or archived (archived_events), forward (__CMP__ >=,
+-- __ORDER__ ASC) or backward (<=, DESC); SqlText makes the four statements from this one template.
 -- $1 stream name, $2 from version, $3 page size.
 SELECT e.position, e.stream_id, e.version, e.event_id, convert_to(e.event_type, 'UTF8'), NULLIF(e.content_type, 'application/json'),
        e.data_json, e.data_bytes,
        e.correlation_id, e.causation_id, e.actor_id, e.headers::text, e."timestamp"
-  FROM __SCHEMA__.events e
- WHERE e.stream_id = (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name = $1 AND s.state = 0) AND e.version >= $2
- ORDER BY e.version
- LIMIT $3
-
--- name: read_stream_backward
-SELECT e.position, e.stream_id, e.version, e.event_id, convert_to(e.event_type, 'UTF8'), NULLIF(e.content_type, 'application/json'),
-       e.data_json, e.data_bytes,
-       e.correlation_id, e.causation_id, e.actor_id, e.headers::text, e."timestamp"
-  FROM __SCHEMA__.events e
- WHERE e.stream_id = (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name = $1 AND s.state = 0) AND e.version <= $2
- ORDER BY e.version DESC
+  FROM __SCHEMA__.__TABLE__ e
+ WHERE e.stream_id = (SELECT s.id FROM __SCHEMA__.streams s WHERE s.name = $1 AND s.state = 0) AND e.version __CMP__ $2
+ ORDER BY e.version __ORDER__
  LIMIT $3
 
 -- name: stream_version

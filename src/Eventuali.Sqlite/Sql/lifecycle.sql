@@ -49,14 +49,3 @@ WHERE s.state = 0 AND s.name > ?1 AND (?2 IS NULL OR s.name >= ?2) AND (?3 IS NU
   AND (s.truncated_before > 1 OR EXISTS (SELECT 1 FROM events e WHERE e.stream_id = s.id))
 ORDER BY s.name LIMIT ?4;
 
--- name: archived_forward
-SELECT position, stream_id, version, event_id, event_type, content_type, data,
-       correlation_id, causation_id, actor_id, headers, timestamp
-FROM archived_events WHERE stream_id = ?1 AND version >= ?2 AND (SELECT state FROM streams WHERE id = ?1) = 0
-ORDER BY version LIMIT ?3;
-
--- name: archived_backward
-SELECT position, stream_id, version, event_id, event_type, content_type, data,
-       correlation_id, causation_id, actor_id, headers, timestamp
-FROM archived_events WHERE stream_id = ?1 AND version <= ?2 AND (SELECT state FROM streams WHERE id = ?1) = 0
-ORDER BY version DESC LIMIT ?3;

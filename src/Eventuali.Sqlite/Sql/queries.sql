@@ -44,15 +44,13 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);
 -- name: head_position
 SELECT coalesce(max(position), 0) FROM events;
 
--- name: read_stream_forward
+-- name: stream_page
+-- One page of a stream, live (__TABLE__ = events) or archived (archived_events), forward (__CMP__ >=,
+-- __ORDER__ ASC) or backward (<=, DESC); SqlText makes the four statements from this one template.
+-- ?1 stream row id, ?2 from version, ?3 page size.
 SELECT position, stream_id, version, event_id, event_type, content_type, data,
        correlation_id, causation_id, actor_id, headers, timestamp
-FROM events WHERE stream_id = ?1 AND version >= ?2 AND (SELECT state FROM streams WHERE id = ?1) = 0 ORDER BY version LIMIT ?3;
-
--- name: read_stream_backward
-SELECT position, stream_id, version, event_id, event_type, content_type, data,
-       correlation_id, causation_id, actor_id, headers, timestamp
-FROM events WHERE stream_id = ?1 AND version <= ?2 AND (SELECT state FROM streams WHERE id = ?1) = 0 ORDER BY version DESC LIMIT ?3;
+FROM __TABLE__ WHERE stream_id = ?1 AND version __CMP__ ?2 AND (SELECT state FROM streams WHERE id = ?1) = 0 ORDER BY version __ORDER__ LIMIT ?3;
 
 -- name: read_all
 SELECT position, stream_id, version, event_id, event_type, content_type, data,
