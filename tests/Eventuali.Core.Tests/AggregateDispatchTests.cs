@@ -131,7 +131,9 @@ public sealed class AggregateDispatchTests
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(10_000, handler.Sum - 1);
-        Assert.True(allocated < 1024, $"20,000 dispatches allocated {allocated} bytes");
+        // Any per-event allocation is at least 24 bytes, so 20,000 dispatches would pass 480 KB; the runtime's own
+        // one-off work on this thread (tiering, on-stack replacement of the loop) stays far below 16 KB.
+        Assert.True(allocated < 16 * 1024, $"20,000 dispatches allocated {allocated} bytes");
         AggregateApplier.Apply(aggregate, e);
         Assert.Equal(["internal:1"], aggregate.Log);
     }
