@@ -57,9 +57,10 @@ internal sealed class KeyServiceHttp
             response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
             body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw new KeyProviderException($"{_provider} is unreachable at {Endpoint(request)} ({e.HttpRequestError}); could not {operation} with key '{keyId}'.", keyId, isTransient: true, e);
+            // Refused, reset or dropped mid-answer: the service may well answer the next attempt.
+            throw new KeyProviderException($"{_provider} is unreachable at {Endpoint(request)} ({(e as HttpRequestException)?.HttpRequestError.ToString() ?? "connection lost"}); could not {operation} with key '{keyId}'.", keyId, isTransient: true, e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
