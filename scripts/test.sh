@@ -20,7 +20,8 @@ export EVENTUALI_TEST_POSTGRES=${EVENTUALI_TEST_POSTGRES:-$pg_url}
 echo "tests use $(echo "$EVENTUALI_TEST_POSTGRES" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 
 step "SoftHSM2 (installed and its token initialised when missing, for the PKCS#11 key provider's tests)"
-eval "$(bash scripts/softhsm.sh)"
+softhsm_env=$(bash scripts/softhsm.sh)
+eval "$softhsm_env"
 echo "tests use PKCS#11 module $EVENTUALI_PKCS11_MODULE, token $EVENTUALI_PKCS11_TOKEN"
 
 step "Build (warnings are errors)"
