@@ -121,7 +121,18 @@ public sealed class Pkcs11KeyProvider : IKeyEncryptionKeyProvider, ICheckpointSi
         cancellationToken.ThrowIfCancellationRequested();
         var key = Kek(keyId);
         var iv = RandomNumberGenerator.GetBytes(IvSize);
-        var sealedKey = Call(keyId, () => _token.Use(session => session.Encrypt(Gcm(iv, associatedData), key, dataKey.ToArray())), "wrap a data key");
+        var plaintext = dataKey.ToArray();
+        byte[] sealedKey;
+        try
+        {
+            sealedKey = Call(keyId, () => _token.Use(session => session.Encrypt(Gcm(iv, associatedData), key, plaintext)), "wrap a data key");
+        }
+        finally
+        {
+            // The module's API takes an array: the copy of the data key does not outlive the call.
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+
         var output = new byte[IvSize + sealedKey.Length];
         iv.CopyTo(output, 0);
         sealedKey.CopyTo(output, IvSize);
