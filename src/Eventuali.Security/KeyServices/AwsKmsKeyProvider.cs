@@ -72,7 +72,7 @@ public sealed class AwsKmsKeyProvider : IKeyEncryptionKeyProvider
 
     private static void AddContext(JsonObject body, ReadOnlyMemory<byte> associatedData)
     {
-        // KMS refuses empty context values, so no associated data means no context at all.
+        // No associated data means no context at all rather than a context with an empty value.
         if (!associatedData.IsEmpty)
         {
             body["EncryptionContext"] = new JsonObject { [AssociatedDataContextKey] = Convert.ToBase64String(associatedData.Span) };
