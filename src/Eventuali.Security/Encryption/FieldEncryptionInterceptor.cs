@@ -249,6 +249,9 @@ public sealed class FieldEncryptionInterceptor : EventStoreInterceptor
             return result;
         }
 
+        // In the order the fields were encrypted: a backend may store JSON properties in another order (jsonb).
+        var order = encrypted.Split(',');
+        redacted.Sort((a, b) => Array.IndexOf(order, a).CompareTo(Array.IndexOf(order, b)));
         var shown = new Dictionary<string, string>(headers, StringComparer.Ordinal) { [EncryptionHeaders.Redacted] = string.Join(',', redacted) };
         return result with { Metadata = result.Metadata with { Headers = shown } };
     }
