@@ -98,8 +98,13 @@ public sealed partial class SqliteEventStore : IDataKeyStore
             cancellationToken);
         if (!Location.IsMemory)
         {
-            // The WAL still holds the pages as they were; copy the zeroed ones back and empty it when no reader needs it.
-            RunCheckpoint(c => Exec(c, "PRAGMA wal_checkpoint(TRUNCATE);"), cancellationToken);
+            // The WAL still holds the pages as they were: copy the zeroed ones back and empty it. A reader or another
+            // checkpoint can make one attempt report busy, so retry for a while.
+            var deadline = Environment.TickCount64 + 30_000;
+            while (RunCheckpoint(c => Scalar(c, "PRAGMA wal_checkpoint(TRUNCATE);") is long busy && busy != 0, cancellationToken) && Environment.TickCount64 < deadline)
+            {
+                Thread.Sleep(10);
+            }
         }
 
         return ValueTask.FromResult(destroyed);
