@@ -26,8 +26,12 @@ internal static class CliApp
             MigrateCommand.Create(io),
             ProjectionsCommand.Create(io),
             ReplayCommand.Create(io),
+            KeysCommand.Create(io),
+            GdprCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
+        var keyFile = KeyFileOption.Create();
+        root.Options.Add(keyFile);
         Examples.Install(root);
 
         var parse = root.Parse(args);
@@ -40,6 +44,7 @@ internal static class CliApp
         }
 
         var verbose = parse.GetValue(common.Verbose);
+        KeyFileOption.Resolve(parse, keyFile, io);
         var config = new InvocationConfiguration
         {
             EnableDefaultExceptionHandler = false,
@@ -76,6 +81,7 @@ internal static class CliApp
         ArgumentException a => (ExitCodes.Usage, WithoutParameterSuffix(a)),
         ConcurrencyException => (ExitCodes.Failure, ex.Message),
         EventualiException => (ExitCodes.Failure, ex.Message),
+        Security.Keys.KeyProviderException => (ExitCodes.Failure, ex.Message),
         IOException or UnauthorizedAccessException => (ExitCodes.Failure, ex.Message),
         _ => (ExitCodes.Failure, $"unexpected {ex.GetType().Name}: {ex.Message} (run with --verbose for details)"),
     };

@@ -34,13 +34,13 @@ internal sealed class CommonOptions
     }
 
     /// <summary>
-    /// Opens an existing store, registering nothing (the CLI works on raw events). A mistyped path or schema fails
+    /// Opens an existing store, registering nothing (the CLI works on raw events), seen through field encryption when a key file was given. A mistyped path or schema fails
     /// with "No such store" instead of becoming a new, empty store; only the commands that write create one.
     /// </summary>
-    public static ValueTask<IEventStore> OpenAsync(string url, CancellationToken cancellationToken)
-        => EventStore.OpenExistingAsync(url, EventStoreOptions.Default, cancellationToken);
+    public static async ValueTask<IEventStore> OpenAsync(string url, CancellationToken cancellationToken)
+        => await KeyFileOption.SecureAsync(await EventStore.OpenExistingAsync(url, EventStoreOptions.Default, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
     /// <summary>Opens the store, creating it when missing: for init and append.</summary>
-    public static ValueTask<IEventStore> OpenOrCreateAsync(string url, CancellationToken cancellationToken)
-        => EventStore.CreateAsync(url, EventStoreOptions.Default, cancellationToken);
+    public static async ValueTask<IEventStore> OpenOrCreateAsync(string url, CancellationToken cancellationToken)
+        => await KeyFileOption.SecureAsync(await EventStore.CreateAsync(url, EventStoreOptions.Default, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 }

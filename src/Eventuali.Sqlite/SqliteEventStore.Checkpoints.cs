@@ -92,6 +92,8 @@ public sealed partial class SqliteEventStore : ICheckpointStore
             connection.Open();
             SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle!, SqliteConnections.BusyTimeoutMs);
             SqliteConnections.Pragma(connection, Location, Location.Durability == Durability.Full ? "synchronous = FULL" : "synchronous = NORMAL");
+            // Data keys are written on this connection too: a replaced or deleted key must not linger in free space.
+            SqliteConnections.Pragma(connection, Location, "secure_delete = ON");
             return connection;
         }
         catch

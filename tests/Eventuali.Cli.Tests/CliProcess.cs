@@ -33,6 +33,7 @@ internal static class CliProcess
 
         // The developer's own setting must not leak into tests.
         start.Environment.Remove("EVENTUALI_DATABASE");
+        start.Environment.Remove("EVENTUALI_KEY_FILE");
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             start.Environment[key] = value;

@@ -30,16 +30,23 @@ internal static class AppendCommand
             Description = "The event id (a GUID). Default: a new UUIDv7. Repeating an append with the same id returns the original result and writes nothing.",
         };
 
+        var personal = new Option<string?>("--personal")
+        {
+            Description = "Top-level JSON fields to encrypt for --subject, comma-separated (needs --key-file).",
+            HelpName = "field[,field]",
+        };
+        var subject = new Option<string?>("--subject") { Description = "The data subject whose key encrypts the --personal fields.", HelpName = "id" };
+
         var command = new Command("append", "Append one JSON event to a stream and print the result as JSON.")
         {
-            database, stream, type, data, expected, correlation, causation, actor, eventId,
+            database, stream, type, data, expected, correlation, causation, actor, eventId, personal, subject,
         };
         Examples.Add(command, "eventuali append -d sqlite://events.db -s order-1001 -t order-placed --data '{\"total\":42.5}' --expected-version no-stream", "eventuali append -s order-1001 -t order-paid --data '{\"amount\":42.5}' --expected-version 1 --correlation-id checkout-7");
         command.SetAction(async (parse, ct) =>
         {
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
             var streamId = parse.GetRequiredValue(stream);
-            var metadata = new EventMetadata(parse.GetValue(correlation), parse.GetValue(causation), parse.GetValue(actor));
+            var metadata = PersonalFields.Apply(new EventMetadata(parse.GetValue(correlation), parse.GetValue(causation), parse.GetValue(actor)), parse.GetValue(personal), parse.GetValue(subject));
             var id = parse.GetValue(eventId) ?? EventData.NewEventId();
             var payload = Encoding.UTF8.GetBytes(parse.GetRequiredValue(data));
             var @event = new EventData(id, parse.GetRequiredValue(type), payload, metadata.IsEmpty ? null : metadata);

@@ -6,8 +6,10 @@ namespace Eventuali.Interception;
 /// Cross-cutting behaviour applied to every backend at the few points all of them share: event data on the way in,
 /// recorded events on the way out, and snapshot bytes both ways. Override only the hooks a feature needs; the
 /// others pass values through unchanged. Apply with <see cref="InterceptionExtensions.WithInterceptors"/>.
-/// Hooks run on the hot path, synchronously, once per event: keep them cheap and thread-safe (one interceptor
-/// instance serves every caller of the store).
+/// Hooks run on the hot path once per event: keep them cheap and thread-safe (one interceptor instance serves every
+/// caller of the store). A feature that needs I/O (fetching a key, storing one) overrides the <c>...Async</c> hooks;
+/// their defaults call the synchronous ones, and the store always calls the asynchronous ones, so a hook that
+/// usually completes synchronously (a cache hit) costs no allocation.
 /// </summary>
 public abstract class EventStoreInterceptor
 {
@@ -28,4 +30,26 @@ public abstract class EventStoreInterceptor
 
     /// <summary>A stored snapshot on its way to the loader (before its checksum is checked). Returns what the loader sees.</summary>
     public virtual StoredSnapshot OnReadingSnapshot(StoredSnapshot snapshot) => snapshot;
+
+    /// <summary>
+    /// The asynchronous form of <see cref="OnAppending"/>, the one the store calls; the default calls
+    /// <see cref="OnAppending"/>. Override it when the hook needs I/O.
+    /// </summary>
+    public virtual ValueTask<EventData> OnAppendingAsync(string streamId, EventData data, CancellationToken cancellationToken)
+        => ValueTask.FromResult(OnAppending(streamId, data));
+
+    /// <summary>The asynchronous form of <see cref="OnReading"/>, the one the store calls; the default calls <see cref="OnReading"/>.</summary>
+    public virtual ValueTask<RecordedEvent> OnReadingAsync(RecordedEvent recorded, CancellationToken cancellationToken)
+        => ValueTask.FromResult(OnReading(recorded));
+
+    /// <summary>The asynchronous form of <see cref="OnWritingSnapshot"/>, the one the store calls; the default calls <see cref="OnWritingSnapshot"/>.</summary>
+    public virtual ValueTask<StoredSnapshot> OnWritingSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken)
+        => ValueTask.FromResult(OnWritingSnapshot(snapshot));
+
+    /// <summary>
+    /// The asynchronous form of <see cref="OnReadingSnapshot"/>, the one the store calls; the default calls
+    /// <see cref="OnReadingSnapshot"/>. Returning null hides the snapshot (the loader replays the stream instead).
+    /// </summary>
+    public virtual ValueTask<StoredSnapshot?> OnReadingSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken)
+        => ValueTask.FromResult<StoredSnapshot?>(OnReadingSnapshot(snapshot));
 }

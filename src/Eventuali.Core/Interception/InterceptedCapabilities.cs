@@ -29,21 +29,23 @@ internal sealed class InterceptedLifecycle(IStreamLifecycle inner, InterceptorCh
 /// <summary>Imported events go through the same way in as appended ones.</summary>
 internal sealed class InterceptedImporter(IEventImporter inner, InterceptorChain chain) : IEventImporter
 {
-    public ValueTask<AppendResult> ImportAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, DateTimeOffset timestamp, CancellationToken cancellationToken = default)
-        => inner.ImportAsync(streamId, expectedVersion, chain.In(streamId, events), timestamp, cancellationToken);
+    public async ValueTask<AppendResult> ImportAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, DateTimeOffset timestamp, CancellationToken cancellationToken = default)
+        => await inner.ImportAsync(streamId, expectedVersion, await chain.InAsync(streamId, events, cancellationToken).ConfigureAwait(false), timestamp, cancellationToken).ConfigureAwait(false);
 }
 
 /// <summary>Snapshot bytes both ways; listings and pruning carry no data and pass through.</summary>
 internal sealed class InterceptedSnapshots(ISnapshotStore inner, InterceptorChain chain) : ISnapshotStore
 {
-    public ValueTask WriteSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken = default)
+    public async ValueTask WriteSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return inner.WriteSnapshotAsync(chain.SnapshotIn(snapshot), cancellationToken);
+        await inner.WriteSnapshotAsync(await chain.SnapshotInAsync(snapshot, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<StoredSnapshot?> ReadSnapshotAsync(string streamId, long maxVersion = long.MaxValue, CancellationToken cancellationToken = default)
-        => await inner.ReadSnapshotAsync(streamId, maxVersion, cancellationToken).ConfigureAwait(false) is { } s ? chain.SnapshotOut(s) : null;
+        => await inner.ReadSnapshotAsync(streamId, maxVersion, cancellationToken).ConfigureAwait(false) is { } s
+            ? await chain.SnapshotOutAsync(s, cancellationToken).ConfigureAwait(false)
+            : null;
 
     public IAsyncEnumerable<SnapshotInfo> ListSnapshotsAsync(string streamId, CancellationToken cancellationToken = default) => inner.ListSnapshotsAsync(streamId, cancellationToken);
 
@@ -68,7 +70,7 @@ internal sealed class InterceptedInlineProjections(IInlineProjectionStore inner,
             FailurePolicy = inner.FailurePolicy;
             foreach (var type in inner.EventTypes)
             {
-                On(type, (e, context, ct) => inner.ApplyAsync(chain.Out(e), context, ct));
+                On(type, async (e, context, ct) => await inner.ApplyAsync(await chain.OutAsync(e, ct).ConfigureAwait(false), context, ct).ConfigureAwait(false));
             }
         }
     }

@@ -31,7 +31,12 @@ public sealed class InterceptedEventStore : IEventStore
 
     /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
-        => Inner.AppendAsync(streamId, expectedVersion, _chain.In(streamId, events), cancellationToken);
+    {
+        var pending = _chain.InAsync(streamId, events, cancellationToken);
+        return pending.IsCompletedSuccessfully
+            ? Inner.AppendAsync(streamId, expectedVersion, pending.Result, cancellationToken)
+            : AppendSlowAsync(streamId, expectedVersion, pending, cancellationToken);
+    }
 
     /// <inheritdoc />
     public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, CancellationToken cancellationToken = default)
@@ -71,6 +76,9 @@ public sealed class InterceptedEventStore : IEventStore
         };
         return (TFeature?)wrapped;
     }
+
+    private async ValueTask<AppendResult> AppendSlowAsync(string streamId, ExpectedVersion expectedVersion, ValueTask<IReadOnlyList<EventData>> pending, CancellationToken cancellationToken)
+        => await Inner.AppendAsync(streamId, expectedVersion, await pending.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     /// <summary>Disposes the wrapped store.</summary>
     public ValueTask DisposeAsync() => Inner.DisposeAsync();

@@ -5,7 +5,8 @@ namespace Eventuali.Interception;
 
 /// <summary>
 /// Runs interceptors in order: writes go first to last, reads last to first, so the interceptor applied last sits
-/// nearest the storage (like nested decorators).
+/// nearest the storage (like nested decorators). Every hook is awaited only when it did not complete synchronously,
+/// so a chain of cache hits allocates nothing per event beyond what the hooks themselves return.
 /// </summary>
 internal sealed class InterceptorChain
 {
@@ -21,7 +22,7 @@ internal sealed class InterceptorChain
         }
     }
 
-    public IReadOnlyList<EventData> In(string streamId, IReadOnlyList<EventData> events)
+    public ValueTask<IReadOnlyList<EventData>> InAsync(string streamId, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
         var result = new EventData[events.Count];
@@ -29,25 +30,30 @@ internal sealed class InterceptorChain
         {
             // A null event is left for the store's own validation to name.
             var e = events[i];
-            if (e is not null)
+            for (var k = 0; e is not null && k < _interceptors.Length; k++)
             {
-                foreach (var interceptor in _interceptors)
+                var pending = _interceptors[k].OnAppendingAsync(streamId, e, cancellationToken);
+                if (!pending.IsCompletedSuccessfully)
                 {
-                    e = interceptor.OnAppending(streamId, e) ?? throw new InvalidOperationException($"Interceptor {interceptor.GetType().Name} returned no event for {events[i].EventId} of stream '{streamId}'.");
+                    return InSlowAsync(streamId, events, result, i, k, pending, cancellationToken);
                 }
+
+                e = Checked(pending.Result, k, events[i], streamId);
             }
 
             result[i] = e!;
         }
 
-        return result;
+        return ValueTask.FromResult<IReadOnlyList<EventData>>(result);
     }
 
-    public RecordedEvent Out(RecordedEvent recorded)
+    public async ValueTask<RecordedEvent> OutAsync(RecordedEvent recorded, CancellationToken cancellationToken)
     {
         for (var i = _interceptors.Length - 1; i >= 0; i--)
         {
-            recorded = _interceptors[i].OnReading(recorded) ?? throw new InvalidOperationException($"Interceptor {_interceptors[i].GetType().Name} returned no event for a read.");
+            var pending = _interceptors[i].OnReadingAsync(recorded, cancellationToken);
+            recorded = (pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false))
+                       ?? throw new InvalidOperationException($"Interceptor {_interceptors[i].GetType().Name} returned no event for a read.");
         }
 
         return recorded;
@@ -57,27 +63,55 @@ internal sealed class InterceptorChain
     {
         await foreach (var e in source.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            yield return Out(e);
+            var pending = OutAsync(e, cancellationToken);
+            yield return pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
         }
     }
 
-    public StoredSnapshot SnapshotIn(StoredSnapshot snapshot)
+    public async ValueTask<StoredSnapshot> SnapshotInAsync(StoredSnapshot snapshot, CancellationToken cancellationToken)
     {
         foreach (var interceptor in _interceptors)
         {
-            snapshot = interceptor.OnWritingSnapshot(snapshot) ?? throw new InvalidOperationException($"Interceptor {interceptor.GetType().Name} returned no snapshot.");
+            snapshot = await interceptor.OnWritingSnapshotAsync(snapshot, cancellationToken).ConfigureAwait(false)
+                       ?? throw new InvalidOperationException($"Interceptor {interceptor.GetType().Name} returned no snapshot.");
         }
 
         return snapshot;
     }
 
-    public StoredSnapshot SnapshotOut(StoredSnapshot snapshot)
+    /// <summary>The snapshot the loader sees, or null when an interceptor hid it (the loader then replays the stream).</summary>
+    public async ValueTask<StoredSnapshot?> SnapshotOutAsync(StoredSnapshot snapshot, CancellationToken cancellationToken)
     {
-        for (var i = _interceptors.Length - 1; i >= 0; i--)
+        StoredSnapshot? current = snapshot;
+        for (var i = _interceptors.Length - 1; i >= 0 && current is not null; i--)
         {
-            snapshot = _interceptors[i].OnReadingSnapshot(snapshot) ?? throw new InvalidOperationException($"Interceptor {_interceptors[i].GetType().Name} returned no snapshot.");
+            current = await _interceptors[i].OnReadingSnapshotAsync(current, cancellationToken).ConfigureAwait(false);
         }
 
-        return snapshot;
+        return current;
     }
+
+    private async ValueTask<IReadOnlyList<EventData>> InSlowAsync(string streamId, IReadOnlyList<EventData> events, EventData[] result, int index, int interceptor, ValueTask<EventData> pending, CancellationToken cancellationToken)
+    {
+        for (var i = index; i < result.Length; i++)
+        {
+            var e = events[i];
+            for (var k = i == index ? interceptor : 0; e is not null && k < _interceptors.Length; k++)
+            {
+                if (i != index || k != interceptor)
+                {
+                    pending = _interceptors[k].OnAppendingAsync(streamId, e, cancellationToken);
+                }
+
+                e = Checked(await pending.ConfigureAwait(false), k, events[i], streamId);
+            }
+
+            result[i] = e!;
+        }
+
+        return result;
+    }
+
+    private EventData Checked(EventData? e, int interceptor, EventData original, string streamId)
+        => e ?? throw new InvalidOperationException($"Interceptor {_interceptors[interceptor].GetType().Name} returned no event for {original.EventId} of stream '{streamId}'.");
 }

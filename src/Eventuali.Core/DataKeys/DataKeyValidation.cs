@@ -1,0 +1,32 @@
+namespace Eventuali.DataKeys;
+
+/// <summary>Argument checks every data-key store shares, so every backend refuses bad input with the same message.</summary>
+public static class DataKeyValidation
+{
+    /// <summary>The longest subject id accepted.</summary>
+    public const int MaxSubjectLength = 256;
+
+    /// <summary>Refuses a null, blank, over-long or control-character subject id.</summary>
+    public static void Subject(string subjectId)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        if (string.IsNullOrWhiteSpace(subjectId) || subjectId.Length > MaxSubjectLength || subjectId.Any(char.IsControl))
+        {
+            throw new ArgumentException($"A data subject id must be 1 to {MaxSubjectLength} characters without control characters.", nameof(subjectId));
+        }
+    }
+
+    /// <summary>Refuses a key that is malformed (bad subject, version below 1, blank KEK id, empty wrapped bytes).</summary>
+    public static void Key(StoredDataKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Subject(key.SubjectId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(key.Version, 1, nameof(key));
+        ArgumentException.ThrowIfNullOrWhiteSpace(key.KekId, nameof(key));
+        ArgumentOutOfRangeException.ThrowIfNegative(key.UsesReserved, nameof(key));
+        if (key.WrappedKey.IsEmpty)
+        {
+            throw new ArgumentException("A wrapped data key must not be empty.", nameof(key));
+        }
+    }
+}

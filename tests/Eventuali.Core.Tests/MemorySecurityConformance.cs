@@ -1,0 +1,7 @@
+using Eventuali.Conformance.Security;
+
+namespace Eventuali.Core.Tests;
+
+public sealed class MemoryEncryption(MemoryFixture f) : EncryptionConformance<MemoryFixture>(f);
+
+public sealed class MemoryKeyLifecycle(MemoryFixture f) : KeyLifecycleConformance<MemoryFixture>(f);
