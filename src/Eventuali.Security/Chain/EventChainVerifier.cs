@@ -66,10 +66,11 @@ public sealed class EventChainVerifier
 
         var sealedHead = (await _chain.ReadLastEntryAsync(cancellationToken).ConfigureAwait(false))?.Position ?? 0;
         using var walk = new Walk(findings, checkpoints, sealedHead);
-        var entries = _chain.ReadEntriesAsync(1, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        // Entries and events are read ahead on other threads while this one hashes and compares.
+        var entries = Prefetch.ReadAheadAsync(_chain.ReadEntriesAsync(1, cancellationToken), 4, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (entries.ConfigureAwait(false))
         {
-            var events = StoredLog.ReadAsync(_bare, _chain, 1, long.MaxValue, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var events = Prefetch.ReadAheadAsync(StoredLog.ReadAsync(_bare, _chain, 1, long.MaxValue, cancellationToken), 4, cancellationToken).GetAsyncEnumerator(cancellationToken);
             await using (events.ConfigureAwait(false))
             {
                 var entry = await entries.MoveNextAsync().ConfigureAwait(false) ? entries.Current : null;
