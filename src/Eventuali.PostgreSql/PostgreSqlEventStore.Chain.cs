@@ -65,20 +65,17 @@ public sealed partial class PostgreSqlEventStore : IEventChainStore
             }
 
             var positions = new long[entries.Count];
-            var eventHashes = new byte[entries.Count][];
             var chainHashes = new byte[entries.Count][];
             var removed = new bool[entries.Count];
             for (var i = 0; i < entries.Count; i++)
             {
                 positions[i] = entries[i].Position;
-                eventHashes[i] = entries[i].EventHash.ToArray();
                 chainHashes[i] = entries[i].ChainHash.ToArray();
                 removed[i] = entries[i].Removed;
             }
 
             await ScalarInTxAsync(conn, "chain_insert", cancellationToken,
                 new NpgsqlParameter<long[]> { TypedValue = positions, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
-                new NpgsqlParameter<byte[][]> { TypedValue = eventHashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
                 new NpgsqlParameter<byte[][]> { TypedValue = chainHashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
                 new NpgsqlParameter<bool[]> { TypedValue = removed, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean }).ConfigureAwait(false);
             await ScalarInTxAsync(conn, "chain_mark_vanished", cancellationToken, Big(positions[0]), Big(positions[^1])).ConfigureAwait(false);
@@ -156,5 +153,5 @@ public sealed partial class PostgreSqlEventStore : IEventChainStore
     }
 
     private static EventChainEntry ReadEntry(NpgsqlDataReader r)
-        => new(r.GetInt64(0), r.GetFieldValue<byte[]>(1), r.GetFieldValue<byte[]>(2), r.GetBoolean(3));
+        => new(r.GetInt64(0), r.GetFieldValue<byte[]>(1), r.GetBoolean(2));
 }

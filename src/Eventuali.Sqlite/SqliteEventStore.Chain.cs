@@ -105,9 +105,8 @@ public sealed partial class SqliteEventStore : IEventChainStore
                 foreach (var e in entries)
                 {
                     insert.Bind(1, e.Position);
-                    insert.BindBlob(2, e.EventHash.Span);
-                    insert.BindBlob(3, e.ChainHash.Span);
-                    insert.Bind(4, e.Removed ? 1 : 0);
+                    insert.BindBlob(2, e.ChainHash.Span);
+                    insert.Bind(3, e.Removed ? 1 : 0);
                     tx.Change(insert);
                 }
 
@@ -213,5 +212,5 @@ public sealed partial class SqliteEventStore : IEventChainStore
     private static void MarkChainCut(LifecycleTransaction tx, long streamRowId, long cut) => Change(tx, "chain_mark_cut", streamRowId, cut);
 
     private static EventChainEntry ReadEntry(RawStatement statement)
-        => new(statement.GetInt64(0), statement.GetBytes(1).ToArray(), statement.GetBytes(2).ToArray(), statement.GetInt64(3) != 0);
+        => new(statement.GetInt64(0), statement.GetBytes(1).ToArray(), statement.GetInt64(2) != 0);
 }

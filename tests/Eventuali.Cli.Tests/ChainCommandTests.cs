@@ -27,7 +27,7 @@ public sealed class ChainCommandTests
         Assert.Equal(3, json.ExitCode);
         var root = JsonDocument.Parse(json.Out).RootElement;
         Assert.False(root.GetProperty("ok").GetBoolean());
-        Assert.Equal("EventAltered", root.GetProperty("findings")[0].GetProperty("kind").GetString());
+        Assert.Equal("ChainMismatch", root.GetProperty("findings")[0].GetProperty("kind").GetString());
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed partial class InMemoryEventStore : IEventChainStore
             {
                 // An event removed since the sealer read it: recorded as a legitimate removal.
                 var present = _log[(int)e.Position - 1] is not null || IsArchived(e.Position);
-                _chain.Add(e with { EventHash = e.EventHash.ToArray(), ChainHash = e.ChainHash.ToArray(), Removed = e.Removed || !present });
+                _chain.Add(e with { ChainHash = e.ChainHash.ToArray(), Removed = e.Removed || !present });
             }
 
             return ValueTask.FromResult(true);
@@ -109,7 +109,7 @@ public sealed partial class InMemoryEventStore : IEventChainStore
     /// <summary>Under the gate: a lifecycle operation removed the event at <paramref name="position"/> for good.</summary>
     private void MarkChainRemoved(long position)
     {
-        var i = _chain.BinarySearch(new EventChainEntry(position, default, default), EntryByPosition.Instance);
+        var i = _chain.BinarySearch(new EventChainEntry(position, default), EntryByPosition.Instance);
         if (i >= 0 && !_chain[i].Removed)
         {
             _chain[i] = _chain[i] with { Removed = true };

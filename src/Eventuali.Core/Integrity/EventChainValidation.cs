@@ -19,7 +19,7 @@ public static class EventChainValidation
                 throw new ArgumentException($"Chain entry {i} is at position {e.Position}, not above {last}: entries must ascend above the last sealed position.", nameof(entries));
             }
 
-            if (e.EventHash.Length != EventChainEntry.HashLength || e.ChainHash.Length != EventChainEntry.HashLength)
+            if (e.ChainHash.Length != EventChainEntry.HashLength)
             {
                 throw new ArgumentException($"Chain entry at position {e.Position} has a hash that is not {EventChainEntry.HashLength} bytes.", nameof(entries));
             }

@@ -1,10 +1,9 @@
 -- The tamper-evident log (see docs/security.md). One entry per sealed event, keyed by its global position:
--- event_hash = SHA-256 of the event's canonical encoding, chain_hash = SHA-256(previous chain_hash || event_hash).
+-- chain_hash = SHA-256(previous chain_hash || canonical encoding of the event as stored); 32 zero bytes before the first.
 -- removed: a lifecycle operation (hard delete, tombstone, truncate) removed the event; the entry stays so the chain
 -- still links. Entries are only appended, in position order, by the sealer (never by the append path).
 CREATE TABLE IF NOT EXISTS __SCHEMA__.event_chain (
   position bigint PRIMARY KEY,
-  event_hash bytea NOT NULL,
   chain_hash bytea NOT NULL,
   removed boolean NOT NULL DEFAULT false
 );

@@ -6,15 +6,15 @@
 SELECT pg_advisory_xact_lock(1702258275, 0)
 
 -- name: chain_last
-SELECT c.position, c.event_hash, c.chain_hash, c.removed FROM __SCHEMA__.event_chain c ORDER BY c.position DESC LIMIT 1
+SELECT c.position, c.chain_hash, c.removed FROM __SCHEMA__.event_chain c ORDER BY c.position DESC LIMIT 1
 
 -- name: chain_page
-SELECT c.position, c.event_hash, c.chain_hash, c.removed FROM __SCHEMA__.event_chain c
+SELECT c.position, c.chain_hash, c.removed FROM __SCHEMA__.event_chain c
  WHERE c.position >= $1 ORDER BY c.position LIMIT $2
 
 -- name: chain_insert
-INSERT INTO __SCHEMA__.event_chain (position, event_hash, chain_hash, removed)
-SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::boolean[])
+INSERT INTO __SCHEMA__.event_chain (position, chain_hash, removed)
+SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::boolean[])
 
 -- name: chain_mark_vanished
 -- Entries just stored whose event a lifecycle operation removed after the sealer read it.

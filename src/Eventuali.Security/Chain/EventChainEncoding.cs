@@ -20,15 +20,16 @@ public static class EventChainEncoding
     {
         var buffer = Array.Empty<byte>();
         var headers = new List<KeyValuePair<string, string>>();
-        var length = Write(recorded, ref buffer, headers, pooled: false);
+        var length = Write(recorded, ref buffer, headers, pooled: false, prefix: 0);
         return buffer.AsSpan(0, length).ToArray();
     }
 
     /// <summary>
-    /// Writes the encoding into <paramref name="buffer"/> (grown when too small; returned to the shared pool when
-    /// <paramref name="pooled"/>) and returns its length. <paramref name="headerScratch"/> is reused for sorting headers.
+    /// Writes the encoding into <paramref name="buffer"/> after <paramref name="prefix"/> bytes left for the caller
+    /// (grown when too small, keeping the prefix; returned to the shared pool when <paramref name="pooled"/>) and
+    /// returns the prefix plus the encoding's length. <paramref name="headerScratch"/> is reused for sorting headers.
     /// </summary>
-    internal static int Write(RecordedEvent recorded, ref byte[] buffer, List<KeyValuePair<string, string>> headerScratch, bool pooled)
+    internal static int Write(RecordedEvent recorded, ref byte[] buffer, List<KeyValuePair<string, string>> headerScratch, bool pooled, int prefix)
     {
         ArgumentNullException.ThrowIfNull(recorded);
         var metadata = recorded.Metadata ?? EventMetadata.Empty;
@@ -39,7 +40,7 @@ public static class EventChainEncoding
             headerScratch.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         }
 
-        var max = Tag.Length + (8 * 3) + 16 + (4 * 5) + recorded.Data.Length + (3 * 5)
+        var max = prefix + Tag.Length + (8 * 3) + 16 + (4 * 5) + recorded.Data.Length + (3 * 5)
             + MaxUtf8(recorded.StreamId) + MaxUtf8(recorded.EventType) + MaxUtf8(recorded.ContentType)
             + MaxUtf8(metadata.CorrelationId) + MaxUtf8(metadata.CausationId) + MaxUtf8(metadata.ActorId);
         foreach (var (key, value) in headerScratch)
@@ -49,17 +50,19 @@ public static class EventChainEncoding
 
         if (buffer.Length < max)
         {
+            var grown = pooled ? ArrayPool<byte>.Shared.Rent(Math.Max(max, 4096)) : new byte[max];
+            buffer.AsSpan(0, Math.Min(prefix, buffer.Length)).CopyTo(grown);
             if (pooled && buffer.Length > 0)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
 
-            buffer = pooled ? ArrayPool<byte>.Shared.Rent(Math.Max(max, 4096)) : new byte[max];
+            buffer = grown;
         }
 
         var span = buffer.AsSpan();
-        Tag.CopyTo(span);
-        var at = Tag.Length;
+        Tag.CopyTo(span[prefix..]);
+        var at = prefix + Tag.Length;
         Int64(span, ref at, recorded.Position);
         String(span, ref at, recorded.StreamId);
         Int64(span, ref at, recorded.StreamVersion);

@@ -3,11 +3,11 @@ namespace Eventuali.Security.Chain;
 /// <summary>What the verifier found wrong at one position.</summary>
 public enum EventChainFindingKind
 {
-    /// <summary>The stored event no longer hashes to its chain entry's event hash: it was edited or moved.</summary>
-    EventAltered = 1,
-
-    /// <summary>The chain entry's hash does not follow from the previous entry: entries were edited, deleted or reordered before it.</summary>
-    ChainBroken = 2,
+    /// <summary>
+    /// The chain hash computed from the previous entry and this event differs from the stored one: the event was
+    /// edited or moved here, or the entry (or the one before it) was edited, deleted or reordered.
+    /// </summary>
+    ChainMismatch = 1,
 
     /// <summary>A sealed event is gone and no lifecycle operation recorded its removal.</summary>
     EventMissing = 3,

@@ -17,20 +17,16 @@ internal sealed class EventChainHasher : IDisposable
     /// <summary>The chain hash before the first entry: 32 zero bytes.</summary>
     public static ReadOnlySpan<byte> Genesis => GenesisBytes;
 
-    /// <summary>SHA-256 of the event's canonical encoding into <paramref name="destination"/> (32 bytes).</summary>
-    public void HashEvent(RecordedEvent recorded, Span<byte> destination)
+    /// <summary>
+    /// The chain hash of <paramref name="recorded"/>: SHA-256 over the previous chain hash followed by the event's
+    /// canonical encoding, into <paramref name="destination"/> (32 bytes). One hash call per event: the call, not
+    /// the bytes, is what costs at this size.
+    /// </summary>
+    public void ChainHash(ReadOnlySpan<byte> previous, RecordedEvent recorded, Span<byte> destination)
     {
-        var length = EventChainEncoding.Write(recorded, ref _buffer, _headers, pooled: true);
+        var length = EventChainEncoding.Write(recorded, ref _buffer, _headers, pooled: true, prefix: EventChainEntry.HashLength);
+        previous.CopyTo(_buffer);
         SHA256.HashData(_buffer.AsSpan(0, length), destination);
-    }
-
-    /// <summary>SHA-256 over the previous chain hash followed by the event hash.</summary>
-    public static void ChainHash(ReadOnlySpan<byte> previous, ReadOnlySpan<byte> eventHash, Span<byte> destination)
-    {
-        Span<byte> input = stackalloc byte[EventChainEntry.HashLength * 2];
-        previous.CopyTo(input);
-        eventHash.CopyTo(input[EventChainEntry.HashLength..]);
-        SHA256.HashData(input, destination);
     }
 
     public void Dispose()

@@ -57,11 +57,9 @@ public sealed class EventChainSealer
         using var hasher = new EventChainHasher();
         await foreach (var e in StoredLog.ReadAsync(_bare, _chain, after + 1, head, cancellationToken).ConfigureAwait(false))
         {
-            var eventHash = new byte[EventChainEntry.HashLength];
             var chainHash = new byte[EventChainEntry.HashLength];
-            hasher.HashEvent(e, eventHash);
-            EventChainHasher.ChainHash(previous, eventHash, chainHash);
-            batch.Add(new EventChainEntry(e.Position, eventHash, chainHash));
+            hasher.ChainHash(previous, e, chainHash);
+            batch.Add(new EventChainEntry(e.Position, chainHash));
             previous = chainHash;
             if (batch.Count == BatchSize)
             {

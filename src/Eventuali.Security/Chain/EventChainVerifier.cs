@@ -134,13 +134,30 @@ public sealed class EventChainVerifier
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The state of one walk over entries and events in position order.</summary>
-    private sealed class Walk(Findings findings, SortedDictionary<long, List<(EventChainCheckpoint Checkpoint, string Source)>> checkpoints, long sealedHead) : IDisposable
+    /// <summary>
+    /// The state of one walk over entries and events in position order. Each event's check needs only the stored
+    /// chain hash of the entry before it, so checks run in parallel batches; findings still come out in order.
+    /// </summary>
+    private sealed class Walk : IDisposable
     {
-        private readonly EventChainHasher _hasher = new();
-        private readonly byte[] _previous = EventChainHasher.Genesis.ToArray();
-        private readonly byte[] _scratch = new byte[EventChainEntry.HashLength];
+        private const int BatchSize = 4096;
+        private readonly Findings _findings;
+        private readonly SortedDictionary<long, List<(EventChainCheckpoint Checkpoint, string Source)>> _checkpoints;
+        private readonly long _sealedHead;
+        private readonly EventChainHasher[] _hashers;
+        private readonly (EventChainEntry Entry, RecordedEvent Event, ReadOnlyMemory<byte> Previous)[] _batch = new (EventChainEntry, RecordedEvent, ReadOnlyMemory<byte>)[BatchSize];
+        private readonly bool[] _mismatch = new bool[BatchSize];
+        private int _count;
+        private ReadOnlyMemory<byte> _previous = EventChainHasher.Genesis.ToArray();
         private long _lastEntry;
+
+        public Walk(Findings findings, SortedDictionary<long, List<(EventChainCheckpoint Checkpoint, string Source)>> checkpoints, long sealedHead)
+        {
+            _findings = findings;
+            _checkpoints = checkpoints;
+            _sealedHead = sealedHead;
+            _hashers = [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => new EventChainHasher())];
+        }
 
         public long EventsChecked { get; private set; }
 
@@ -156,18 +173,20 @@ public sealed class EventChainVerifier
             }
             else
             {
-                findings.Add(entry.Position, EventChainFindingKind.EventMissing, $"position {N(entry.Position)}: the sealed event is missing (deleted outside the store's lifecycle operations).");
+                Flush();
+                _findings.Add(entry.Position, EventChainFindingKind.EventMissing, $"position {N(entry.Position)}: the sealed event is missing (deleted outside the store's lifecycle operations).");
             }
 
-            Link(entry);
+            Advance(entry);
         }
 
         public void EventAlone(RecordedEvent e)
         {
             EventsChecked++;
-            if (e.Position <= sealedHead)
+            if (e.Position <= _sealedHead)
             {
-                findings.Add(e.Position, EventChainFindingKind.EntryMissing, $"position {N(e.Position)}: event {e.EventId} of stream '{e.StreamId}' has no chain entry (inserted, moved, or its entry deleted).");
+                Flush();
+                _findings.Add(e.Position, EventChainFindingKind.EntryMissing, $"position {N(e.Position)}: event {e.EventId} of stream '{e.StreamId}' has no chain entry (inserted, moved, or its entry deleted).");
             }
             else
             {
@@ -178,50 +197,85 @@ public sealed class EventChainVerifier
         public void Both(EventChainEntry entry, RecordedEvent e)
         {
             EventsChecked++;
-            _hasher.HashEvent(e, _scratch);
-            if (!entry.EventHash.Span.SequenceEqual(_scratch))
+            _batch[_count++] = (entry, e, _previous);
+            if (_count == BatchSize)
             {
-                findings.Add(e.Position, EventChainFindingKind.EventAltered, $"position {N(e.Position)}: event {e.EventId} of stream '{e.StreamId}' version {N(e.StreamVersion)} does not match its chain entry (edited or moved).");
+                Flush();
             }
 
-            Link(entry);
+            Advance(entry);
         }
 
         public void Finish()
         {
-            foreach (var (position, list) in checkpoints)
+            Flush();
+            foreach (var (position, list) in _checkpoints)
             {
-                foreach (var (c, source) in list)
+                foreach (var (_, source) in list)
                 {
-                    findings.Add(position, position > _lastEntry ? EventChainFindingKind.CheckpointBeyondChain : EventChainFindingKind.CheckpointMismatch, position > _lastEntry
+                    _findings.Add(position, position > _lastEntry ? EventChainFindingKind.CheckpointBeyondChain : EventChainFindingKind.CheckpointMismatch, position > _lastEntry
                         ? $"{source} at position {N(position)}: the chain ends at position {N(_lastEntry)} (events and entries truncated from the end)."
                         : $"{source} at position {N(position)}: no chain entry at that position (entries deleted).");
                 }
             }
 
-            Dispose();
+            _checkpoints.Clear();
         }
 
-        public void Dispose() => _hasher.Dispose();
-
-        private void Link(EventChainEntry entry)
+        public void Dispose()
         {
-            EventChainHasher.ChainHash(_previous, entry.EventHash.Span, _scratch);
-            if (!entry.ChainHash.Span.SequenceEqual(_scratch))
+            foreach (var h in _hashers)
             {
-                findings.Add(entry.Position, EventChainFindingKind.ChainBroken, $"position {N(entry.Position)}: the chain entry does not follow from the previous one (entries edited, deleted or reordered).");
+                h.Dispose();
+            }
+        }
+
+        private void Flush()
+        {
+            var count = _count;
+            if (count == 0)
+            {
+                return;
             }
 
-            // Continue from the stored hash, so one edit is one finding rather than a cascade.
-            entry.ChainHash.Span.CopyTo(_previous);
+            var workers = count < 256 ? 1 : _hashers.Length;
+            Parallel.For(0, workers, w =>
+            {
+                Span<byte> computed = stackalloc byte[EventChainEntry.HashLength];
+                var hasher = _hashers[w];
+                for (var i = count * w / workers; i < count * (w + 1) / workers; i++)
+                {
+                    var (entry, e, previous) = _batch[i];
+                    hasher.ChainHash(previous.Span, e, computed);
+                    _mismatch[i] = !computed.SequenceEqual(entry.ChainHash.Span);
+                }
+            });
+            _count = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (_mismatch[i])
+                {
+                    var e = _batch[i].Event;
+                    _findings.Add(e.Position, EventChainFindingKind.ChainMismatch, $"position {N(e.Position)}: event {e.EventId} of stream '{e.StreamId}' version {N(e.StreamVersion)} does not match the chain (the event was edited or moved, or chain entries up to it were edited, deleted or reordered).");
+                }
+
+                _batch[i] = default;
+            }
+        }
+
+        // Continue from the stored hash, so one edit is one finding rather than a cascade.
+        private void Advance(EventChainEntry entry)
+        {
+            _previous = entry.ChainHash;
             _lastEntry = entry.Position;
-            if (checkpoints.Remove(entry.Position, out var list))
+            if (_checkpoints.Remove(entry.Position, out var list))
             {
                 foreach (var (c, source) in list)
                 {
                     if (!c.ChainHash.Span.SequenceEqual(entry.ChainHash.Span))
                     {
-                        findings.Add(entry.Position, EventChainFindingKind.CheckpointMismatch, $"{source} at position {N(entry.Position)}: the chain hash differs from the checkpoint's (history before it was rewritten).");
+                        Flush();
+                        _findings.Add(entry.Position, EventChainFindingKind.CheckpointMismatch, $"{source} at position {N(entry.Position)}: the chain hash differs from the checkpoint's (history up to it was rewritten).");
                     }
                 }
             }

@@ -1,10 +1,9 @@
 -- The tamper-evident log (see docs/security.md). One entry per sealed event, keyed by its global position:
--- event_hash = SHA-256 of the event's canonical encoding, chain_hash = SHA-256(previous chain_hash || event_hash).
+-- chain_hash = SHA-256(previous chain_hash || canonical encoding of the event as stored); 32 zero bytes before the first.
 -- removed = 1: a lifecycle operation (hard delete, tombstone, truncate) removed the event; the entry stays so the
 -- chain still links. Entries are only appended, in position order, by the sealer.
 CREATE TABLE event_chain (
   position INTEGER PRIMARY KEY,
-  event_hash BLOB NOT NULL,
   chain_hash BLOB NOT NULL,
   removed INTEGER NOT NULL DEFAULT 0
 );

@@ -1,13 +1,13 @@
 -- The tamper-evident log's statements. Each section starts with "-- name: <key>"; ?N parameters bound by index.
 
 -- name: chain_last
-SELECT position, event_hash, chain_hash, removed FROM event_chain ORDER BY position DESC LIMIT 1;
+SELECT position, chain_hash, removed FROM event_chain ORDER BY position DESC LIMIT 1;
 
 -- name: chain_page
-SELECT position, event_hash, chain_hash, removed FROM event_chain WHERE position >= ?1 ORDER BY position LIMIT ?2;
+SELECT position, chain_hash, removed FROM event_chain WHERE position >= ?1 ORDER BY position LIMIT ?2;
 
 -- name: chain_insert
-INSERT INTO event_chain (position, event_hash, chain_hash, removed) VALUES (?1, ?2, ?3, ?4);
+INSERT INTO event_chain (position, chain_hash, removed) VALUES (?1, ?2, ?3);
 
 -- Entries just stored whose event a lifecycle operation removed after the sealer read it.
 -- name: chain_mark_vanished

@@ -59,7 +59,7 @@ public abstract class EventChainConformance<TFixture>(TFixture fixture) : Confor
         var report = await VerifyAsync(store);
         var finding = Assert.Single(report.Findings);
         Assert.Equal(positions[3], finding.Position);
-        Assert.Equal(EventChainFindingKind.EventAltered, finding.Kind);
+        Assert.Equal(EventChainFindingKind.ChainMismatch, finding.Kind);
         Assert.Contains(positions[3].ToString(System.Globalization.CultureInfo.InvariantCulture), finding.Message, StringComparison.Ordinal);
     }
 
@@ -83,7 +83,7 @@ public abstract class EventChainConformance<TFixture>(TFixture fixture) : Confor
 
         var report = await VerifyAsync(store);
         Assert.Equal([positions[2], positions[6]], report.Findings.Select(f => f.Position));
-        Assert.All(report.Findings, f => Assert.Equal(EventChainFindingKind.EventAltered, f.Kind));
+        Assert.All(report.Findings, f => Assert.Equal(EventChainFindingKind.ChainMismatch, f.Kind));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public abstract class EventChainConformance<TFixture>(TFixture fixture) : Confor
 
         var report = await VerifyAsync(store);
         Assert.Contains(report.Findings, f => f.Position == positions[4] && f.Kind == EventChainFindingKind.EntryMissing);
-        Assert.Contains(report.Findings, f => f.Position == positions[5] && f.Kind == EventChainFindingKind.ChainBroken);
+        Assert.Contains(report.Findings, f => f.Position == positions[5] && f.Kind == EventChainFindingKind.ChainMismatch);
         Assert.Equal(positions[4], report.Findings[0].Position);
     }
 
