@@ -21,6 +21,7 @@ internal static class CliApp
             ImportCommand.Create(io),
             StatsCommand.Create(io),
             VerifyCommand.Create(io),
+            CheckpointCommand.Create(io),
             SnapshotCommand.Create(io),
             Commands.Stream.StreamCommand.Create(io),
             MigrateCommand.Create(io),

@@ -57,6 +57,9 @@ internal static class KeyFileOption
         }
     }
 
+    /// <summary>Loads the key file at <paramref name="path"/>; a missing or unsafe file fails with the provider's message (no key material in it).</summary>
+    public static LocalKeyFile Load(string path) => LocalKeyFile.Load(path);
+
     /// <summary>Field encryption over <paramref name="store"/> with this invocation's key file.</summary>
     public static FieldEncryption Encryption(IEventStore store)
         => FieldEncryption.Create(store, new FieldEncryptionOptions(LocalKeyFile.Load(Required("this command"))));

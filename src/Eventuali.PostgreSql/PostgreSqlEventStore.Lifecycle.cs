@@ -44,6 +44,7 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
                 return true;
             }
 
+            await MarkChainRemovedAsync(conn, row.Id, cancellationToken).ConfigureAwait(false);
             await ScalarInTxAsync(conn, "lc_delete_events", cancellationToken, Big(row.Id)).ConfigureAwait(false);
             await ScalarInTxAsync(conn, "lc_delete_archived", cancellationToken, Big(row.Id)).ConfigureAwait(false);
             await ScalarInTxAsync(conn, "lc_delete_snapshots", cancellationToken, Text(streamId)).ConfigureAwait(false);
@@ -158,6 +159,10 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
             if (archive)
             {
                 await ScalarInTxAsync(conn, "lc_archive_copy", cancellationToken, Big(row.Id), Big(cut)).ConfigureAwait(false);
+            }
+            else
+            {
+                await MarkChainCutAsync(conn, row.Id, cut, cancellationToken).ConfigureAwait(false);
             }
 
             var removed = await ScalarInTxAsync(conn, "lc_truncate", cancellationToken, Big(row.Id), Big(cut)).ConfigureAwait(false);

@@ -11,11 +11,11 @@ internal static class SqlText
     public static string Get(string name)
         => Queries.Value.TryGetValue(name, out var sql) ? sql : throw new InvalidOperationException($"No embedded SQL statement named '{name}'.");
 
-    // queries.sql and lifecycle.sql; the other statement files have loaders of their own.
+    // queries.sql, lifecycle.sql and chain.sql; the other statement files have loaders of their own.
     private static Dictionary<string, string> LoadQueries()
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in (string[])["queries.sql", "lifecycle.sql"])
+        foreach (var file in (string[])["queries.sql", "lifecycle.sql", "chain.sql"])
         {
             foreach (var (name, sql) in SqlFile.Load(file))
             {

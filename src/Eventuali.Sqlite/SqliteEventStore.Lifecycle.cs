@@ -41,6 +41,7 @@ public sealed partial class SqliteEventStore : IStreamLifecycle
                 return true;
             }
 
+            MarkChainRemoved(tx, row.Id);
             Change(tx, "lc_delete_events", row.Id);
             Change(tx, "lc_delete_archived", row.Id);
             var snapshots = tx.Statement("lc_delete_snapshots");
@@ -176,6 +177,10 @@ public sealed partial class SqliteEventStore : IStreamLifecycle
             if (archive)
             {
                 Change(tx, "lc_archive_copy", row.Id, cut);
+            }
+            else
+            {
+                MarkChainCut(tx, row.Id, cut);
             }
 
             var removed = Change(tx, "lc_truncate", row.Id, cut);

@@ -17,14 +17,26 @@ internal static class VerifyCommand
     {
         var database = CommonOptions.Database();
         var json = new Option<bool>("--json") { Description = "Print one JSON object: ok, events, streams, problems." };
+        var chain = new Option<bool>("--chain") { Description = "Check the tamper-evident log instead: seal it, then report every position where the chain or a checkpoint does not match (exit 3)." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "With --chain: also check against this exported checkpoint file (needs the key file).", HelpName = "file" };
         var command = new Command("verify", "Check the store's integrity: positions strictly increasing, each stream's versions contiguous, payloads readable. Exit 1 naming every problem found.")
         {
-            database, json,
+            database, json, chain, checkpoint,
         };
-        Examples.Add(command, "eventuali verify -d sqlite://events.db", "eventuali verify -d sqlite://events.db --json || echo damaged");
+        Examples.Add(command, "eventuali verify -d sqlite://events.db", "eventuali verify -d sqlite://events.db --json || echo damaged", "eventuali verify --chain -d sqlite://events.db --key-file keys.json --checkpoint /safe/place/checkpoint.json");
         command.SetAction(async (parse, ct) =>
         {
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
+            if (parse.GetValue(chain))
+            {
+                return await ChainVerification.RunAsync(io, url, parse.GetValue(checkpoint), KeyFileOption.Path, parse.GetValue(json), ct).ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(checkpoint) is not null)
+            {
+                throw new UsageException("--checkpoint is checked by 'verify --chain'; add --chain.");
+            }
+
             var store = await CommonOptions.OpenAsync(url, ct).ConfigureAwait(false);
             var check = new LogCheck();
             await using (store.ConfigureAwait(false))

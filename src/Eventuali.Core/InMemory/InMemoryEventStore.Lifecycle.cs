@@ -41,6 +41,7 @@ public sealed partial class InMemoryEventStore : IStreamLifecycle
                 foreach (var e in _streams[streamId])
                 {
                     Remove(e);
+                    MarkChainRemoved(e.Position);
                 }
 
                 _streams.Remove(streamId);
@@ -49,6 +50,7 @@ public sealed partial class InMemoryEventStore : IStreamLifecycle
             foreach (var e in state?.Archive ?? [])
             {
                 _byEventId.Remove(e.EventId);
+                MarkChainRemoved(e.Position);
             }
 
             _life.Remove(streamId);
@@ -172,6 +174,10 @@ public sealed partial class InMemoryEventStore : IStreamLifecycle
                 if (archive)
                 {
                     state.Archive.Add(e);
+                }
+                else
+                {
+                    MarkChainRemoved(e.Position);
                 }
 
                 moved++;

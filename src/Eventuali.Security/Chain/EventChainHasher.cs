@@ -1,0 +1,40 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Eventuali.Integrity;
+
+namespace Eventuali.Security.Chain;
+
+/// <summary>
+/// Hashes events for the tamper-evident log without allocating per event: the canonical encoding is written into
+/// one pooled buffer that grows to the largest event seen. One instance per thread (not thread-safe).
+/// </summary>
+internal sealed class EventChainHasher : IDisposable
+{
+    private static readonly byte[] GenesisBytes = new byte[EventChainEntry.HashLength];
+    private readonly List<KeyValuePair<string, string>> _headers = [];
+    private byte[] _buffer = [];
+
+    /// <summary>The chain hash before the first entry: 32 zero bytes.</summary>
+    public static ReadOnlySpan<byte> Genesis => GenesisBytes;
+
+    /// <summary>
+    /// The chain hash of <paramref name="recorded"/>: SHA-256 over the previous chain hash followed by the event's
+    /// canonical encoding, into <paramref name="destination"/> (32 bytes). One hash call per event: the call, not
+    /// the bytes, is what costs at this size.
+    /// </summary>
+    public void ChainHash(ReadOnlySpan<byte> previous, RecordedEvent recorded, Span<byte> destination)
+    {
+        var length = EventChainEncoding.Write(recorded, ref _buffer, _headers, pooled: true, prefix: EventChainEntry.HashLength);
+        previous.CopyTo(_buffer);
+        SHA256.HashData(_buffer.AsSpan(0, length), destination);
+    }
+
+    public void Dispose()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
+}

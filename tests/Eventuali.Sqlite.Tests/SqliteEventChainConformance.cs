@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Runtime.Versioning;
+using Eventuali.Conformance.Security;
+using Microsoft.Data.Sqlite;
+
+namespace Eventuali.Sqlite.Tests;
+
+/// <summary>SQLite files tampered with through a raw connection of their own, as anyone holding the file could.</summary>
+public sealed class SqliteChainFixture : IChainTampering, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<IEventStore, TempSqliteStore> _files = new();
+
+    public string BackendName => "sqlite";
+
+    public bool Persists => false;
+
+    public bool PositionsAreContiguous => true;
+
+    public async ValueTask<IEventStore> CreateStoreAsync(EventStoreOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var file = new TempSqliteStore();
+        var store = await SqliteEventStore.OpenAsync(file.FilePath, options ?? EventStoreOptions.Default, cancellationToken);
+        _files[store] = file;
+        return store;
+    }
+
+    public ValueTask<IEventStore> ReopenAsync(IEventStore store, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException("Chain tests do not reopen stores.");
+
+    public ValueTask EditEventAsync(IEventStore store, long position, CancellationToken cancellationToken)
+        => ExecAsync(store, cancellationToken, ("UPDATE events SET data = '{\"tampered\":true}' WHERE position = $a", position, 0));
+
+    public ValueTask DeleteEventAsync(IEventStore store, long position, CancellationToken cancellationToken)
+        => ExecAsync(store, cancellationToken, ("DELETE FROM events WHERE position = $a", position, 0));
+
+    public ValueTask SwapEventsAsync(IEventStore store, long a, long b, CancellationToken cancellationToken)
+        => ExecAsync(
+            store,
+            cancellationToken,
+            ("UPDATE events SET position = -1 WHERE position = $a", a, 0),
+            ("UPDATE events SET position = $a WHERE position = $b", a, b),
+            ("UPDATE events SET position = $b WHERE position = -1", 0, b));
+
+    public ValueTask DeleteChainEntriesFromAsync(IEventStore store, long position, CancellationToken cancellationToken)
+        => ExecAsync(store, cancellationToken, ("DELETE FROM event_chain WHERE position >= $a", position, 0));
+
+    public ValueTask DeleteChainEntryAsync(IEventStore store, long position, CancellationToken cancellationToken)
+        => ExecAsync(store, cancellationToken, ("DELETE FROM event_chain WHERE position = $a", position, 0));
+
+    public ValueTask TruncateFromAsync(IEventStore store, long position, CancellationToken cancellationToken)
+        => ExecAsync(
+            store,
+            cancellationToken,
+            ("DELETE FROM events WHERE position >= $a", position, 0),
+            ("DELETE FROM event_chain WHERE position >= $a", position, 0),
+            ("DELETE FROM chain_checkpoints WHERE position >= $a", position, 0));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (store, file) in _files)
+        {
+            await store.DisposeAsync();
+            await file.DisposeAsync();
+        }
+    }
+
+    private async ValueTask ExecAsync(IEventStore store, CancellationToken cancellationToken, params (string Sql, long A, long B)[] statements)
+    {
+        var path = _files[store].FilePath;
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 60 }.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var (sql, a, b) in statements)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$a", a);
+            command.Parameters.AddWithValue("$b", b);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+    }
+}
+
+[UnsupportedOSPlatform("windows")]
+public sealed class SqliteEventChain(SqliteChainFixture f) : EventChainConformance<SqliteChainFixture>(f);
