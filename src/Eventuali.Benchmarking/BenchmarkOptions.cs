@@ -36,6 +36,15 @@ public sealed record BenchmarkOptions
     /// <summary>Compression of the benchmark's snapshots.</summary>
     public Snapshots.SnapshotCodec SnapshotCodec { get; init; } = Snapshots.SnapshotCodec.Lz4;
 
+    /// <summary>
+    /// append-batch and load-aggregate: encrypt this many fields of each event (0 to 5) for one of
+    /// <see cref="EncryptionSubjects"/> data subjects, through field encryption with a temporary key file. 0: none.
+    /// </summary>
+    public int EncryptFields { get; init; }
+
+    /// <summary>The number of data subjects the events of an encrypting run belong to.</summary>
+    public const int EncryptionSubjects = 10_000;
+
     /// <summary>Phase messages ("writing setup data", ...), for a progress display.</summary>
     public IProgress<string>? Progress { get; init; }
 
@@ -65,6 +74,16 @@ public sealed record BenchmarkOptions
         if (!Enum.IsDefined(Workload))
         {
             throw new ArgumentException($"Unknown workload {Workload}.", nameof(Workload));
+        }
+
+        if (EncryptFields is < 0 or > 5)
+        {
+            throw new ArgumentException($"The number of encrypted fields must be 0 to 5; got {EncryptFields}.", nameof(EncryptFields));
+        }
+
+        if (EncryptFields > 0 && Workload is not (BenchmarkWorkload.AppendBatch or BenchmarkWorkload.LoadAggregate))
+        {
+            throw new ArgumentException("Encrypted fields are measured on append-batch and load-aggregate only.", nameof(EncryptFields));
         }
 
         BenchmarkSnapshots.Validate(this);

@@ -29,7 +29,13 @@ public static class BenchmarkRunner
             var store = await EventStore.CreateAsync(url, storeOptions, cancellationToken).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
-                return await RunOnAsync(store, url, tempFile is not null, options, cancellationToken).ConfigureAwait(false);
+                if (options.EncryptFields == 0)
+                {
+                    return await RunOnAsync(store, url, tempFile is not null, options, cancellationToken).ConfigureAwait(false);
+                }
+
+                using var keys = new BenchmarkKeys();
+                return await RunOnAsync(keys.Encrypt(store).Store, url, tempFile is not null, options, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -62,6 +68,11 @@ public static class BenchmarkRunner
                 ? $"{EventStore.RedactUrl(url)}: empty store; benchmark streams use prefix '{session.StreamPrefix}' and stay in the store"
                 : $"{EventStore.RedactUrl(url)}: not empty (head position {head}); existing events untouched, benchmark streams use fresh ids with prefix '{session.StreamPrefix}'";
 
+        if (options.EncryptFields > 0)
+        {
+            database += $"; {options.EncryptFields} field(s) of each event encrypted for {BenchmarkOptions.EncryptionSubjects} data subjects";
+        }
+
         var workload = options.Workload;
         if (workload == BenchmarkWorkload.Subscribe)
         {
@@ -88,6 +99,11 @@ public static class BenchmarkRunner
         {
             options.Progress?.Report("warm-up: a few untimed appends to separate streams");
             await session.WarmUpAsync(ct).ConfigureAwait(false);
+            if (options.EncryptFields > 0)
+            {
+                options.Progress?.Report($"warm-up: one untimed event for each of {BenchmarkOptions.EncryptionSubjects} data subjects (makes their keys)");
+                await session.WarmUpSubjectsAsync(ct).ConfigureAwait(false);
+            }
         }
 
         options.Progress?.Report($"running {BenchmarkWorkloads.NameOf(workload)} ({options.Events} events)");

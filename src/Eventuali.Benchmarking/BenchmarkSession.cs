@@ -219,7 +219,7 @@ internal sealed partial class BenchmarkSession(IEventStore store, BenchmarkOptio
             "deposit note " + n.ToString(CultureInfo.InvariantCulture),
             "ref-" + number + "-" + RunId,
             (n & 1) == 0 ? "mobile-app" : "branch-desk");
-        var data = _types.ToEventData(deposit, metadata);
+        var data = _types.ToEventData(deposit, options.EncryptFields == 0 ? metadata : PersonalMetadata(n, metadata));
         Interlocked.Add(ref _payloadBytes, data.Data.Length);
         Interlocked.Increment(ref _payloadCount);
         return data;

@@ -35,9 +35,15 @@ internal static class BenchmarkCommand
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object with the figures." };
         var (snapshotEvery, snapshotCodec) = BenchmarkSnapshotOptions.Create();
 
+        var encryptFields = new Option<int>("--encrypt-fields")
+        {
+            Description = "append-batch and load-aggregate: encrypt this many fields of each event (1 to 5) for one of 10,000 data subjects.",
+            HelpName = "n",
+        };
+
         var command = new Command("benchmark", "Measure one workload on a real store and print the figures of that run.")
         {
-            database, workload, events, batch, concurrency, subscribers, durability, json, snapshotEvery, snapshotCodec,
+            database, workload, events, batch, concurrency, subscribers, durability, json, snapshotEvery, snapshotCodec, encryptFields,
         };
         var load = new LoadTestMode();
         load.AddTo(command);
@@ -66,6 +72,7 @@ internal static class BenchmarkCommand
                 Progress = io.ErrorIsTerminal ? new Progress(io.Error) : null,
                 SnapshotEvery = parse.GetValue(snapshotEvery),
                 SnapshotCodec = BenchmarkSnapshotOptions.Codec(parse.GetValue(snapshotCodec)),
+                EncryptFields = parse.GetValue(encryptFields),
             };
             try
             {
