@@ -30,6 +30,28 @@ internal static class StoredLog
     /// <summary>Live and archived events from <paramref name="fromPosition"/> up to <paramref name="toPosition"/> inclusive, merged by position.</summary>
     public static async IAsyncEnumerable<RecordedEvent> ReadAsync(IEventStore bare, IEventChainStore chain, long fromPosition, long toPosition, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Most logs have no archive: then the live log alone, without a merge step per event.
+        var anyArchived = false;
+        await foreach (var _ in chain.ReadArchivedLogAsync(fromPosition, cancellationToken).ConfigureAwait(false))
+        {
+            anyArchived = true;
+            break;
+        }
+
+        var events = anyArchived ? MergeAsync(bare, chain, fromPosition, toPosition, cancellationToken) : bare.ReadAllAsync(fromPosition, int.MaxValue, null, cancellationToken);
+        await foreach (var e in events.ConfigureAwait(false))
+        {
+            if (e.Position > toPosition)
+            {
+                yield break;
+            }
+
+            yield return e;
+        }
+    }
+
+    private static async IAsyncEnumerable<RecordedEvent> MergeAsync(IEventStore bare, IEventChainStore chain, long fromPosition, long toPosition, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var live = bare.ReadAllAsync(fromPosition, int.MaxValue, null, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (live.ConfigureAwait(false))
         {
