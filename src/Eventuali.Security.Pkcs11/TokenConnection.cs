@@ -165,7 +165,18 @@ internal sealed class TokenConnection
     {
         try
         {
-            return Libraries.GetOrAdd(libraryPath, static path => Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, path, AppType.MultiThreaded));
+            // Loaded under the lock, never by a racing GetOrAdd factory: a second library object would be dropped and
+            // its finalizer's C_Finalize would log every session of this process out of the token.
+            lock (ConnectionsLock)
+            {
+                if (!Libraries.TryGetValue(libraryPath, out var library))
+                {
+                    library = Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, libraryPath, AppType.MultiThreaded);
+                    Libraries[libraryPath] = library;
+                }
+
+                return library;
+            }
         }
         catch (Exception e) when (e is UnmanagedException or Pkcs11Exception or DllNotFoundException or BadImageFormatException or EntryPointNotFoundException or LibraryArchitectureException)
         {
