@@ -17,6 +17,9 @@ public sealed class Pkcs11KeyProvider : IKeyEncryptionKeyProvider, ICheckpointSi
     private const int TagBits = 128;
 
     // DER of the named curve P-256 (OID 1.2.840.10045.3.1.7), as CKA_EC_PARAMS wants it.
+    // Creating token objects one at a time: SoftHSM2's file-backed object store fails (CKR_GENERAL_ERROR) when several
+    // sessions of one process create objects at once, and the taken-label check must not race another creation.
+    private static readonly Lock KeyCreation = new();
     private static readonly byte[] P256Params = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
 
     private readonly TokenConnection _token;
@@ -73,37 +76,43 @@ public sealed class Pkcs11KeyProvider : IKeyEncryptionKeyProvider, ICheckpointSi
     public void CreateKeyEncryptionKey(string label)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(label);
-        RefuseTaken(CKO.CKO_SECRET_KEY, label);
-        var f = TokenConnection.Factory.ObjectAttributeFactory;
-        Call(label, () => _token.Use(session => session.GenerateKey(
-            TokenConnection.Factory.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN),
-            [
-                f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
-                f.Create(CKA.CKA_VALUE_LEN, 32UL), f.Create(CKA.CKA_LABEL, label), f.Create(CKA.CKA_TOKEN, true),
-                f.Create(CKA.CKA_PRIVATE, true), f.Create(CKA.CKA_SENSITIVE, true), f.Create(CKA.CKA_EXTRACTABLE, false),
-                f.Create(CKA.CKA_ENCRYPT, true), f.Create(CKA.CKA_DECRYPT, true),
-            ])), "generate a key-encryption key");
+        lock (KeyCreation)
+        {
+            RefuseTaken(CKO.CKO_SECRET_KEY, label);
+            var f = TokenConnection.Factory.ObjectAttributeFactory;
+            Call(label, () => _token.Use(session => session.GenerateKey(
+                TokenConnection.Factory.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN),
+                [
+                    f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
+                    f.Create(CKA.CKA_VALUE_LEN, 32UL), f.Create(CKA.CKA_LABEL, label), f.Create(CKA.CKA_TOKEN, true),
+                    f.Create(CKA.CKA_PRIVATE, true), f.Create(CKA.CKA_SENSITIVE, true), f.Create(CKA.CKA_EXTRACTABLE, false),
+                    f.Create(CKA.CKA_ENCRYPT, true), f.Create(CKA.CKA_DECRYPT, true),
+                ])), "generate a key-encryption key");
+        }
     }
 
     /// <summary>Generates a new EC P-256 checkpoint signing key pair on the token labelled <paramref name="label"/>; the private key is not extractable.</summary>
     public void CreateSigningKey(string label)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(label);
-        RefuseTaken(CKO.CKO_PRIVATE_KEY, label);
-        var f = TokenConnection.Factory.ObjectAttributeFactory;
-        Call(label, () => _token.Use(session =>
+        lock (KeyCreation)
         {
-            session.GenerateKeyPair(
-                TokenConnection.Factory.MechanismFactory.Create(CKM.CKM_EC_KEY_PAIR_GEN),
-                [f.Create(CKA.CKA_TOKEN, true), f.Create(CKA.CKA_EC_PARAMS, P256Params), f.Create(CKA.CKA_VERIFY, true), f.Create(CKA.CKA_LABEL, label)],
-                [
-                    f.Create(CKA.CKA_TOKEN, true), f.Create(CKA.CKA_PRIVATE, true), f.Create(CKA.CKA_SENSITIVE, true),
-                    f.Create(CKA.CKA_EXTRACTABLE, false), f.Create(CKA.CKA_SIGN, true), f.Create(CKA.CKA_LABEL, label),
-                ],
-                out _,
-                out _);
-            return true;
-        }), "generate a signing key");
+            RefuseTaken(CKO.CKO_PRIVATE_KEY, label);
+            var f = TokenConnection.Factory.ObjectAttributeFactory;
+            Call(label, () => _token.Use(session =>
+            {
+                session.GenerateKeyPair(
+                    TokenConnection.Factory.MechanismFactory.Create(CKM.CKM_EC_KEY_PAIR_GEN),
+                    [f.Create(CKA.CKA_TOKEN, true), f.Create(CKA.CKA_EC_PARAMS, P256Params), f.Create(CKA.CKA_VERIFY, true), f.Create(CKA.CKA_LABEL, label)],
+                    [
+                        f.Create(CKA.CKA_TOKEN, true), f.Create(CKA.CKA_PRIVATE, true), f.Create(CKA.CKA_SENSITIVE, true),
+                        f.Create(CKA.CKA_EXTRACTABLE, false), f.Create(CKA.CKA_SIGN, true), f.Create(CKA.CKA_LABEL, label),
+                    ],
+                    out _,
+                    out _);
+                return true;
+            }), "generate a signing key");
+        }
     }
 
     /// <inheritdoc />
