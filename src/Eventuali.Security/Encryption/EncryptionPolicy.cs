@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.Json;
 using Eventuali.Typed;
@@ -19,10 +20,10 @@ public sealed class EncryptionPolicy
     public JsonNamingPolicy? NamingPolicy { get; init; } = JsonNamingPolicy.CamelCase;
 
     /// <summary>Adds the rule of <typeparamref name="TEvent"/> from its <see cref="PersonalDataAttribute"/> and <see cref="DataSubjectAttribute"/> properties.</summary>
-    public EncryptionPolicy Add<TEvent>(string? eventTypeName = null) => Add(typeof(TEvent), eventTypeName);
+    public EncryptionPolicy Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TEvent>(string? eventTypeName = null) => Add(typeof(TEvent), eventTypeName);
 
     /// <summary>Adds the rule of <paramref name="eventType"/>, stored under <paramref name="eventTypeName"/> (default: its <see cref="EventTypeAttribute"/> or class name).</summary>
-    public EncryptionPolicy Add(Type eventType, string? eventTypeName = null)
+    public EncryptionPolicy Add([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type eventType, string? eventTypeName = null)
     {
         ArgumentNullException.ThrowIfNull(eventType);
         var name = eventTypeName ?? eventType.GetCustomAttribute<EventTypeAttribute>()?.Name ?? eventType.Name;
