@@ -77,15 +77,15 @@ public sealed partial class SqliteEventStore : IDataKeyStore
     }
 
     /// <inheritdoc />
-    public ValueTask<int> EraseSubjectAsync(string subjectId, DateTimeOffset erasedAt, CancellationToken cancellationToken = default)
+    public async ValueTask<int> EraseSubjectAsync(string subjectId, DateTimeOffset erasedAt, CancellationToken cancellationToken = default)
     {
         DataKeyValidation.Subject(subjectId);
         var at = EventRow.ToUnixMicroseconds(erasedAt);
+
+        // The connection runs with secure_delete on (set when it opens), so the freed cells are zeroed.
         var destroyed = RunCheckpoint(
             c =>
             {
-                // secure_delete zeroes the freed cells, so the wrapped keys do not survive in free pages.
-                Exec(c, "PRAGMA secure_delete = ON;");
                 using var transaction = c.BeginTransaction(deferred: false);
                 using var erase = Command(c, "subject_erase_keys", subjectId);
                 using var record = Command(c, "subject_erase_record", subjectId, at);
@@ -99,15 +99,21 @@ public sealed partial class SqliteEventStore : IDataKeyStore
         if (!Location.IsMemory)
         {
             // The WAL still holds the pages as they were: copy the zeroed ones back and empty it. A reader or another
-            // checkpoint can make one attempt report busy, so retry for a while.
+            // checkpoint can make one attempt report busy, so retry for a while; if it stays busy, the erasure is not
+            // finished and says so (running it again completes it).
             var deadline = Environment.TickCount64 + 30_000;
-            while (RunCheckpoint(c => Scalar(c, "PRAGMA wal_checkpoint(TRUNCATE);") is long busy && busy != 0, cancellationToken) && Environment.TickCount64 < deadline)
+            while (RunCheckpoint(c => Scalar(c, "PRAGMA wal_checkpoint(TRUNCATE);") is long busy && busy != 0, cancellationToken))
             {
-                Thread.Sleep(10);
+                if (Environment.TickCount64 >= deadline)
+                {
+                    throw new EventStoreUnavailableException($"Erasing subject '{subjectId}': the keys are destroyed, but the write-ahead log of {SqliteMigrations.Describe(Location)} stayed busy for 30 s and still holds their old pages; run the erasure again once readers finish.", isTransient: true);
+                }
+
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return ValueTask.FromResult(destroyed);
+        return destroyed;
     }
 
     /// <inheritdoc />

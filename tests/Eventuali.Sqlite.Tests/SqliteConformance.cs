@@ -23,6 +23,9 @@ public sealed class SqliteFileFixture : IStoreFixture, IAsyncDisposable
         return store;
     }
 
+    /// <summary>The file behind a store this fixture made, for tests that open it through a connection of their own.</summary>
+    public string FilePathOf(IEventStore store) => _files[store].FilePath;
+
     public async ValueTask<IEventStore> ReopenAsync(IEventStore store, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.Versioning;
 using Eventuali.Conformance.Security;
 using Microsoft.Data.Sqlite;
@@ -8,21 +7,17 @@ namespace Eventuali.Sqlite.Tests;
 /// <summary>SQLite files tampered with through a raw connection of their own, as anyone holding the file could.</summary>
 public sealed class SqliteChainFixture : IChainTampering, IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<IEventStore, TempSqliteStore> _files = new();
+    // The stores are the file fixture's; this one adds the tampering.
+    private readonly SqliteFileFixture _files = new();
 
-    public string BackendName => "sqlite";
+    public string BackendName => _files.BackendName;
 
     public bool Persists => false;
 
-    public bool PositionsAreContiguous => true;
+    public bool PositionsAreContiguous => _files.PositionsAreContiguous;
 
-    public async ValueTask<IEventStore> CreateStoreAsync(EventStoreOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var file = new TempSqliteStore();
-        var store = await SqliteEventStore.OpenAsync(file.FilePath, options ?? EventStoreOptions.Default, cancellationToken);
-        _files[store] = file;
-        return store;
-    }
+    public ValueTask<IEventStore> CreateStoreAsync(EventStoreOptions? options = null, CancellationToken cancellationToken = default)
+        => _files.CreateStoreAsync(options, cancellationToken);
 
     public ValueTask<IEventStore> ReopenAsync(IEventStore store, CancellationToken cancellationToken = default)
         => throw new NotSupportedException("Chain tests do not reopen stores.");
@@ -55,18 +50,11 @@ public sealed class SqliteChainFixture : IChainTampering, IAsyncDisposable
             ("DELETE FROM event_chain WHERE position >= $a", position, 0),
             ("DELETE FROM chain_checkpoints WHERE position >= $a", position, 0));
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var (store, file) in _files)
-        {
-            await store.DisposeAsync();
-            await file.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _files.DisposeAsync();
 
     private async ValueTask ExecAsync(IEventStore store, CancellationToken cancellationToken, params (string Sql, long A, long B)[] statements)
     {
-        var path = _files[store].FilePath;
+        var path = _files.FilePathOf(store);
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 60 }.ToString());
         await connection.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
