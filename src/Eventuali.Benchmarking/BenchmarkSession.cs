@@ -209,7 +209,7 @@ internal sealed partial class BenchmarkSession(IEventStore store, BenchmarkOptio
     private static EventMetadata Metadata(string streamId, int version)
         => new(CorrelationId: streamId + "/" + version.ToString(CultureInfo.InvariantCulture));
 
-    private EventData MakeEvent(int n, EventMetadata metadata)
+    private EventData MakeEvent(int n, EventMetadata metadata, int? subject = null)
     {
         var number = n.ToString("D6", CultureInfo.InvariantCulture);
         var deposit = new BenchmarkDeposited(
@@ -219,7 +219,7 @@ internal sealed partial class BenchmarkSession(IEventStore store, BenchmarkOptio
             "deposit note " + n.ToString(CultureInfo.InvariantCulture),
             "ref-" + number + "-" + RunId,
             (n & 1) == 0 ? "mobile-app" : "branch-desk");
-        var data = _types.ToEventData(deposit, options.EncryptFields == 0 ? metadata : PersonalMetadata(n, metadata));
+        var data = _types.ToEventData(deposit, options.EncryptFields == 0 ? metadata : PersonalMetadata(n, metadata, subject));
         Interlocked.Add(ref _payloadBytes, data.Data.Length);
         Interlocked.Increment(ref _payloadCount);
         return data;

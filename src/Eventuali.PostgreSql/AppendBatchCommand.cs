@@ -28,6 +28,35 @@ internal static class AppendBatchCommand
         return cmd;
     }
 
+    /// <summary>
+    /// The insert of the batch's (subject, stream) pairs, in the same implicit transaction as the append call, or
+    /// null when no event names a subject. A pair of an append that failed its checks is recorded too: the list is
+    /// a superset, which erasure and export tolerate (export filters by the events' own headers).
+    /// </summary>
+    public static NpgsqlBatchCommand? SubjectStreams(IReadOnlyList<PendingAppend> batch, string sql)
+    {
+        List<string>? subjects = null;
+        List<string>? streams = null;
+        foreach (var a in batch)
+        {
+            foreach (var subject in a.Subjects)
+            {
+                (subjects ??= []).Add(subject);
+                (streams ??= []).Add(a.StreamId);
+            }
+        }
+
+        if (subjects is null)
+        {
+            return null;
+        }
+
+        var cmd = new NpgsqlBatchCommand(sql);
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. subjects], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. streams!], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        return cmd;
+    }
+
     /// <summary>One event field over the whole batch, in batch order: null when no append has it, else default where one lacks it.</summary>
     private static T[]? Concat<T>(IReadOnlyList<PendingAppend> batch, int total, Func<PendingAppend, T[]?> field)
     {

@@ -80,6 +80,10 @@ internal sealed partial class AppendCommitter
             cmd.BatchCommands.Add(batch.Count == 1
                 ? batch[0].ToCommand(_sql["append"], _settings.Channel)
                 : AppendBatchCommand.Create(batch, _sql["append_many"], _settings.Channel));
+            if (AppendBatchCommand.SubjectStreams(batch, _sql["subject_streams_add_many"]) is { } subjects)
+            {
+                cmd.BatchCommands.Add(subjects);
+            }
 
             var reader = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))

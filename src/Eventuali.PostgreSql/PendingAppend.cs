@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Eventuali.DataKeys;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -21,6 +22,7 @@ internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
         StreamId = streamId;
         Expected = expected;
         Timestamp = timestamp;
+        Subjects = DataSubjectHeader.SubjectsOf(events);
         var n = events.Count;
         Ids = new Guid[n];
         Types = new string[n];
@@ -74,6 +76,9 @@ internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
     public string?[]? Causation { get; private set; }
     public string?[]? Actor { get; private set; }
     public string?[]? Headers { get; private set; }
+
+    /// <summary>The data subjects the events name (see <see cref="DataSubjectHeader"/>), recorded in the append's transaction.</summary>
+    public IReadOnlyList<string> Subjects { get; }
 
     public void WatchCancellation(CancellationToken ct)
     {

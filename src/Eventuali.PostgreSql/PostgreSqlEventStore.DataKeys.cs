@@ -135,6 +135,9 @@ public sealed partial class PostgreSqlEventStore : IDataKeyStore
     }
 
     /// <inheritdoc />
+    public bool RecordsSubjectStreamsOnAppend => true;
+
+    /// <inheritdoc />
     public async ValueTask RecordSubjectStreamAsync(string subjectId, string streamId, CancellationToken cancellationToken = default)
     {
         DataKeyValidation.Subject(subjectId);

@@ -1,3 +1,4 @@
+using Eventuali.DataKeys;
 using SQLitePCL;
 
 namespace Eventuali.Sqlite;
@@ -16,6 +17,7 @@ internal sealed class AppendExecutor : IDisposable
     private readonly RawStatement _streamInsert;
     private readonly RawStatement _streamState;
     private readonly RawStatement _insert;
+    private readonly RawStatement _subjectStream;
 
     public AppendExecutor(sqlite3 db, TimeProvider clock)
     {
@@ -27,6 +29,7 @@ internal sealed class AppendExecutor : IDisposable
         _streamInsert = new RawStatement(db, "stream_insert");
         _streamState = new RawStatement(db, "stream_state");
         _insert = new RawStatement(db, "event_insert");
+        _subjectStream = new RawStatement(db, "subject_stream_add", DataKeySql.Get("subject_stream_add"));
     }
 
     /// <summary>Applies the append or throws a contract exception; on a throw the caller rolls back what this append wrote.</summary>
@@ -69,7 +72,21 @@ internal sealed class AppendExecutor : IDisposable
             SqliteErrors.Check(_db, rc, $"appending to stream '{append.StreamId}'");
         }
 
-        return new AppendResult(version, raw.sqlite3_last_insert_rowid(_db));
+        var position = raw.sqlite3_last_insert_rowid(_db);
+        RecordSubjects(append);
+        return new AppendResult(version, position);
+    }
+
+    // In the append's transaction: a stored event's subject is always findable for erasure and export.
+    private void RecordSubjects(PendingAppend append)
+    {
+        foreach (var subject in DataSubjectHeader.SubjectsOf(append.Events))
+        {
+            _subjectStream.BindText(1, subject);
+            _subjectStream.BindText(2, append.StreamId);
+            _subjectStream.Step();
+            _subjectStream.Reset();
+        }
     }
 
     // An exact retry: the first id is stored in this stream and every id follows at the next versions.
@@ -179,5 +196,6 @@ internal sealed class AppendExecutor : IDisposable
         _streamInsert.Dispose();
         _streamState.Dispose();
         _insert.Dispose();
+        _subjectStream.Dispose();
     }
 }

@@ -15,10 +15,15 @@ internal sealed class RawStatement : IDisposable
     private readonly IntPtr _native;
 
     public RawStatement(sqlite3 db, string name)
+        : this(db, name, SqlText.Get(name))
+    {
+    }
+
+    public RawStatement(sqlite3 db, string name, string sql)
     {
         _db = db;
         Name = name;
-        var rc = raw.sqlite3_prepare_v3(db, SqlText.Get(name), raw.SQLITE_PREPARE_PERSISTENT, out _stmt);
+        var rc = raw.sqlite3_prepare_v3(db, sql, raw.SQLITE_PREPARE_PERSISTENT, out _stmt);
         SqliteErrors.Check(db, rc, $"preparing statement '{name}'");
         _native = _stmt.DangerousGetHandle();
     }

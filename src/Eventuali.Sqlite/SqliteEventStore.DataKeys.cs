@@ -158,6 +158,9 @@ public sealed partial class SqliteEventStore : IDataKeyStore
     }
 
     /// <inheritdoc />
+    public bool RecordsSubjectStreamsOnAppend => true;
+
+    /// <inheritdoc />
     public ValueTask RecordSubjectStreamAsync(string subjectId, string streamId, CancellationToken cancellationToken = default)
     {
         DataKeyValidation.Subject(subjectId);

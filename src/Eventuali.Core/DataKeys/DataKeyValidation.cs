@@ -10,11 +10,15 @@ public static class DataKeyValidation
     public static void Subject(string subjectId)
     {
         ArgumentNullException.ThrowIfNull(subjectId);
-        if (string.IsNullOrWhiteSpace(subjectId) || subjectId.Length > MaxSubjectLength || subjectId.Any(char.IsControl))
+        if (!IsValidSubject(subjectId))
         {
             throw new ArgumentException($"A data subject id must be 1 to {MaxSubjectLength} characters without control characters.", nameof(subjectId));
         }
     }
+
+    /// <summary>True for a subject id <see cref="Subject"/> accepts: 1 to <see cref="MaxSubjectLength"/> characters, not blank, no control characters.</summary>
+    public static bool IsValidSubject(string? subjectId)
+        => !string.IsNullOrWhiteSpace(subjectId) && subjectId.Length <= MaxSubjectLength && !subjectId.Any(char.IsControl);
 
     /// <summary>Refuses a key that is malformed (bad subject, version below 1, blank KEK id, empty wrapped bytes).</summary>
     public static void Key(StoredDataKey key)

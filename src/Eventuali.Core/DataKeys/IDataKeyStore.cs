@@ -47,6 +47,13 @@ public interface IDataKeyStore
     /// <summary>Every erased subject, ordered by id.</summary>
     IAsyncEnumerable<ErasedSubject> ListErasedSubjectsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// True when the backend records, in each append's own transaction, that the stream holds data about every
+    /// subject its events name in <see cref="DataSubjectHeader"/> (the built-in backends do), so a caller need not
+    /// call <see cref="RecordSubjectStreamAsync"/> for appended events.
+    /// </summary>
+    bool RecordsSubjectStreamsOnAppend => false;
+
     /// <summary>Records that <paramref name="streamId"/> holds data about <paramref name="subjectId"/> (idempotent).</summary>
     ValueTask RecordSubjectStreamAsync(string subjectId, string streamId, CancellationToken cancellationToken = default);
 

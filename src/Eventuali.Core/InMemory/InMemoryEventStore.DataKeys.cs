@@ -135,6 +135,27 @@ public sealed partial class InMemoryEventStore : IDataKeyStore
     }
 
     /// <inheritdoc />
+    public bool RecordsSubjectStreamsOnAppend => true;
+
+    // Called under the append lock, so a reader of the pairs never sees an event whose pair is missing.
+    private void RecordSubjects(string streamId, IReadOnlyList<EventData> events)
+    {
+        var subjects = DataSubjectHeader.SubjectsOf(events);
+        if (subjects.Count == 0)
+        {
+            return;
+        }
+
+        lock (_keyGate)
+        {
+            foreach (var subject in subjects)
+            {
+                _subjectStreams.Add((subject, streamId));
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask RecordSubjectStreamAsync(string subjectId, string streamId, CancellationToken cancellationToken = default)
     {
         DataKeyValidation.Subject(subjectId);

@@ -62,6 +62,7 @@ public sealed partial class InMemoryEventStore : IEventStore
                 _byEventId.Add(e.EventId, recorded);
             }
 
+            RecordSubjects(streamId, events);
             _appended.Set();
             return ValueTask.FromResult(new AppendResult(stream.Count, _log.Count));
         }

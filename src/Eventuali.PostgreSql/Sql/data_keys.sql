@@ -47,6 +47,14 @@ SELECT subject, erased_at FROM __SCHEMA__.erased_subjects WHERE subject > $1 ORD
 -- $1 subject, $2 stream.
 INSERT INTO __SCHEMA__.subject_streams (subject, stream_id) VALUES ($1, $2) ON CONFLICT DO NOTHING
 
+-- name: subject_streams_add_many
+-- The (subject, stream) pairs of one group commit, run in its transaction after the append call; $1 subjects,
+-- $2 streams. Sorted, so batches committing at once insert in one order and cannot deadlock on each other.
+INSERT INTO __SCHEMA__.subject_streams (subject, stream_id)
+SELECT DISTINCT p.subject, p.stream_id FROM unnest($1::text[], $2::text[]) AS p(subject, stream_id)
+ ORDER BY 1, 2
+ON CONFLICT DO NOTHING
+
 -- name: streams_of_subject
 -- $1 subject.
 SELECT stream_id FROM __SCHEMA__.subject_streams WHERE subject = $1 ORDER BY stream_id

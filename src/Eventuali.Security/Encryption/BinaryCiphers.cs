@@ -20,7 +20,7 @@ internal static class PayloadCipher
         var output = new byte[Magic.Length + 4 + payload.Length + AesGcmBox.Overhead];
         Magic.CopyTo(output, 0);
         BinaryPrimitives.WriteInt32BigEndian(output.AsSpan(Magic.Length), key.Version);
-        AesGcmBox.Seal(key.Key, payload, context.For(Path(contentType), key.Version), output.AsSpan(Magic.Length + 4));
+        key.Seal(payload, context.For(Path(contentType), key.Version), output.AsSpan(Magic.Length + 4));
         return output;
     }
 
@@ -34,7 +34,7 @@ internal static class PayloadCipher
     {
         var box = stored[(Magic.Length + 4)..];
         var plain = new byte[box.Length - AesGcmBox.Overhead];
-        return AesGcmBox.TryOpen(key.Key, box, context.For(Path(contentType), key.Version), plain)
+        return key.TryOpen(box, context.For(Path(contentType), key.Version), plain)
             ? plain
             : throw context.Fail(key, key.Version, "the encrypted payload does not authenticate: it was altered, truncated, or copied from another event or store.");
     }
@@ -59,7 +59,7 @@ internal static class SnapshotCipher
         foreach (var key in keys)
         {
             var next = new byte[inner.Length + AesGcmBox.Overhead];
-            AesGcmBox.Seal(key.Key, inner, associatedData(key), next);
+            key.Seal(inner, associatedData(key), next);
             inner = next;
         }
 
@@ -122,7 +122,7 @@ internal static class SnapshotCipher
             }
 
             var plain = new byte[current.Length - AesGcmBox.Overhead];
-            if (!AesGcmBox.TryOpen(keys[i].Key, current, associatedData(keys[i]), plain))
+            if (!keys[i].TryOpen(current, associatedData(keys[i]), plain))
             {
                 return null;
             }

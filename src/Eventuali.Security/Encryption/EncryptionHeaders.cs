@@ -1,3 +1,5 @@
+using Eventuali.DataKeys;
+
 namespace Eventuali.Security.Encryption;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace Eventuali.Security.Encryption;
 public static class EncryptionHeaders
 {
     /// <summary>The data subject whose key encrypts the event's personal fields (kept in the clear).</summary>
-    public const string Subject = "eventuali-subject";
+    public const string Subject = DataSubjectHeader.Name;
 
     /// <summary>On an event to append: the top-level JSON fields to encrypt, comma-separated. Consumed by the interceptor.</summary>
     public const string Personal = "eventuali-personal";

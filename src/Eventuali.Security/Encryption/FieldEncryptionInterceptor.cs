@@ -42,7 +42,8 @@ public sealed class FieldEncryptionInterceptor : EventStoreInterceptor
         var storeId = await _ring.StoreIdAsync(cancellationToken).ConfigureAwait(false);
         var pending = _ring.ForEncryptionAsync(plan.Subject, cancellationToken);
         var key = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
-        if (_knownPairs.TryAdd((plan.Subject, streamId), 0))
+        // Built-in backends record the pair in the append's own transaction, from the subject header set below.
+        if (!_ring.Store.RecordsSubjectStreamsOnAppend && _knownPairs.TryAdd((plan.Subject, streamId), 0))
         {
             if (_knownPairs.Count > KnownPairsLimit)
             {

@@ -1,5 +1,6 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
+using System.Buffers.Text;
+using System.Text;
 using System.Text.Json;
 using Eventuali.Security.DataKeys;
 using Eventuali.Security.Keys;
@@ -11,22 +12,45 @@ namespace Eventuali.Security.Encryption;
 /// <c>{"$eventuali":"enc1","k":VERSION,"t":KIND,"c":"BASE64(nonce|ciphertext|tag)"}</c>: the plaintext is the field's
 /// JSON text, KIND is its JSON kind (s string, n number, b boolean, o object, a array, z null) so a redacted field
 /// reads as a value of a sensible shape, and the associated data binds (store, tenant, stream, event, field, subject,
-/// version).
+/// version). The payload is scanned once with a reader and the bytes between the fields it changes are copied as
+/// they are, so encrypting and decrypting cost a scan and a copy, not a parse into a document and a re-serialisation.
 /// </summary>
-internal static class JsonFieldCipher
+internal static partial class JsonFieldCipher
 {
     public const string Marker = "$eventuali";
     public const string Version1 = "enc1";
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
 
     /// <summary>The subject named by <paramref name="field"/> of a JSON object (a string, or a number's text), or null.</summary>
     public static string? ReadSubject(ReadOnlyMemory<byte> json, string field)
     {
         try
         {
-            using var doc = JsonDocument.Parse(json);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(field, out var value)
-                ? value.ValueKind switch { JsonValueKind.String => value.GetString(), JsonValueKind.Number => value.GetRawText(), _ => null }
-                : null;
+            var reader = new Utf8JsonReader(json.Span, ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var match = reader.ValueTextEquals(field);
+                reader.Read();
+                if (match)
+                {
+                    return reader.TokenType switch
+                    {
+                        JsonTokenType.String => reader.GetString(),
+                        JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+                        _ => null,
+                    };
+                }
+
+                reader.Skip();
+            }
+
+            return null;
         }
         catch (JsonException)
         {
@@ -37,183 +61,114 @@ internal static class JsonFieldCipher
     /// <summary>The object with <paramref name="fields"/> (those present) encrypted, and the names encrypted; null when none is present.</summary>
     public static (byte[] Json, string Fields)? Encrypt(ReadOnlyMemory<byte> json, IReadOnlyList<string> fields, DataKey key, in FieldContext context)
     {
-        using var doc = Parse(json, context);
-        var output = new ArrayBufferWriter<byte>(json.Length + (64 * fields.Count));
-        var done = new List<string>(fields.Count);
-        using (var writer = new Utf8JsonWriter(output))
+        var source = json.Span;
+        var values = FindFields(source, fields, context);
+        if (values is null)
         {
-            writer.WriteStartObject();
-            foreach (var property in doc.RootElement.EnumerateObject())
-            {
-                if (Contains(fields, property.Name))
-                {
-                    Envelope(writer, property, key, context, done);
-                }
-                else
-                {
-                    property.WriteTo(writer);
-                }
-            }
-
-            writer.WriteEndObject();
+            return null;
         }
 
-        return done.Count == 0 ? null : (output.WrittenSpan.ToArray(), string.Join(',', done));
+        var output = new ArrayBufferWriter<byte>(source.Length + (96 * values.Count));
+        var copied = 0;
+        var done = new string[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            var (name, start, end, kind) = values[i];
+            output.Write(source[copied..start]);
+            WriteEnvelope(output, source[start..end], kind, key, context.For(name, key.Version));
+            copied = end;
+            done[i] = name;
+        }
+
+        output.Write(source[copied..]);
+        return (output.WrittenSpan.ToArray(), string.Join(',', done));
     }
 
-    /// <summary>
-    /// The object with its envelopes opened; each envelope <paramref name="lookup"/> cannot open (erased key) becomes the
-    /// redaction marker and is listed in <paramref name="redacted"/>.
-    /// </summary>
-    public static byte[] Decrypt(ReadOnlyMemory<byte> json, KeyLookup lookup, int version, in FieldContext context, List<string> redacted)
+    // The byte ranges of the values of the wanted top-level fields, in payload order; null when none is present.
+    // The whole payload is read, so a payload that is not one well-formed JSON object is refused before anything is sealed.
+    private static List<(string Name, int Start, int End, char Kind)>? FindFields(ReadOnlySpan<byte> source, IReadOnlyList<string> fields, in FieldContext context)
     {
-        JsonDocument doc;
+        List<(string, int, int, char)>? found = null;
         try
         {
-            doc = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw context.Fail(lookup.Key, version, "the payload is not the JSON object it was stored as.", e);
-        }
-
-        using (doc)
-        {
-            var output = new ArrayBufferWriter<byte>(json.Length);
-            using (var writer = new Utf8JsonWriter(output))
+            var reader = new Utf8JsonReader(source, ReaderOptions);
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
             {
-                writer.WriteStartObject();
-                foreach (var property in doc.RootElement.EnumerateObject())
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    if (property.Value.ValueKind == JsonValueKind.Object && property.Value.TryGetProperty(Marker, out var marker) && marker.ValueEquals(Version1))
+                    var name = Wanted(ref reader, fields);
+                    reader.Read();
+                    var start = (int)reader.TokenStartIndex;
+                    var kind = Kind(reader.TokenType);
+                    reader.Skip();
+                    if (name is not null)
                     {
-                        writer.WritePropertyName(property.Name);
-                        Open(writer, property, lookup, context, redacted);
-                    }
-                    else
-                    {
-                        property.WriteTo(writer);
+                        (found ??= []).Add((name, start, (int)reader.BytesConsumed, kind));
                     }
                 }
 
-                writer.WriteEndObject();
+                if (reader.TokenType == JsonTokenType.EndObject && !reader.Read())
+                {
+                    return found;
+                }
             }
-
-            return output.WrittenSpan.ToArray();
-        }
-    }
-
-    private static JsonDocument Parse(ReadOnlyMemory<byte> json, in FieldContext context)
-    {
-        try
-        {
-            var doc = JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                return doc;
-            }
-
-            doc.Dispose();
         }
         catch (JsonException)
         {
-            // Reported below without the parser's message, which may quote the payload.
+            // Reported below without the reader's message, which may quote the payload.
         }
 
         throw new EventEncryptionException(context.StreamId, context.EventId, "personal fields can only be encrypted in a JSON object payload.");
     }
 
-    private static void Envelope(Utf8JsonWriter writer, JsonProperty property, DataKey key, in FieldContext context, List<string> done)
-    {
-        var plain = JsonMarshal.GetRawUtf8Value(property.Value);
-        var sealedBox = new byte[plain.Length + AesGcmBox.Overhead];
-        AesGcmBox.Seal(key.Key, plain, context.For(property.Name, key.Version), sealedBox);
-        writer.WritePropertyName(property.Name);
-        writer.WriteStartObject();
-        writer.WriteString(Marker, Version1);
-        writer.WriteNumber("k", key.Version);
-        writer.WriteString("t", Kind(property.Value.ValueKind));
-        writer.WriteBase64String("c", sealedBox);
-        writer.WriteEndObject();
-        done.Add(property.Name);
-    }
-
-    private static void Open(Utf8JsonWriter writer, JsonProperty property, KeyLookup lookup, in FieldContext context, List<string> redacted)
-    {
-        var envelope = property.Value;
-        var version = envelope.TryGetProperty("k", out var k) && k.TryGetInt32(out var v) ? v : 0;
-        var kind = envelope.TryGetProperty("t", out var t) ? t.GetString() : null;
-        if (lookup.Key is null || lookup.Key.Version != version)
-        {
-            if (lookup.ErasedAt is not null && lookup.Key is null)
-            {
-                redacted.Add(property.Name);
-                if (kind == "s")
-                {
-                    writer.WriteStringValue(EncryptionHeaders.RedactionMarker);
-                }
-                else
-                {
-                    writer.WriteNullValue();
-                }
-
-                return;
-            }
-
-            throw context.Fail(lookup.Key, version, $"field '{property.Name}' names data key version {version}, which is not in the store.");
-        }
-
-        byte[] sealedBox;
-        try
-        {
-            sealedBox = envelope.GetProperty("c").GetBytesFromBase64();
-        }
-        catch (Exception e) when (e is KeyNotFoundException or FormatException or InvalidOperationException)
-        {
-            throw context.Fail(lookup.Key, version, $"field '{property.Name}' holds a malformed ciphertext.");
-        }
-
-        if (sealedBox.Length < AesGcmBox.Overhead)
-        {
-            throw context.Fail(lookup.Key, version, $"field '{property.Name}' holds a truncated ciphertext.");
-        }
-
-        var plain = new byte[sealedBox.Length - AesGcmBox.Overhead];
-        if (!AesGcmBox.TryOpen(lookup.Key.Key, sealedBox, context.For(property.Name, version), plain))
-        {
-            throw context.Fail(lookup.Key, version, $"field '{property.Name}' does not authenticate: it was altered, truncated, or copied from another event, field or store.");
-        }
-
-        try
-        {
-            writer.WriteRawValue(plain, skipInputValidation: false);
-        }
-        catch (JsonException)
-        {
-            throw context.Fail(lookup.Key, version, $"field '{property.Name}' decrypted to invalid JSON.");
-        }
-    }
-
-    private static bool Contains(IReadOnlyList<string> fields, string name)
+    private static string? Wanted(ref Utf8JsonReader reader, IReadOnlyList<string> fields)
     {
         for (var i = 0; i < fields.Count; i++)
         {
-            if (fields[i] == name)
+            if (reader.ValueTextEquals(fields[i]))
             {
-                return true;
+                return fields[i];
             }
         }
 
-        return false;
+        return null;
     }
 
-    private static string Kind(JsonValueKind kind) => kind switch
+    private static void WriteEnvelope(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> plain, char kind, DataKey key, byte[] associatedData)
     {
-        JsonValueKind.String => "s",
-        JsonValueKind.Number => "n",
-        JsonValueKind.True or JsonValueKind.False => "b",
-        JsonValueKind.Object => "o",
-        JsonValueKind.Array => "a",
-        _ => "z",
+        var sealedLength = plain.Length + AesGcmBox.Overhead;
+        var rented = ArrayPool<byte>.Shared.Rent(sealedLength);
+        try
+        {
+            var sealedBox = rented.AsSpan(0, sealedLength);
+            key.Seal(plain, associatedData, sealedBox);
+            Write(output, "{\"$eventuali\":\"enc1\",\"k\":"u8);
+            var digits = output.GetSpan(11);
+            key.Version.TryFormat(digits, out var n, default, System.Globalization.CultureInfo.InvariantCulture);
+            output.Advance(n);
+            Write(output, ",\"t\":\""u8);
+            Write(output, [(byte)kind]);
+            Write(output, "\",\"c\":\""u8);
+            var base64 = output.GetSpan(Base64.GetMaxEncodedToUtf8Length(sealedLength));
+            Base64.EncodeToUtf8(sealedBox, base64, out _, out var written);
+            output.Advance(written);
+            Write(output, "\"}"u8);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static void Write(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
+
+    private static char Kind(JsonTokenType token) => token switch
+    {
+        JsonTokenType.String => 's',
+        JsonTokenType.Number => 'n',
+        JsonTokenType.True or JsonTokenType.False => 'b',
+        JsonTokenType.StartObject => 'o',
+        JsonTokenType.StartArray => 'a',
+        _ => 'z',
     };
 }
