@@ -29,20 +29,22 @@ internal static class AppendBatchCommand
     }
 
     /// <summary>
-    /// The insert of the batch's (subject, stream) pairs, in the same implicit transaction as the append call, or
-    /// null when no event names a subject. A pair of an append that failed its checks is recorded too: the list is
-    /// a superset, which erasure and export tolerate (export filters by the events' own headers).
+    /// The insert of the batch's (subject, stream) pairs, in the same transaction as the append call and after it,
+    /// or null when no event names a subject. Each pair carries its append's first event id, so the statement keeps
+    /// only the pairs of appends whose events are stored.
     /// </summary>
     public static NpgsqlBatchCommand? SubjectStreams(IReadOnlyList<PendingAppend> batch, string sql)
     {
         List<string>? subjects = null;
         List<string>? streams = null;
+        List<Guid>? events = null;
         foreach (var a in batch)
         {
             foreach (var subject in a.Subjects)
             {
                 (subjects ??= []).Add(subject);
                 (streams ??= []).Add(a.StreamId);
+                (events ??= []).Add(a.Ids[0]);
             }
         }
 
@@ -54,6 +56,7 @@ internal static class AppendBatchCommand
         var cmd = new NpgsqlBatchCommand(sql);
         cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. subjects], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. streams!], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. events!], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         return cmd;
     }
 

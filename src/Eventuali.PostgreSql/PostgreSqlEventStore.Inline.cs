@@ -41,6 +41,11 @@ public sealed partial class PostgreSqlEventStore : IInlineProjectionStore
                     await using (batch.ConfigureAwait(false))
                     {
                         batch.BatchCommands.Add(pending.ToCommand(_sql["append"], _settings.Channel));
+                        if (AppendBatchCommand.SubjectStreams([pending], _sql["subject_streams_add_many"]) is { } subjects)
+                        {
+                            batch.BatchCommands.Add(subjects);
+                        }
+
                         var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
                         await using (reader.ConfigureAwait(false))
                         {

@@ -34,3 +34,5 @@ public sealed class PgKeyLifecycle(PgConformanceFixture f) : KeyLifecycleConform
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", "pg_dump")).Where(File.Exists).OrderBy(p => p, StringComparer.Ordinal).LastOrDefault() ?? "pg_dump"
             : "pg_dump";
 }
+
+public sealed class PgSubjectStreams(PgConformanceFixture f) : SubjectStreamsConformance<PgConformanceFixture>(f);

@@ -25,3 +25,5 @@ public sealed class SqliteKeyLifecycle(SqliteFileFixture f) : KeyLifecycleConfor
 }
 
 public sealed class SqliteMemoryEncryption(SqliteMemoryFixture f) : EncryptionConformance<SqliteMemoryFixture>(f);
+
+public sealed class SqliteSubjectStreams(SqliteFileFixture f) : SubjectStreamsConformance<SqliteFileFixture>(f);

@@ -49,9 +49,14 @@ INSERT INTO __SCHEMA__.subject_streams (subject, stream_id) VALUES ($1, $2) ON C
 
 -- name: subject_streams_add_many
 -- The (subject, stream) pairs of one group commit, run in its transaction after the append call; $1 subjects,
--- $2 streams. Sorted, so batches committing at once insert in one order and cannot deadlock on each other.
+-- $2 streams, $3 the first event id of the append naming the pair. Only pairs whose append stored its events (or
+-- had stored them: an idempotent retry) are kept, so an append refused by its checks records nothing. Sorted, so
+-- batches committing at once insert in one order and cannot deadlock on each other.
 INSERT INTO __SCHEMA__.subject_streams (subject, stream_id)
-SELECT DISTINCT p.subject, p.stream_id FROM unnest($1::text[], $2::text[]) AS p(subject, stream_id)
+SELECT DISTINCT p.subject, p.stream_id
+  FROM unnest($1::text[], $2::text[], $3::uuid[]) AS p(subject, stream_id, event_id)
+ WHERE EXISTS (SELECT 1 FROM __SCHEMA__.events e JOIN __SCHEMA__.streams s ON s.id = e.stream_id
+                WHERE e.event_id = p.event_id AND s.name = p.stream_id)
  ORDER BY 1, 2
 ON CONFLICT DO NOTHING
 
