@@ -14,7 +14,8 @@ internal sealed partial class BenchmarkSession
     // JSON names of BenchmarkDeposited's fields, in the order they are chosen for encryption.
     private static readonly string[] PersonalFieldOrder = ["note", "reference", "channel", "currency", "amount"];
 
-    public static string Subject(int index) => "subject-" + (index % BenchmarkOptions.EncryptionSubjects).ToString("D5", CultureInfo.InvariantCulture);
+    // The run id keeps a run's subjects apart from an earlier run's on the same store, whose keys another key file wraps.
+    public string Subject(int index) => "subject-" + RunId + "-" + (index % BenchmarkOptions.EncryptionSubjects).ToString("D5", CultureInfo.InvariantCulture);
 
     /// <summary>One event per subject, in batches to streams of their own, so every subject's key exists before the timed phase.</summary>
     public async Task WarmUpSubjectsAsync(CancellationToken ct)
