@@ -21,7 +21,7 @@ internal static class GdprCommand
     {
         var database = CommonOptions.Database();
         var subject = Subject();
-        var command = new Command("erase", "Crypto-shred a data subject: destroy its data keys (its encrypted data then reads as redacted), delete snapshots of its streams, append a DataSubjectErased fact. Safe to run again.")
+        var command = new Command("erase", "Crypto-shred a data subject: destroy its data keys (its encrypted data then reads as redacted), delete snapshots of its streams and the read-model documents written for it, redact dead-letter errors of its streams, append a DataSubjectErased fact. Safe to run again.")
         {
             database, subject,
         };
@@ -34,6 +34,8 @@ internal static class GdprCommand
                 json.WriteString("erasedAt", Stamp(erasure.ErasedAt));
                 json.WriteNumber("keysDestroyed", erasure.KeysDestroyed);
                 json.WriteNumber("snapshotsDeleted", erasure.SnapshotsDeleted);
+                json.WriteNumber("documentsDeleted", erasure.DocumentsDeleted);
+                json.WriteNumber("errorsRedacted", erasure.ErrorsRedacted);
                 json.WriteStartArray("streams");
                 foreach (var s in erasure.Streams)
                 {
