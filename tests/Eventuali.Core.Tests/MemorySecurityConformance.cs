@@ -5,3 +5,5 @@ namespace Eventuali.Core.Tests;
 public sealed class MemoryEncryption(MemoryFixture f) : EncryptionConformance<MemoryFixture>(f);
 
 public sealed class MemoryKeyLifecycle(MemoryFixture f) : KeyLifecycleConformance<MemoryFixture>(f);
+
+public sealed class MemoryErasureScrub(MemoryFixture f) : ErasureScrubConformance<MemoryFixture>(f);
