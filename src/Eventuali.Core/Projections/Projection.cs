@@ -104,14 +104,13 @@ public sealed class ProjectionContext
 
         public ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
 
-        public async ValueTask PutAsync(string key, string json, CancellationToken cancellationToken = default)
+        public ValueTask PutAsync(string key, string json, CancellationToken cancellationToken = default)
+            => Subject is { } subject ? PutRecordedAsync(key, json, subject, cancellationToken) : inner.PutAsync(key, json, cancellationToken);
+
+        private async ValueTask PutRecordedAsync(string key, string json, string subject, CancellationToken cancellationToken)
         {
-            var subject = Subject;
             await inner.PutAsync(key, json, cancellationToken).ConfigureAwait(false);
-            if (subject is not null)
-            {
-                await recorder.RecordDocumentSubjectAsync(key, subject, cancellationToken).ConfigureAwait(false);
-            }
+            await recorder.RecordDocumentSubjectAsync(key, subject, cancellationToken).ConfigureAwait(false);
         }
 
         public ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
