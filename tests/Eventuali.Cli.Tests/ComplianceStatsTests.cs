@@ -28,6 +28,8 @@ public sealed class ComplianceStatsTests
 
         await TransferTests.Ok(dir, "keys", "rotate", "-d", db, "--key-file", "keys.json", "--subject", "cust-2");
         await TransferTests.Ok(dir, "gdpr", "erase", "-d", db, "--key-file", "keys.json", "--subject", "cust-1");
+        var unsealed = JsonDocument.Parse((await TransferTests.Ok(dir, "gdpr", "report", "-d", db, "--key-file", "keys.json")).Out).RootElement;
+        Assert.Equal(JsonValueKind.Null, unsealed.GetProperty("chain").ValueKind);
 
         var keysOnly = JsonDocument.Parse((await TransferTests.Ok(dir, "stats", "-d", db, "--json")).Out).RootElement.GetProperty("compliance");
         Assert.Equal((1, 2, 1), (keysOnly.GetProperty("subjects_with_keys").GetInt32(), keysOnly.GetProperty("key_versions").GetInt32(), keysOnly.GetProperty("erased_subjects").GetInt32()));
@@ -43,6 +45,9 @@ public sealed class ComplianceStatsTests
         Assert.Equal(chain.GetProperty("head").GetInt64(), chain.GetProperty("sealed_head").GetInt64());
         Assert.True(chain.GetProperty("sealed_head").GetInt64() >= 3, chain.ToString());
         Assert.Equal(4, stats.GetProperty("events").GetInt64());
+
+        var report = JsonDocument.Parse((await TransferTests.Ok(dir, "gdpr", "report", "-d", db, "--key-file", "keys.json")).Out).RootElement;
+        Assert.Equal(chain.GetProperty("sealed_head").GetInt64(), report.GetProperty("chain").GetProperty("sealedHead").GetInt64());
 
         var text = await TransferTests.Ok(dir, "stats", "-d", db, "--key-file", "keys.json");
         Assert.Contains(text.OutLines, l => l == "Compliance");

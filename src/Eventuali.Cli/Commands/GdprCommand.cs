@@ -70,10 +70,11 @@ internal static class GdprCommand
     private static Command Report(CliIo io)
     {
         var database = CommonOptions.Database();
-        var command = new Command("report", "Report the store's data subjects, erased subjects, data keys and their ages, as JSON.") { database };
+        var command = new Command("report", "Report the store's data subjects, erased subjects, data keys and their ages, and how far the event chain is sealed, as JSON.") { database };
         command.SetAction((parse, ct) => WithEncryptionAsync(io, parse.GetValue(database), "gdpr report", async encryption =>
         {
             var report = await encryption.ReportAsync(ct).ConfigureAwait(false);
+            var chain = await ChainStats.ReadAsync(encryption.Store, ct).ConfigureAwait(false);
             await io.Out.WriteLineAsync(Json.Object(json =>
             {
                 json.WriteString("storeId", report.StoreId);
@@ -103,6 +104,18 @@ internal static class GdprCommand
                 }
 
                 json.WriteEndArray();
+                if (chain is null)
+                {
+                    json.WriteNull("chain"); // nothing sealed: the tamper-evident log is not in use
+                }
+                else
+                {
+                    json.WriteStartObject("chain");
+                    json.WriteNumber("sealedHead", chain.SealedHead);
+                    json.WriteNumber("head", chain.Head);
+                    json.WriteNumber("checkpoints", chain.Checkpoints);
+                    json.WriteEndObject();
+                }
             })).ConfigureAwait(false);
         }, ct));
         return command;
