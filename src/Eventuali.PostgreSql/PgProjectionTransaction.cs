@@ -8,7 +8,7 @@ namespace Eventuali.PostgreSql;
 /// append commits: then <see cref="CommitAsync"/> does nothing and progress only moves the position forward.
 /// </summary>
 internal sealed class PgProjectionTransaction(string name, string owner, TimeProvider clock, ProjectionSql sql, NpgsqlConnection connection, NpgsqlTransaction transaction, bool inline = false)
-    : IProjectionTransaction, IProjectionDocuments
+    : IProjectionTransaction, IProjectionDocuments, IProjectionDocumentSubjects
 {
     private readonly PostgreSqlProjectionContext _backend = new(connection, transaction);
 
@@ -33,10 +33,20 @@ internal sealed class PgProjectionTransaction(string name, string owner, TimePro
     {
         ProjectionNames.ValidateKey(key);
         await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_delete"], cancellationToken, PgProjectionDb.Text(name), PgProjectionDb.Text(key)).ConfigureAwait(false);
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_subjects_delete"], cancellationToken, PgProjectionDb.Text(name), PgProjectionDb.Text(key)).ConfigureAwait(false);
+    }
+
+    public async ValueTask RecordDocumentSubjectAsync(string key, string subjectId, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.ValidateKey(key);
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_subject_add"], cancellationToken, PgProjectionDb.Text(name), PgProjectionDb.Text(key), PgProjectionDb.Text(subjectId)).ConfigureAwait(false);
     }
 
     public async ValueTask ClearDocumentsAsync(CancellationToken cancellationToken = default)
-        => await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_clear"], cancellationToken, PgProjectionDb.Text(name)).ConfigureAwait(false);
+    {
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_clear"], cancellationToken, PgProjectionDb.Text(name)).ConfigureAwait(false);
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_subjects_clear"], cancellationToken, PgProjectionDb.Text(name)).ConfigureAwait(false);
+    }
 
     public async ValueTask ParkAsync(RecordedEvent recorded, string error, int attempts, CancellationToken cancellationToken = default)
     {

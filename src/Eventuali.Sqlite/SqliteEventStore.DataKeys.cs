@@ -96,24 +96,32 @@ public sealed partial class SqliteEventStore : IDataKeyStore
                 return count;
             },
             cancellationToken);
-        if (!Location.IsMemory)
-        {
-            // The WAL still holds the pages as they were: copy the zeroed ones back and empty it. A reader or another
-            // checkpoint can make one attempt report busy, so retry for a while; if it stays busy, the erasure is not
-            // finished and says so (running it again completes it).
-            var deadline = Environment.TickCount64 + 30_000;
-            while (RunCheckpoint(c => Scalar(c, "PRAGMA wal_checkpoint(TRUNCATE);") is long busy && busy != 0, cancellationToken))
-            {
-                if (Environment.TickCount64 >= deadline)
-                {
-                    throw new EventStoreUnavailableException($"Erasing subject '{subjectId}': the keys are destroyed, but the write-ahead log of {SqliteMigrations.Describe(Location)} stayed busy for 30 s and still holds their old pages; run the erasure again once readers finish.", isTransient: true);
-                }
+        await TruncateWalAsync(subjectId, "the keys are destroyed", cancellationToken).ConfigureAwait(false);
+        return destroyed;
+    }
 
-                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-            }
+    /// <summary>
+    /// Copies the pages an erasure zeroed back from the write-ahead log and empties it: until then the WAL still holds
+    /// them as they were. A reader or another checkpoint can make one attempt report busy, so this retries for a
+    /// while; if it stays busy, the erasure is not finished and says so (running it again completes it).
+    /// </summary>
+    private async ValueTask TruncateWalAsync(string subjectId, string done, CancellationToken cancellationToken)
+    {
+        if (Location.IsMemory)
+        {
+            return;
         }
 
-        return destroyed;
+        var deadline = Environment.TickCount64 + 30_000;
+        while (RunCheckpoint(c => Scalar(c, "PRAGMA wal_checkpoint(TRUNCATE);") is long busy && busy != 0, cancellationToken))
+        {
+            if (Environment.TickCount64 >= deadline)
+            {
+                throw new EventStoreUnavailableException($"Erasing subject '{subjectId}': {done}, but the write-ahead log of {SqliteMigrations.Describe(Location)} stayed busy for 30 s and still holds their old pages; run the erasure again once readers finish.", isTransient: true);
+            }
+
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />

@@ -8,7 +8,7 @@ namespace Eventuali.Sqlite;
 /// the statements run on the writer's connection inside the append's open transaction and savepoint.
 /// </summary>
 internal sealed class SqliteProjectionTransaction(string name, string owner, TimeProvider clock, SqliteConnection connection, SqliteTransaction? transaction)
-    : IProjectionTransaction, IProjectionDocuments
+    : IProjectionTransaction, IProjectionDocuments, IProjectionDocumentSubjects
 {
     private readonly SqliteProjectionContext _backend = new(connection, transaction);
 
@@ -37,12 +37,21 @@ internal sealed class SqliteProjectionTransaction(string name, string owner, Tim
     {
         ProjectionNames.ValidateKey(key);
         SqliteProjectionDb.Execute(connection, transaction, "doc_delete", name, key);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_subjects_delete", name, key);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask RecordDocumentSubjectAsync(string key, string subjectId, CancellationToken cancellationToken = default)
+    {
+        ProjectionNames.ValidateKey(key);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_subject_add", name, key, subjectId);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask ClearDocumentsAsync(CancellationToken cancellationToken = default)
     {
         SqliteProjectionDb.Execute(connection, transaction, "doc_clear", name);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_subjects_clear", name);
         return ValueTask.CompletedTask;
     }
 

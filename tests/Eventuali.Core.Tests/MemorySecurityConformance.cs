@@ -7,3 +7,4 @@ public sealed class MemoryEncryption(MemoryFixture f) : EncryptionConformance<Me
 public sealed class MemoryKeyLifecycle(MemoryFixture f) : KeyLifecycleConformance<MemoryFixture>(f);
 
 public sealed class MemorySubjectStreams(MemoryFixture f) : SubjectStreamsConformance<MemoryFixture>(f);
+public sealed class MemoryErasureScrub(MemoryFixture f) : ErasureScrubConformance<MemoryFixture>(f);

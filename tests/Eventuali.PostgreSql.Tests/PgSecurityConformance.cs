@@ -10,7 +10,19 @@ public sealed class PgEncryption(PgConformanceFixture f) : EncryptionConformance
 /// <summary>Key lifecycle on the real server; the erasure test scans a pg_dump of the store's schema.</summary>
 public sealed class PgKeyLifecycle(PgConformanceFixture f) : KeyLifecycleConformance<PgConformanceFixture>(f)
 {
-    protected override async ValueTask<byte[]?> DumpStorageAsync(IEventStore store)
+    protected override ValueTask<byte[]?> DumpStorageAsync(IEventStore store) => PgStorage.DumpAsync(store);
+}
+
+/// <summary>Erasure of projection data on the real server; scans a pg_dump of the store's schema.</summary>
+public sealed class PgErasureScrub(PgConformanceFixture f) : ErasureScrubConformance<PgConformanceFixture>(f)
+{
+    protected override ValueTask<byte[]?> DumpStorageAsync(IEventStore store) => PgStorage.DumpAsync(store);
+}
+
+internal static class PgStorage
+{
+    /// <summary>A pg_dump of the store's schema.</summary>
+    public static async ValueTask<byte[]?> DumpAsync(IEventStore store)
     {
         var schema = ((PostgreSqlEventStore)store).Schema;
         var start = new ProcessStartInfo(PgDump(), ["--dbname", await PgTestServer.UrlAsync(), "--schema", schema])

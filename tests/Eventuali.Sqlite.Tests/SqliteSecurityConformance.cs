@@ -7,7 +7,21 @@ public sealed class SqliteEncryption(SqliteFileFixture f) : EncryptionConformanc
 /// <summary>Key lifecycle on a real file; the erasure test scans the database file and its WAL byte for byte.</summary>
 public sealed class SqliteKeyLifecycle(SqliteFileFixture f) : KeyLifecycleConformance<SqliteFileFixture>(f)
 {
-    protected override async ValueTask<byte[]?> DumpStorageAsync(IEventStore store)
+    protected override ValueTask<byte[]?> DumpStorageAsync(IEventStore store) => SqliteStorage.DumpAsync(store);
+}
+
+/// <summary>Erasure of projection data on a real file; scans the database file and its WAL byte for byte.</summary>
+public sealed class SqliteErasureScrub(SqliteFileFixture f) : ErasureScrubConformance<SqliteFileFixture>(f)
+{
+    protected override ValueTask<byte[]?> DumpStorageAsync(IEventStore store) => SqliteStorage.DumpAsync(store);
+}
+
+public sealed class SqliteMemoryEncryption(SqliteMemoryFixture f) : EncryptionConformance<SqliteMemoryFixture>(f);
+
+internal static class SqliteStorage
+{
+    /// <summary>The database file and its WAL, as they are on disk.</summary>
+    public static async ValueTask<byte[]?> DumpAsync(IEventStore store)
     {
         var path = ((SqliteEventStore)store).Location.FilePath!;
         using var all = new MemoryStream();
@@ -24,6 +38,5 @@ public sealed class SqliteKeyLifecycle(SqliteFileFixture f) : KeyLifecycleConfor
     }
 }
 
-public sealed class SqliteMemoryEncryption(SqliteMemoryFixture f) : EncryptionConformance<SqliteMemoryFixture>(f);
 
 public sealed class SqliteSubjectStreams(SqliteFileFixture f) : SubjectStreamsConformance<SqliteFileFixture>(f);

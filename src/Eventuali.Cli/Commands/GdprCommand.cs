@@ -21,7 +21,7 @@ internal static class GdprCommand
     {
         var database = CommonOptions.Database();
         var subject = Subject();
-        var command = new Command("erase", "Crypto-shred a data subject: destroy its data keys (its encrypted data then reads as redacted), delete snapshots of its streams, append a DataSubjectErased fact. Safe to run again.")
+        var command = new Command("erase", "Crypto-shred a data subject: destroy its data keys (its encrypted data then reads as redacted), delete snapshots of its streams and the read-model documents written for it, redact dead-letter errors of its streams, append a DataSubjectErased fact. Safe to run again.")
         {
             database, subject,
         };
@@ -34,6 +34,8 @@ internal static class GdprCommand
                 json.WriteString("erasedAt", Stamp(erasure.ErasedAt));
                 json.WriteNumber("keysDestroyed", erasure.KeysDestroyed);
                 json.WriteNumber("snapshotsDeleted", erasure.SnapshotsDeleted);
+                json.WriteNumber("documentsDeleted", erasure.DocumentsDeleted);
+                json.WriteNumber("errorsRedacted", erasure.ErrorsRedacted);
                 json.WriteStartArray("streams");
                 foreach (var s in erasure.Streams)
                 {
@@ -68,10 +70,11 @@ internal static class GdprCommand
     private static Command Report(CliIo io)
     {
         var database = CommonOptions.Database();
-        var command = new Command("report", "Report the store's data subjects, erased subjects, data keys and their ages, as JSON.") { database };
+        var command = new Command("report", "Report the store's data subjects, erased subjects, data keys and their ages, and how far the event chain is sealed, as JSON.") { database };
         command.SetAction((parse, ct) => WithEncryptionAsync(io, parse.GetValue(database), "gdpr report", async encryption =>
         {
             var report = await encryption.ReportAsync(ct).ConfigureAwait(false);
+            var chain = await ChainStats.ReadAsync(encryption.Store, ct).ConfigureAwait(false);
             await io.Out.WriteLineAsync(Json.Object(json =>
             {
                 json.WriteString("storeId", report.StoreId);
@@ -101,6 +104,18 @@ internal static class GdprCommand
                 }
 
                 json.WriteEndArray();
+                if (chain is null)
+                {
+                    json.WriteNull("chain"); // nothing sealed: the tamper-evident log is not in use
+                }
+                else
+                {
+                    json.WriteStartObject("chain");
+                    json.WriteNumber("sealedHead", chain.SealedHead);
+                    json.WriteNumber("head", chain.Head);
+                    json.WriteNumber("checkpoints", chain.Checkpoints);
+                    json.WriteEndObject();
+                }
             })).ConfigureAwait(false);
         }, ct));
         return command;

@@ -5,14 +5,17 @@ using Eventuali.Statistics;
 
 namespace Eventuali.Cli.Commands;
 
-/// <summary><c>eventuali stats</c>: streams, events, size on disk, counts per event type and per category.</summary>
+/// <summary>
+/// <c>eventuali stats</c>: streams, events, size on disk, counts per event type and per category, and a compliance
+/// section (data keys, erasures, the event chain) when the store uses any of them or a key file is given.
+/// </summary>
 internal static class StatsCommand
 {
     public static Command Create(CliIo io)
     {
         var database = CommonOptions.Database();
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var command = new Command("stats", "Show how many streams and events the store holds, its size on disk, and counts per event type and per category (the stream id before its first '-').")
+        var command = new Command("stats", "Show how many streams and events the store holds, its size on disk, and counts per event type and per category (the stream id before its first '-'); with data keys, erasures, a sealed event chain or a key file, also a compliance section.")
         {
             database, json,
         };
@@ -26,7 +29,8 @@ internal static class StatsCommand
                 var source = store.GetFeature<IStoreStatistics>()
                     ?? throw new EventStoreConfigurationException($"The store {StoreLocation.Display(url)} does not report statistics.");
                 var stats = await source.GetStatisticsAsync(ct).ConfigureAwait(false);
-                await io.Out.WriteLineAsync(parse.GetValue(json) ? ToJson(stats) : ToText(stats, StoreLocation.Display(url))).ConfigureAwait(false);
+                var compliance = await ComplianceStats.ReadAsync(store, KeyFileOption.Path, TimeProvider.System, ct).ConfigureAwait(false);
+                await io.Out.WriteLineAsync(parse.GetValue(json) ? ToJson(stats, compliance) : ToText(stats, StoreLocation.Display(url), compliance)).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;
@@ -34,7 +38,7 @@ internal static class StatsCommand
         return command;
     }
 
-    internal static string ToJson(StoreStatistics s) => Json.Object(w =>
+    internal static string ToJson(StoreStatistics s, ComplianceStats? compliance = null) => Json.Object(w =>
     {
         w.WriteNumber("streams", s.Streams);
         w.WriteNumber("events", s.Events);
@@ -64,9 +68,10 @@ internal static class StatsCommand
         }
 
         w.WriteEndObject();
+        compliance?.WriteJson(w);
     });
 
-    private static string ToText(StoreStatistics s, string store)
+    private static string ToText(StoreStatistics s, string store, ComplianceStats? compliance)
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -88,6 +93,7 @@ internal static class StatsCommand
             sb.Append(Category(x.Category).PadRight(categoryWidth)).Append(c, $"{x.Streams,12:N0}{x.Events,12:N0}").AppendLine();
         }
 
+        compliance?.WriteText(sb);
         return sb.ToString().TrimEnd();
     }
 

@@ -1,9 +1,11 @@
 namespace Eventuali.DataKeys;
 
 /// <summary>
-/// The header naming the data subject an event holds personal data about. A backend that keeps data keys records
-/// which streams hold which subjects in the append's own transaction, from this header, so finding a subject's
-/// streams (for erasure and export) costs no write of its own and can never miss an event that was stored.
+/// The header naming the data subject an event holds personal data about (kept in the clear; field encryption sets
+/// it). A backend that keeps data keys records which streams hold which subjects in the append's own transaction,
+/// from this header, so finding a subject's streams (for erasure and export) costs no write of its own and can never
+/// miss an event that was stored; projections record the read-model documents written while applying such an event,
+/// so an erasure can delete them.
 /// </summary>
 public static class DataSubjectHeader
 {

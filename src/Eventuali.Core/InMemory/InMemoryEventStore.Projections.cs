@@ -4,10 +4,18 @@ using Eventuali.Projections;
 namespace Eventuali.InMemory;
 
 /// <summary>Projection state, read models and dead letters in process memory; one runner per projection per store.</summary>
-public sealed partial class InMemoryEventStore : IProjectionStore, IInlineProjectionStore
+public sealed partial class InMemoryEventStore : IProjectionStore, IInlineProjectionStore, IProjectionErasure
 {
     private readonly MemoryProjections _projections = new();
     private volatile InlineProjectionSet? _inline;
+
+    /// <inheritdoc />
+    public ValueTask<ProjectionErasureResult> EraseSubjectDataAsync(string subjectId, IReadOnlyCollection<string> streamIds, CancellationToken cancellationToken = default)
+    {
+        DataKeys.DataKeyValidation.Subject(subjectId);
+        ArgumentNullException.ThrowIfNull(streamIds);
+        return ValueTask.FromResult(_projections.EraseSubject(subjectId, streamIds));
+    }
 
     /// <inheritdoc />
     public ValueTask AddInlineProjectionAsync(Projection projection, CancellationToken cancellationToken = default)

@@ -141,6 +141,8 @@ internal sealed partial class MemoryProjections
                     owner._documents.Remove(name);
                 }
 
+                owner.CommitSubjects(name, tx.Cleared, tx.Changes, tx.Subjects);
+
                 if (tx.Changes.Count > 0)
                 {
                     if (!owner._documents.TryGetValue(name, out var docs))
@@ -202,9 +204,11 @@ internal sealed partial class MemoryProjections
         internal TimeProvider Clock => clock;
     }
 
-    private sealed class Transaction(Lease lease) : IProjectionTransaction, IProjectionDocuments
+    private sealed class Transaction(Lease lease) : IProjectionTransaction, IProjectionDocuments, IProjectionDocumentSubjects
     {
         public Dictionary<string, string?> Changes { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<(string Key, string Subject)> Subjects { get; } = [];
 
         public List<DeadLetter> Parked { get; } = [];
 
@@ -236,12 +240,21 @@ internal sealed partial class MemoryProjections
         {
             ProjectionNames.ValidateKey(key);
             Changes[key] = null;
+            Subjects.RemoveWhere(s => s.Key == key);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask RecordDocumentSubjectAsync(string key, string subjectId, CancellationToken cancellationToken = default)
+        {
+            ProjectionNames.ValidateKey(key);
+            Subjects.Add((key, subjectId));
             return ValueTask.CompletedTask;
         }
 
         public ValueTask ClearDocumentsAsync(CancellationToken cancellationToken = default)
         {
             Changes.Clear();
+            Subjects.Clear();
             Cleared = true;
             return ValueTask.CompletedTask;
         }

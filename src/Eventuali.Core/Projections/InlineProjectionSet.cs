@@ -68,6 +68,7 @@ public sealed class InlineProjectionSet
 
                 tx ??= transactionFor(p);
                 context ??= new ProjectionContext(p.Name, tx) { IsInline = true };
+                context.Applying(e);
                 try
                 {
                     await p.ApplyAsync(e, context, ct).ConfigureAwait(false);

@@ -55,17 +55,24 @@ public abstract class Projection
 /// <summary>What a handler gets besides the event: the read model and the transaction it commits in.</summary>
 public sealed class ProjectionContext
 {
+    private readonly SubjectDocuments? _subjectDocuments;
+
     internal ProjectionContext(string projection, IProjectionTransaction transaction)
     {
         Projection = projection;
         Transaction = transaction;
+        if (transaction.Documents is { } documents && transaction is IProjectionDocumentSubjects recorder)
+        {
+            _subjectDocuments = new SubjectDocuments(documents, recorder);
+        }
     }
 
     /// <summary>The name of the projection being applied.</summary>
     public string Projection { get; }
 
     /// <summary>The built-in read model (key to JSON document), inside the batch's transaction.</summary>
-    public IProjectionDocuments Documents => Transaction.Documents;
+    // While an event about a data subject is applied, the documents written are recorded against the subject for erasure.
+    public IProjectionDocuments Documents => (IProjectionDocuments?)_subjectDocuments ?? Transaction.Documents;
 
     /// <summary>
     /// True while replaying events already applied before a rebuild: skip side effects (emails, calls to other
@@ -80,6 +87,34 @@ public sealed class ProjectionContext
     public object? Backend => Transaction.Backend;
 
     internal IProjectionTransaction Transaction { get; }
+
+    /// <summary>Called before each event is applied: documents written for it are recorded against its data subject, if any.</summary>
+    internal void Applying(RecordedEvent recorded)
+    {
+        if (_subjectDocuments is not null)
+        {
+            _subjectDocuments.Subject = recorded.Metadata.Headers?.GetValueOrDefault(DataKeys.DataSubjectHeader.Name) is { Length: > 0 } subject ? subject : null;
+        }
+    }
+
+    /// <summary>The read model seen by a handler applying an event about a subject: every document it writes is recorded against that subject.</summary>
+    private sealed class SubjectDocuments(IProjectionDocuments inner, IProjectionDocumentSubjects recorder) : IProjectionDocuments
+    {
+        public string? Subject { get; set; }
+
+        public ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+
+        public ValueTask PutAsync(string key, string json, CancellationToken cancellationToken = default)
+            => Subject is { } subject ? PutRecordedAsync(key, json, subject, cancellationToken) : inner.PutAsync(key, json, cancellationToken);
+
+        private async ValueTask PutRecordedAsync(string key, string json, string subject, CancellationToken cancellationToken)
+        {
+            await inner.PutAsync(key, json, cancellationToken).ConfigureAwait(false);
+            await recorder.RecordDocumentSubjectAsync(key, subject, cancellationToken).ConfigureAwait(false);
+        }
+
+        public ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+    }
 }
 
 /// <summary>What to do with an event that still fails after the retries.</summary>

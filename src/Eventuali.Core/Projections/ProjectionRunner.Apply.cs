@@ -59,7 +59,7 @@ internal sealed partial class ProjectionRunner
                     if (policy.OnFailure == ProjectionFailureAction.Stop)
                     {
                         var before = e.Position - 1;
-                        await SaveAsync(lease, new ProjectionProgress(Math.Max(before, 0), ProjectionState.Faulted, $"event at position {e.Position} ({e.EventType}, stream {e.StreamId}) failed {attempt} time(s): {error}", row.RebuildTarget), ct).ConfigureAwait(false);
+                        await SaveAsync(lease, new ProjectionProgress(Math.Max(before, 0), ProjectionState.Faulted, $"event at position {e.Position} ({e.EventType}{ProjectionErasureResult.StreamMention(e.StreamId)}{attempt} time(s): {error}", row.RebuildTarget), ct).ConfigureAwait(false);
                         return;
                     }
 
@@ -80,6 +80,7 @@ internal sealed partial class ProjectionRunner
     private async ValueTask HandleAsync(RecordedEvent e, ProjectionRow row, ProjectionContext context, CancellationToken ct)
     {
         context.IsReplaying = row.RebuildTarget is { } target && e.Position <= target;
+        context.Applying(e);
         try
         {
             await projection.ApplyAsync(e, context, ct).ConfigureAwait(false);

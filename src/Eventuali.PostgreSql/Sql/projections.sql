@@ -91,3 +91,36 @@ ON CONFLICT (name) DO UPDATE SET position = GREATEST(projection_state.position, 
 -- name: inline_register
 INSERT INTO __SCHEMA__.projection_state (name, position, state, owner, updated_at) VALUES ($1, $2, 'running', 'inline', $3)
 ON CONFLICT (name) DO NOTHING
+
+-- name: doc_subject_add
+-- The document $2 of projection $1 was written while applying an event about subject $3.
+INSERT INTO __SCHEMA__.projection_document_subjects (subject, projection, key) VALUES ($3, $1, $2) ON CONFLICT DO NOTHING
+
+-- name: doc_subjects_delete
+DELETE FROM __SCHEMA__.projection_document_subjects WHERE projection = $1 AND key = $2
+
+-- name: doc_subjects_clear
+DELETE FROM __SCHEMA__.projection_document_subjects WHERE projection = $1
+
+-- name: erase_subject_documents
+-- Every document written for subject $1, then every subject record of those documents.
+DELETE FROM __SCHEMA__.projection_documents d
+ USING __SCHEMA__.projection_document_subjects s
+ WHERE s.subject = $1 AND s.projection = d.projection AND s.key = d.key
+
+-- name: erase_subject_document_records
+DELETE FROM __SCHEMA__.projection_document_subjects r
+ USING __SCHEMA__.projection_document_subjects s
+ WHERE s.subject = $1 AND s.projection = r.projection AND s.key = r.key
+
+-- name: redact_dead_letters
+-- $2: the redaction marker. Position and ids stay, so a retry still finds the event.
+UPDATE __SCHEMA__.projection_dead_letters SET error = $2 WHERE stream_id = $1 AND error <> $2
+
+-- name: redact_projection_errors
+-- $1: how a stopped projection's error names the failing event's stream; $2: the redaction marker.
+UPDATE __SCHEMA__.projection_state SET error = $2 WHERE error IS NOT NULL AND strpos(error, $1) > 0
+
+-- name: erasure_vacuum
+-- Frees the dead rows left by an erasure, so the old text does not linger until autovacuum.
+VACUUM __SCHEMA__.projection_documents, __SCHEMA__.projection_document_subjects, __SCHEMA__.projection_dead_letters, __SCHEMA__.projection_state

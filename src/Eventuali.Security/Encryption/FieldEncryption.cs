@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Eventuali.DataKeys;
 using Eventuali.Interception;
+using Eventuali.Projections;
 using Eventuali.Sagas;
 using Eventuali.Security.DataKeys;
 using Eventuali.Snapshots;
@@ -118,9 +119,11 @@ public sealed class FieldEncryption
 
     /// <summary>
     /// Crypto-shreds <paramref name="subjectId"/>: destroys every version of its data key, deletes the snapshots of the
-    /// streams holding its data (they would be rebuilt from redacted events), and appends a
-    /// <see cref="DataSubjectErasedFact"/> so projections can drop what they derived. Other subjects are untouched.
-    /// Safe to run again after a crash: it finishes what is left and appends the fact once.
+    /// streams holding its data (they would be rebuilt from redacted events) and the read-model documents written for
+    /// it, redacts the error text of dead letters and stopped projections on those streams (see
+    /// <see cref="IProjectionErasure"/>), and appends a <see cref="DataSubjectErasedFact"/> so projections can drop
+    /// or rebuild what else they derived. Other subjects are untouched. Keys go first, so nothing decrypted after the
+    /// scrub can bring plaintext back. Safe to run again after a crash: it finishes what is left and appends the fact once.
     /// </summary>
     public async ValueTask<SubjectErasure> EraseSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
     {
@@ -138,10 +141,14 @@ public sealed class FieldEncryption
             }
         }
 
+        // Last of the scrubbing: on SQLite it also empties the write-ahead log of the pages deleted above.
+        var scrubbed = _inner.GetFeature<IProjectionErasure>() is { } projections
+            ? await projections.EraseSubjectDataAsync(subjectId, streams, cancellationToken).ConfigureAwait(false)
+            : new ProjectionErasureResult(0, 0, 0);
         var fact = JsonSerializer.SerializeToUtf8Bytes(new DataSubjectErasedFact(subjectId, erasedAt, streams), ErasureJson.Default.DataSubjectErasedFact);
         var id = DeterministicId.Create(DataSubjectErasedFact.IdNamespace, subjectId);
         await _inner.AppendAsync(DataSubjectErasedFact.StreamId, ExpectedVersion.Any, [new EventData(id, DataSubjectErasedFact.EventType, fact)], cancellationToken).ConfigureAwait(false);
-        return new SubjectErasure(subjectId, erasedAt, destroyed, streams, snapshotsDeleted);
+        return new SubjectErasure(subjectId, erasedAt, destroyed, streams, snapshotsDeleted, scrubbed.DocumentsDeleted, scrubbed.DeadLettersRedacted + scrubbed.ProjectionErrorsRedacted);
     }
 
     /// <summary>Every event about <paramref name="subjectId"/> (those naming it in <see cref="EncryptionHeaders.Subject"/>), decrypted as far as its key allows, in stream order.</summary>

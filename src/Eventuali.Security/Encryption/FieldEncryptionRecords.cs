@@ -6,8 +6,11 @@ namespace Eventuali.Security.Encryption;
 /// <summary>What a rewrap did: the active KEK, keys re-wrapped, keys already under it, keys changed by another writer meanwhile.</summary>
 public sealed record RewrapResult(string ActiveKeyId, int Rewrapped, int AlreadyCurrent, int Skipped);
 
-/// <summary>What an erasure did: when, how many key versions it destroyed, the streams that held the subject's data, snapshots deleted.</summary>
-public sealed record SubjectErasure(string SubjectId, DateTimeOffset ErasedAt, int KeysDestroyed, IReadOnlyList<string> Streams, int SnapshotsDeleted);
+/// <summary>
+/// What an erasure did: when, how many key versions it destroyed, the streams that held the subject's data, snapshots
+/// deleted, read-model documents deleted, and dead-letter and projection errors redacted.
+/// </summary>
+public sealed record SubjectErasure(string SubjectId, DateTimeOffset ErasedAt, int KeysDestroyed, IReadOnlyList<string> Streams, int SnapshotsDeleted, int DocumentsDeleted, int ErrorsRedacted);
 
 /// <summary>One data key version as a report shows it (never the key).</summary>
 public sealed record DataKeyInfo(string SubjectId, int Version, string KekId, DateTimeOffset CreatedAt, TimeSpan Age, long UsesReserved);

@@ -87,3 +87,32 @@ ON CONFLICT (name) DO NOTHING;
 
 -- name: event_timestamp
 SELECT timestamp FROM events WHERE position = ?1;
+
+-- name: doc_subject_add
+-- The document ?2 of projection ?1 was written while applying an event about subject ?3.
+INSERT INTO projection_document_subjects (subject, projection, key) VALUES (?3, ?1, ?2) ON CONFLICT DO NOTHING;
+
+-- name: doc_subjects_delete
+DELETE FROM projection_document_subjects WHERE projection = ?1 AND key = ?2;
+
+-- name: doc_subjects_clear
+DELETE FROM projection_document_subjects WHERE projection = ?1;
+
+-- name: erase_subject_documents
+-- Every document written for subject ?1, then every subject record of those documents.
+DELETE FROM projection_documents
+ WHERE EXISTS (SELECT 1 FROM projection_document_subjects s
+                WHERE s.subject = ?1 AND s.projection = projection_documents.projection AND s.key = projection_documents.key);
+
+-- name: erase_subject_document_records
+DELETE FROM projection_document_subjects
+ WHERE EXISTS (SELECT 1 FROM projection_document_subjects s
+                WHERE s.subject = ?1 AND s.projection = projection_document_subjects.projection AND s.key = projection_document_subjects.key);
+
+-- name: redact_dead_letters
+-- ?2: the redaction marker. Position and ids stay, so a retry still finds the event.
+UPDATE projection_dead_letters SET error = ?2 WHERE stream_id = ?1 AND error <> ?2;
+
+-- name: redact_projection_errors
+-- ?1: how a stopped projection's error names the failing event's stream; ?2: the redaction marker.
+UPDATE projection_state SET error = ?2 WHERE error IS NOT NULL AND instr(error, ?1) > 0;
