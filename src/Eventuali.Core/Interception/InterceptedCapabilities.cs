@@ -44,7 +44,7 @@ internal sealed class InterceptedImporter(IEventImporter inner, InterceptorChain
 {
     public ValueTask<AppendResult> ImportAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, DateTimeOffset timestamp, CancellationToken cancellationToken = default)
         => chain.ObservesOperations
-            ? chain.RunAsync(AuditAction.Append, "import", streamId, () => ImportCoreAsync(streamId, expectedVersion, events, timestamp, cancellationToken), _ => events?.Count ?? 0)
+            ? chain.RunAsync(AuditAction.Append, "import", streamId, () => ImportCoreAsync(streamId, expectedVersion, events, timestamp, cancellationToken), _ => events?.Count ?? 0, events?.Count ?? 0)
             : ImportCoreAsync(streamId, expectedVersion, events, timestamp, cancellationToken);
 
     private async ValueTask<AppendResult> ImportCoreAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, DateTimeOffset timestamp, CancellationToken cancellationToken)

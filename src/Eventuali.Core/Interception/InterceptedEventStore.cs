@@ -27,6 +27,9 @@ public sealed class InterceptedEventStore : IEventStore
     /// <summary>The wrapped store (writes and reads through it bypass the interceptors).</summary>
     public IEventStore Inner { get; }
 
+    /// <summary>The interceptors, in the order writes pass them.</summary>
+    public IReadOnlyList<EventStoreInterceptor> Interceptors => _chain.Interceptors;
+
     /// <inheritdoc />
     public EventStoreOptions Options => Inner.Options;
 
@@ -100,7 +103,8 @@ public sealed class InterceptedEventStore : IEventStore
             "append",
             streamId,
             async () => await Inner.AppendAsync(streamId, expectedVersion, await _chain.InAsync(streamId, events, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false),
-            _ => events?.Count ?? 0).ConfigureAwait(false);
+            _ => events?.Count ?? 0,
+            events?.Count ?? 0).ConfigureAwait(false);
 
     private async ValueTask<AppendResult> AppendSlowAsync(string streamId, ExpectedVersion expectedVersion, ValueTask<IReadOnlyList<EventData>> pending, CancellationToken cancellationToken)
         => await Inner.AppendAsync(streamId, expectedVersion, await pending.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);

@@ -24,8 +24,11 @@ internal sealed partial class InterceptorChain
         }
     }
 
-    /// <summary>Runs <paramref name="operation"/> and reports how it ended, with the count <paramref name="count"/> takes from its result.</summary>
-    public async ValueTask<T> RunAsync<T>(AuditAction action, string name, string? streamId, Func<ValueTask<T>> operation, Func<T, long> count)
+    /// <summary>
+    /// Runs <paramref name="operation"/> and reports how it ended: with the count <paramref name="count"/> takes from
+    /// its result, or <paramref name="offered"/> (the events it was given) when it failed.
+    /// </summary>
+    public async ValueTask<T> RunAsync<T>(AuditAction action, string name, string? streamId, Func<ValueTask<T>> operation, Func<T, long> count, long offered = 0)
     {
         T result;
         try
@@ -34,7 +37,7 @@ internal sealed partial class InterceptorChain
         }
         catch (Exception ex)
         {
-            await ReportAsync(new StoreOperation(action, name, streamId, 0, ex)).ConfigureAwait(false);
+            await ReportAsync(new StoreOperation(action, name, streamId, offered, ex)).ConfigureAwait(false);
             throw;
         }
 

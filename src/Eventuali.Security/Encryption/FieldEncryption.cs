@@ -67,7 +67,7 @@ public sealed class FieldEncryption
     /// (a key is wrapped by its old KEK or its new one, never neither). Events are never rewritten.
     /// </summary>
     public ValueTask<RewrapResult> RewrapAsync(CancellationToken cancellationToken = default)
-        => AuditedAsync(AuditAction.Admin, "rewrap-keys", () => RewrapCoreAsync(cancellationToken), static r => r.Rewrapped);
+        => AuditedAsync(AuditAction.Admin, "rewrap-keys", () => RewrapCoreAsync(cancellationToken), static _ => 0);
 
     /// <summary>
     /// Crypto-shreds <paramref name="subjectId"/>: destroys every version of its data key, deletes the snapshots of the
@@ -78,7 +78,7 @@ public sealed class FieldEncryption
     public ValueTask<SubjectErasure> EraseSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         DataKeyValidation.Subject(subjectId);
-        return AuditedAsync(AuditAction.Erase, "erase-subject", () => EraseCoreAsync(subjectId, cancellationToken), static r => r.KeysDestroyed);
+        return AuditedAsync(AuditAction.Erase, "erase-subject", () => EraseCoreAsync(subjectId, cancellationToken), static _ => 0);
     }
 
     private async ValueTask<int> RotateCoreAsync(string subjectId, CancellationToken cancellationToken)
