@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Eventuali.Auditing;
 using Eventuali.Cli.Commands;
 
 namespace Eventuali.Cli;
@@ -29,10 +30,15 @@ internal static class CliApp
             ReplayCommand.Create(io),
             KeysCommand.Create(io),
             GdprCommand.Create(io),
+            AuditCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
         var keyFile = KeyFileOption.Create();
         root.Options.Add(keyFile);
+        var audit = AuditOption.Create();
+        var auditActor = AuditOption.CreateActor();
+        root.Options.Add(audit);
+        root.Options.Add(auditActor);
         Examples.Install(root);
 
         var parse = root.Parse(args);
@@ -55,6 +61,8 @@ internal static class CliApp
         };
         try
         {
+            // Every store the command opens records its operations under this actor when auditing is on.
+            using var actor = AuditOption.Resolve(parse, audit, auditActor, io) is { } name ? AuditContext.Begin(name) : null;
             return await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)

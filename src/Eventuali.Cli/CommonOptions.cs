@@ -38,9 +38,9 @@ internal sealed class CommonOptions
     /// with "No such store" instead of becoming a new, empty store; only the commands that write create one.
     /// </summary>
     public static async ValueTask<IEventStore> OpenAsync(string url, CancellationToken cancellationToken)
-        => await KeyFileOption.SecureAsync(await EventStore.OpenExistingAsync(url, EventStoreOptions.Default, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        => await KeyFileOption.SecureAsync(AuditOption.Apply(await EventStore.OpenExistingAsync(url, EventStoreOptions.Default, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
 
     /// <summary>Opens the store, creating it when missing: for init and append.</summary>
     public static async ValueTask<IEventStore> OpenOrCreateAsync(string url, CancellationToken cancellationToken)
-        => await KeyFileOption.SecureAsync(await EventStore.CreateAsync(url, EventStoreOptions.Default, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        => await KeyFileOption.SecureAsync(AuditOption.Apply(await EventStore.CreateAsync(url, EventStoreOptions.Default, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
 }

@@ -13,6 +13,7 @@ public sealed class HelpTests
     [InlineData("verify")]
     [InlineData("demo")]
     [InlineData("benchmark")]
+    [InlineData("audit")]
     public async Task Every_command_has_help_with_examples(string command)
     {
         using var dir = new TempDirectory();

@@ -124,7 +124,7 @@ internal static class GdprCommand
     private static async Task<int> WithEncryptionAsync(CliIo io, string? database, string name, Func<FieldEncryption, Task> work, CancellationToken ct)
     {
         KeyFileOption.Required(name);
-        var store = await EventStore.OpenExistingAsync(CommonOptions.ResolveDatabase(database, io), EventStoreOptions.Default, ct).ConfigureAwait(false);
+        var store = AuditOption.Apply(await EventStore.OpenExistingAsync(CommonOptions.ResolveDatabase(database, io), EventStoreOptions.Default, ct).ConfigureAwait(false));
         await using (store.ConfigureAwait(false))
         {
             await work(KeyFileOption.Encryption(store)).ConfigureAwait(false);

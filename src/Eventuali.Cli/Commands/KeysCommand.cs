@@ -72,7 +72,7 @@ internal static class KeysCommand
                 return ExitCodes.Success;
             }
 
-            var store = await EventStore.OpenExistingAsync(CommonOptions.ResolveDatabase(parse.GetValue(database), io), EventStoreOptions.Default, ct).ConfigureAwait(false);
+            var store = AuditOption.Apply(await EventStore.OpenExistingAsync(CommonOptions.ResolveDatabase(parse.GetValue(database), io), EventStoreOptions.Default, ct).ConfigureAwait(false));
             await using (store.ConfigureAwait(false))
             {
                 var version = await KeyFileOption.Encryption(store).RotateSubjectKeyAsync(id, ct).ConfigureAwait(false);
@@ -95,7 +95,7 @@ internal static class KeysCommand
         command.SetAction(async (parse, ct) =>
         {
             KeyFileOption.Required("keys rewrap");
-            var store = await EventStore.OpenExistingAsync(CommonOptions.ResolveDatabase(parse.GetValue(database), io), EventStoreOptions.Default, ct).ConfigureAwait(false);
+            var store = AuditOption.Apply(await EventStore.OpenExistingAsync(CommonOptions.ResolveDatabase(parse.GetValue(database), io), EventStoreOptions.Default, ct).ConfigureAwait(false));
             await using (store.ConfigureAwait(false))
             {
                 var result = await KeyFileOption.Encryption(store).RewrapAsync(ct).ConfigureAwait(false);

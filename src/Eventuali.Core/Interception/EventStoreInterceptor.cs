@@ -4,7 +4,7 @@ namespace Eventuali.Interception;
 
 /// <summary>
 /// Cross-cutting behaviour applied to every backend at the few points all of them share: event data on the way in,
-/// recorded events on the way out, and snapshot bytes both ways. Override only the hooks a feature needs; the
+/// recorded events on the way out, snapshot bytes both ways, and whole operations when they end. Override only the hooks a feature needs; the
 /// others pass values through unchanged. Apply with <see cref="InterceptionExtensions.WithInterceptors"/>.
 /// Hooks run on the hot path once per event: keep them cheap and thread-safe (one interceptor instance serves every
 /// caller of the store). A feature that needs I/O (fetching a key, storing one) overrides the <c>...Async</c> hooks;
@@ -52,4 +52,17 @@ public abstract class EventStoreInterceptor
     /// </summary>
     public virtual ValueTask<StoredSnapshot?> OnReadingSnapshotAsync(StoredSnapshot snapshot, CancellationToken cancellationToken)
         => ValueTask.FromResult<StoredSnapshot?>(OnReadingSnapshot(snapshot));
+
+    /// <summary>
+    /// True when <see cref="OnOperationAsync"/> is overridden and wants to be called: the store skips the per-operation
+    /// bookkeeping (counting, timing the end of reads) unless some interceptor says so.
+    /// </summary>
+    public virtual bool ObservesOperations => false;
+
+    /// <summary>
+    /// A whole operation ended (see <see cref="StoreOperation"/>): called once per append, read, lifecycle change or
+    /// reported operation, after it succeeded or failed, never per event. Called only when
+    /// <see cref="ObservesOperations"/> is true. It cannot change the outcome: keep it cheap and do not throw.
+    /// </summary>
+    public virtual ValueTask OnOperationAsync(StoreOperation operation, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

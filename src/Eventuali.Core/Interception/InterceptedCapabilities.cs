@@ -1,3 +1,4 @@
+using Eventuali.Auditing;
 using Eventuali.Import;
 using Eventuali.Lifecycle;
 using Eventuali.Projections;
@@ -7,19 +8,31 @@ namespace Eventuali.Interception;
 
 // One small wrapper per capability that carries events or snapshot bytes; everything else is the backend's own.
 
-/// <summary>Lifecycle operations pass through; archived reads are intercepted like live ones.</summary>
+/// <summary>Lifecycle operations pass through (reported as operations when observed); archived reads are intercepted like live ones.</summary>
 internal sealed class InterceptedLifecycle(IStreamLifecycle inner, InterceptorChain chain) : IStreamLifecycle
 {
-    public ValueTask<bool> DeleteStreamAsync(string streamId, DeleteMode mode = DeleteMode.Soft, CancellationToken cancellationToken = default) => inner.DeleteStreamAsync(streamId, mode, cancellationToken);
+    public ValueTask<bool> DeleteStreamAsync(string streamId, DeleteMode mode = DeleteMode.Soft, CancellationToken cancellationToken = default)
+        => chain.ObservesOperations
+            ? chain.RunAsync(AuditAction.Erase, mode switch { DeleteMode.Hard => "hard-delete-stream", DeleteMode.Tombstone => "tombstone-stream", _ => "delete-stream" }, streamId, () => inner.DeleteStreamAsync(streamId, mode, cancellationToken), static _ => 0)
+            : inner.DeleteStreamAsync(streamId, mode, cancellationToken);
 
-    public ValueTask<bool> RestoreStreamAsync(string streamId, CancellationToken cancellationToken = default) => inner.RestoreStreamAsync(streamId, cancellationToken);
+    public ValueTask<bool> RestoreStreamAsync(string streamId, CancellationToken cancellationToken = default)
+        => chain.ObservesOperations
+            ? chain.RunAsync(AuditAction.Admin, "restore-stream", streamId, () => inner.RestoreStreamAsync(streamId, cancellationToken), static _ => 0)
+            : inner.RestoreStreamAsync(streamId, cancellationToken);
 
-    public ValueTask<long> TruncateStreamAsync(string streamId, long beforeVersion, CancellationToken cancellationToken = default) => inner.TruncateStreamAsync(streamId, beforeVersion, cancellationToken);
+    public ValueTask<long> TruncateStreamAsync(string streamId, long beforeVersion, CancellationToken cancellationToken = default)
+        => chain.ObservesOperations
+            ? chain.RunAsync(AuditAction.Erase, "truncate-stream", streamId, () => inner.TruncateStreamAsync(streamId, beforeVersion, cancellationToken), static n => n)
+            : inner.TruncateStreamAsync(streamId, beforeVersion, cancellationToken);
 
-    public ValueTask<long> ArchiveStreamAsync(string streamId, long beforeVersion = long.MaxValue, CancellationToken cancellationToken = default) => inner.ArchiveStreamAsync(streamId, beforeVersion, cancellationToken);
+    public ValueTask<long> ArchiveStreamAsync(string streamId, long beforeVersion = long.MaxValue, CancellationToken cancellationToken = default)
+        => chain.ObservesOperations
+            ? chain.RunAsync(AuditAction.Admin, "archive-stream", streamId, () => inner.ArchiveStreamAsync(streamId, beforeVersion, cancellationToken), static n => n)
+            : inner.ArchiveStreamAsync(streamId, beforeVersion, cancellationToken);
 
     public IAsyncEnumerable<RecordedEvent> ReadArchivedStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, CancellationToken cancellationToken = default)
-        => chain.Out(inner.ReadArchivedStreamAsync(streamId, fromVersion, maxCount, direction, cancellationToken), cancellationToken);
+        => chain.Observe(chain.Out(inner.ReadArchivedStreamAsync(streamId, fromVersion, maxCount, direction, cancellationToken), cancellationToken), "read-archived", streamId, cancellationToken);
 
     public ValueTask<StreamInfo> GetStreamInfoAsync(string streamId, CancellationToken cancellationToken = default) => inner.GetStreamInfoAsync(streamId, cancellationToken);
 
@@ -29,7 +42,12 @@ internal sealed class InterceptedLifecycle(IStreamLifecycle inner, InterceptorCh
 /// <summary>Imported events go through the same way in as appended ones.</summary>
 internal sealed class InterceptedImporter(IEventImporter inner, InterceptorChain chain) : IEventImporter
 {
-    public async ValueTask<AppendResult> ImportAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, DateTimeOffset timestamp, CancellationToken cancellationToken = default)
+    public ValueTask<AppendResult> ImportAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, DateTimeOffset timestamp, CancellationToken cancellationToken = default)
+        => chain.ObservesOperations
+            ? chain.RunAsync(AuditAction.Append, "import", streamId, () => ImportCoreAsync(streamId, expectedVersion, events, timestamp, cancellationToken), _ => events?.Count ?? 0, events?.Count ?? 0)
+            : ImportCoreAsync(streamId, expectedVersion, events, timestamp, cancellationToken);
+
+    private async ValueTask<AppendResult> ImportCoreAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, DateTimeOffset timestamp, CancellationToken cancellationToken)
         => await inner.ImportAsync(streamId, expectedVersion, await chain.InAsync(streamId, events, cancellationToken).ConfigureAwait(false), timestamp, cancellationToken).ConfigureAwait(false);
 }
 

@@ -1,3 +1,4 @@
+using Eventuali.Auditing;
 using Eventuali.Import;
 using Eventuali.Lifecycle;
 using Eventuali.Projections;
@@ -26,12 +27,20 @@ public sealed class InterceptedEventStore : IEventStore
     /// <summary>The wrapped store (writes and reads through it bypass the interceptors).</summary>
     public IEventStore Inner { get; }
 
+    /// <summary>The interceptors, in the order writes pass them.</summary>
+    public IReadOnlyList<EventStoreInterceptor> Interceptors => _chain.Interceptors;
+
     /// <inheritdoc />
     public EventStoreOptions Options => Inner.Options;
 
     /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
     {
+        if (_chain.ObservesOperations)
+        {
+            return AppendObservedAsync(streamId, expectedVersion, events, cancellationToken);
+        }
+
         var pending = _chain.InAsync(streamId, events, cancellationToken);
         return pending.IsCompletedSuccessfully
             ? Inner.AppendAsync(streamId, expectedVersion, pending.Result, cancellationToken)
@@ -40,11 +49,11 @@ public sealed class InterceptedEventStore : IEventStore
 
     /// <inheritdoc />
     public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, CancellationToken cancellationToken = default)
-        => _chain.Out(Inner.ReadStreamAsync(streamId, fromVersion, maxCount, direction, cancellationToken), cancellationToken);
+        => _chain.Observe(_chain.Out(Inner.ReadStreamAsync(streamId, fromVersion, maxCount, direction, cancellationToken), cancellationToken), "read-stream", streamId, cancellationToken);
 
     /// <inheritdoc />
     public IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, CancellationToken cancellationToken = default)
-        => _chain.Out(Inner.ReadAllAsync(fromPosition, maxCount, filter, cancellationToken), cancellationToken);
+        => _chain.Observe(_chain.Out(Inner.ReadAllAsync(fromPosition, maxCount, filter, cancellationToken), cancellationToken), "read-all", null, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<long?> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default)
@@ -77,9 +86,48 @@ public sealed class InterceptedEventStore : IEventStore
         return (TFeature?)wrapped;
     }
 
+    /// <summary>
+    /// Reports an operation made outside this store's own methods (a key rotation, a subject's erasure, an
+    /// administrative command) to the interceptors that observe operations, as if the store had made it.
+    /// </summary>
+    public ValueTask ReportOperationAsync(StoreOperation operation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        cancellationToken.ThrowIfCancellationRequested();
+        return _chain.ReportAsync(operation);
+    }
+
+    private async ValueTask<AppendResult> AppendObservedAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+        => await _chain.RunAsync(
+            AuditAction.Append,
+            "append",
+            streamId,
+            async () => await Inner.AppendAsync(streamId, expectedVersion, await _chain.InAsync(streamId, events, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false),
+            _ => events?.Count ?? 0,
+            events?.Count ?? 0).ConfigureAwait(false);
+
     private async ValueTask<AppendResult> AppendSlowAsync(string streamId, ExpectedVersion expectedVersion, ValueTask<IReadOnlyList<EventData>> pending, CancellationToken cancellationToken)
         => await Inner.AppendAsync(streamId, expectedVersion, await pending.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Disposes the wrapped store.</summary>
-    public ValueTask DisposeAsync() => Inner.DisposeAsync();
+    /// <summary>
+    /// Disposes the interceptors that are <see cref="IAsyncDisposable"/> (so one that buffers, like an audit log,
+    /// writes what it holds while the store is still open), then the wrapped store.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            foreach (var interceptor in _chain.Interceptors)
+            {
+                if (interceptor is IAsyncDisposable disposable)
+                {
+                    await disposable.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            await Inner.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

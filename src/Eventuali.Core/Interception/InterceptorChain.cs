@@ -8,7 +8,7 @@ namespace Eventuali.Interception;
 /// nearest the storage (like nested decorators). Every hook is awaited only when it did not complete synchronously,
 /// so a chain of cache hits allocates nothing per event beyond what the hooks themselves return.
 /// </summary>
-internal sealed class InterceptorChain
+internal sealed partial class InterceptorChain
 {
     private readonly EventStoreInterceptor[] _interceptors;
 
@@ -20,6 +20,8 @@ internal sealed class InterceptorChain
         {
             throw new ArgumentException("An interceptor in the list is null.", nameof(interceptors));
         }
+
+        _observers = [.. _interceptors.Where(i => i.ObservesOperations)];
     }
 
     public ValueTask<IReadOnlyList<EventData>> InAsync(string streamId, IReadOnlyList<EventData> events, CancellationToken cancellationToken)

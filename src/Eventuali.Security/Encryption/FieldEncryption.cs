@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Eventuali.Auditing;
 using Eventuali.DataKeys;
 using Eventuali.Interception;
 using Eventuali.Projections;
@@ -55,9 +56,36 @@ public sealed class FieldEncryption
     }
 
     /// <summary>Makes a new key version for <paramref name="subjectId"/>: new data uses it, older versions still decrypt. Returns the new version.</summary>
-    public async ValueTask<int> RotateSubjectKeyAsync(string subjectId, CancellationToken cancellationToken = default)
+    public ValueTask<int> RotateSubjectKeyAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         DataKeyValidation.Subject(subjectId);
+        return AuditedAsync(AuditAction.Admin, "rotate-key", () => RotateCoreAsync(subjectId, cancellationToken), static _ => 0);
+    }
+
+    /// <summary>
+    /// Re-wraps every data key not wrapped by the provider's active KEK. Each key is replaced only if still wrapped
+    /// by the KEK it was read with, so the run is idempotent, safe beside another run, and resumable after a crash
+    /// (a key is wrapped by its old KEK or its new one, never neither). Events are never rewritten.
+    /// </summary>
+    public ValueTask<RewrapResult> RewrapAsync(CancellationToken cancellationToken = default)
+        => AuditedAsync(AuditAction.Admin, "rewrap-keys", () => RewrapCoreAsync(cancellationToken), static _ => 0);
+
+    /// <summary>
+    /// Crypto-shreds <paramref name="subjectId"/>: destroys every version of its data key, deletes the snapshots of the
+    /// streams holding its data (they would be rebuilt from redacted events) and the read-model documents written for
+    /// it, redacts the error text of dead letters and stopped projections on those streams (see
+    /// <see cref="IProjectionErasure"/>), and appends a <see cref="DataSubjectErasedFact"/> so projections can drop
+    /// or rebuild what else they derived. Other subjects are untouched. Keys go first, so nothing decrypted after the
+    /// scrub can bring plaintext back. Safe to run again after a crash: it finishes what is left and appends the fact once.
+    /// </summary>
+    public ValueTask<SubjectErasure> EraseSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        DataKeyValidation.Subject(subjectId);
+        return AuditedAsync(AuditAction.Erase, "erase-subject", () => EraseCoreAsync(subjectId, cancellationToken), static _ => 0);
+    }
+
+    private async ValueTask<int> RotateCoreAsync(string subjectId, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < 8; attempt++)
         {
             if (await Keys.GetErasureAsync(subjectId, cancellationToken).ConfigureAwait(false) is { } at)
@@ -76,12 +104,7 @@ public sealed class FieldEncryption
         throw new InvalidOperationException($"Rotating the data key of '{subjectId}' kept racing other writers; try again.");
     }
 
-    /// <summary>
-    /// Re-wraps every data key not wrapped by the provider's active KEK. Each key is replaced only if still wrapped
-    /// by the KEK it was read with, so the run is idempotent, safe beside another run, and resumable after a crash
-    /// (a key is wrapped by its old KEK or its new one, never neither). Events are never rewritten.
-    /// </summary>
-    public async ValueTask<RewrapResult> RewrapAsync(CancellationToken cancellationToken = default)
+    private async ValueTask<RewrapResult> RewrapCoreAsync(CancellationToken cancellationToken)
     {
         var active = await Options.Provider.GetActiveKeyIdAsync(cancellationToken).ConfigureAwait(false);
         var storeId = await _ring.StoreIdAsync(cancellationToken).ConfigureAwait(false);
@@ -117,17 +140,8 @@ public sealed class FieldEncryption
         return new RewrapResult(active, rewrapped, current, skipped);
     }
 
-    /// <summary>
-    /// Crypto-shreds <paramref name="subjectId"/>: destroys every version of its data key, deletes the snapshots of the
-    /// streams holding its data (they would be rebuilt from redacted events) and the read-model documents written for
-    /// it, redacts the error text of dead letters and stopped projections on those streams (see
-    /// <see cref="IProjectionErasure"/>), and appends a <see cref="DataSubjectErasedFact"/> so projections can drop
-    /// or rebuild what else they derived. Other subjects are untouched. Keys go first, so nothing decrypted after the
-    /// scrub can bring plaintext back. Safe to run again after a crash: it finishes what is left and appends the fact once.
-    /// </summary>
-    public async ValueTask<SubjectErasure> EraseSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
+    private async ValueTask<SubjectErasure> EraseCoreAsync(string subjectId, CancellationToken cancellationToken)
     {
-        DataKeyValidation.Subject(subjectId);
         var streams = await Keys.GetSubjectStreamsAsync(subjectId, cancellationToken).ConfigureAwait(false);
         var destroyed = await Keys.EraseSubjectAsync(subjectId, Options.TimeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         _ring.Forget(subjectId);
@@ -152,20 +166,84 @@ public sealed class FieldEncryption
     }
 
     /// <summary>Every event about <paramref name="subjectId"/> (those naming it in <see cref="EncryptionHeaders.Subject"/>), decrypted as far as its key allows, in stream order.</summary>
-    public async IAsyncEnumerable<RecordedEvent> ExportSubjectAsync(string subjectId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RecordedEvent> ExportSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         DataKeyValidation.Subject(subjectId);
-        foreach (var stream in await Keys.GetSubjectStreamsAsync(subjectId, cancellationToken).ConfigureAwait(false))
+        return ExportCoreAsync(subjectId, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<RecordedEvent> ExportCoreAsync(string subjectId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (count, error) = (0L, (Exception?)null);
+        try
         {
-            await foreach (var e in Store.ReadStreamAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false))
+            IReadOnlyList<string> streams;
+            try
             {
-                if (e.Metadata.Headers?.GetValueOrDefault(EncryptionHeaders.Subject) == subjectId)
+                streams = await Keys.GetSubjectStreamsAsync(subjectId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+                throw;
+            }
+
+            foreach (var stream in streams)
+            {
+                var reader = Store.ReadStreamAsync(stream, cancellationToken: cancellationToken).GetAsyncEnumerator(cancellationToken);
+                await using (reader.ConfigureAwait(false))
                 {
-                    yield return e;
+                    while (true)
+                    {
+                        try
+                        {
+                            if (!await reader.MoveNextAsync().ConfigureAwait(false))
+                            {
+                                break;
+                            }
+                        }
+                        catch (Exception ex)
+                        {
+                            error = ex;
+                            throw;
+                        }
+
+                        if (reader.Current.Metadata.Headers?.GetValueOrDefault(EncryptionHeaders.Subject) == subjectId)
+                        {
+                            count++;
+                            yield return reader.Current;
+                        }
+                    }
                 }
             }
         }
+        finally
+        {
+            await ReportAsync(new StoreOperation(AuditAction.Read, "export-subject", null, count, error)).ConfigureAwait(false);
+        }
     }
+
+    // Key operations bypass the store's methods, so they are reported to an audited store below this one themselves.
+    // The subject id is not recorded: the audit log cannot be erased, so it must not name whom an erasure was about.
+    private async ValueTask<T> AuditedAsync<T>(AuditAction action, string name, Func<ValueTask<T>> operation, Func<T, long> count)
+    {
+        T result;
+        try
+        {
+            result = await operation().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await ReportAsync(new StoreOperation(action, name, null, 0, ex)).ConfigureAwait(false);
+            throw;
+        }
+
+        await ReportAsync(new StoreOperation(action, name, null, count(result))).ConfigureAwait(false);
+        return result;
+    }
+
+    private ValueTask ReportAsync(StoreOperation operation)
+        => _inner is InterceptedEventStore audited ? audited.ReportOperationAsync(operation) : ValueTask.CompletedTask;
 
     /// <summary>The subjects with keys, their key versions, KEKs and ages, and the subjects erased.</summary>
     public async ValueTask<KeyReport> ReportAsync(CancellationToken cancellationToken = default)
