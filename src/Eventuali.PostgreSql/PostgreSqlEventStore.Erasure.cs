@@ -44,4 +44,14 @@ public sealed partial class PostgreSqlEventStore : IProjectionErasure
 
         return result;
     }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<SubjectDocument>> GetSubjectDocumentsAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        DataKeyValidation.Subject(subjectId);
+        var sql = ProjectionStatements["subject_documents"];
+        return await OnConnectionAsync(
+            async (c, ct) => await PgProjectionDb.QueryAsync(c, null, sql, r => new SubjectDocument(r.GetString(0), r.GetString(1), r.GetString(2)), ct, PgProjectionDb.Text(subjectId)).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -36,4 +36,13 @@ public sealed partial class SqliteEventStore : IProjectionErasure
         await TruncateWalAsync(subjectId, "its projection data is deleted", cancellationToken).ConfigureAwait(false);
         return result;
     }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<SubjectDocument>> GetSubjectDocumentsAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        DataKeyValidation.Subject(subjectId);
+        return ValueTask.FromResult<IReadOnlyList<SubjectDocument>>(RunCheckpoint(
+            c => SqliteProjectionDb.Query(c, null, "subject_documents", r => new SubjectDocument(r.GetString(0), r.GetString(1), r.GetString(2)), subjectId),
+            cancellationToken));
+    }
 }

@@ -52,7 +52,7 @@ internal static class GdprCommand
     {
         var database = CommonOptions.Database();
         var subject = Subject();
-        var command = new Command("export", "Print every event about a data subject, decrypted, as JSON lines (erased subjects show the redaction marker).")
+        var command = new Command("export", "Print every event about a data subject, decrypted, as JSON lines (erased subjects show the redaction marker), then every read-model document written for it, one line each: {\"readModel\":PROJECTION,\"key\":KEY,\"document\":{...}}.")
         {
             database, subject,
         };
@@ -62,6 +62,17 @@ internal static class GdprCommand
             await foreach (var e in encryption.ExportSubjectAsync(parse.GetRequiredValue(subject), ct).ConfigureAwait(false))
             {
                 await io.Out.WriteLineAsync(line.Format(e)).ConfigureAwait(false);
+            }
+
+            foreach (var d in await encryption.ExportSubjectDocumentsAsync(parse.GetRequiredValue(subject), ct).ConfigureAwait(false))
+            {
+                await io.Out.WriteLineAsync(Json.Object(json =>
+                {
+                    json.WriteString("readModel", d.Projection);
+                    json.WriteString("key", d.Key);
+                    json.WritePropertyName("document");
+                    json.WriteRawValue(d.Json);
+                })).ConfigureAwait(false);
             }
         }, ct));
         return command;

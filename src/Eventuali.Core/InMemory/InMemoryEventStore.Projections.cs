@@ -18,6 +18,13 @@ public sealed partial class InMemoryEventStore : IProjectionStore, IInlineProjec
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<SubjectDocument>> GetSubjectDocumentsAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        DataKeys.DataKeyValidation.Subject(subjectId);
+        return ValueTask.FromResult(_projections.SubjectDocuments(subjectId));
+    }
+
+    /// <inheritdoc />
     public ValueTask AddInlineProjectionAsync(Projection projection, CancellationToken cancellationToken = default)
     {
         lock (_gate)

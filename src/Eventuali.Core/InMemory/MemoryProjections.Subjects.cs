@@ -29,6 +29,19 @@ internal sealed partial class MemoryProjections
         }
     }
 
+    public IReadOnlyList<SubjectDocument> SubjectDocuments(string subjectId)
+    {
+        lock (_gate)
+        {
+            return [.. _documentSubjects
+                .Where(r => r.Subject == subjectId)
+                .Select(r => _documents.TryGetValue(r.Projection, out var docs) && docs.TryGetValue(r.Key, out var json) ? new SubjectDocument(r.Projection, r.Key, json) : null)
+                .OfType<SubjectDocument>()
+                .OrderBy(d => d.Projection, StringComparer.Ordinal)
+                .ThenBy(d => d.Key, StringComparer.Ordinal)];
+        }
+    }
+
     public ProjectionErasureResult EraseSubject(string subjectId, IReadOnlyCollection<string> streamIds)
     {
         lock (_gate)

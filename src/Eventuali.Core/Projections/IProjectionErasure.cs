@@ -16,7 +16,19 @@ public interface IProjectionErasure
     /// position and ids, so a retry still works (it reads the event again, redacted). Idempotent.
     /// </summary>
     ValueTask<ProjectionErasureResult> EraseSubjectDataAsync(string subjectId, IReadOnlyCollection<string> streamIds, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every built-in read-model document recorded as written for <paramref name="subjectId"/> (what a GDPR export
+    /// shows beside the subject's events), ordered by projection and key.
+    /// </summary>
+    ValueTask<IReadOnlyList<SubjectDocument>> GetSubjectDocumentsAsync(string subjectId, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A read-model document holding data derived from a subject's events.</summary>
+/// <param name="Projection">The projection that wrote it.</param>
+/// <param name="Key">Its key in that projection's read model.</param>
+/// <param name="Json">The document, as stored.</param>
+public sealed record SubjectDocument(string Projection, string Key, string Json);
 
 /// <summary>
 /// A projection transaction that records which documents it wrote while applying an event about a data subject,

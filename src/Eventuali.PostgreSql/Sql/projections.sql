@@ -102,6 +102,13 @@ DELETE FROM __SCHEMA__.projection_document_subjects WHERE projection = $1 AND ke
 -- name: doc_subjects_clear
 DELETE FROM __SCHEMA__.projection_document_subjects WHERE projection = $1
 
+-- name: subject_documents
+-- Every document written for subject $1 (GDPR export).
+SELECT d.projection, d.key, d.data::text FROM __SCHEMA__.projection_documents d
+  JOIN __SCHEMA__.projection_document_subjects s ON s.projection = d.projection AND s.key = d.key
+ WHERE s.subject = $1
+ ORDER BY d.projection, d.key
+
 -- name: erase_subject_documents
 -- Every document written for subject $1, then every subject record of those documents.
 DELETE FROM __SCHEMA__.projection_documents d

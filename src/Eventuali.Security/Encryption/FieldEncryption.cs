@@ -165,6 +165,18 @@ public sealed class FieldEncryption
         return new SubjectErasure(subjectId, erasedAt, destroyed, streams, snapshotsDeleted, scrubbed.DocumentsDeleted, scrubbed.DeadLettersRedacted + scrubbed.ProjectionErrorsRedacted);
     }
 
+    /// <summary>
+    /// The built-in read-model documents written while applying events about <paramref name="subjectId"/> (stored in
+    /// the clear: read models are not encrypted), ordered by projection and key; empty when the backend keeps none.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<SubjectDocument>> ExportSubjectDocumentsAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        DataKeyValidation.Subject(subjectId);
+        return _inner.GetFeature<IProjectionErasure>() is { } projections
+            ? await projections.GetSubjectDocumentsAsync(subjectId, cancellationToken).ConfigureAwait(false)
+            : [];
+    }
+
     /// <summary>Every event about <paramref name="subjectId"/> (those naming it in <see cref="EncryptionHeaders.Subject"/>), decrypted as far as its key allows, in stream order.</summary>
     public IAsyncEnumerable<RecordedEvent> ExportSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
     {

@@ -57,8 +57,16 @@ public abstract class ErasureScrubConformance<TFixture>(TFixture fixture) : Conf
         Assert.Contains(Gone, before.Single(d => d.StreamId == "scrub-gone-poison").Error, StringComparison.Ordinal);
         Assert.Contains(Gone, (await store.GetProjectionStatusAsync("scrub-stopper", Ct))!.Error, StringComparison.Ordinal);
 
+        // A GDPR export lists the documents written for the subject, and only those.
+        var exported = await enc.ExportSubjectDocumentsAsync("gone", Ct);
+        Assert.Equal(4, exported.Count);
+        Assert.All(exported, d => Assert.Contains(Gone, d.Json, StringComparison.Ordinal));
+        Assert.Equal(exported.OrderBy(d => d.Projection, StringComparer.Ordinal).ThenBy(d => d.Key, StringComparer.Ordinal), exported);
+
         var erasure = await enc.EraseSubjectAsync("gone", Ct);
         Assert.Equal((4, 2), (erasure.DocumentsDeleted, erasure.ErrorsRedacted));
+        Assert.Empty(await enc.ExportSubjectDocumentsAsync("gone", Ct));
+        Assert.NotEmpty(await enc.ExportSubjectDocumentsAsync("kept", Ct));
 
         // The subject's document is gone; the other subject's and the one about nobody stay.
         Assert.Null(await projections.GetProjectionDocumentAsync("scrub-profiles", "scrub-gone", Ct));
