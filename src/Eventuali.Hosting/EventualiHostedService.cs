@@ -58,20 +58,21 @@ internal abstract class EventualiHostedService(string service, EventualiServiceS
         try
         {
             await RunAsync(stopping).ConfigureAwait(false);
-            states.Set(Service, EventualiServiceState.Stopped);
             Log.ServiceStopped(logger, Service);
+            states.Set(Service, EventualiServiceState.Stopped);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            states.Set(Service, EventualiServiceState.Stopped);
             Log.ServiceStopped(logger, Service);
+            states.Set(Service, EventualiServiceState.Stopped);
         }
 #pragma warning disable CA1031 // the loop's failure is recorded and reported by the liveness check, not rethrown into the host
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            states.Set(Service, EventualiServiceState.Faulted, ex);
+            // Logged before the state changes, so whoever sees "faulted" finds the log entry already written.
             Log.ServiceFaulted(logger, Service, ex);
+            states.Set(Service, EventualiServiceState.Faulted, ex);
         }
     }
 }

@@ -37,7 +37,7 @@ public static class EventualiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.Configure(configure);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventualiOptions>>(sp => new EventualiOptionsValidator(sp.GetService<EventualiOptionsBinding>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventualiOptions>, EventualiOptionsValidator>());
         return AddCore(services);
     }
 
