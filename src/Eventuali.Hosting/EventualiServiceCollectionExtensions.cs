@@ -101,7 +101,6 @@ public static class EventualiServiceCollectionExtensions
         services.AddOptions<EventualiOptions>().ValidateOnStart();
         services.TryAddSingleton(new EventualiServiceStates());
         services.TryAddSingleton(sp => EventualiStoreFactory.Open(sp.GetRequiredService<IOptions<EventualiOptions>>(), LoggerOf(sp)));
-        services.TryAddSingleton(TimeProvider.System);
         Feature<ICheckpointStore>(services);
         Feature<IProjectionStore>(services);
         Feature<IInlineProjectionStore>(services);

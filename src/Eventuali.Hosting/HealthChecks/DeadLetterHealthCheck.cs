@@ -23,7 +23,11 @@ internal sealed class DeadLetterHealthCheck(IEventStore store, IOptions<Eventual
             return HealthCheckResult.Healthy("The store keeps no projections.");
         }
 
-        var rows = await projections.ListProjectionsAsync(cancellationToken).ConfigureAwait(false);
+        if (await ProjectionRows.ListAsync(projections, cancellationToken).ConfigureAwait(false) is not { } rows)
+        {
+            return HealthCheckResult.Healthy("The store keeps no projections.");
+        }
+
         var now = rows.ToDictionary(r => r.Name, r => r.DeadLetters, StringComparer.Ordinal);
         var max = options.Value.HealthChecks.MaxDeadLetterGrowth;
         var grown = new List<(string Projection, long Before, long After)>();

@@ -23,7 +23,12 @@ internal sealed class ProjectionLagHealthCheck(IEventStore store, IOptions<Event
         var now = store.Options.TimeProvider.GetUtcNow();
         var problems = new List<string>();
         var data = new Dictionary<string, object>();
-        foreach (var row in await projections.ListProjectionsAsync(cancellationToken).ConfigureAwait(false))
+        if (await ProjectionRows.ListAsync(projections, cancellationToken).ConfigureAwait(false) is not { } rows)
+        {
+            return HealthCheckResult.Healthy("The store keeps no projections.");
+        }
+
+        foreach (var row in rows)
         {
             if (row.State == ProjectionState.Faulted)
             {
