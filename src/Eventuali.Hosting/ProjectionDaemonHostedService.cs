@@ -1,20 +1,58 @@
 using Eventuali.Projections;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Eventuali.Hosting;
 
 /// <summary>Runs a <see cref="ProjectionDaemon"/> for the lifetime of the host: started with it, stopped (batches rolled back or committed whole, leases released) when it stops.</summary>
-public sealed class ProjectionDaemonHostedService(ProjectionDaemon daemon) : IHostedService, IAsyncDisposable
+public sealed class ProjectionDaemonHostedService : IHostedService, IAsyncDisposable
 {
+    private const string Service = "projection daemon";
+    private readonly EventualiServiceStates? _states;
+    private readonly ILogger _logger;
+
+    /// <summary>Runs <paramref name="daemon"/>.</summary>
+    public ProjectionDaemonHostedService(ProjectionDaemon daemon)
+        : this(daemon, null, null)
+    {
+    }
+
+    /// <summary>Runs <paramref name="daemon"/>, recording its state in <paramref name="states"/> and logging start and stop.</summary>
+    public ProjectionDaemonHostedService(ProjectionDaemon daemon, EventualiServiceStates? states, ILogger<ProjectionDaemonHostedService>? logger)
+    {
+        Daemon = daemon ?? throw new ArgumentNullException(nameof(daemon));
+        _states = states;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
     /// <summary>The daemon this service runs.</summary>
-    public ProjectionDaemon Daemon { get; } = daemon ?? throw new ArgumentNullException(nameof(daemon));
+    public ProjectionDaemon Daemon { get; }
 
     /// <inheritdoc />
-    public Task StartAsync(CancellationToken cancellationToken) => Daemon.StartAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await Daemon.StartAsync(cancellationToken).ConfigureAwait(false);
+        _states?.Set(Service, EventualiServiceState.Running);
+        Log.ServiceStarted(_logger, Service);
+    }
 
     /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken) => Daemon.StopAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Daemon.StopAsync(cancellationToken).ConfigureAwait(false);
+            _states?.Set(Service, EventualiServiceState.Stopped);
+            Log.ServiceStopped(_logger, Service);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Log.ServiceStopAbandoned(_logger, Service);
+        }
+    }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Daemon.DisposeAsync();
@@ -31,8 +69,12 @@ public static class ProjectionServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(projections);
+        services.TryAddSingleton(new EventualiServiceStates());
         services.AddSingleton(sp => new ProjectionDaemon(sp.GetRequiredService<IEventStore>(), projections(sp), options));
-        services.AddSingleton(sp => new ProjectionDaemonHostedService(sp.GetRequiredService<ProjectionDaemon>()));
+        services.AddSingleton(sp => new ProjectionDaemonHostedService(
+            sp.GetRequiredService<ProjectionDaemon>(),
+            sp.GetRequiredService<EventualiServiceStates>(),
+            sp.GetService<ILogger<ProjectionDaemonHostedService>>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ProjectionDaemonHostedService>());
         return services;
     }

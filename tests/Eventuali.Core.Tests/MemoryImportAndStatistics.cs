@@ -5,3 +5,5 @@ namespace Eventuali.Core.Tests;
 public sealed class MemoryImport(MemoryFixture f) : ImportConformance<MemoryFixture>(f);
 
 public sealed class MemoryStatistics(MemoryFixture f) : StatisticsConformance<MemoryFixture>(f);
+
+public sealed class MemoryWatermark(MemoryFixture f) : WatermarkConformance<MemoryFixture>(f);

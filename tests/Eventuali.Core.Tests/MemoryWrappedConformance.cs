@@ -50,3 +50,5 @@ public sealed class MemoryWrappedInlineProjections(WrappedFixture<MemoryFixture>
 public sealed class MemoryWrappedSaga(WrappedFixture<MemoryFixture> f) : SagaConformance<WrappedFixture<MemoryFixture>>(f);
 
 public sealed class MemoryWrappedCqrs(WrappedFixture<MemoryFixture> f) : CqrsConformance<WrappedFixture<MemoryFixture>>(f);
+
+public sealed class MemoryWrappedWatermark(WrappedFixture<MemoryFixture> f) : WatermarkConformance<WrappedFixture<MemoryFixture>>(f);

@@ -9,3 +9,7 @@ public sealed class SqliteStatistics(SqliteFileFixture f) : StatisticsConformanc
 public sealed class SqliteMemoryImport(SqliteMemoryFixture f) : ImportConformance<SqliteMemoryFixture>(f);
 
 public sealed class SqliteMemoryStatistics(SqliteMemoryFixture f) : StatisticsConformance<SqliteMemoryFixture>(f);
+
+public sealed class SqliteWatermark(SqliteFileFixture f) : WatermarkConformance<SqliteFileFixture>(f);
+
+public sealed class SqliteMemoryWatermark(SqliteMemoryFixture f) : WatermarkConformance<SqliteMemoryFixture>(f);

@@ -42,6 +42,13 @@ SELECT CASE WHEN s.state = 0 THEN greatest((SELECT max(e.version) FROM __SCHEMA_
 SELECT coalesce(max(e.position), 0) FROM __SCHEMA__.events e
  WHERE e.position < ((pg_snapshot_xmin(pg_current_snapshot())::text::bigint + (SELECT m.position_offset FROM __SCHEMA__.meta m)) << 20)
 
+-- The readable head (as head_position) next to the highest committed position, from one snapshot: committed
+-- events above the readable head wait for an older transaction to finish (a held-back watermark).
+-- name: log_watermark
+SELECT (SELECT coalesce(max(e.position), 0) FROM __SCHEMA__.events e
+         WHERE e.position < ((pg_snapshot_xmin(pg_current_snapshot())::text::bigint + (SELECT m.position_offset FROM __SCHEMA__.meta m)) << 20)),
+       (SELECT coalesce(max(e.position), 0) FROM __SCHEMA__.events e)
+
 -- name: stream_names
 SELECT s.id, s.name FROM __SCHEMA__.streams s WHERE s.id = ANY ($1)
 
