@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Eventuali.Security.Keys;
 
@@ -7,7 +6,8 @@ namespace Eventuali.Security.DataKeys;
 /// <summary>An unwrapped data key version held by the cache, with this process's share of its use reservation.</summary>
 internal sealed class DataKey(string subjectId, int version, byte[] key, long reservedUntil)
 {
-    private readonly ConcurrentBag<AesGcm> _ciphers = [];
+    private const int CipherSlots = 4;
+    private readonly AesGcm?[] _ciphers = new AesGcm?[CipherSlots];
     private long _used;
     private long _reservedUntil = reservedUntil;
 
@@ -27,7 +27,7 @@ internal sealed class DataKey(string subjectId, int version, byte[] key, long re
         }
         finally
         {
-            _ciphers.Add(aes);
+            Return(aes);
         }
     }
 
@@ -41,13 +41,37 @@ internal sealed class DataKey(string subjectId, int version, byte[] key, long re
         }
         finally
         {
-            _ciphers.Add(aes);
+            Return(aes);
         }
     }
 
-    // An AesGcm is not safe for concurrent use; keep one per thread that used the key, since keying one (the AES key
-    // schedule and a native context) costs several times the encryption of a short field.
-    private AesGcm Rent() => _ciphers.TryTake(out var aes) ? aes : AesGcmBox.CipherFor(Key);
+    // An AesGcm is not safe for concurrent use, and keying one (the AES key schedule and a native context) costs
+    // several times the encryption of a short field: keep a few, each taken by one caller at a time (lock-free).
+    private AesGcm Rent()
+    {
+        for (var i = 0; i < _ciphers.Length; i++)
+        {
+            if (Interlocked.Exchange(ref _ciphers[i], null) is { } aes)
+            {
+                return aes;
+            }
+        }
+
+        return AesGcmBox.CipherFor(Key);
+    }
+
+    private void Return(AesGcm aes)
+    {
+        for (var i = 0; i < _ciphers.Length; i++)
+        {
+            if (Interlocked.CompareExchange(ref _ciphers[i], aes, null) is null)
+            {
+                return;
+            }
+        }
+
+        aes.Dispose();
+    }
 
     public string Id => SubjectId + "/" + Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
