@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 using Eventuali.DataKeys;
 using Npgsql;
@@ -14,10 +13,10 @@ namespace Eventuali.PostgreSql;
 public sealed partial class PostgreSqlEventStore : IDataKeyStore
 {
     private const int KeyPage = 256;
-    private FrozenDictionary<string, string>? _dataKeySql;
     private string? _storeId;
 
-    private FrozenDictionary<string, string> KeySql => _dataKeySql ??= SqlFile.Load("data_keys.sql", _settings);
+    // data_keys.sql is part of the store's statements (the appender records subject streams with one of them).
+    private SqlText KeySql => _sql;
 
     /// <inheritdoc />
     public async ValueTask<string> GetStoreIdAsync(CancellationToken cancellationToken = default)

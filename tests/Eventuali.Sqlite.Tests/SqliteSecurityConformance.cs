@@ -18,6 +18,8 @@ public sealed class SqliteErasureScrub(SqliteFileFixture f) : ErasureScrubConfor
 
 public sealed class SqliteMemoryEncryption(SqliteMemoryFixture f) : EncryptionConformance<SqliteMemoryFixture>(f);
 
+public sealed class SqliteSubjectStreams(SqliteFileFixture f) : SubjectStreamsConformance<SqliteFileFixture>(f);
+
 internal static class SqliteStorage
 {
     /// <summary>The database file and its WAL, as they are on disk.</summary>
@@ -37,6 +39,3 @@ internal static class SqliteStorage
         return all.ToArray();
     }
 }
-
-
-public sealed class SqliteSubjectStreams(SqliteFileFixture f) : SubjectStreamsConformance<SqliteFileFixture>(f);

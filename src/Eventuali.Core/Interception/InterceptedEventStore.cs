@@ -97,6 +97,29 @@ public sealed class InterceptedEventStore : IEventStore
         return _chain.ReportAsync(operation);
     }
 
+    /// <summary>
+    /// Runs an operation made outside this store's own methods and reports how it ended (see
+    /// <see cref="ReportOperationAsync"/>): with the count <paramref name="count"/> takes from its result, or as failed.
+    /// </summary>
+    public ValueTask<T> RunOperationAsync<T>(AuditAction action, string name, Func<ValueTask<T>> operation, Func<T, long> count)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(count);
+        return _chain.RunAsync(action, name, null, operation, count);
+    }
+
+    /// <summary>
+    /// <paramref name="events"/>, a read made outside this store's own methods (an export), reported as one read when
+    /// its reader finishes, fails or stops early; returned as it is when no interceptor observes operations.
+    /// </summary>
+    public IAsyncEnumerable<RecordedEvent> ObserveRead(IAsyncEnumerable<RecordedEvent> events, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(name);
+        return _chain.Observe(events, name, null, cancellationToken);
+    }
+
     private async ValueTask<AppendResult> AppendObservedAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
         => await _chain.RunAsync(
             AuditAction.Append,

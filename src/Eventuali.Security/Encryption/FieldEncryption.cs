@@ -59,7 +59,7 @@ public sealed class FieldEncryption
     public ValueTask<int> RotateSubjectKeyAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         DataKeyValidation.Subject(subjectId);
-        return AuditedAsync(AuditAction.Admin, "rotate-key", () => RotateCoreAsync(subjectId, cancellationToken), static _ => 0);
+        return AuditedAsync(AuditAction.Admin, "rotate-key", () => RotateCoreAsync(subjectId, cancellationToken));
     }
 
     /// <summary>
@@ -68,7 +68,7 @@ public sealed class FieldEncryption
     /// (a key is wrapped by its old KEK or its new one, never neither). Events are never rewritten.
     /// </summary>
     public ValueTask<RewrapResult> RewrapAsync(CancellationToken cancellationToken = default)
-        => AuditedAsync(AuditAction.Admin, "rewrap-keys", () => RewrapCoreAsync(cancellationToken), static _ => 0);
+        => AuditedAsync(AuditAction.Admin, "rewrap-keys", () => RewrapCoreAsync(cancellationToken));
 
     /// <summary>
     /// Crypto-shreds <paramref name="subjectId"/>: destroys every version of its data key, deletes the snapshots of the
@@ -81,7 +81,7 @@ public sealed class FieldEncryption
     public ValueTask<SubjectErasure> EraseSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         DataKeyValidation.Subject(subjectId);
-        return AuditedAsync(AuditAction.Erase, "erase-subject", () => EraseCoreAsync(subjectId, cancellationToken), static _ => 0);
+        return AuditedAsync(AuditAction.Erase, "erase-subject", () => EraseCoreAsync(subjectId, cancellationToken));
     }
 
     private async ValueTask<int> RotateCoreAsync(string subjectId, CancellationToken cancellationToken)
@@ -181,81 +181,28 @@ public sealed class FieldEncryption
     public IAsyncEnumerable<RecordedEvent> ExportSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         DataKeyValidation.Subject(subjectId);
-        return ExportCoreAsync(subjectId, cancellationToken);
+        var events = ExportCoreAsync(subjectId, cancellationToken);
+        return _inner is InterceptedEventStore audited ? audited.ObserveRead(events, "export-subject", cancellationToken) : events;
     }
 
     private async IAsyncEnumerable<RecordedEvent> ExportCoreAsync(string subjectId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (count, error) = (0L, (Exception?)null);
-        try
+        foreach (var stream in await Keys.GetSubjectStreamsAsync(subjectId, cancellationToken).ConfigureAwait(false))
         {
-            IReadOnlyList<string> streams;
-            try
+            await foreach (var e in Store.ReadStreamAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                streams = await Keys.GetSubjectStreamsAsync(subjectId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                error = ex;
-                throw;
-            }
-
-            foreach (var stream in streams)
-            {
-                var reader = Store.ReadStreamAsync(stream, cancellationToken: cancellationToken).GetAsyncEnumerator(cancellationToken);
-                await using (reader.ConfigureAwait(false))
+                if (e.Metadata.Headers?.GetValueOrDefault(EncryptionHeaders.Subject) == subjectId)
                 {
-                    while (true)
-                    {
-                        try
-                        {
-                            if (!await reader.MoveNextAsync().ConfigureAwait(false))
-                            {
-                                break;
-                            }
-                        }
-                        catch (Exception ex)
-                        {
-                            error = ex;
-                            throw;
-                        }
-
-                        if (reader.Current.Metadata.Headers?.GetValueOrDefault(EncryptionHeaders.Subject) == subjectId)
-                        {
-                            count++;
-                            yield return reader.Current;
-                        }
-                    }
+                    yield return e;
                 }
             }
-        }
-        finally
-        {
-            await ReportAsync(new StoreOperation(AuditAction.Read, "export-subject", null, count, error)).ConfigureAwait(false);
         }
     }
 
     // Key operations bypass the store's methods, so they are reported to an audited store below this one themselves.
     // The subject id is not recorded: the audit log cannot be erased, so it must not name whom an erasure was about.
-    private async ValueTask<T> AuditedAsync<T>(AuditAction action, string name, Func<ValueTask<T>> operation, Func<T, long> count)
-    {
-        T result;
-        try
-        {
-            result = await operation().ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            await ReportAsync(new StoreOperation(action, name, null, 0, ex)).ConfigureAwait(false);
-            throw;
-        }
-
-        await ReportAsync(new StoreOperation(action, name, null, count(result))).ConfigureAwait(false);
-        return result;
-    }
-
-    private ValueTask ReportAsync(StoreOperation operation)
-        => _inner is InterceptedEventStore audited ? audited.ReportOperationAsync(operation) : ValueTask.CompletedTask;
+    private ValueTask<T> AuditedAsync<T>(AuditAction action, string name, Func<ValueTask<T>> operation)
+        => _inner is InterceptedEventStore audited ? audited.RunOperationAsync(action, name, operation, static _ => 0) : operation();
 
     /// <summary>The subjects with keys, their key versions, KEKs and ages, and the subjects erased.</summary>
     public async ValueTask<KeyReport> ReportAsync(CancellationToken cancellationToken = default)

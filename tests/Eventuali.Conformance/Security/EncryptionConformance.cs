@@ -13,23 +13,16 @@ namespace Eventuali.Conformance.Security;
 /// holds only ciphertext; a ciphertext moved, truncated or altered, or a corrupt wrapped key, fails with a typed
 /// error naming the stream, event and key, and changes nothing stored.
 /// </summary>
-public abstract class EncryptionConformance<TFixture>(TFixture fixture) : ConformanceBase<TFixture>(fixture), IClassFixture<TFixture>, IDisposable
+public abstract class EncryptionConformance<TFixture>(TFixture fixture) : KeyFileConformance<TFixture>(fixture)
     where TFixture : class, IStoreFixture
 {
     private const string Marker = "PLAINTEXT-MARKER-7f3a";
-    private readonly TempKeyFile _keys = new();
-
-    public void Dispose()
-    {
-        _keys.Dispose();
-        GC.SuppressFinalize(this);
-    }
 
     [Fact]
     public async Task Raw_event_fields_round_trip_and_are_stored_encrypted()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         var json = $$"""{"email":"alice-{{Marker}}@example.org","name":"Alice {{Marker}}","age":41,"plan":"gold"}""";
         await enc.Store.AppendAsync("conformance-enc-raw", ExpectedVersion.NoStream, [Personal("subject-1", json, "email", "name", "age")], Ct);
 
@@ -49,7 +42,7 @@ public abstract class EncryptionConformance<TFixture>(TFixture fixture) : Confor
     public async Task Typed_aggregates_snapshots_and_inline_projections_see_plaintext_while_storage_holds_ciphertext()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         var seen = new List<string>();
         if (enc.Store.GetFeature<IInlineProjectionStore>() is { } inline)
         {
@@ -85,7 +78,7 @@ public abstract class EncryptionConformance<TFixture>(TFixture fixture) : Confor
     public async Task A_ciphertext_copied_to_another_event_or_field_fails_with_EventDecryptionException()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         var json = $$"""{"email":"carol-{{Marker}}@example.org","name":"Carol {{Marker}}"}""";
         await enc.Store.AppendAsync("conformance-enc-a", ExpectedVersion.NoStream, [Personal("subject-c", json, "email", "name")], Ct);
         var original = Assert.Single(await ReadAsync(store, "conformance-enc-a", Ct));
@@ -112,7 +105,7 @@ public abstract class EncryptionConformance<TFixture>(TFixture fixture) : Confor
     public async Task Truncated_or_altered_ciphertext_fails_typed_and_the_failed_read_changes_nothing()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         var json = $$"""{"email":"dan-{{Marker}}@example.org"}""";
         var streams = new List<string>();
         foreach (var (name, damage) in new (string, Func<string, string>)[]
@@ -144,14 +137,14 @@ public abstract class EncryptionConformance<TFixture>(TFixture fixture) : Confor
     public async Task A_corrupt_wrapped_data_key_fails_typed_naming_the_key_and_changes_nothing()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         await enc.Store.AppendAsync("conformance-enc-k", ExpectedVersion.NoStream, [Personal("subject-k", $$"""{"email":"{{Marker}}"}""", "email")], Ct);
         var key = Assert.Single(await enc.Keys.GetDataKeysAsync("subject-k", Ct));
         var corrupt = key.WrappedKey.ToArray();
         corrupt[^1] ^= 0x5a;
         Assert.True(await enc.Keys.ReplaceWrappingAsync("subject-k", 1, key.KekId, key.KekId, corrupt, Ct));
 
-        var fresh = Encrypt(store, _keys.Keys);
+        var fresh = Encrypt(store, KeyFile.Keys);
         var error = await Assert.ThrowsAsync<EventDecryptionException>(async () => await ReadAsync(fresh.Store, "conformance-enc-k", Ct));
         Assert.Equal("subject-k/1", error.KeyId);
         Assert.Contains(key.KekId, error.Message, StringComparison.Ordinal);
@@ -162,7 +155,7 @@ public abstract class EncryptionConformance<TFixture>(TFixture fixture) : Confor
     public async Task A_binary_payload_is_encrypted_whole_and_round_trips()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         var payload = Encoding.UTF8.GetBytes("\u0008\u0001\u0012" + Marker);
         var e = new EventData(EventData.NewEventId(), "conformance.proto", payload, EncryptionHeaders.For("subject-p", ["payload"]), ContentTypes.Protobuf);
         await enc.Store.AppendAsync("conformance-enc-proto", ExpectedVersion.NoStream, [e], Ct);
@@ -179,7 +172,7 @@ public abstract class EncryptionConformance<TFixture>(TFixture fixture) : Confor
     public async Task A_data_key_is_replaced_before_its_use_limit_and_old_versions_still_decrypt()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys, o => o with { MaxUsesPerKey = 3, UseReservation = 1 });
+        var enc = Encrypt(store, KeyFile.Keys, o => o with { MaxUsesPerKey = 3, UseReservation = 1 });
         for (var i = 0; i < 5; i++)
         {
             await enc.Store.AppendAsync("conformance-enc-uses", ExpectedVersion.Any, [Personal("subject-u", $$"""{"email":"u{{i}}@example.org"}""", "email")], Ct);
@@ -188,7 +181,7 @@ public abstract class EncryptionConformance<TFixture>(TFixture fixture) : Confor
         var stored = await ReadAsync(store, "conformance-enc-uses", Ct);
         Assert.Equal(["1", "1", "1", "2", "2"], stored.Select(e => e.Metadata.Headers![KeyVersionHeader]));
         Assert.Equal(2, (await enc.Keys.GetDataKeysAsync("subject-u", Ct)).Count);
-        var read = await ReadAsync(Encrypt(store, _keys.Keys).Store, "conformance-enc-uses", Ct);
+        var read = await ReadAsync(Encrypt(store, KeyFile.Keys).Store, "conformance-enc-uses", Ct);
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"u{i}@example.org"), read.Select(e => (string?)Json(e)["email"]));
     }
 
@@ -196,7 +189,7 @@ public abstract class EncryptionConformance<TFixture>(TFixture fixture) : Confor
     public async Task Reads_served_from_the_key_cache_complete_synchronously()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         await enc.Store.AppendAsync("conformance-enc-sync", ExpectedVersion.NoStream, [Personal("subject-s", """{"email":"s@example.org"}""", "email")], Ct);
         var stored = Assert.Single(await ReadAsync(store, "conformance-enc-sync", Ct));
         _ = await enc.Interceptor.OnReadingAsync(stored, Ct);
@@ -212,7 +205,7 @@ public abstract class EncryptionConformance<TFixture>(TFixture fixture) : Confor
     public async Task Bad_input_is_refused_with_a_typed_error_and_nothing_is_stored()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         var noSubject = new EventData(EventData.NewEventId(), "conformance.x", """{"email":"x"}"""u8.ToArray(), new EventMetadata(Headers: new Dictionary<string, string> { [EncryptionHeaders.Personal] = "email" }));
         await Assert.ThrowsAsync<EventEncryptionException>(async () => await enc.Store.AppendAsync("conformance-enc-bad", ExpectedVersion.Any, [noSubject], Ct));
         await Assert.ThrowsAsync<EventEncryptionException>(async () => await enc.Store.AppendAsync("conformance-enc-bad", ExpectedVersion.Any, [Personal("subject-x", "[1,2]", "email")], Ct));

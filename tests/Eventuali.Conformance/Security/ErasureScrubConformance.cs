@@ -12,27 +12,17 @@ namespace Eventuali.Conformance.Security;
 /// documents and errors stay as they were. A backend whose storage can be read raw overrides
 /// <see cref="DumpStorageAsync"/>: the erased subject's marker must then be nowhere in it, the other's still there.
 /// </summary>
-public abstract class ErasureScrubConformance<TFixture>(TFixture fixture) : ConformanceBase<TFixture>(fixture), IClassFixture<TFixture>, IDisposable
+public abstract class ErasureScrubConformance<TFixture>(TFixture fixture) : KeyFileConformance<TFixture>(fixture)
     where TFixture : class, IStoreFixture
 {
     private const string Gone = "SCRUB-GONE-MARKER-4f1a";
     private const string Kept = "SCRUB-KEPT-MARKER-77be";
-    private readonly TempKeyFile _keys = new();
-
-    public void Dispose()
-    {
-        _keys.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Every byte the backend keeps for <paramref name="store"/> (files, WAL, a dump), or null when it cannot be read raw.</summary>
-    protected virtual ValueTask<byte[]?> DumpStorageAsync(IEventStore store) => ValueTask.FromResult<byte[]?>(null);
 
     [Fact]
     public async Task Erasure_deletes_the_subjects_documents_and_redacts_errors_quoting_it_and_nothing_of_another_subject()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
 
         // An inline projection writes in the append's own transaction; it records its documents' subjects there too.
         await enc.Store.GetFeature<IInlineProjectionStore>()!.AddInlineProjectionAsync(new ProfileProjection("scrub-inline", ProjectionFailureAction.Stop, throws: false), Ct);

@@ -12,32 +12,22 @@ namespace Eventuali.Conformance.Security;
 /// be read raw overrides <see cref="DumpStorageAsync"/>, and the erasure test then proves that neither the subject's
 /// plaintext nor its wrapped key is anywhere in it.
 /// </summary>
-public abstract class KeyLifecycleConformance<TFixture>(TFixture fixture) : ConformanceBase<TFixture>(fixture), IClassFixture<TFixture>, IDisposable
+public abstract class KeyLifecycleConformance<TFixture>(TFixture fixture) : KeyFileConformance<TFixture>(fixture)
     where TFixture : class, IStoreFixture
 {
     private const string Marker = "ERASE-ME-MARKER-91c2";
-    private readonly TempKeyFile _keys = new();
-
-    public void Dispose()
-    {
-        _keys.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Every byte the backend keeps for <paramref name="store"/> (files, WAL, a dump), or null when it cannot be read raw.</summary>
-    protected virtual ValueTask<byte[]?> DumpStorageAsync(IEventStore store) => ValueTask.FromResult<byte[]?>(null);
 
     [Fact]
     public async Task Rotating_a_subject_key_uses_the_new_version_for_new_data_and_old_data_still_decrypts()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         await enc.Store.AppendAsync("conformance-rot-1", ExpectedVersion.Any, [Personal("subject-r", """{"email":"old@example.org"}""", "email")], Ct);
         Assert.Equal(2, await enc.RotateSubjectKeyAsync("subject-r", Ct));
         await enc.Store.AppendAsync("conformance-rot-1", ExpectedVersion.Any, [Personal("subject-r", """{"email":"new@example.org"}""", "email")], Ct);
 
         Assert.Equal(["1", "2"], (await ReadAsync(store, "conformance-rot-1", Ct)).Select(e => e.Metadata.Headers![KeyVersionHeader]));
-        var fresh = Encrypt(store, _keys.Keys);
+        var fresh = Encrypt(store, KeyFile.Keys);
         Assert.Equal(["old@example.org", "new@example.org"], (await ReadAsync(fresh.Store, "conformance-rot-1", Ct)).Select(e => (string?)Json(e)["email"]));
     }
 
@@ -45,22 +35,22 @@ public abstract class KeyLifecycleConformance<TFixture>(TFixture fixture) : Conf
     public async Task Rewrap_moves_every_key_to_the_active_kek_is_idempotent_and_lets_the_old_kek_go()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         for (var i = 0; i < 3; i++)
         {
             await enc.Store.AppendAsync($"conformance-rw-{i}", ExpectedVersion.Any, [Personal($"subject-{i}", $$"""{"email":"{{i}}@example.org"}""", "email")], Ct);
         }
 
-        var old = _keys.Keys.ActiveKeyId;
-        var next = _keys.Keys.AddKey();
-        _keys.Keys.Promote(next);
+        var old = KeyFile.Keys.ActiveKeyId;
+        var next = KeyFile.Keys.AddKey();
+        KeyFile.Keys.Promote(next);
         await enc.Store.AppendAsync("conformance-rw-3", ExpectedVersion.Any, [Personal("subject-3", """{"email":"3@example.org"}""", "email")], Ct);
 
         Assert.Equal(new RewrapResult(next, 3, 1, 0), await enc.RewrapAsync(Ct));
         Assert.Equal(new RewrapResult(next, 0, 4, 0), await enc.RewrapAsync(Ct));
-        _keys.Keys.Remove(old);
+        KeyFile.Keys.Remove(old);
 
-        var reloaded = Encrypt(store, LocalKeyFile.Load(_keys.Keys.Path));
+        var reloaded = Encrypt(store, LocalKeyFile.Load(KeyFile.Keys.Path));
         for (var i = 0; i < 4; i++)
         {
             Assert.Equal($"{i}@example.org", (string?)Json(Assert.Single(await ReadAsync(reloaded.Store, $"conformance-rw-{i}", Ct)))["email"]);
@@ -71,16 +61,16 @@ public abstract class KeyLifecycleConformance<TFixture>(TFixture fixture) : Conf
     public async Task A_rewrap_that_fails_part_way_leaves_every_key_usable_and_a_second_run_finishes_it()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         for (var i = 0; i < 4; i++)
         {
             await enc.Store.AppendAsync($"conformance-crash-{i}", ExpectedVersion.Any, [Personal($"subject-{i}", $$"""{"email":"{{i}}@example.org"}""", "email")], Ct);
         }
 
-        var old = _keys.Keys.ActiveKeyId;
-        var next = _keys.Keys.AddKey();
-        _keys.Keys.Promote(next);
-        var crashing = Encrypt(store, new FailingAfterWraps(_keys.Keys, 2));
+        var old = KeyFile.Keys.ActiveKeyId;
+        var next = KeyFile.Keys.AddKey();
+        KeyFile.Keys.Promote(next);
+        var crashing = Encrypt(store, new FailingAfterWraps(KeyFile.Keys, 2));
         var error = await Assert.ThrowsAsync<KeyProviderException>(async () => await crashing.RewrapAsync(Ct));
         Assert.True(error.IsTransient);
 
@@ -92,7 +82,7 @@ public abstract class KeyLifecycleConformance<TFixture>(TFixture fixture) : Conf
 
         Assert.Equal(2, kekIds.Count(k => k == next));
         Assert.Equal(2, kekIds.Count(k => k == old));
-        var reader = Encrypt(store, _keys.Keys);
+        var reader = Encrypt(store, KeyFile.Keys);
         for (var i = 0; i < 4; i++)
         {
             Assert.Equal($"{i}@example.org", (string?)Json(Assert.Single(await ReadAsync(reader.Store, $"conformance-crash-{i}", Ct)))["email"]);
@@ -105,7 +95,7 @@ public abstract class KeyLifecycleConformance<TFixture>(TFixture fixture) : Conf
     public async Task Erasing_a_subject_shreds_its_keys_redacts_its_data_and_leaves_another_subject_intact()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         var erased = Customer.Register("gone", $"gone-{Marker}@example.org", $"Gone {Marker}", 1);
         var kept = Customer.Register("kept", "kept@example.org", "Kept Person", 3);
         await enc.Store.SaveAsync(erased, cancellationToken: Ct);
@@ -124,7 +114,7 @@ public abstract class KeyLifecycleConformance<TFixture>(TFixture fixture) : Conf
         Assert.Equal(keptKey.WrappedKey.ToArray(), Assert.Single(await enc.Keys.GetDataKeysAsync("kept", Ct)).WrappedKey.ToArray());
 
         // Readers in this process and a new one see the redaction marker; the other subject reads as before.
-        foreach (var reader in new[] { enc, Encrypt(store, _keys.Keys) })
+        foreach (var reader in new[] { enc, Encrypt(store, KeyFile.Keys) })
         {
             var redacted = Assert.Single(await ReadAsync(reader.Store, "conformance-customer-gone", Ct));
             Assert.Equal((EncryptionHeaders.RedactionMarker, EncryptionHeaders.RedactionMarker), ((string?)Json(redacted)["email"], (string?)Json(redacted)["name"]));
@@ -135,7 +125,7 @@ public abstract class KeyLifecycleConformance<TFixture>(TFixture fixture) : Conf
             Assert.Equal(("kept2@example.org", "Kept Person", (long?)2), (other.Aggregate.Email, other.Aggregate.Name, other.SnapshotVersion));
         }
 
-        var strict = Encrypt(store, _keys.Keys, o => o with { Redaction = RedactionPolicy.Throw });
+        var strict = Encrypt(store, KeyFile.Keys, o => o with { Redaction = RedactionPolicy.Throw });
         await Assert.ThrowsAsync<EventDecryptionException>(async () => await ReadAsync(strict.Store, "conformance-customer-gone", Ct));
 
         // No new personal data for an erased subject; a repeated erasure destroys nothing and appends the fact once.
@@ -158,7 +148,7 @@ public abstract class KeyLifecycleConformance<TFixture>(TFixture fixture) : Conf
     public async Task Export_returns_every_event_about_a_subject_decrypted_and_the_report_lists_keys_and_erasures()
     {
         await using var store = await NewStoreAsync();
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         await enc.Store.AppendAsync("conformance-gdpr-a", ExpectedVersion.Any, [Personal("subject-e", """{"email":"e1@example.org"}""", "email"), Personal("subject-f", """{"email":"f@example.org"}""", "email")], Ct);
         await enc.Store.AppendAsync("conformance-gdpr-b", ExpectedVersion.Any, [Personal("subject-e", """{"email":"e2@example.org"}""", "email")], Ct);
         var exported = new List<string?>();
@@ -170,7 +160,7 @@ public abstract class KeyLifecycleConformance<TFixture>(TFixture fixture) : Conf
         Assert.Equal(["e1@example.org", "e2@example.org"], exported);
         await enc.EraseSubjectAsync("subject-f", Ct);
         var report = await enc.ReportAsync(Ct);
-        Assert.Equal(_keys.Keys.ActiveKeyId, report.ActiveKeyId);
+        Assert.Equal(KeyFile.Keys.ActiveKeyId, report.ActiveKeyId);
         Assert.Equal(["subject-e"], report.DataKeys.Select(k => k.SubjectId));
         Assert.Equal(["subject-f"], report.ErasedSubjects.Select(e => e.SubjectId));
         Assert.Equal(report.StoreId, await enc.Keys.GetStoreIdAsync(Ct));

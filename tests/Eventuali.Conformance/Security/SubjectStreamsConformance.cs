@@ -8,16 +8,9 @@ namespace Eventuali.Conformance.Security;
 /// an event naming a subject (through field encryption or raw), the subject's streams list it; an append its checks
 /// refuse lists nothing.
 /// </summary>
-public abstract class SubjectStreamsConformance<TFixture>(TFixture fixture) : ConformanceBase<TFixture>(fixture), IClassFixture<TFixture>, IDisposable
+public abstract class SubjectStreamsConformance<TFixture>(TFixture fixture) : KeyFileConformance<TFixture>(fixture)
     where TFixture : class, IStoreFixture
 {
-    private readonly TempKeyFile _keys = new();
-
-    public void Dispose()
-    {
-        _keys.Dispose();
-        GC.SuppressFinalize(this);
-    }
 
     [Fact]
     public async Task Appends_record_the_subjects_their_events_name_and_refused_appends_record_none()
@@ -25,7 +18,7 @@ public abstract class SubjectStreamsConformance<TFixture>(TFixture fixture) : Co
         await using var store = await NewStoreAsync();
         var keys = store.GetFeature<IDataKeyStore>()!;
         Assert.True(keys.RecordsSubjectStreamsOnAppend);
-        var enc = Encrypt(store, _keys.Keys);
+        var enc = Encrypt(store, KeyFile.Keys);
         var (one, two, three) = (Unique("ss-one"), Unique("ss-two"), Unique("ss-three"));
         await enc.Store.AppendAsync(one, ExpectedVersion.NoStream,
         [
