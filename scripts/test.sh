@@ -24,6 +24,10 @@ softhsm_env=$(bash scripts/softhsm.sh)
 eval "$softhsm_env"
 echo "tests use PKCS#11 module $EVENTUALI_PKCS11_MODULE, token $EVENTUALI_PKCS11_TOKEN"
 
+step "promtool (installed when missing, for the metrics exposition and the alert rules under deploy/)"
+eval "$(bash scripts/prometheus.sh)"
+echo "tests use $EVENTUALI_PROMTOOL ($("$EVENTUALI_PROMTOOL" --version 2>&1 | head -n 1))"
+
 step "Build (warnings are errors)"
 dotnet build Eventuali.sln -c "$config" -nologo -clp:ErrorsOnly
 
