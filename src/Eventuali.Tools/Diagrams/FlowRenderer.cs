@@ -99,8 +99,8 @@ public static class FlowRenderer
             json.WriteNumber("count", edge.Count);
             if (edge.AverageLatency is { } average && edge.MaxLatency is { } max)
             {
-                json.WriteNumber("avgLatencyMs", Math.Round(average.TotalMilliseconds, 3));
-                json.WriteNumber("maxLatencyMs", Math.Round(max.TotalMilliseconds, 3));
+                json.WriteNumber("avgLatencyMs", Millis3(average));
+                json.WriteNumber("maxLatencyMs", Millis3(max));
             }
 
             json.WriteEndObject();
@@ -108,6 +108,9 @@ public static class FlowRenderer
 
         json.WriteEndArray();
     }
+
+    /// <summary>Milliseconds to the microsecond, as a decimal so that JSON shows exactly that (no binary fraction noise).</summary>
+    private static decimal Millis3(TimeSpan t) => decimal.Round((decimal)t.Ticks / TimeSpan.TicksPerMillisecond, 3);
 
     private static string Label(FlowNode node) => node.Kind switch
     {
