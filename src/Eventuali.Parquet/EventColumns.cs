@@ -28,32 +28,33 @@ internal sealed class EventColumns
         Position, StreamId, StreamVersion, EventId, EventType, Timestamp, ContentType, Data, CorrelationId, CausationId, ActorId, Headers);
 
     private readonly long[] _position;
-    private readonly string[] _streamId;
+    private readonly ReadOnlyMemory<char>[] _streamId;
     private readonly long[] _streamVersion;
-    private readonly string[] _eventId;
-    private readonly string[] _eventType;
+    private readonly ReadOnlyMemory<char>[] _eventId;
+    private readonly ReadOnlyMemory<char>[] _eventType;
     private readonly DateTime[] _timestamp;
-    private readonly string[] _contentType;
-    private readonly string[] _data;
-    private readonly string?[] _correlationId;
-    private readonly string?[] _causationId;
-    private readonly string?[] _actorId;
-    private readonly string?[] _headers;
+    private readonly ReadOnlyMemory<char>[] _contentType;
+    private readonly ReadOnlyMemory<char>[] _data;
+    private readonly ReadOnlyMemory<char>?[] _correlationId;
+    private readonly ReadOnlyMemory<char>?[] _causationId;
+    private readonly ReadOnlyMemory<char>?[] _actorId;
+    private readonly ReadOnlyMemory<char>?[] _headers;
+    private readonly CharChunks _text = new();
 
     public EventColumns(int capacity)
     {
         _position = new long[capacity];
-        _streamId = new string[capacity];
+        _streamId = new ReadOnlyMemory<char>[capacity];
         _streamVersion = new long[capacity];
-        _eventId = new string[capacity];
-        _eventType = new string[capacity];
+        _eventId = new ReadOnlyMemory<char>[capacity];
+        _eventType = new ReadOnlyMemory<char>[capacity];
         _timestamp = new DateTime[capacity];
-        _contentType = new string[capacity];
-        _data = new string[capacity];
-        _correlationId = new string?[capacity];
-        _causationId = new string?[capacity];
-        _actorId = new string?[capacity];
-        _headers = new string?[capacity];
+        _contentType = new ReadOnlyMemory<char>[capacity];
+        _data = new ReadOnlyMemory<char>[capacity];
+        _correlationId = new ReadOnlyMemory<char>?[capacity];
+        _causationId = new ReadOnlyMemory<char>?[capacity];
+        _actorId = new ReadOnlyMemory<char>?[capacity];
+        _headers = new ReadOnlyMemory<char>?[capacity];
     }
 
     public int Count { get; private set; }
@@ -64,17 +65,19 @@ internal sealed class EventColumns
     {
         var i = Count++;
         _position[i] = e.Position;
-        _streamId[i] = e.StreamId;
+        _streamId[i] = e.StreamId.AsMemory();
         _streamVersion[i] = e.StreamVersion;
-        _eventId[i] = e.EventId.ToString("D");
-        _eventType[i] = e.EventType;
+        var id = _text.Reserve(36);
+        e.EventId.TryFormat(id, out var idLength, "D");
+        _eventId[i] = _text.Commit(idLength);
+        _eventType[i] = e.EventType.AsMemory();
         _timestamp[i] = e.Timestamp.UtcDateTime;
-        _contentType[i] = e.ContentType;
-        _data[i] = DataText(e);
-        _correlationId[i] = e.Metadata.CorrelationId;
-        _causationId[i] = e.Metadata.CausationId;
-        _actorId[i] = e.Metadata.ActorId;
-        _headers[i] = e.Metadata.Headers is { Count: > 0 } h ? HeadersJson(h) : null;
+        _contentType[i] = e.ContentType.AsMemory();
+        _data[i] = DataText(e, _text);
+        _correlationId[i] = e.Metadata.CorrelationId?.AsMemory();
+        _causationId[i] = e.Metadata.CausationId?.AsMemory();
+        _actorId[i] = e.Metadata.ActorId?.AsMemory();
+        _headers[i] = e.Metadata.Headers is { Count: > 0 } h ? HeadersJson(h).AsMemory() : null;
     }
 
     /// <summary>Writes the buffered rows as one row group and empties the buffer.</summary>
@@ -89,30 +92,47 @@ internal sealed class EventColumns
         using (var group = writer.CreateRowGroup())
         {
             await group.WriteAsync(Position, new ReadOnlyMemory<long>(_position, 0, n), null, null, ct).ConfigureAwait(false);
-            await group.WriteAsync(StreamId, new ArraySegment<string>(_streamId, 0, n)).ConfigureAwait(false);
+            await Text(group, StreamId, _streamId, n, ct).ConfigureAwait(false);
             await group.WriteAsync(StreamVersion, new ReadOnlyMemory<long>(_streamVersion, 0, n), null, null, ct).ConfigureAwait(false);
-            await group.WriteAsync(EventId, new ArraySegment<string>(_eventId, 0, n)).ConfigureAwait(false);
-            await group.WriteAsync(EventType, new ArraySegment<string>(_eventType, 0, n)).ConfigureAwait(false);
+            await Text(group, EventId, _eventId, n, ct).ConfigureAwait(false);
+            await Text(group, EventType, _eventType, n, ct).ConfigureAwait(false);
             await group.WriteAsync(Timestamp, new ReadOnlyMemory<DateTime>(_timestamp, 0, n), null, null, ct).ConfigureAwait(false);
-            await group.WriteAsync(ContentType, new ArraySegment<string>(_contentType, 0, n)).ConfigureAwait(false);
-            await group.WriteAsync(Data, new ArraySegment<string>(_data, 0, n)).ConfigureAwait(false);
-            await group.WriteAsync(CorrelationId, new ArraySegment<string>(_correlationId!, 0, n)).ConfigureAwait(false);
-            await group.WriteAsync(CausationId, new ArraySegment<string>(_causationId!, 0, n)).ConfigureAwait(false);
-            await group.WriteAsync(ActorId, new ArraySegment<string>(_actorId!, 0, n)).ConfigureAwait(false);
-            await group.WriteAsync(Headers, new ArraySegment<string>(_headers!, 0, n)).ConfigureAwait(false);
+            await Text(group, ContentType, _contentType, n, ct).ConfigureAwait(false);
+            await Text(group, Data, _data, n, ct).ConfigureAwait(false);
+            await group.WriteAsync(CorrelationId, new ReadOnlyMemory<ReadOnlyMemory<char>?>(_correlationId, 0, n), null, null, ct).ConfigureAwait(false);
+            await group.WriteAsync(CausationId, new ReadOnlyMemory<ReadOnlyMemory<char>?>(_causationId, 0, n), null, null, ct).ConfigureAwait(false);
+            await group.WriteAsync(ActorId, new ReadOnlyMemory<ReadOnlyMemory<char>?>(_actorId, 0, n), null, null, ct).ConfigureAwait(false);
+            await group.WriteAsync(Headers, new ReadOnlyMemory<ReadOnlyMemory<char>?>(_headers, 0, n), null, null, ct).ConfigureAwait(false);
         }
 
+        // Drop the references to this group's strings so they do not outlive it.
         Array.Clear(_streamId, 0, n);
-        Array.Clear(_data, 0, n);
+        Array.Clear(_eventType, 0, n);
+        Array.Clear(_contentType, 0, n);
+        Array.Clear(_correlationId, 0, n);
+        Array.Clear(_causationId, 0, n);
+        Array.Clear(_actorId, 0, n);
         Array.Clear(_headers, 0, n);
+        _text.Reset();
         Count = 0;
     }
 
+    private static Task Text(ParquetRowGroupWriter group, DataField field, ReadOnlyMemory<char>[] values, int n, CancellationToken ct)
+        => group.WriteAsync(field, new ReadOnlyMemory<ReadOnlyMemory<char>>(values, 0, n), null, null, ct);
+
     /// <summary>JSON and other text payloads as their text; binary payloads (e.g. protobuf) as base64.</summary>
-    internal static string DataText(RecordedEvent e)
-        => e.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) || e.ContentType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
-            ? Encoding.UTF8.GetString(e.Data.Span)
-            : Convert.ToBase64String(e.Data.Span);
+    private static ReadOnlyMemory<char> DataText(RecordedEvent e, CharChunks text)
+    {
+        var bytes = e.Data.Span;
+        if (e.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) || e.ContentType.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
+        {
+            return text.Commit(Encoding.UTF8.GetChars(bytes, text.Reserve(Encoding.UTF8.GetMaxCharCount(bytes.Length))));
+        }
+
+        var room = text.Reserve(((bytes.Length + 2) / 3) * 4);
+        Convert.TryToBase64Chars(bytes, room, out var written);
+        return text.Commit(written);
+    }
 
     private static string HeadersJson(IReadOnlyDictionary<string, string> headers)
     {

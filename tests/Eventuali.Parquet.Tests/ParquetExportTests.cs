@@ -74,6 +74,28 @@ public sealed class ParquetExportTests : IDisposable
     }
 
     [Fact]
+    public async Task Many_row_groups_and_a_payload_larger_than_a_text_chunk_read_back_whole()
+    {
+        await using var store = await OpenStoreAsync();
+        var big = new string('x', 1_500_000);
+        for (var i = 0; i < 7; i++)
+        {
+            await AppendAsync(store, "account-" + (i % 2), Event("Deposited", i));
+        }
+
+        await AppendAsync(store, "account-0", new EventData(Guid.NewGuid(), "Big", Encoding.UTF8.GetBytes($"{{\"amount\":100,\"blob\":\"{big}\"}}"), EventMetadata.Empty, "application/json"));
+        await AppendAsync(store, "account-1", new EventData(Guid.NewGuid(), "Bin", new byte[] { 0, 1, 2, 255 }, EventMetadata.Empty, "application/octet-stream"));
+
+        var result = await ParquetExport.ExportAsync(store, new ParquetExportOptions(Output) { RowGroupSize = 2 }, Ct);
+
+        Assert.Equal(9, result.Events);
+        using var duck = OpenDuck();
+        var row = Query(duck, $"select count(*), count(distinct event_id), sum(position)::bigint, max(length(data)), sum(cast(json_extract(data, '$.amount') as bigint))::bigint from read_parquet('{Glob}', hive_partitioning = true) where content_type = 'application/json'");
+        Assert.Equal([8L, 8L, 36L, 1_500_024L, 121L], row.Select(Convert.ToInt64).ToArray());
+        Assert.Equal("AAEC/w==", Query(duck, $"select data from read_parquet('{Glob}', hive_partitioning = true) where event_type = 'Bin'")[0]);
+    }
+
+    [Fact]
     public async Task Category_prefix_exports_only_those_streams()
     {
         await using var store = await OpenStoreAsync();
