@@ -33,6 +33,8 @@ public static class ParquetExport
         var fileName = string.Create(CultureInfo.InvariantCulture, $"part-{from:D19}.parquet");
         var filter = options.StreamIdPrefix is { Length: > 0 } prefix ? EventFilter.ForCategory(prefix) : null;
         var writers = new Dictionary<(DateOnly, string), PartitionWriter>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var pipeline = new RowGroupPipeline(options.RowGroupSize, stop.Token);
         long events = 0;
         try
         {
@@ -50,7 +52,7 @@ public static class ParquetExport
                 {
                     if (!writers.TryGetValue(key, out current))
                     {
-                        current = Open(root, key, fileName, options.RowGroupSize);
+                        current = Open(root, key, fileName, pipeline);
                         writers.Add(key, current);
                     }
 
@@ -63,7 +65,13 @@ public static class ParquetExport
 
             foreach (var writer in writers.Values)
             {
-                await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await writer.SubmitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await pipeline.CompleteAsync().ConfigureAwait(false);
+            foreach (var writer in writers.Values)
+            {
+                await writer.CommitAsync().ConfigureAwait(false);
             }
 
             ExportCheckpointFile.Write(checkpoint, head, store.Options.TimeProvider.GetUtcNow());
@@ -71,6 +79,17 @@ public static class ParquetExport
         }
         finally
         {
+            // On failure: stop the writing task and let it finish before its files are deleted.
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await pipeline.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                // Already reported by the export's own exception, or a consequence of cancelling the writer.
+            }
+
             foreach (var writer in writers.Values)
             {
                 await writer.DisposeAsync().ConfigureAwait(false);
@@ -78,12 +97,12 @@ public static class ParquetExport
         }
     }
 
-    private static PartitionWriter Open(string root, (DateOnly Date, string Category) key, string fileName, int rowGroupSize)
+    private static PartitionWriter Open(string root, (DateOnly Date, string Category) key, string fileName, RowGroupPipeline pipeline)
     {
         var path = Path.Combine(root, PartitionPath.Of(key.Date, key.Category), fileName);
         try
         {
-            return PartitionWriter.Create(path, rowGroupSize);
+            return PartitionWriter.Create(path, pipeline);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

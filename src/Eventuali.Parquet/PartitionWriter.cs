@@ -2,51 +2,67 @@ using global::Parquet;
 
 namespace Eventuali.Parquet;
 
-/// <summary>One partition's file of one run: rows buffered into row groups, written to a temporary name, renamed at the end.</summary>
+/// <summary>
+/// One partition's file of one run: rows are collected here and written as row groups by the pipeline's writing task,
+/// into a temporary file renamed to its final name at the end.
+/// </summary>
 internal sealed class PartitionWriter : IAsyncDisposable
 {
     private readonly FileStream _stream;
-    private readonly EventColumns _rows;
     private readonly string _temporary;
+    private readonly RowGroupPipeline _pipeline;
+    private EventColumns _rows;
     private ParquetWriter? _writer;
     private bool _committed;
 
-    private PartitionWriter(string target, FileStream stream, int rowGroupSize)
+    private PartitionWriter(string target, FileStream stream, RowGroupPipeline pipeline)
     {
         Target = target;
         _temporary = stream.Name;
         _stream = stream;
-        _rows = new EventColumns(rowGroupSize);
+        _pipeline = pipeline;
+        _rows = pipeline.Rent();
     }
 
     public string Target { get; }
 
-    public static PartitionWriter Create(string target, int rowGroupSize)
+    public static PartitionWriter Create(string target, RowGroupPipeline pipeline)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var stream = new FileStream(target + ".partial", FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
-        return new PartitionWriter(target, stream, rowGroupSize);
+        return new PartitionWriter(target, stream, pipeline);
     }
 
+    /// <summary>Reading side: adds an event; a full row group goes to the writing task.</summary>
     public async ValueTask AddAsync(RecordedEvent e, CancellationToken ct)
     {
         _rows.Add(e);
         if (_rows.IsFull)
         {
-            await FlushAsync(ct).ConfigureAwait(false);
+            await SubmitAsync(ct).ConfigureAwait(false);
         }
     }
 
-    private async Task FlushAsync(CancellationToken ct)
+    /// <summary>Reading side, at the end of the read: hands over the last, partly filled row group.</summary>
+    public async ValueTask SubmitAsync(CancellationToken ct)
     {
-        _writer ??= await ParquetWriter.CreateAsync(EventColumns.Schema, _stream, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }, false, ct).ConfigureAwait(false);
-        await _rows.FlushAsync(_writer, ct).ConfigureAwait(false);
+        if (_rows.Count > 0)
+        {
+            await _pipeline.SubmitAsync(this, _rows, ct).ConfigureAwait(false);
+            _rows = _pipeline.Rent();
+        }
     }
 
-    /// <summary>Writes what is buffered, closes the file durably and renames it to its final name.</summary>
-    public async Task CommitAsync(CancellationToken ct)
+    /// <summary>Writing task: encodes one row group into the file.</summary>
+    public async Task WriteRowGroupAsync(EventColumns rows, CancellationToken ct)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
+        _writer ??= await ParquetWriter.CreateAsync(EventColumns.Schema, _stream, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }, false, ct).ConfigureAwait(false);
+        await rows.FlushAsync(_writer, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>After the pipeline completed: closes the file durably and renames it to its final name.</summary>
+    public async Task CommitAsync()
+    {
         await _writer!.DisposeAsync().ConfigureAwait(false);
         _writer = null;
         _stream.Flush(flushToDisk: true);
@@ -70,7 +86,7 @@ internal sealed class PartitionWriter : IAsyncDisposable
                 await _writer.DisposeAsync().ConfigureAwait(false);
             }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
             // The run already failed; the partial file is removed below either way.
         }
