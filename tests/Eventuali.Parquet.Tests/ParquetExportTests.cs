@@ -30,7 +30,8 @@ public sealed class ParquetExportTests : IDisposable
     {
         await using var store = await OpenStoreAsync();
         await AppendAsync(store, "account-1", Event("Opened", 0), Event("Deposited", 100), Event("Deposited", 25));
-        await AppendAsync(store, "order-7", Event("Placed", 40, new EventMetadata("c-1", "cause", "alice", new Dictionary<string, string> { ["tenant"] = "t1" })));
+        var placedEvent = Event("Placed", 40, new EventMetadata("c-1", "cause", "alice", new Dictionary<string, string> { ["tenant"] = "t1" }));
+        await AppendAsync(store, "order-7", placedEvent);
         _clock.Advance(TimeSpan.FromHours(2)); // past midnight: a second date partition
         await AppendAsync(store, "account-1", Event("Withdrawn", 30));
         await AppendAsync(store, "nocategory", Event("Pinged", 1));
@@ -48,9 +49,10 @@ public sealed class ParquetExportTests : IDisposable
         Assert.Equal(positions, Convert.ToInt64(row[2]));
         Assert.Equal(196L, Convert.ToInt64(row[3]));
 
-        var placed = Query(duck, $"select category, cast(date as varchar), correlation_id, actor_id, headers, event_type, timestamp::varchar from read_parquet('{Glob}', hive_partitioning = true) where stream_id = 'order-7'");
+        var placed = Query(duck, $"select category, cast(date as varchar), correlation_id, actor_id, headers, event_type, timestamp::varchar, event_id::varchar from read_parquet('{Glob}', hive_partitioning = true) where stream_id = 'order-7'");
         Assert.Equal(["order", "2026-03-01", "c-1", "alice", "{\"tenant\":\"t1\"}", "Placed"], placed[..6]);
         Assert.StartsWith("2026-03-01 23:00:00", (string)placed[6]!);
+        Assert.Equal(placedEvent.EventId.ToString("D"), placed[7]);
     }
 
     [Fact]
