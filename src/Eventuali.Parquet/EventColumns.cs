@@ -14,7 +14,8 @@ internal sealed class EventColumns
     public static readonly DataField<long> Position = new("position", false);
     public static readonly DataField<string> StreamId = new("stream_id", false);
     public static readonly DataField<long> StreamVersion = new("stream_version", false);
-    public static readonly DataField<Guid> EventId = new("event_id", false);
+    // Text, not Parquet's UUID type: Spark (through 4.0) refuses UUID-annotated columns ("Illegal Parquet type").
+    public static readonly DataField<string> EventId = new("event_id", false);
     public static readonly DataField<string> EventType = new("event_type", false);
     public static readonly DateTimeDataField Timestamp = new("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: false);
     public static readonly DataField<string> ContentType = new("content_type", false);
@@ -30,7 +31,7 @@ internal sealed class EventColumns
     private readonly long[] _position;
     private readonly ReadOnlyMemory<char>[] _streamId;
     private readonly long[] _streamVersion;
-    private readonly Guid[] _eventId;
+    private readonly ReadOnlyMemory<char>[] _eventId;
     private readonly ReadOnlyMemory<char>[] _eventType;
     private readonly DateTime[] _timestamp;
     private readonly ReadOnlyMemory<char>[] _contentType;
@@ -46,7 +47,7 @@ internal sealed class EventColumns
         _position = new long[capacity];
         _streamId = new ReadOnlyMemory<char>[capacity];
         _streamVersion = new long[capacity];
-        _eventId = new Guid[capacity];
+        _eventId = new ReadOnlyMemory<char>[capacity];
         _eventType = new ReadOnlyMemory<char>[capacity];
         _timestamp = new DateTime[capacity];
         _contentType = new ReadOnlyMemory<char>[capacity];
@@ -67,7 +68,9 @@ internal sealed class EventColumns
         _position[i] = e.Position;
         _streamId[i] = e.StreamId.AsMemory();
         _streamVersion[i] = e.StreamVersion;
-        _eventId[i] = e.EventId;
+        var id = _text.Reserve(36);
+        e.EventId.TryFormat(id, out var idLength, "D");
+        _eventId[i] = _text.Commit(idLength);
         _eventType[i] = e.EventType.AsMemory();
         _timestamp[i] = e.Timestamp.UtcDateTime;
         _contentType[i] = e.ContentType.AsMemory();
@@ -92,7 +95,7 @@ internal sealed class EventColumns
             await group.WriteAsync(Position, new ReadOnlyMemory<long>(_position, 0, n), null, null, ct).ConfigureAwait(false);
             await Text(group, StreamId, _streamId, n, ct).ConfigureAwait(false);
             await group.WriteAsync(StreamVersion, new ReadOnlyMemory<long>(_streamVersion, 0, n), null, null, ct).ConfigureAwait(false);
-            await group.WriteAsync(EventId, new ReadOnlyMemory<Guid>(_eventId, 0, n), null, null, ct).ConfigureAwait(false);
+            await Text(group, EventId, _eventId, n, ct).ConfigureAwait(false);
             await Text(group, EventType, _eventType, n, ct).ConfigureAwait(false);
             await group.WriteAsync(Timestamp, new ReadOnlyMemory<DateTime>(_timestamp, 0, n), null, null, ct).ConfigureAwait(false);
             await Text(group, ContentType, _contentType, n, ct).ConfigureAwait(false);
