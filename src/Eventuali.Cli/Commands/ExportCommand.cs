@@ -15,37 +15,52 @@ internal static class ExportCommand
         var fromPosition = new Option<long>("--from-position") { Description = "First position to export (inclusive), for incremental exports.", DefaultValueFactory = _ => 1 };
         var category = new Option<string?>("--category") { Description = "Only streams whose id starts with this prefix (e.g. account-)." };
         var json = new Option<bool>("--json") { Description = "With --output: print the summary as one JSON object." };
+        var formats = new ExportFormats();
 
         var command = new Command("export", "Write every event as JSON lines in position order, preserving ids, versions, metadata and timestamps.")
         {
             database, output, fromPosition, category, json,
         };
+        foreach (var option in formats.All)
+        {
+            command.Options.Add(option);
+        }
+
         Examples.Add(command, 
             "eventuali export -d sqlite://events.db --output events.jsonl",
             "eventuali export -d sqlite://events.db -o backup.jsonl.gz",
-            "eventuali export -d sqlite://events.db | gzip > events.jsonl.gz");
+            "eventuali export -d sqlite://events.db | gzip > events.jsonl.gz",
+            "eventuali export -d sqlite://events.db --format parquet --output lake/events",
+            "eventuali export -d sqlite://events.db --format debezium --server-name shop -o changes.jsonl");
         command.SetAction(async (parse, ct) =>
         {
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
             var path = parse.GetValue(output);
             var prefix = parse.GetValue(category);
             var filter = string.IsNullOrEmpty(prefix) ? null : EventFilter.ForCategory(prefix);
+            formats.Validate(parse, path);
             var store = await CommonOptions.OpenAsync(url, ct).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
+                if (parse.GetValue(formats.Format) == "parquet")
+                {
+                    return await formats.ExportParquetAsync(parse, store, path!, parse.GetValue(fromPosition), prefix, parse.GetValue(json), io, ct).ConfigureAwait(false);
+                }
+
+                var format = formats.LineFormatter(parse, store);
                 long? total = io.ErrorIsTerminal && filter is null && store.GetFeature<IStoreStatistics>() is { } stats
                     ? (await stats.GetStatisticsAsync(ct).ConfigureAwait(false)).Events
                     : null;
                 if (path is null)
                 {
-                    await WriteAsync(store, io.Out, parse.GetValue(fromPosition), filter, io, total, ct).ConfigureAwait(false);
+                    await WriteAsync(store, io.Out, parse.GetValue(fromPosition), filter, format, io, total, ct).ConfigureAwait(false);
                     return ExitCodes.Success;
                 }
 
                 var file = ExportFiles.Create(path);
                 await using (file.ConfigureAwait(false))
                 {
-                    var (events, streams) = await WriteAsync(store, file.Writer, parse.GetValue(fromPosition), filter, io, total, ct).ConfigureAwait(false);
+                    var (events, streams) = await WriteAsync(store, file.Writer, parse.GetValue(fromPosition), filter, format, io, total, ct).ConfigureAwait(false);
                     await file.CommitAsync().ConfigureAwait(false);
                     var full = Path.GetFullPath(path);
                     await io.Out.WriteLineAsync(parse.GetValue(json)
@@ -59,15 +74,16 @@ internal static class ExportCommand
         return command;
     }
 
-    private static Task<(long Events, long Streams)> WriteAsync(IEventStore store, TextWriter writer, long from, EventFilter? filter, CliIo io, long? total, CancellationToken ct)
+    private static Task<(long Events, long Streams)> WriteAsync(IEventStore store, TextWriter writer, long from, EventFilter? filter, Func<RecordedEvent, string>? format, CliIo io, long? total, CancellationToken ct)
         => ProgressDisplay.RunAsync(io, "exporting", total, async progress =>
         {
             var line = new EventJsonLine(canonical: true);
+            format ??= line.Format;
             var streams = new HashSet<string>(StringComparer.Ordinal);
             long events = 0;
             await foreach (var e in store.ReadAllAsync(from, int.MaxValue, filter, ct).ConfigureAwait(false))
             {
-                await writer.WriteLineAsync(line.Format(e)).ConfigureAwait(false);
+                await writer.WriteLineAsync(format(e)).ConfigureAwait(false);
                 streams.Add(e.StreamId);
                 if (++events % 1000 == 0)
                 {

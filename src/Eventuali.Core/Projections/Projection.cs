@@ -67,6 +67,17 @@ public sealed class ProjectionContext
         }
     }
 
+    /// <summary>
+    /// A context over <paramref name="transaction"/>, for applying a projection outside the daemon (a debugger stepping
+    /// it event by event, a test): handlers see <paramref name="transaction"/>'s documents.
+    /// </summary>
+    public static ProjectionContext Create(string projection, IProjectionTransaction transaction)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(projection);
+        ArgumentNullException.ThrowIfNull(transaction);
+        return new ProjectionContext(projection, transaction);
+    }
+
     /// <summary>The name of the projection being applied.</summary>
     public string Projection { get; }
 
