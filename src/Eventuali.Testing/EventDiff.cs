@@ -58,11 +58,13 @@ internal static class EventDiff
         return sb.ToString().TrimEnd();
     }
 
+    private static readonly Guid PlaceholderId = new("00000000-0000-4000-8000-000000000001");
+
     internal readonly record struct Described(string Name, string Text, byte[] Payload, bool IsJson);
 
     internal static Described Describe(EventTypeRegistry types, object @event)
     {
-        var data = types.ToEventData(@event, eventId: Guid.Empty);
+        var data = types.ToEventData(@event, eventId: PlaceholderId); // only the type name and payload are compared
         var payload = data.Data.ToArray();
         var isJson = data.ContentType == ContentTypes.Json;
         var text = isJson ? Encoding.UTF8.GetString(payload) : @event.ToString() ?? data.EventType;

@@ -29,8 +29,8 @@ public sealed class GenerationContext
     /// <summary>This stream's randomness: seeded from the run's seed and the stream's number, so each stream is reproducible on its own.</summary>
     public Random Random { get; }
 
-    /// <summary>A stable id for this stream: <paramref name="prefix"/>, the seed and the stream number (e.g. <c>acct-42-000007</c>).</summary>
-    public string Id(string prefix) => string.Create(CultureInfo.InvariantCulture, $"{prefix}-{Seed}-{StreamIndex:D6}");
+    /// <summary>A stable id for this stream: the seed and the stream number (<c>42-000007</c>), after <paramref name="prefix"/> and a dash when given.</summary>
+    public string Id(string? prefix = null) => string.Create(CultureInfo.InvariantCulture, $"{(string.IsNullOrEmpty(prefix) ? string.Empty : prefix + "-")}{Seed}-{StreamIndex:D6}");
 
     /// <summary>A person's name.</summary>
     public string PersonName() => $"{Pick(FirstNames)} {Pick(LastNames)}";
