@@ -31,6 +31,8 @@ internal static class CliApp
             KeysCommand.Create(io),
             GdprCommand.Create(io),
             AuditCommand.Create(io),
+            Schema.SchemaCommand.Create(io),
+            Generate.GenerateCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
         var keyFile = KeyFileOption.Create();
