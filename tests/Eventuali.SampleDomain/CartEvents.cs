@@ -5,12 +5,14 @@ namespace Eventuali.SampleDomain;
 [EventType("cart-opened")]
 public sealed record CartOpened(string CartId, string Customer);
 
+// snippet: versions
 /// <summary>The first shape of an added item: no price. Still read from old streams, upcast to <see cref="ItemAdded"/>.</summary>
 [EventType("item-added", Version = 1)]
 public sealed record ItemAddedV1(string Sku, int Quantity);
 
 [EventType("item-added-v2", Version = 2)]
 public sealed record ItemAdded(string Sku, int Quantity, decimal UnitPrice);
+// end snippet
 
 [EventType("item-removed")]
 public sealed record ItemRemoved(string Sku);
@@ -25,6 +27,7 @@ public sealed record CartAbandoned(string CartId);
 [EventType("shipment-requested")]
 public sealed record ShipmentRequested(string CartId, decimal Total);
 
+// snippet: setup
 /// <summary>The application's registrations, found by the CLI through <see cref="IEventTypeSetup"/>.</summary>
 public sealed class CartTypes : IEventTypeSetup
 {
@@ -37,3 +40,4 @@ public sealed class CartTypes : IEventTypeSetup
             .AddAlias<CartCheckedOut>("cart-closed");
     }
 }
+// end snippet

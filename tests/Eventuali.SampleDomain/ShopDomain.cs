@@ -3,6 +3,7 @@ using Eventuali.Typed;
 
 namespace Eventuali.SampleDomain;
 
+// snippet: domain
 /// <summary>Generates carts by driving the cart's own commands: open, add and remove items, mostly check out.</summary>
 public sealed class ShopDomain : IEventHistoryDomain
 {
@@ -35,6 +36,7 @@ public sealed class ShopDomain : IEventHistoryDomain
         return cart;
     }
 }
+// end snippet
 
 /// <summary>A domain with a bug: on its third stream it removes an item the cart never had, which the cart refuses.</summary>
 public sealed class FaultyShopDomain : IEventHistoryDomain

@@ -40,6 +40,7 @@ public sealed class MeteredEventStore(IEventStore inner) : IEventStore
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
 
+// snippet: conformance
 /// <summary>The fixture the suite asks for fresh stores: what a user writes once for their store.</summary>
 public sealed class MeteredStoreFixture : IStoreFixture
 {
@@ -64,6 +65,7 @@ public sealed class MeteredStreamRead(MeteredStoreFixture f) : StreamReadConform
 
 public sealed class MeteredGlobalLog(MeteredStoreFixture f) : GlobalLogConformance<MeteredStoreFixture>(f);
 
+// end snippet
 public sealed class MeteredConcurrency(MeteredStoreFixture f) : ConcurrencyConformance<MeteredStoreFixture>(f);
 
 public sealed class MeteredTypedAggregate(MeteredStoreFixture f) : TypedAggregateConformance<MeteredStoreFixture>(f);

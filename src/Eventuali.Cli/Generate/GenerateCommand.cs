@@ -39,7 +39,9 @@ internal static class GenerateCommand
             var options = new EventHistoryOptions { Streams = parse.GetValue(streams), EventsPerStream = parse.GetValue(events), Seed = parse.GetValue(seed) };
             var generator = new EventHistoryGenerator(chosen, types, options);
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
-            var store = await CommonOptions.OpenOrCreateAsync(url, ct).ConfigureAwait(false);
+            // Test data: relaxed durability (a crash of the process loses nothing; a power loss may lose the last streams) for bulk-load speed.
+            var opened = await EventStore.CreateAsync(url, EventStoreOptions.Default with { Durability = Durability.Relaxed }, ct).ConfigureAwait(false);
+            var store = await KeyFileOption.SecureAsync(AuditOption.Apply(opened)).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
                 var clock = Stopwatch.StartNew();
