@@ -18,7 +18,19 @@ internal static class SchemaReader
     public static SchemaSnapshot Read(EventTypeRegistry types)
     {
         var aliases = types.Aliases.ToLookup(a => a.Value, a => a.Key);
-        var shapes = types.RegisteredTypes.Select(p => Shape(types, p.Key, p.Value, [.. aliases[p.Value]])).ToList();
+        var shapes = new List<TypeShape>();
+        foreach (var (name, type) in types.RegisteredTypes)
+        {
+            try
+            {
+                shapes.Add(Shape(types, name, type, [.. aliases[type]]));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or ArgumentException)
+            {
+                throw new EventualiException($"Reading the shape of event type '{name}' ({type.FullName}) failed: {ex.Message}");
+            }
+        }
+
         return new SchemaSnapshot(SchemaSnapshot.CurrentFormat, shapes);
     }
 

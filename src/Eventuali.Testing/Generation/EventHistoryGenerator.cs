@@ -60,25 +60,55 @@ public sealed class EventHistoryGenerator
             }
         }
 
+        // Several streams in flight, issued in order: a store with group commit (SQLite, PostgreSQL) writes them in
+        // few transactions, and a store that writes its queue in order keeps the streams' order in the log.
         var importer = store.GetFeature<IEventImporter>();
+        var inFlight = new Queue<(Task Write, int Events)>();
         long streams = 0, events = 0;
-        foreach (var stream in Generate())
+        try
         {
-            if (importer is not null)
+            foreach (var stream in Generate())
             {
-                await importer.ImportAsync(stream.StreamId, ExpectedVersion.NoStream, stream.Events, stream.Timestamp, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await store.AppendAsync(stream.StreamId, ExpectedVersion.NoStream, stream.Events, cancellationToken).ConfigureAwait(false);
+                if (inFlight.Count == MaxInFlight)
+                {
+                    events += await CompleteAsync(inFlight.Dequeue()).ConfigureAwait(false);
+                    streams++;
+                    progress?.Report(events);
+                }
+
+                var write = importer is not null
+                    ? importer.ImportAsync(stream.StreamId, ExpectedVersion.NoStream, stream.Events, stream.Timestamp, cancellationToken)
+                    : store.AppendAsync(stream.StreamId, ExpectedVersion.NoStream, stream.Events, cancellationToken);
+                inFlight.Enqueue((write.AsTask(), stream.Events.Count));
             }
 
-            streams++;
-            events += stream.Events.Count;
-            progress?.Report(events);
+            while (inFlight.Count > 0)
+            {
+                events += await CompleteAsync(inFlight.Dequeue()).ConfigureAwait(false);
+                streams++;
+                progress?.Report(events);
+            }
+        }
+        catch
+        {
+            // Let the writes already issued finish (their own errors are the same story) before reporting the first.
+            while (inFlight.TryDequeue(out var pending))
+            {
+                await pending.Write.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
+
+            throw;
         }
 
         return new EventHistorySummary(streams, events);
+    }
+
+    private const int MaxInFlight = 64;
+
+    private static async Task<int> CompleteAsync((Task Write, int Events) write)
+    {
+        await write.Write.ConfigureAwait(false);
+        return write.Events;
     }
 
     private GeneratedStream GenerateStream(int index)
