@@ -45,6 +45,7 @@ public sealed class EventHistoryGenerator
     {
         ArgumentNullException.ThrowIfNull(store);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var lookups = new Queue<(string StreamId, Task<long?> Version)>();
         foreach (var stream in Generate())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -54,10 +55,17 @@ public sealed class EventHistoryGenerator
                 throw new EventGenerationException($"Generator domain '{_domain.Name}' produced stream '{stream.StreamId}' twice; give each stream its own id (GenerationContext.Id). Nothing was written.");
             }
 
-            if (await store.GetStreamVersionAsync(stream.StreamId, cancellationToken).ConfigureAwait(false) is not null)
+            // Lookups in flight too: one at a time, a store's read round trip would dominate the run.
+            lookups.Enqueue((stream.StreamId, store.GetStreamVersionAsync(stream.StreamId, cancellationToken).AsTask()));
+            if (lookups.Count == MaxInFlight)
             {
-                throw new EventGenerationException($"Stream '{stream.StreamId}' already exists in the store (generated before with seed {_options.Seed}?); use another seed or an empty store. Nothing was written.");
+                await EnsureNewAsync(lookups.Dequeue()).ConfigureAwait(false);
             }
+        }
+
+        while (lookups.TryDequeue(out var lookup))
+        {
+            await EnsureNewAsync(lookup).ConfigureAwait(false);
         }
 
         // Several streams in flight, issued in order: a store with group commit (SQLite, PostgreSQL) writes them in
@@ -104,6 +112,14 @@ public sealed class EventHistoryGenerator
     }
 
     private const int MaxInFlight = 64;
+
+    private async Task EnsureNewAsync((string StreamId, Task<long?> Version) lookup)
+    {
+        if (await lookup.Version.ConfigureAwait(false) is not null)
+        {
+            throw new EventGenerationException($"Stream '{lookup.StreamId}' already exists in the store (generated before with seed {_options.Seed}?); use another seed or an empty store. Nothing was written.");
+        }
+    }
 
     private static async Task<int> CompleteAsync((Task Write, int Events) write)
     {
