@@ -16,7 +16,7 @@ internal static class SchemaFile
             var fields = new JsonArray();
             foreach (var f in t.Fields)
             {
-                fields.Add(new JsonObject { ["name"] = f.Name, ["type"] = f.Type, ["clrType"] = f.ClrType });
+                fields.Add((JsonNode)new JsonObject { ["name"] = f.Name, ["type"] = f.Type, ["clrType"] = f.ClrType });
             }
 
             var o = new JsonObject
@@ -42,7 +42,7 @@ internal static class SchemaFile
                 o["jsonSchema"] = t.JsonSchema.DeepClone();
             }
 
-            types.Add(o);
+            types.Add((JsonNode)o);
         }
 
         var root = new JsonObject { ["formatVersion"] = snapshot.FormatVersion, ["types"] = types };
