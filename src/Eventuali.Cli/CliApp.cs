@@ -33,6 +33,8 @@ internal static class CliApp
             AuditCommand.Create(io),
             DiagramCommand.Create(io),
             DebugCommand.Create(io),
+            Schema.SchemaCommand.Create(io),
+            Generate.GenerateCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
         var keyFile = KeyFileOption.Create();

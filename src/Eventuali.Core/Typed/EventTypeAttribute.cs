@@ -9,6 +9,12 @@ public sealed class EventTypeAttribute(string name) : Attribute
 {
     /// <summary>The stored event type name.</summary>
     public string Name { get; } = string.IsNullOrWhiteSpace(name) ? throw new ArgumentException("Event type name must not be empty.", nameof(name)) : name;
+
+    /// <summary>
+    /// The shape's version, for people and for <c>eventuali schema</c> (default 1). It is not stored with events: a new
+    /// shape that old events cannot be read as gets a new name and an upcaster from the old type.
+    /// </summary>
+    public int Version { get; set; } = 1;
 }
 
 /// <summary>The stream category of an aggregate type: its streams are named <c>{category}-{id}</c>.</summary>

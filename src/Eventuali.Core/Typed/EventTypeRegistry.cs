@@ -14,6 +14,8 @@ public sealed class EventTypeRegistry
     private readonly ConcurrentDictionary<Type, string> _byType = new();
     private readonly ConcurrentDictionary<Type, IEventSerializer> _serializerByType = new();
     private readonly ConcurrentDictionary<Type, Func<object, object>> _upcasters = new();
+    private readonly ConcurrentDictionary<Type, Type> _upcastTargets = new();
+    private readonly ConcurrentDictionary<string, Type> _aliases = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, bool> _aggregates = new();
     private readonly List<IEventSerializer>? _serializers;
     private readonly JsonEventSerializer _json = new();
@@ -129,7 +131,41 @@ public sealed class EventTypeRegistry
             throw new ArgumentException($"An upcaster from {typeof(TOld).FullName} is already registered.", nameof(upcast));
         }
 
+        _upcastTargets[typeof(TOld)] = typeof(TNew);
         return this;
+    }
+
+    /// <summary>
+    /// Reads events stored under <paramref name="storedName"/> (an earlier name of the type) as <typeparamref name="T"/>,
+    /// which keeps its own name for new events. For renaming an event type without rewriting stored data.
+    /// </summary>
+    public EventTypeRegistry AddAlias<T>(string storedName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(storedName);
+        EnsureRegistered(typeof(T));
+        var existing = _byName.GetOrAdd(storedName, typeof(T));
+        if (existing != typeof(T))
+        {
+            throw new ArgumentException($"Event type name '{storedName}' is already registered for {existing.FullName}; cannot make it an alias of {typeof(T).FullName}.", nameof(storedName));
+        }
+
+        _aliases[storedName] = typeof(T);
+        return this;
+    }
+
+    /// <summary>Every registered type under the name new events of it are stored with (aliases not included), ordered by name.</summary>
+    public IReadOnlyList<KeyValuePair<string, Type>> RegisteredTypes
+        => [.. _byType.Select(p => KeyValuePair.Create(p.Value, p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal)];
+
+    /// <summary>The aliases added with <see cref="AddAlias{T}"/>: earlier stored name to the type read for it, ordered by name.</summary>
+    public IReadOnlyList<KeyValuePair<string, Type>> Aliases
+        => [.. _aliases.OrderBy(p => p.Key, StringComparer.Ordinal)];
+
+    /// <summary>The type an upcaster registered for <paramref name="type"/> turns it into, or null when none is.</summary>
+    public Type? UpcastTargetOf(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return _upcastTargets.TryGetValue(type, out var target) ? target : null;
     }
 
     /// <summary>The stored name of <paramref name="type"/>; registers attributed types on first use.</summary>
