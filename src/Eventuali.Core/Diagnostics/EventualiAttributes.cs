@@ -27,14 +27,11 @@ public static class EventualiAttributes
     /// <summary>The subscription's name.</summary>
     public const string SubscriptionName = "eventuali.subscription.name";
 
-    /// <summary>The projection's name.</summary>
+    /// <summary>The projection's name (also on <see cref="EventualiInstruments.DeadLetters"/>).</summary>
     public const string ProjectionName = "eventuali.projection.name";
 
     /// <summary>The saga's name.</summary>
     public const string SagaName = "eventuali.saga.name";
-
-    /// <summary>The consumer that parked a dead letter (for the <see cref="EventualiInstruments.DeadLetters"/> counter).</summary>
-    public const string ConsumerName = "eventuali.consumer.name";
 
     /// <summary>Whether an aggregate load used a snapshot (<c>true</c>|<c>false</c>).</summary>
     public const string SnapshotHit = "eventuali.snapshot.hit";

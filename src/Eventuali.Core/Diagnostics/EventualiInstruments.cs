@@ -39,7 +39,7 @@ public static class EventualiInstruments
     /// <summary>Gauge, seconds: age of the oldest event a projection had still to apply when it last read (0 when caught up). Attribute <c>eventuali.projection.name</c>.</summary>
     public const string ProjectionLagTime = "eventuali.projection.lag.time";
 
-    /// <summary>Counter, <c>{event}</c>: events parked as dead letters. Attribute <c>eventuali.consumer.name</c> (the projection's name).</summary>
+    /// <summary>Counter, <c>{event}</c>: events parked as dead letters. Attribute <c>eventuali.projection.name</c> (only projections park dead letters).</summary>
     public const string DeadLetters = "eventuali.dead_letters";
 
     /// <summary>Counter, <c>{snapshot}</c>: aggregate loads that looked for a snapshot. Attribute <c>eventuali.snapshot.hit</c> (true when one was used).</summary>

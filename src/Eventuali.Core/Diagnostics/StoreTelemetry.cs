@@ -14,7 +14,7 @@ namespace Eventuali.Extensibility;
 /// connection use, its watermark). Dispose it with the store once it tracks connections or a watermark, so the
 /// store's gauges stop reporting.
 /// </summary>
-public sealed class StoreTelemetry : IDisposable
+public sealed partial class StoreTelemetry : IDisposable
 {
     private static readonly ConcurrentDictionary<StoreTelemetry, byte> Open = new();
 

@@ -68,6 +68,27 @@ internal static class Telemetry
         return error.GetType().FullName ?? error.GetType().Name;
     }
 
+    /// <summary>An internal span <c>{operation} {category}</c> (aggregate and snapshot work), or null when nobody listens.</summary>
+    public static Activity? StartInternal(string operation, string? category)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity(string.IsNullOrEmpty(category) ? operation : $"{operation} {category}", ActivityKind.Internal);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(EventualiAttributes.DbOperationName, operation);
+            if (!string.IsNullOrEmpty(category))
+            {
+                activity.SetTag(EventualiAttributes.DbCollectionName, category);
+            }
+        }
+
+        return activity;
+    }
+
     /// <summary>Marks <paramref name="activity"/> failed with <paramref name="errorType"/> (never the message: it may name data).</summary>
     public static void Fail(Activity? activity, string errorType)
     {
