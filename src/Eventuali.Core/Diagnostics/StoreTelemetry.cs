@@ -20,7 +20,7 @@ public sealed partial class StoreTelemetry : IDisposable
 
     private readonly KeyValuePair<string, object?> _system;
     private readonly bool _recordStreamId;
-    private readonly ConcurrentDictionary<string, string> _spanNames = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Operation, string Category), string> _spanNames = new();
     private Func<ConnectionUse>? _connections;
     private KeyValuePair<string, object?> _poolName;
     private ILogWatermark? _watermark;
@@ -257,7 +257,7 @@ public sealed partial class StoreTelemetry : IDisposable
         }
 
         var category = streamId is null ? string.Empty : StreamCategories.Of(streamId);
-        var name = category.Length == 0 ? operation : _spanNames.GetOrAdd(category, static (c, op) => $"{op} {c}", operation);
+        var name = category.Length == 0 ? operation : _spanNames.GetOrAdd((operation, category), static k => $"{k.Operation} {k.Category}");
         var activity = Telemetry.Source.StartActivity(name, kind);
         if (activity is { IsAllDataRequested: true })
         {
