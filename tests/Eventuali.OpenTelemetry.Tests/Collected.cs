@@ -44,6 +44,14 @@ internal sealed class Collected : IDisposable
         return Metrics.LastOrDefault(m => m.Name == name) ?? throw new Xunit.Sdk.XunitException($"no metric {name}; got {string.Join(", ", Metrics.Select(m => m.Name))}");
     }
 
+    /// <summary>Collects the metrics now and returns every one exported.</summary>
+    public List<MetricSnapshot> All()
+    {
+        Metrics.Clear();
+        _meter.ForceFlush();
+        return [.. Metrics];
+    }
+
     public void Dispose()
     {
         _tracer.Dispose();

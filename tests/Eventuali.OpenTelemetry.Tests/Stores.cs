@@ -6,6 +6,9 @@ internal sealed class Stores : IAsyncDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("eventuali-otel-").FullName;
     private readonly List<IEventStore> _open = [];
 
+    /// <summary>The scratch directory (SQLite files live here).</summary>
+    public string Dir => _dir;
+
     public async Task<IEventStore> OpenAsync(string kind, EventStoreOptions? options = null)
     {
         var url = kind switch
