@@ -24,7 +24,7 @@ public static class EventualiInstruments
     /// <summary>Histogram, <c>{event}</c>: events per append call. Attribute <c>db.system.name</c>.</summary>
     public const string AppendBatchSize = "eventuali.append.batch.size";
 
-    /// <summary>Histogram, <c>{append}</c>: appends committed together by one group-commit transaction. Attribute <c>db.system.name</c>.</summary>
+    /// <summary>Histogram, <c>{append}</c>: appends decided together by one committed group-commit transaction (one refused by a version conflict counts too). Attribute <c>db.system.name</c>.</summary>
     public const string GroupCommitBatchSize = "eventuali.group_commit.batch.size";
 
     /// <summary>Gauge, <c>{event}</c>: events between a subscription's position and the head it last saw. Attribute <c>eventuali.subscription.name</c>.</summary>
