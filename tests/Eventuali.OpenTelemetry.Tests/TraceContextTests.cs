@@ -86,15 +86,22 @@ public sealed class TraceContextTests
             writer = collected.Eventuali.Single(s => s.DisplayName == $"append {category}").Context;
         }
 
+        // Started by a request: its deliveries still begin traces of their own, linked to the writers.
         var handled = new TaskCompletionSource<ActivityContext?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var subscription = store.StartSubscription(
-            new SubscriptionOptions { Name = "shipping" + category, Filter = EventFilter.ForCategory(category + "-") },
-            (e, _) =>
-            {
-                handled.TrySetResult(Activity.Current?.Context);
-                return ValueTask.CompletedTask;
-            },
-            Ct);
+        CatchUpSubscription subscription;
+        using (Collected.Test.StartActivity("start shipping"))
+        {
+            subscription = store.StartSubscription(
+                new SubscriptionOptions { Name = "shipping" + category, Filter = EventFilter.ForCategory(category + "-") },
+                (e, _) =>
+                {
+                    handled.TrySetResult(Activity.Current?.Context);
+                    return ValueTask.CompletedTask;
+                },
+                Ct);
+        }
+
+        await using var stopping = subscription;
         var inHandler = await handled.Task.WaitAsync(Deadline, Ct);
         await subscription.StopAsync();
 
@@ -106,5 +113,6 @@ public sealed class TraceContextTests
         Assert.Equal(writer.TraceId, link.Context.TraceId);
         Assert.Equal(writer.SpanId, link.Context.SpanId);
         Assert.NotEqual(writer.TraceId, delivery.TraceId);
+        Assert.Equal(default, delivery.ParentSpanId);
     }
 }

@@ -8,6 +8,13 @@ namespace Eventuali.Diagnostics;
 /// </summary>
 internal static class ConsumerTelemetry
 {
+    /// <summary>
+    /// Leaves the trace of whoever started a long-running consumer (a request that started a subscription): its spans
+    /// are roots linked to the writers' traces, not children of a request that ended long ago. Call at the start of
+    /// the consumer's own loop; it affects that loop only.
+    /// </summary>
+    public static void Detach() => Activity.Current = null;
+
     /// <summary>A span for one event handed to <paramref name="name"/>'s handler, linked to the event's writer.</summary>
     public static Activity? StartOne(string operation, string nameKey, string name, RecordedEvent e)
     {

@@ -19,6 +19,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
 
     public async Task RunAsync(CancellationToken stopping)
     {
+        ConsumerTelemetry.Detach();
         while (!stopping.IsCancellationRequested)
         {
             IProjectionLease? lease = null;

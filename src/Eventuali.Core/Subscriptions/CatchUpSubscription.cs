@@ -95,6 +95,7 @@ public sealed class CatchUpSubscription : IAsyncDisposable
     private async Task RunAsync(CancellationToken ct)
     {
         RecordedEvent? current = null;
+        ConsumerTelemetry.Detach();
         using var lag = _lag = ConsumerLag.Start(ConsumerKind.Subscription, Name);
         try
         {
