@@ -57,6 +57,21 @@ public sealed class TraceContextTests
     }
 
     [Fact]
+    public async Task An_append_outside_any_trace_gets_its_span_but_stores_no_trace_context()
+    {
+        await using var stores = new Stores();
+        using var collected = new Collected();
+        var store = await stores.OpenAsync("sqlite");
+        var stream = $"{Stores.NewCategory()}-1";
+
+        await store.AppendAsync(stream, ExpectedVersion.NoStream, [Stores.Event()], Ct);
+
+        Assert.Single(collected.Eventuali, s => s.GetTagItem("db.operation.name") as string == "append");
+        var e = Assert.Single(await store.ReadStreamAsync(stream, cancellationToken: Ct).ToListAsync(Ct));
+        Assert.Null(e.Metadata.Headers);
+    }
+
+    [Fact]
     public async Task An_ambient_trace_is_carried_even_when_nobody_listens_to_Eventuali()
     {
         await using var stores = new Stores();

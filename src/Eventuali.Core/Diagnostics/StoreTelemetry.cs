@@ -55,7 +55,8 @@ public sealed partial class StoreTelemetry : IDisposable
 
     /// <summary>
     /// Runs <paramref name="append"/> inside an <c>append {category}</c> span, records its duration, size, events and
-    /// conflicts, and hands it the events carrying the active trace context (see <see cref="EventualiDiagnostics.TraceParentHeader"/>).
+    /// conflicts, and, when the caller is inside a trace, hands it the events carrying that trace's context (the append
+    /// span's, see <see cref="EventualiDiagnostics.TraceParentHeader"/>).
     /// </summary>
     public async ValueTask<AppendResult> AppendAsync(
         string streamId,
@@ -65,10 +66,13 @@ public sealed partial class StoreTelemetry : IDisposable
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(append);
+
+        // Only an append made inside a trace carries it: one that starts none (a batch job) stores nothing extra.
+        var caller = Activity.Current;
         using var activity = StartSpan(EventualiOperations.Append, streamId, ActivityKind.Client);
-        if ((activity ?? Activity.Current) is { } trace)
+        if (caller is not null)
         {
-            events = TraceContext.Inject(events, trace);
+            events = TraceContext.Inject(events, activity ?? caller);
         }
 
         var count = events?.Count ?? 0;

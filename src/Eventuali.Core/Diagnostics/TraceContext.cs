@@ -20,6 +20,15 @@ internal static class TraceContext
         }
 
         var traceState = activity.TraceStateString;
+
+        // Events without headers of their own (most) share one read-only header set, and one metadata when they have none.
+        var shared = new Dictionary<string, string>(2, StringComparer.Ordinal) { [EventualiDiagnostics.TraceParentHeader] = traceParent };
+        if (!string.IsNullOrEmpty(traceState))
+        {
+            shared[EventualiDiagnostics.TraceStateHeader] = traceState;
+        }
+
+        EventMetadata? onlyTrace = null;
         var result = new EventData[events.Count];
         for (var i = 0; i < result.Length; i++)
         {
@@ -30,16 +39,23 @@ internal static class TraceContext
                 continue;
             }
 
-            var headers = e.Metadata.Headers is { } h
-                ? new Dictionary<string, string>(h, StringComparer.Ordinal)
-                : new Dictionary<string, string>(2, StringComparer.Ordinal);
-            headers[EventualiDiagnostics.TraceParentHeader] = traceParent;
-            if (!string.IsNullOrEmpty(traceState))
+            EventMetadata metadata;
+            if (e.Metadata.Headers is { Count: > 0 } own)
             {
-                headers[EventualiDiagnostics.TraceStateHeader] = traceState;
+                var headers = new Dictionary<string, string>(own, StringComparer.Ordinal);
+                foreach (var (key, value) in shared)
+                {
+                    headers[key] = value;
+                }
+
+                metadata = e.Metadata with { Headers = headers };
+            }
+            else
+            {
+                metadata = e.Metadata.IsEmpty ? onlyTrace ??= new EventMetadata(Headers: shared) : e.Metadata with { Headers = shared };
             }
 
-            result[i] = new EventData(e.EventId, e.EventType, e.Data, e.Metadata with { Headers = headers }, e.ContentType);
+            result[i] = new EventData(e.EventId, e.EventType, e.Data, metadata, e.ContentType);
         }
 
         return result;
