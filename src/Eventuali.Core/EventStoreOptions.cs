@@ -33,6 +33,12 @@ public sealed record EventStoreOptions
     /// </summary>
     public bool ApplyMigrationsOnOpen { get; init; }
 
+    /// <summary>
+    /// Whether spans carry the stream id (<c>eventuali.stream.id</c>). Default false: spans name the stream's category
+    /// only, since an id can identify a person and would make every trace backend index it. Metrics never carry it.
+    /// </summary>
+    public bool RecordStreamIdInTraces { get; init; }
+
     /// <summary>The default options.</summary>
     public static EventStoreOptions Default { get; } = new();
 }

@@ -103,6 +103,7 @@ internal sealed partial class AppendCommitter
                 {
                 }
 
+                Telemetry?.RecordGroupCommit(batch.Count);
                 foreach (var append in batch)
                 {
                     append.Committed();

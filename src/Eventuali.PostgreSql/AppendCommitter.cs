@@ -29,6 +29,9 @@ internal sealed partial class AppendCommitter : IAsyncDisposable
     private int _leaders; // lanes taken: leaders taking or committing a batch; guarded by _gate
     private volatile bool _disposed;
 
+    /// <summary>Where committed batch sizes are reported.</summary>
+    public StoreTelemetry? Telemetry { get; set; }
+
     public AppendCommitter(NpgsqlDataSource dataSource, PgSettings settings, SqlText sql)
     {
         _dataSource = dataSource;

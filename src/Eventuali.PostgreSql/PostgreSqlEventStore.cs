@@ -18,6 +18,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
     private readonly StreamNameCache _names = new();
     private readonly StringCache _strings = new();
     private readonly OwnWritesVisibility _visibility = new();
+    private readonly StoreTelemetry _telemetry;
 
     private PostgreSqlEventStore(NpgsqlDataSource dataSource, PgSettings settings, SqlText sql, EventStoreOptions options)
     {
@@ -26,6 +27,11 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         _sql = sql;
         Options = options;
         _committer = new AppendCommitter(dataSource, settings, sql);
+
+        // Connection use is reported by Npgsql's own meter ("Npgsql", db.client.connection.count), not counted twice here.
+        _telemetry = new StoreTelemetry(Diagnostics.EventualiAttributes.SystemPostgreSql, $"{settings.Database}|{settings.Schema}", options);
+        _committer.Telemetry = _telemetry;
+        _telemetry.TrackWatermark(this);
     }
 
     /// <inheritdoc />
@@ -73,7 +79,12 @@ public sealed partial class PostgreSqlEventStore : IEventStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+    public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+        => StoreTelemetry.IsAppendObserved
+            ? _telemetry.AppendAsync(streamId, expectedVersion, events, AppendCoreAsync, cancellationToken)
+            : AppendCoreAsync(streamId, expectedVersion, events, cancellationToken);
+
+    private async ValueTask<AppendResult> AppendCoreAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
     {
         AppendValidation.Validate(streamId, events);
         if (events.Count > PendingAppend.MaxEventsPerTransaction)
@@ -93,7 +104,9 @@ public sealed partial class PostgreSqlEventStore : IEventStore
 
     /// <inheritdoc />
     public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, CancellationToken cancellationToken = default)
-        => ReadStreamPagesAsync(streamId, fromVersion, maxCount, direction, archived: false, cancellationToken);
+        => StoreTelemetry.IsReadObserved
+            ? _telemetry.ObserveRead(ReadStreamPagesAsync(streamId, fromVersion, maxCount, direction, archived: false, cancellationToken), Diagnostics.EventualiOperations.ReadStream, streamId, cancellationToken)
+            : ReadStreamPagesAsync(streamId, fromVersion, maxCount, direction, archived: false, cancellationToken);
 
     /// <summary>
     /// Reads a stream page by page, from the live events or from the archive: the one paging loop of both reads
@@ -131,7 +144,12 @@ public sealed partial class PostgreSqlEventStore : IEventStore
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, CancellationToken cancellationToken = default)
+        => StoreTelemetry.IsReadObserved
+            ? _telemetry.ObserveRead(ReadAllPagesAsync(fromPosition, maxCount, filter, cancellationToken), Diagnostics.EventualiOperations.ReadAll, null, cancellationToken)
+            : ReadAllPagesAsync(fromPosition, maxCount, filter, cancellationToken);
+
+    private async IAsyncEnumerable<RecordedEvent> ReadAllPagesAsync(long fromPosition, int maxCount, EventFilter? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         await _visibility.WaitForOwnWritesAsync(Math.Max(fromPosition, 1), HeadAsync, cancellationToken).ConfigureAwait(false);
@@ -231,6 +249,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _telemetry.Dispose();
         await StopListenerAsync().ConfigureAwait(false);
         await _committer.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);

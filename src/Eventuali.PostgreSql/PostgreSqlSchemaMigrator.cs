@@ -46,8 +46,11 @@ public sealed class PostgreSqlSchemaMigrator : ISchemaMigrator
         => await RunAsync((conn, ct) => PgMigrationRunner.PlanAsync(conn, _settings, _sql, _catalog, toVersion, ct), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public async ValueTask<MigrationResult> UpAsync(int? toVersion = null, CancellationToken cancellationToken = default)
-        => await RunAsync((conn, ct) => PgMigrationRunner.UpAsync(conn, _settings, _sql, _catalog, toVersion, _clock, ct), cancellationToken).ConfigureAwait(false);
+    public ValueTask<MigrationResult> UpAsync(int? toVersion = null, CancellationToken cancellationToken = default)
+        => StoreTelemetry.TraceMigrationAsync(
+            Diagnostics.EventualiAttributes.SystemPostgreSql,
+            $"{_settings.Database}|{_settings.Schema}",
+            async () => await RunAsync((conn, ct) => PgMigrationRunner.UpAsync(conn, _settings, _sql, _catalog, toVersion, _clock, ct), cancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -45,6 +45,9 @@ internal sealed class AppendWriter : IDisposable
     /// <summary>Runs inline projections over an append that wrote (set once one is registered; null keeps the fast path).</summary>
     public Action<PendingAppend, AppendResult>? Inline { get; set; }
 
+    /// <summary>Where committed batch sizes are reported.</summary>
+    public StoreTelemetry? Telemetry { get; set; }
+
     /// <summary>Transactions committed so far (a batch is one), for tests of group commit.</summary>
     public long Commits => Volatile.Read(ref _commits);
 
@@ -126,6 +129,7 @@ internal sealed class AppendWriter : IDisposable
             {
                 Commit();
                 Interlocked.Increment(ref _commits);
+                Telemetry?.RecordGroupCommit(_batch.Count);
             }
 
             Acknowledge();

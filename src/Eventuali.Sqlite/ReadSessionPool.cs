@@ -20,6 +20,7 @@ internal sealed class ReadSessionPool : IDisposable
     private readonly ReadSession? _shared;
     private readonly Lock? _gate;
     private bool _disposed;
+    private int _used;
 
     public ReadSessionPool(SqliteLocation location, sqlite3 writerHandle, Lock? sharedGate)
     {
@@ -32,6 +33,9 @@ internal sealed class ReadSessionPool : IDisposable
     }
 
     public StreamNameCache Names => _names;
+
+    /// <summary>Read connections now: pooled and idle, or running a read (an in-memory store's one shared connection counts as idle).</summary>
+    public ConnectionUse Use => _shared is not null ? new(1, 0) : new(_idle.Count, Volatile.Read(ref _used));
 
     /// <summary>Runs one short read on a pooled session, retrying while another process holds a lock SQLite reports busy.</summary>
     public T Run<T>(Func<ReadSession, T> read, CancellationToken cancellationToken)
@@ -68,12 +72,14 @@ internal sealed class ReadSessionPool : IDisposable
             session = new ReadSession(connection, connection, _names);
         }
 
+        Interlocked.Increment(ref _used);
         try
         {
             return read(session);
         }
         finally
         {
+            Interlocked.Decrement(ref _used);
             if (_disposed || _idle.Count >= MaxIdle)
             {
                 session.Dispose();

@@ -16,6 +16,7 @@ public sealed partial class SqliteEventStore : IEventStore
     private readonly ReadSessionPool _readers;
     private readonly AppendSignal _signal = new();
     private readonly Lock? _gate;
+    private readonly StoreTelemetry _telemetry;
     private int _disposed;
 
     private SqliteEventStore(SqliteLocation location, SqliteConnection writerConnection, EventStoreOptions options)
@@ -29,6 +30,10 @@ public sealed partial class SqliteEventStore : IEventStore
         _writer = new AppendWriter(writerConnection, location, options.TimeProvider, gate, _signal);
         _queue = new WriteQueue(_writer, location.Display);
         _readers = new ReadSessionPool(location, writerConnection.Handle!, gate);
+        _telemetry = new StoreTelemetry(Diagnostics.EventualiAttributes.SystemSqlite, location.IsMemory ? SqliteLocation.MemoryPath : Path.GetFileName(location.FilePath), options);
+        _writer.Telemetry = _telemetry;
+        var readers = _readers;
+        _telemetry.TrackConnections(location.Display, () => readers.Use);
     }
 
     /// <inheritdoc />
@@ -76,6 +81,11 @@ public sealed partial class SqliteEventStore : IEventStore
 
     /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+        => StoreTelemetry.IsAppendObserved
+            ? _telemetry.AppendAsync(streamId, expectedVersion, events, AppendCoreAsync, cancellationToken)
+            : AppendCoreAsync(streamId, expectedVersion, events, cancellationToken);
+
+    private ValueTask<AppendResult> AppendCoreAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
     {
         AppendValidation.Validate(streamId, events);
         cancellationToken.ThrowIfCancellationRequested();
@@ -86,7 +96,9 @@ public sealed partial class SqliteEventStore : IEventStore
 
     /// <inheritdoc />
     public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, CancellationToken cancellationToken = default)
-        => ReadStreamPagesAsync(streamId, fromVersion, maxCount, direction, archived: false, cancellationToken);
+        => StoreTelemetry.IsReadObserved
+            ? _telemetry.ObserveRead(ReadStreamPagesAsync(streamId, fromVersion, maxCount, direction, archived: false, cancellationToken), Diagnostics.EventualiOperations.ReadStream, streamId, cancellationToken)
+            : ReadStreamPagesAsync(streamId, fromVersion, maxCount, direction, archived: false, cancellationToken);
 
     /// <summary>
     /// Reads a stream page by page, from the live events or from the archive: the one paging loop of both reads
@@ -141,7 +153,12 @@ public sealed partial class SqliteEventStore : IEventStore
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, CancellationToken cancellationToken = default)
+        => StoreTelemetry.IsReadObserved
+            ? _telemetry.ObserveRead(ReadAllPagesAsync(fromPosition, maxCount, filter, cancellationToken), Diagnostics.EventualiOperations.ReadAll, null, cancellationToken)
+            : ReadAllPagesAsync(fromPosition, maxCount, filter, cancellationToken);
+
+    private async IAsyncEnumerable<RecordedEvent> ReadAllPagesAsync(long fromPosition, int maxCount, EventFilter? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         await Task.CompletedTask.ConfigureAwait(false);
@@ -196,6 +213,7 @@ public sealed partial class SqliteEventStore : IEventStore
             return;
         }
 
+        _telemetry.Dispose();
         await _queue.CloseAsync().ConfigureAwait(false);
         _queue.Dispose();
         _writer.Dispose();

@@ -49,6 +49,12 @@ public sealed class SqliteSchemaMigrator : ISchemaMigrator
 
     /// <inheritdoc />
     public ValueTask<MigrationResult> UpAsync(int? toVersion = null, CancellationToken cancellationToken = default)
+        => StoreTelemetry.TraceMigrationAsync(
+            Diagnostics.EventualiAttributes.SystemSqlite,
+            _location.IsMemory ? SqliteLocation.MemoryPath : Path.GetFileName(_location.FilePath),
+            () => Up(toVersion, cancellationToken));
+
+    private ValueTask<MigrationResult> Up(int? toVersion, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_location.FilePath is { } path)

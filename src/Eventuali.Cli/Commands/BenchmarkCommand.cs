@@ -41,9 +41,16 @@ internal static class BenchmarkCommand
             HelpName = "n",
         };
 
+        var telemetry = new Option<string>("--telemetry")
+        {
+            Description = "Who listens to Eventuali's traces and metrics during the run: off (nobody), listener (bare .NET listeners taking everything) or sdk (the OpenTelemetry SDK recording everything and exporting it to an exporter that drops it).",
+            DefaultValueFactory = _ => "off",
+        };
+        telemetry.AcceptOnlyFromAmong(BenchmarkTelemetry.Modes);
+
         var command = new Command("benchmark", "Measure one workload on a real store and print the figures of that run.")
         {
-            database, workload, events, batch, concurrency, subscribers, durability, json, snapshotEvery, snapshotCodec, encryptFields,
+            database, workload, events, batch, concurrency, subscribers, durability, json, snapshotEvery, snapshotCodec, encryptFields, telemetry,
         };
         var load = new LoadTestMode();
         load.AddTo(command);
@@ -83,7 +90,12 @@ internal static class BenchmarkCommand
                 throw new UsageException(ex.Message.Split(" (Parameter", 2)[0]);
             }
 
-            var result = await BenchmarkRunner.RunAsync(options, ct).ConfigureAwait(false);
+            BenchmarkResult result;
+            using (BenchmarkTelemetry.Start(parse.GetValue(telemetry) ?? "off"))
+            {
+                result = await BenchmarkRunner.RunAsync(options, ct).ConfigureAwait(false);
+            }
+
             if (options.DatabaseUrl is not null)
             {
                 await io.Error.WriteLineAsync("database: " + result.Database).ConfigureAwait(false);

@@ -12,16 +12,23 @@ public sealed partial class InMemoryEventStore : IEventStore
     private readonly List<RecordedEvent?> _log = []; // null: removed by a lifecycle operation
     private readonly Dictionary<string, List<RecordedEvent>> _streams = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, RecordedEvent> _byEventId = [];
+    private readonly StoreTelemetry _telemetry;
 
     /// <summary>Creates an empty store with <paramref name="options"/> (default: <see cref="EventStoreOptions.Default"/>).</summary>
-    public InMemoryEventStore(EventStoreOptions? options = null) => Options = options ?? EventStoreOptions.Default;
+    public InMemoryEventStore(EventStoreOptions? options = null)
+    {
+        Options = options ?? EventStoreOptions.Default;
+        _telemetry = new StoreTelemetry(Diagnostics.EventualiAttributes.SystemOther, null, Options);
+    }
 
     /// <inheritdoc />
     public EventStoreOptions Options { get; }
 
     /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
-        => Append(streamId, expectedVersion, events, null, cancellationToken);
+        => StoreTelemetry.IsAppendObserved
+            ? _telemetry.AppendAsync(streamId, expectedVersion, events, (s, v, e, ct) => Append(s, v, e, null, ct), cancellationToken)
+            : Append(streamId, expectedVersion, events, null, cancellationToken);
 
     // timestamp: null stamps the events with the clock; an import passes the original time.
     private ValueTask<AppendResult> Append(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, DateTimeOffset? timestamp, CancellationToken cancellationToken)
@@ -104,7 +111,12 @@ public sealed partial class InMemoryEventStore : IEventStore
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, long fromVersion = StreamVersion.Start, int maxCount = int.MaxValue, ReadDirection direction = ReadDirection.Forward, CancellationToken cancellationToken = default)
+        => StoreTelemetry.IsReadObserved
+            ? _telemetry.ObserveRead(ReadStreamCoreAsync(streamId, fromVersion, maxCount, direction, cancellationToken), Diagnostics.EventualiOperations.ReadStream, streamId, cancellationToken)
+            : ReadStreamCoreAsync(streamId, fromVersion, maxCount, direction, cancellationToken);
+
+    private async IAsyncEnumerable<RecordedEvent> ReadStreamCoreAsync(string streamId, long fromVersion, int maxCount, ReadDirection direction, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         AppendValidation.ValidateStreamId(streamId);
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
@@ -152,7 +164,12 @@ public sealed partial class InMemoryEventStore : IEventStore
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RecordedEvent> ReadAllAsync(long fromPosition = 1, int maxCount = int.MaxValue, EventFilter? filter = null, CancellationToken cancellationToken = default)
+        => StoreTelemetry.IsReadObserved
+            ? _telemetry.ObserveRead(ReadAllCoreAsync(fromPosition, maxCount, filter, cancellationToken), Diagnostics.EventualiOperations.ReadAll, null, cancellationToken)
+            : ReadAllCoreAsync(fromPosition, maxCount, filter, cancellationToken);
+
+    private async IAsyncEnumerable<RecordedEvent> ReadAllCoreAsync(long fromPosition, int maxCount, EventFilter? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         await Task.CompletedTask.ConfigureAwait(false);

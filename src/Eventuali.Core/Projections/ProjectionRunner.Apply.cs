@@ -1,3 +1,5 @@
+using Eventuali.Diagnostics;
+
 namespace Eventuali.Projections;
 
 /// <summary>Applying a page: one transaction for the whole page; after a handler failure, one event at a time with retries.</summary>
@@ -5,6 +7,7 @@ internal sealed partial class ProjectionRunner
 {
     private async Task ApplyPageAsync(IProjectionLease lease, ProjectionRow row, List<RecordedEvent> page, long through, CancellationToken ct)
     {
+        using var span = ConsumerTelemetry.StartBatch(EventualiOperations.Project, EventualiAttributes.ProjectionName, Name, page, static e => e);
         try
         {
             var tx = await lease.BeginAsync(ct).ConfigureAwait(false);
@@ -24,6 +27,11 @@ internal sealed partial class ProjectionRunner
         {
             // Rolled back whole; find the failing event by going one at a time.
             await ApplyOneByOneAsync(lease, row, page, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            ConsumerTelemetry.Fail(span, ex);
+            throw;
         }
     }
 
@@ -70,6 +78,8 @@ internal sealed partial class ProjectionRunner
                         await tx.SaveProgressAsync(new ProjectionProgress(e.Position, StateAt(row, e.Position), null, TargetAt(row, e.Position)), ct).ConfigureAwait(false);
                         await tx.CommitAsync(ct).ConfigureAwait(false);
                     }
+
+                    Telemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>(EventualiAttributes.ProjectionName, Name));
 
                     break;
                 }

@@ -1,3 +1,4 @@
+using Eventuali.Diagnostics;
 using Eventuali.Subscriptions;
 
 namespace Eventuali.Projections;
@@ -8,6 +9,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
     private readonly EventFilter _filter = projection.Filter;
     private volatile bool _isLeader;
     private volatile Exception? _lastError;
+    private ConsumerLag? _lag;
 
     public string Name => projection.Name;
 
@@ -17,6 +19,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
 
     public async Task RunAsync(CancellationToken stopping)
     {
+        ConsumerTelemetry.Detach();
         while (!stopping.IsCancellationRequested)
         {
             IProjectionLease? lease = null;
@@ -53,6 +56,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
         await using (lease.ConfigureAwait(false))
         {
             _isLeader = true;
+            using var lag = _lag = ConsumerLag.Start(ConsumerKind.Projection, Name);
             try
             {
                 await RunLeaderAsync(lease, stopping).ConfigureAwait(false);
@@ -113,6 +117,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             }
 
             var through = page.Count < options.BatchSize ? Math.Max(head, page.Count > 0 ? page[^1].Position : row.Position) : page[^1].Position;
+            _lag?.Set(head - row.Position, page.Count == 0 ? TimeSpan.Zero : options.TimeProvider.GetUtcNow() - page[0].Timestamp);
             if (page.Count == 0)
             {
                 var state = StateAt(row, through);

@@ -1,3 +1,5 @@
+using Eventuali.Diagnostics;
+
 namespace Eventuali.Sagas;
 
 /// <summary>
@@ -36,6 +38,7 @@ public sealed partial class SagaRunner<TState>
             return 0;
         }
 
+        using var span = ConsumerTelemetry.StartBatch(EventualiOperations.SagaStep, EventualiAttributes.SagaName, _saga.Name, pending, static p => p.Event);
         await _turn.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -72,6 +75,11 @@ public sealed partial class SagaRunner<TState>
             }
 
             return handled;
+        }
+        catch (Exception ex)
+        {
+            ConsumerTelemetry.Fail(span, ex);
+            throw;
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Eventuali.Diagnostics;
 using Eventuali.Typed;
 
 namespace Eventuali.Sagas;
@@ -18,6 +19,7 @@ public sealed partial class SagaRunner<TState>
             return false;
         }
 
+        using var span = ConsumerTelemetry.StartOne(EventualiOperations.SagaStep, EventualiAttributes.SagaName, _saga.Name, recorded);
         await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -37,6 +39,11 @@ public sealed partial class SagaRunner<TState>
             await SaveAndFlushAsync(record, ctx, recorded.Position, new Source(recorded.EventId, null, 0), cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _handled);
             return true;
+        }
+        catch (Exception ex)
+        {
+            ConsumerTelemetry.Fail(span, ex);
+            throw;
         }
         finally
         {

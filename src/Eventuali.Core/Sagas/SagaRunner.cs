@@ -1,3 +1,4 @@
+using Eventuali.Diagnostics;
 using Eventuali.Subscriptions;
 
 namespace Eventuali.Sagas;
@@ -68,6 +69,7 @@ public sealed partial class SagaRunner<TState> : IDisposable
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
+        ConsumerTelemetry.Detach();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var events = FollowLogAsync(stop.Token);
         var timeouts = FireTimeoutsLoopAsync(stop.Token);

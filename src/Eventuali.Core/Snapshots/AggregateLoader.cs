@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Eventuali.Diagnostics;
 using Eventuali.Lifecycle;
 using Eventuali.Typed;
 
@@ -23,6 +24,23 @@ internal static class AggregateLoader
         where TAggregate : Aggregate, new()
     {
         ArgumentNullException.ThrowIfNull(store);
+        using var span = Telemetry.StartInternal(EventualiOperations.LoadAggregate, AggregateStreams.CategoryOf(typeof(TAggregate)));
+        try
+        {
+            var result = await LoadCoreAsync<TAggregate>(store, id, asOf, ct).ConfigureAwait(false);
+            span?.SetTag(EventualiAttributes.SnapshotHit, result.SnapshotVersion is not null);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            ConsumerTelemetry.Fail(span, ex);
+            throw;
+        }
+    }
+
+    private static async ValueTask<AggregateLoadResult<TAggregate>> LoadCoreAsync<TAggregate>(IEventStore store, string id, AsOf asOf, CancellationToken ct)
+        where TAggregate : Aggregate, new()
+    {
         var streamId = AggregateStreams.StreamId<TAggregate>(id);
         var types = store.Options.Types.RegisterAggregate(typeof(TAggregate));
         var issues = new List<SnapshotIssue>();
@@ -39,7 +57,12 @@ internal static class AggregateLoader
             var max = target;
             for (var tries = 0; tries < MaxCandidates && max >= 1; tries++)
             {
-                var snapshot = await snapshots.ReadSnapshotAsync(streamId, max, ct).ConfigureAwait(false);
+                StoredSnapshot? snapshot;
+                using (Telemetry.StartInternal(EventualiOperations.LoadSnapshot, shape.AggregateType))
+                {
+                    snapshot = await snapshots.ReadSnapshotAsync(streamId, max, ct).ConfigureAwait(false);
+                }
+
                 if (snapshot is null)
                 {
                     break;
@@ -54,6 +77,7 @@ internal static class AggregateLoader
                     var replayed = await ReplayAsync(store, types, aggregate, streamId, snapshot, target, ct).ConfigureAwait(false);
                     if (replayed >= 0)
                     {
+                        CountSnapshotLoad(hit: true);
                         return Done(aggregate, id, snapshot.Version, replayed, issues);
                     }
 
@@ -71,6 +95,11 @@ internal static class AggregateLoader
             }
         }
 
+        if (SnapshotShape.Of(typeof(TAggregate)) is not null && store.GetFeature<ISnapshotStore>() is not null)
+        {
+            CountSnapshotLoad(hit: false);
+        }
+
         var fresh = new TAggregate();
         var count = await ReplayAsync(store, types, fresh, streamId, null, target, ct).ConfigureAwait(false);
         if (count < 0)
@@ -79,6 +108,14 @@ internal static class AggregateLoader
         }
 
         return Done(fresh, id, null, count, issues);
+    }
+
+    private static void CountSnapshotLoad(bool hit)
+    {
+        if (Telemetry.SnapshotLoads.Enabled)
+        {
+            Telemetry.SnapshotLoads.Add(1, new KeyValuePair<string, object?>(EventualiAttributes.SnapshotHit, hit ? "true" : "false"));
+        }
     }
 
     private static AggregateLoadResult<TAggregate> Done<TAggregate>(TAggregate aggregate, string id, long? snapshotVersion, long replayed, List<SnapshotIssue> issues)

@@ -1,3 +1,4 @@
+using Eventuali.Diagnostics;
 using Eventuali.Typed;
 
 namespace Eventuali.Snapshots;
@@ -49,6 +50,7 @@ internal static class SnapshotTaker
 
     private static async Task WriteAsync(IEventStore store, ISnapshotStore snapshots, SnapshotPolicy policy, SnapshotShape shape, string streamId, long version, long position, byte[] state, CancellationToken ct)
     {
+        using var span = Telemetry.StartInternal(EventualiOperations.SaveSnapshot, shape.AggregateType);
         await snapshots.WriteSnapshotAsync(Build(store, shape, streamId, version, position, state, policy.Codec), ct).ConfigureAwait(false);
         if (policy.KeepLast is { } keep)
         {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Eventuali.Diagnostics;
 
 namespace Eventuali.Subscriptions;
 
@@ -35,6 +36,7 @@ public sealed class CatchUpSubscription : IAsyncDisposable
     private int _disposed;
     private RecordedEvent? _last;
     private RecordedEvent? _lagMeasured;
+    private ConsumerLag? _lag;
 
     internal CatchUpSubscription(IEventStore store, SubscriptionOptions options, Func<RecordedEvent, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
     {
@@ -93,6 +95,8 @@ public sealed class CatchUpSubscription : IAsyncDisposable
     private async Task RunAsync(CancellationToken ct)
     {
         RecordedEvent? current = null;
+        ConsumerTelemetry.Detach();
+        using var lag = _lag = ConsumerLag.Start(ConsumerKind.Subscription, Name);
         try
         {
             var stored = await _saveRetry.RunAsync(c => _checkpoints.LoadCheckpointAsync(Name, c), ct).ConfigureAwait(false);
@@ -107,7 +111,19 @@ public sealed class CatchUpSubscription : IAsyncDisposable
             await foreach (var e in events.ConfigureAwait(false))
             {
                 current = e;
-                await _handler(e, ct).ConfigureAwait(false);
+                using (var span = ConsumerTelemetry.StartOne(EventualiOperations.Deliver, EventualiAttributes.SubscriptionName, Name, e))
+                {
+                    try
+                    {
+                        await _handler(e, ct).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        ConsumerTelemetry.Fail(span, ex);
+                        throw;
+                    }
+                }
+
                 current = null;
                 Handled(e);
 
@@ -152,6 +168,8 @@ public sealed class CatchUpSubscription : IAsyncDisposable
             Volatile.Write(ref _lagTicks, Math.Max(0, (_clock.GetUtcNow() - e.Timestamp).Ticks));
         }
 
+        _lag?.Set(Volatile.Read(ref _head) - Volatile.Read(ref _position), TimeSpan.FromTicks(Volatile.Read(ref _lagTicks)));
+
         return true;
     }
 
@@ -161,6 +179,7 @@ public sealed class CatchUpSubscription : IAsyncDisposable
         UpdateLag();
         var previous = Interlocked.Exchange(ref _position, Math.Max(Volatile.Read(ref _position), scanned));
         Interlocked.Exchange(ref _head, Volatile.Read(ref _position));
+        _lag?.Set(0, TimeSpan.FromTicks(Volatile.Read(ref _lagTicks)));
         SetState(SubscriptionState.Live);
 
         // A filter may pass over many events without handling one: save that progress too, but not on every round.

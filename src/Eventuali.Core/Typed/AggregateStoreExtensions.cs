@@ -1,3 +1,4 @@
+using Eventuali.Diagnostics;
 using Eventuali.Snapshots;
 
 namespace Eventuali.Typed;
@@ -35,10 +36,19 @@ public static class AggregateStoreExtensions
 
         var streamId = AggregateStreams.StreamId(aggregate.GetType(), aggregate.Id);
         var previousVersion = aggregate.Version;
-        var result = await store.AppendAsync(streamId, ExpectedVersion.Exact(previousVersion), events, cancellationToken).ConfigureAwait(false);
-        aggregate.MarkCommitted(result.StreamVersion);
-        await SnapshotTaker.AfterSaveAsync(store, aggregate, previousVersion, result, cancellationToken).ConfigureAwait(false);
-        return result;
+        using var span = Telemetry.StartInternal(EventualiOperations.SaveAggregate, AggregateStreams.CategoryOf(aggregate.GetType()));
+        try
+        {
+            var result = await store.AppendAsync(streamId, ExpectedVersion.Exact(previousVersion), events, cancellationToken).ConfigureAwait(false);
+            aggregate.MarkCommitted(result.StreamVersion);
+            await SnapshotTaker.AfterSaveAsync(store, aggregate, previousVersion, result, cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            ConsumerTelemetry.Fail(span, ex);
+            throw;
+        }
     }
 
     /// <summary>

@@ -1,0 +1,53 @@
+namespace Eventuali.Diagnostics;
+
+/// <summary>
+/// The instrument names of the <see cref="EventualiDiagnostics.MeterName"/> meter. Units are base units (seconds,
+/// bytes, <c>{event}</c>); attributes are bounded: no stream ids, tenants or payloads.
+/// </summary>
+public static class EventualiInstruments
+{
+    /// <summary>Histogram, seconds: one append call. Attributes <c>db.system.name</c>, <c>error.type</c> (on failure).</summary>
+    public const string AppendDuration = "eventuali.append.duration";
+
+    /// <summary>Histogram, seconds: one stream or global-log read, from its first fetch until the reader finishes or stops. Attributes <c>db.system.name</c>, <c>db.operation.name</c>, <c>error.type</c> (on failure).</summary>
+    public const string ReadDuration = "eventuali.read.duration";
+
+    /// <summary>Counter, <c>{event}</c>: events appended. Attribute <c>db.system.name</c>.</summary>
+    public const string EventsAppended = "eventuali.events.appended";
+
+    /// <summary>Counter, <c>{event}</c>: events read. Attribute <c>db.system.name</c>.</summary>
+    public const string EventsRead = "eventuali.events.read";
+
+    /// <summary>Counter, <c>{conflict}</c>: appends refused because the expected version did not hold. Attribute <c>db.system.name</c>.</summary>
+    public const string AppendConflicts = "eventuali.append.conflicts";
+
+    /// <summary>Histogram, <c>{event}</c>: events per append call. Attribute <c>db.system.name</c>.</summary>
+    public const string AppendBatchSize = "eventuali.append.batch.size";
+
+    /// <summary>Histogram, <c>{append}</c>: appends decided together by one committed group-commit transaction (one refused by a version conflict counts too). Attribute <c>db.system.name</c>.</summary>
+    public const string GroupCommitBatchSize = "eventuali.group_commit.batch.size";
+
+    /// <summary>Gauge, <c>{event}</c>: events between a subscription's position and the head it last saw. Attribute <c>eventuali.subscription.name</c>.</summary>
+    public const string SubscriptionLag = "eventuali.subscription.lag";
+
+    /// <summary>Gauge, seconds: from the append of the last event a subscription handled until it was handled. Attribute <c>eventuali.subscription.name</c>.</summary>
+    public const string SubscriptionLagTime = "eventuali.subscription.lag.time";
+
+    /// <summary>Gauge, <c>{event}</c>: events between a projection's position and the head when it last read. Attribute <c>eventuali.projection.name</c>.</summary>
+    public const string ProjectionLag = "eventuali.projection.lag";
+
+    /// <summary>Gauge, seconds: age of the oldest event a projection had still to apply when it last read (0 when caught up). Attribute <c>eventuali.projection.name</c>.</summary>
+    public const string ProjectionLagTime = "eventuali.projection.lag.time";
+
+    /// <summary>Counter, <c>{event}</c>: events parked as dead letters. Attribute <c>eventuali.projection.name</c> (only projections park dead letters).</summary>
+    public const string DeadLetters = "eventuali.dead_letters";
+
+    /// <summary>Counter, <c>{snapshot}</c>: aggregate loads that looked for a snapshot. Attribute <c>eventuali.snapshot.hit</c> (true when one was used).</summary>
+    public const string SnapshotLoads = "eventuali.snapshot.loads";
+
+    /// <summary>Observable gauge, <c>{connection}</c>: a store's connections. Attributes <c>db.client.connection.state</c> (<c>idle</c>|<c>used</c>), <c>db.client.connection.pool.name</c>.</summary>
+    public const string ConnectionCount = "db.client.connection.count";
+
+    /// <summary>Observable gauge, seconds: how long the global log's readable head has not moved while committed events wait above it (0 when none waits).</summary>
+    public const string WatermarkAge = "eventuali.global_log.watermark.age";
+}
