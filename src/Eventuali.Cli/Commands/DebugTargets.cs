@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using Eventuali.Projections;
 using Eventuali.Tools.Debugging;
@@ -9,6 +11,10 @@ namespace Eventuali.Cli.Commands;
 /// <summary>Finds what <c>eventuali debug</c> steps: an aggregate or projection type from a user's assembly (or the demo's), else the raw payloads.</summary>
 internal static class DebugTargets
 {
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Refused at the start of Create without dynamic code, i.e. in a trimmed or Native AOT build.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Refused at the start of Create without dynamic code, i.e. in a trimmed or Native AOT build.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Refused at the start of Create without dynamic code, i.e. in a trimmed or Native AOT build.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Refused at the start of Create without dynamic code, i.e. in a trimmed or Native AOT build.")]
     public static IStateStepper Create(IEventStore store, string? aggregate, string? projection, string? assemblyPath)
     {
         if (aggregate is not null && projection is not null)
@@ -28,6 +34,11 @@ internal static class DebugTargets
             throw new UsageException("--projection needs --assembly PATH (the .dll holding the projection).");
         }
 
+        if (!RuntimeFeature.IsDynamicCodeSupported)
+        {
+            throw new UsageException("debug --aggregate/--projection loads types by reflection, which this Native AOT build cannot do; use the dotnet tool (dotnet tool install Eventuali.Cli), or step raw payloads without them.");
+        }
+
         var assembly = assemblyPath is null ? typeof(DebugTargets).Assembly : Load(assemblyPath);
         if (aggregate is not null)
         {
@@ -43,6 +54,10 @@ internal static class DebugTargets
         return new ProjectionStepper((Projection)Activator.CreateInstance(type)!);
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Refused at the start of Create without dynamic code, i.e. in a trimmed or Native AOT build.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Refused at the start of Create without dynamic code, i.e. in a trimmed or Native AOT build.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Refused at the start of Create without dynamic code, i.e. in a trimmed or Native AOT build.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Refused at the start of Create without dynamic code, i.e. in a trimmed or Native AOT build.")]
     private static Assembly Load(string path)
     {
         var full = Path.GetFullPath(path);
@@ -61,6 +76,10 @@ internal static class DebugTargets
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Refused at the start of Create without dynamic code, i.e. in a trimmed or Native AOT build.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Refused at the start of Create without dynamic code, i.e. in a trimmed or Native AOT build.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Refused at the start of Create without dynamic code, i.e. in a trimmed or Native AOT build.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Refused at the start of Create without dynamic code, i.e. in a trimmed or Native AOT build.")]
     private static Type Find(Assembly assembly, string name, Type baseType, string what)
     {
         Type[] types;
