@@ -205,52 +205,34 @@ public sealed partial class StoreTelemetry : IDisposable
         });
     }
 
-    private async IAsyncEnumerable<RecordedEvent> ObserveReadCore(IAsyncEnumerable<RecordedEvent> source, string operationName, string? streamId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private IAsyncEnumerable<RecordedEvent> ObserveReadCore(IAsyncEnumerable<RecordedEvent> source, string operationName, string? streamId, CancellationToken cancellationToken)
+        => Streaming.ReadTracking.Track(
+            source,
+            () => (Activity: StartSpan(operationName, streamId, ActivityKind.Client), Started: Stopwatch.GetTimestamp()),
+            (state, count, error) =>
+            {
+                EndRead(state.Activity, operationName, Stopwatch.GetElapsedTime(state.Started).TotalSeconds, count, error);
+                return ValueTask.CompletedTask;
+            },
+            cancellationToken);
+
+    private void EndRead(Activity? activity, string operationName, double seconds, long count, Exception? error)
     {
-        using var activity = StartSpan(operationName, streamId, ActivityKind.Client);
         var operation = new KeyValuePair<string, object?>(EventualiAttributes.DbOperationName, operationName);
-        var count = 0L;
-        string? errorType = null;
-        var started = Stopwatch.GetTimestamp();
-        var reader = source.GetAsyncEnumerator(cancellationToken);
-        try
+        if (error is null)
         {
-            while (true)
-            {
-                try
-                {
-                    if (!await reader.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (Exception ex)
-                {
-                    errorType = Telemetry.ErrorType(ex);
-                    throw;
-                }
-
-                count++;
-                yield return reader.Current;
-            }
+            Telemetry.ReadDuration.Record(seconds, _system, operation);
         }
-        finally
+        else
         {
-            await reader.DisposeAsync().ConfigureAwait(false);
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            if (errorType is null)
-            {
-                Telemetry.ReadDuration.Record(seconds, _system, operation);
-            }
-            else
-            {
-                Telemetry.ReadDuration.Record(seconds, _system, operation, new(EventualiAttributes.ErrorType, errorType));
-                Telemetry.Fail(activity, errorType);
-            }
-
-            Telemetry.EventsRead.Add(count, _system);
-            activity?.SetTag(EventualiAttributes.EventCount, count);
+            var errorType = Telemetry.ErrorType(error);
+            Telemetry.ReadDuration.Record(seconds, _system, operation, new(EventualiAttributes.ErrorType, errorType));
+            Telemetry.Fail(activity, errorType);
         }
+
+        Telemetry.EventsRead.Add(count, _system);
+        activity?.SetTag(EventualiAttributes.EventCount, count);
+        activity?.Dispose();
     }
 
     private Activity? StartSpan(string operation, string? streamId, ActivityKind kind)

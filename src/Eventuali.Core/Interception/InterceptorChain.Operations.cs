@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Eventuali.Auditing;
 
 namespace Eventuali.Interception;
@@ -52,36 +51,10 @@ internal sealed partial class InterceptorChain
     public IAsyncEnumerable<RecordedEvent> Observe(IAsyncEnumerable<RecordedEvent> source, string name, string? streamId, CancellationToken cancellationToken)
         => ObservesOperations ? ObserveCore(source, name, streamId, cancellationToken) : source;
 
-    private async IAsyncEnumerable<RecordedEvent> ObserveCore(IAsyncEnumerable<RecordedEvent> source, string name, string? streamId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var count = 0L;
-        Exception? error = null;
-        var reader = source.GetAsyncEnumerator(cancellationToken);
-        try
-        {
-            while (true)
-            {
-                try
-                {
-                    if (!await reader.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (Exception ex)
-                {
-                    error = ex;
-                    throw;
-                }
-
-                count++;
-                yield return reader.Current;
-            }
-        }
-        finally
-        {
-            await reader.DisposeAsync().ConfigureAwait(false);
-            await ReportAsync(new StoreOperation(AuditAction.Read, name, streamId, count, error)).ConfigureAwait(false);
-        }
-    }
+    private IAsyncEnumerable<RecordedEvent> ObserveCore(IAsyncEnumerable<RecordedEvent> source, string name, string? streamId, CancellationToken cancellationToken)
+        => Streaming.ReadTracking.Track(
+            source,
+            static () => 0,
+            (_, count, error) => ReportAsync(new StoreOperation(AuditAction.Read, name, streamId, count, error)),
+            cancellationToken);
 }
