@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Eventuali.Server.Endpoints;
+
+/// <summary>
+/// The web admin UI: plain HTML, CSS and JavaScript embedded in this assembly, served at <c>/ui/</c> with no CDN or
+/// network access. The pages hold no data; they call the API with the key the user logs in with.
+/// </summary>
+internal static class UiEndpoints
+{
+    private const string ResourcePrefix = "eventuali-ui/";
+
+    private static readonly Dictionary<string, string> Types = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".html"] = "text/html; charset=utf-8",
+        [".js"] = "text/javascript; charset=utf-8",
+        [".css"] = "text/css; charset=utf-8",
+        [".svg"] = "image/svg+xml",
+    };
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/ui", (HttpContext context) => context.Request.Path.Value!.EndsWith('/')
+            ? ServeAsync(context, null)
+            : Task.Run(() => context.Response.Redirect(context.Request.PathBase + context.Request.Path + "/"))).ExcludeFromDescription();
+        routes.MapGet("/ui/{**file}", ServeAsync).ExcludeFromDescription();
+    }
+
+    private static async Task ServeAsync(HttpContext context, string? file)
+    {
+        var name = string.IsNullOrEmpty(file) ? "index.html" : file;
+        var type = Types.GetValueOrDefault(Path.GetExtension(name));
+        var stream = type is null || name.Contains("..", StringComparison.Ordinal)
+            ? null
+            : typeof(UiEndpoints).Assembly.GetManifestResourceStream(ResourcePrefix + name);
+        if (stream is null)
+        {
+            await Problems.WriteAsync(context, Problems.NotFound, "The UI has no such file.").ConfigureAwait(false);
+            return;
+        }
+
+        await using (stream)
+        {
+            context.Response.ContentType = type;
+            context.Response.Headers.CacheControl = "no-cache";
+            // The UI runs only its own scripts and talks only to this server.
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            await stream.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+}
