@@ -33,6 +33,8 @@ internal static class CliApp
             AuditCommand.Create(io),
             DiagramCommand.Create(io),
             DebugCommand.Create(io),
+            ServeCommand.Create(io),
+            ApiKeysCommand.Create(io),
             Schema.SchemaCommand.Create(io),
             Generate.GenerateCommand.Create(io),
         };

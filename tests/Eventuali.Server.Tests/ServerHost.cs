@@ -32,7 +32,7 @@ internal sealed class ServerHost : IAsyncDisposable
     public ApiKeyStore Keys => _app.Services.GetRequiredService<ApiKeyStore>();
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ServerHost> StartAsync(Action<EventualiServerOptions>? configure = null)
+    public static async Task<ServerHost> StartAsync(Action<EventualiServerOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var directory = Directory.CreateTempSubdirectory("eventuali-server-");
         var builder = WebApplication.CreateSlimBuilder();
@@ -40,6 +40,7 @@ internal sealed class ServerHost : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddEventuali("sqlite://" + Path.Combine(directory.FullName, "events.db"));
         builder.Services.AddEventualiServer(configure);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapEventuali();
         await app.StartAsync();

@@ -78,12 +78,20 @@ internal static class SseEndpoints
         });
     }
 
-    /// <summary>Where to start: just after Last-Event-ID when the client sends one, else at <c>from</c> (default 1).</summary>
+    /// <summary>
+    /// Where to start: just after Last-Event-ID when the client sends one, else at <c>from</c> (default 1; <c>end</c>:
+    /// only events appended from now on).
+    /// </summary>
     private static async ValueTask<(bool Ok, long After)> AfterAsync(HttpContext context, string? from)
     {
         if (LastEventId(context) is { } text)
         {
             return await Query.LongAsync(context, "Last-Event-ID", text, 0, 0).ConfigureAwait(false);
+        }
+
+        if (string.Equals(from, "end", StringComparison.Ordinal))
+        {
+            return (true, await ServerContext.Of(context).Store.GetHeadPositionAsync(context.RequestAborted).ConfigureAwait(false));
         }
 
         var (ok, start) = await Query.LongAsync(context, "from", from, 1, 1).ConfigureAwait(false);

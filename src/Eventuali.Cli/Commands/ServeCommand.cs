@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using Eventuali.Hosting;
+using Eventuali.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Eventuali.Cli.Commands;
+
+/// <summary>
+/// <c>eventuali serve</c>: the HTTP API, SSE subscriptions, health, metrics, OpenAPI and the web UI over one store,
+/// until Ctrl+C or SIGTERM. Callers need an API key (<c>eventuali apikeys create</c>) or an OIDC bearer token.
+/// </summary>
+internal static class ServeCommand
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    public static Command Create(CliIo io)
+    {
+        var database = CommonOptions.Database();
+        var urls = new Option<string?>("--urls") { Description = $"Where to listen, ';'-separated (default {DefaultUrls}). Use https:// with a certificate configured through ASP.NET Core (Kestrel) settings, or a TLS proxy in front." };
+        var anonymousRole = new Option<string?>("--anonymous-role") { Description = "Let requests without credentials in with this role (read, write or admin). Default: refused (401)." };
+        var anonymousScope = new Option<string?>("--anonymous-scope") { Description = "With --anonymous-role: the stream-id prefix anonymous callers may reach (default: every stream)." };
+        var maxBody = new Option<long?>("--max-body-bytes") { Description = "The largest request body accepted (default 4194304)." };
+        var rate = new Option<int?>("--requests-per-second") { Description = "Average requests per second each caller may make (default 200; bursts of twice that)." };
+        var authority = new Option<string?>("--oidc-authority") { Description = "Accept OIDC bearer tokens from this issuer (its discovery document and signing keys are fetched from it)." };
+        var audience = new Option<string?>("--oidc-audience") { Description = "With --oidc-authority: the audience tokens must be issued for." };
+        var command = new Command("serve", "Serve the store over HTTP: the JSON API, server-sent event subscriptions, /health/live, /health/ready, /metrics, /openapi/v1.json and the web UI at /ui/.")
+        {
+            database, urls, anonymousRole, anonymousScope, maxBody, rate, authority, audience,
+        };
+        Examples.Add(command, "eventuali serve -d sqlite://events.db", "eventuali serve -d postgresql://app@db/events --urls http://0.0.0.0:5080");
+        command.SetAction(async (parse, ct) =>
+        {
+            ApiRole? anonymous = null;
+            if (parse.GetValue(anonymousRole) is { } roleText)
+            {
+                anonymous = ApiRoles.TryParse(roleText, out var r) ? r : throw new UsageException($"--anonymous-role must be read, write or admin; got '{roleText}'.");
+            }
+
+            var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
+            var store = await CommonOptions.OpenOrCreateAsync(url, ct).ConfigureAwait(false);
+            await using (store.ConfigureAwait(false))
+            {
+                var builder = WebApplication.CreateSlimBuilder();
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                builder.WebHost.UseUrls(parse.GetValue(urls) ?? DefaultUrls);
+                // The store opened above (with the key file and audit options) is the one served.
+                builder.Services.AddSingleton(store);
+                builder.Services.AddEventuali(url);
+                try
+                {
+                    builder.Services.AddEventualiServer(o =>
+                    {
+                        o.AnonymousRole = anonymous;
+                        o.AnonymousScope = parse.GetValue(anonymousScope) ?? "";
+                        o.MaxRequestBodyBytes = parse.GetValue(maxBody) ?? o.MaxRequestBodyBytes;
+                        if (parse.GetValue(rate) is { } perSecond)
+                        {
+                            o.RequestsPerSecond = perSecond;
+                            o.RequestBurst = perSecond * 2;
+                        }
+
+                        o.Oidc.Authority = parse.GetValue(authority);
+                        o.Oidc.Audience = parse.GetValue(audience);
+                    });
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new UsageException(ex.Message);
+                }
+
+                var app = builder.Build();
+                await using (app.ConfigureAwait(false))
+                {
+                    app.MapEventuali();
+                    await app.StartAsync(ct).ConfigureAwait(false);
+                    var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+                    foreach (var address in addresses)
+                    {
+                        await io.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Serving {StoreLocation.Display(url)} on {address} (UI: {address}/ui/). Ctrl+C stops.")).ConfigureAwait(false);
+                    }
+
+                    await io.Out.FlushAsync(ct).ConfigureAwait(false);
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Ctrl+C or SIGTERM: stop taking requests and let running ones finish.
+                    }
+
+                    await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Text.Json;
+using Eventuali.Hosting;
+using Eventuali.Projections;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Eventuali.Server.Tests;
+
+/// <summary>
+/// The web UI in Debian's headless Chromium (scripts/chromium.sh installs it; EVENTUALI_CHROMIUM names it), driven by
+/// Playwright: log in with a key, browse and open a stream, open an event, step the debugger, watch the live chart
+/// count appends made meanwhile, rebuild a projection; a screenshot is kept as a test artefact.
+/// </summary>
+public sealed class BrowserTests
+{
+    private static readonly string[] ChromiumFlags =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    private static string Chromium()
+    {
+        var path = Environment.GetEnvironmentVariable("EVENTUALI_CHROMIUM") is { Length: > 0 } named ? named : "/usr/bin/chromium";
+        Assert.True(File.Exists(path), $"Chromium not found at {path}: run scripts/chromium.sh (it installs Debian's chromium) and export what it prints.");
+        return path;
+    }
+
+    [Fact]
+    public async Task Log_in_browse_open_an_event_step_watch_the_chart_and_rebuild()
+    {
+        await using var host = await ServerHost.StartAsync(services: s => s.AddEventualiProjections(_ => [new Counter()]));
+        var admin = await host.Keys.CreateAsync(ApiRole.Admin);
+        var http = host.Client(admin.Key);
+        var opened = Guid.NewGuid();
+        var first = $$$"""[{"id":"{{{opened}}}","type":"opened","data":{"owner":"ada","balance":0}},{"type":"deposited","data":{"balance":50},"metadata":{"causationId":"{{{opened}}}","correlationId":"c-7"}},{"type":"deposited","data":{"balance":80}}]""";
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/streams/account-42", Http.Json(first))).StatusCode);
+        await http.PostAsync("/streams/order-1", Http.Json(Http.Events("placed")));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium(),
+            Headless = true,
+            Args = ChromiumFlags,
+            Timeout = 120_000,
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        page.SetDefaultTimeout(60_000);
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync(new Uri(host.Address, "/ui/").ToString());
+
+        // A wrong key is refused with a message; the right one logs in.
+        await page.FillAsync("#key", "evk_0000000000000000_wrongwrongwrongwrong");
+        await page.ClickAsync("#login");
+        await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("401");
+        await page.FillAsync("#key", admin.Key);
+        await page.ClickAsync("#login");
+        await Assertions.Expect(page.Locator("#who")).ToContainTextAsync("admin");
+
+        // Search and open a stream, open an event, follow its causation link.
+        await page.FillAsync("#search", "acc");
+        await Assertions.Expect(page.Locator("#streams li")).ToHaveCountAsync(1);
+        await page.ClickAsync("#streams li >> text=account-42");
+        await Assertions.Expect(page.Locator("#events tbody tr")).ToHaveCountAsync(3);
+        await page.ClickAsync("#events tbody tr:nth-child(2)");
+        await Assertions.Expect(page.Locator("#event-data")).ToContainTextAsync("50");
+        await Assertions.Expect(page.Locator("#event-fields")).ToContainTextAsync("c-7");
+        await page.ClickAsync("#event-fields a.link");
+        await Assertions.Expect(page.Locator("#event-title")).ToContainTextAsync("account-42 @ 1");
+
+        // Time travel: the state at version 1, then at version 2.
+        await page.ClickAsync("#events tbody tr:nth-child(1)");
+        await Assertions.Expect(page.Locator("#step-version")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("#state")).ToContainTextAsync("\"balance\": 0");
+        await page.ClickAsync("#step-next");
+        await Assertions.Expect(page.Locator("#step-version")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("#state")).ToContainTextAsync("\"balance\": 50");
+
+        // The live chart counts appends made while the page is open.
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            var n = 0;
+            while (!stop.IsCancellationRequested && n < 600)
+            {
+                await http.PostAsync($"/streams/load-{n % 5}", Http.Json(Http.Events("tick", "tick", "tick", "tick", "tick")));
+                n++;
+                await Task.Delay(20);
+            }
+        });
+        try
+        {
+            await page.WaitForFunctionAsync("() => Number(document.getElementById('seen').textContent) >= 100", null, new PageWaitForFunctionOptions { Timeout = 90_000 });
+            await page.WaitForFunctionAsync("() => !document.getElementById('rate').textContent.startsWith('0 ')", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await writer;
+        }
+
+        // Rebuild a projection from its row.
+        await page.ClickAsync("#refresh-projections");
+        await Assertions.Expect(page.Locator("#projections tbody tr")).ToHaveCountAsync(1);
+        await page.ClickAsync("#projections tbody button");
+        await Assertions.Expect(page.Locator("#projections-note")).ToContainTextAsync("Rebuild of counter requested");
+
+        var artefacts = Environment.GetEnvironmentVariable("EVENTUALI_TEST_ARTIFACTS") is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "artifacts");
+        Directory.CreateDirectory(artefacts);
+        var shot = Path.Combine(artefacts, "ui.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        Assert.True(new FileInfo(shot).Length > 10_000);
+        TestContext.Current.SendDiagnosticMessage($"UI screenshot: {shot}");
+        Assert.Empty(errors);
+        _ = JsonSerializer.Serialize(errors);
+    }
+
+    private sealed class Counter : Projection
+    {
+        public Counter()
+            : base("counter")
+            => On("tick", async (e, ctx, ct) => await ctx.Documents.PutAsync("count", "{}", ct));
+    }
+}
