@@ -28,6 +28,10 @@ step "promtool (installed when missing, for the metrics exposition and the alert
 eval "$(bash scripts/prometheus.sh)"
 echo "tests use $EVENTUALI_PROMTOOL ($("$EVENTUALI_PROMTOOL" --version 2>&1 | head -n 1))"
 
+step "Chromium (installed when missing, for the web UI's browser tests)"
+eval "$(bash scripts/chromium.sh)"
+echo "tests use $EVENTUALI_CHROMIUM"
+
 step "Build (warnings are errors)"
 dotnet build Eventuali.sln -c "$config" -nologo -clp:ErrorsOnly
 
