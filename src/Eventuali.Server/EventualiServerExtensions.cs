@@ -42,7 +42,12 @@ public static class EventualiServerExtensions
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default));
         services.AddHealthChecks().AddEventualiHealthChecks();
         services.AddEventualiMetrics();
-        services.AddOpenApi(OpenApiDocument);
+        services.AddOpenApi(OpenApiDocument, openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Eventuali";
+            document.Info.Description = "Event store HTTP API: appends, reads, server-sent event subscriptions, stream lifecycle and projections. Authenticate with X-Api-Key or Authorization: Bearer. Errors are RFC 9457 Problem Details.";
+            return Task.CompletedTask;
+        }));
         var authentication = services.AddAuthentication();
         if (options.Oidc.Authority is { } authority)
         {

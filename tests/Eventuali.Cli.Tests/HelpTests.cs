@@ -14,6 +14,7 @@ public sealed class HelpTests
     [InlineData("demo")]
     [InlineData("benchmark")]
     [InlineData("audit")]
+    [InlineData("serve")]
     public async Task Every_command_has_help_with_examples(string command)
     {
         using var dir = new TempDirectory();

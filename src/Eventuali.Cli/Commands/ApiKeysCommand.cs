@@ -58,6 +58,7 @@ internal static class ApiKeysCommand
     {
         var database = CommonOptions.Database();
         var command = new Command("list", "List API keys (id, role, scope, tenant, created, expiry, last use, state); never their secrets.") { database };
+        Examples.Add(command, "eventuali apikeys list -d sqlite://events.db");
         command.SetAction(async (parse, ct) =>
         {
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
@@ -84,6 +85,7 @@ internal static class ApiKeysCommand
         var database = CommonOptions.Database();
         var id = new Argument<string>("id") { Description = "The key's id (the 16 hex digits after evk_, as 'apikeys list' shows)." };
         var command = new Command("revoke", "Revoke an API key: a running server refuses it within a second.") { database, id };
+        Examples.Add(command, "eventuali apikeys revoke -d sqlite://events.db 3f9c2a7d51e0b846");
         command.SetAction(async (parse, ct) =>
         {
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);

@@ -29,14 +29,15 @@ internal sealed partial class ServerContext(IEventStore store, IOptions<Eventual
             return;
         }
 
-        var caller = await Gate.EnterAsync(context, operation, role, streamId).ConfigureAwait(false);
-        if (caller is null)
-        {
-            return;
-        }
-
         try
         {
+            // Inside the try: checking a key reads the key stream, and a store outage there is a 503 like any other.
+            var caller = await Gate.EnterAsync(context, operation, role, streamId).ConfigureAwait(false);
+            if (caller is null)
+            {
+                return;
+            }
+
             using (AuditContext.Begin(caller.Actor))
             {
                 await body(caller).ConfigureAwait(false);

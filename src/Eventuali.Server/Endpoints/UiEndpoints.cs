@@ -22,9 +22,17 @@ internal static class UiEndpoints
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/ui", (HttpContext context) => context.Request.Path.Value!.EndsWith('/')
-            ? ServeAsync(context, null)
-            : Task.Run(() => context.Response.Redirect(context.Request.PathBase + context.Request.Path + "/"))).ExcludeFromDescription();
+        routes.MapGet("/ui", (HttpContext context) =>
+        {
+            // Routing matches "/ui/" here too; only "/ui" itself is redirected, so relative asset links resolve.
+            if (context.Request.Path.Value!.EndsWith('/'))
+            {
+                return ServeAsync(context, null);
+            }
+
+            context.Response.Redirect(context.Request.PathBase + context.Request.Path + "/");
+            return Task.CompletedTask;
+        }).ExcludeFromDescription();
         routes.MapGet("/ui/{**file}", ServeAsync).ExcludeFromDescription();
     }
 
