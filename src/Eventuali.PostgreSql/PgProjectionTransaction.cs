@@ -7,7 +7,7 @@ namespace Eventuali.PostgreSql;
 /// One projection transaction on the lease's connection, or (inline) the append's own transaction, which the
 /// append commits: then <see cref="CommitAsync"/> does nothing and progress only moves the position forward.
 /// </summary>
-internal sealed class PgProjectionTransaction(string name, string owner, TimeProvider clock, ProjectionSql sql, NpgsqlConnection connection, NpgsqlTransaction transaction, bool inline = false)
+internal sealed class PgProjectionTransaction(string name, string owner, TimeProvider clock, ProjectionSql sql, NpgsqlConnection connection, NpgsqlTransaction transaction, bool inline = false, PgLeaseFence? fence = null)
     : IProjectionTransaction, IProjectionDocuments, IProjectionDocumentSubjects
 {
     private readonly PostgreSqlProjectionContext _backend = new(connection, transaction);
@@ -69,10 +69,27 @@ internal sealed class PgProjectionTransaction(string name, string owner, TimePro
             return;
         }
 
+        if (fence is not null)
+        {
+            await CheckFenceAsync(fence, cancellationToken).ConfigureAwait(false);
+        }
+
         await PgProjectionDb.ExecuteAsync(connection, transaction, sql["progress"], cancellationToken,
             PgProjectionDb.Text(name), PgProjectionDb.Long(progress.Position), PgProjectionDb.Text(ProjectionStates.ToText(progress.State)), PgProjectionDb.Text(progress.Error),
             PgProjectionDb.Long(progress.RebuildTarget), PgProjectionDb.Text(owner), PgProjectionDb.Long(progress.HonouredRequest),
             PgProjectionDb.Time(clock.GetUtcNow())).ConfigureAwait(false);
+    }
+
+    // Row-locked until this transaction ends: a takeover waits for it, or it sees the takeover and rolls back.
+    private async Task CheckFenceAsync(PgLeaseFence fence, CancellationToken ct)
+    {
+        var current = await PgProjectionDb.QueryAsync(connection, transaction, fence.Sql["fence"], r => (Epoch: r.GetInt64(0), Owner: r.IsDBNull(1) ? null : r.GetString(1)), ct,
+            PgProjectionDb.Text(fence.Name)).ConfigureAwait(false);
+        if (current.Count == 0 || current[0].Epoch != fence.Epoch)
+        {
+            var detail = current.Count == 0 ? "the lease row is gone" : $"the lease is at epoch {current[0].Epoch}, held by '{current[0].Owner ?? "nobody"}'";
+            throw new LeaseLostException(fence.Name, fence.Epoch, commitRefused: true, detail);
+        }
     }
 
     public async ValueTask CommitAsync(CancellationToken cancellationToken = default)

@@ -7,7 +7,7 @@ namespace Eventuali.Sqlite;
 /// One projection transaction: BEGIN IMMEDIATE on the lease's connection, or (inline, no transaction object)
 /// the statements run on the writer's connection inside the append's open transaction and savepoint.
 /// </summary>
-internal sealed class SqliteProjectionTransaction(string name, string owner, TimeProvider clock, SqliteConnection connection, SqliteTransaction? transaction)
+internal sealed class SqliteProjectionTransaction(string name, string owner, TimeProvider clock, SqliteConnection connection, SqliteTransaction? transaction, long? epoch = null)
     : IProjectionTransaction, IProjectionDocuments, IProjectionDocumentSubjects
 {
     private readonly SqliteProjectionContext _backend = new(connection, transaction);
@@ -77,9 +77,25 @@ internal sealed class SqliteProjectionTransaction(string name, string owner, Tim
             return ValueTask.CompletedTask;
         }
 
+        if (epoch is { } held)
+        {
+            CheckFence(held);
+        }
+
         SqliteProjectionDb.Execute(connection, transaction, "progress", name, progress.Position, ProjectionStates.ToText(progress.State), progress.Error,
             progress.RebuildTarget, owner, progress.HonouredRequest, SqliteProjectionDb.Micros(clock.GetUtcNow()));
         return ValueTask.CompletedTask;
+    }
+
+    // The write transaction (BEGIN IMMEDIATE) excludes a takeover until it ends: the epoch read here holds at commit.
+    private void CheckFence(long held)
+    {
+        var current = SqliteProjectionDb.Query(connection, transaction, "lease_fence", r => (Epoch: r.GetInt64(0), Owner: r.IsDBNull(1) ? null : r.GetString(1)), name);
+        if (current.Count == 0 || current[0].Epoch != held)
+        {
+            var detail = current.Count == 0 ? "the lease row is gone" : $"the lease is at epoch {current[0].Epoch}, held by '{current[0].Owner ?? "nobody"}'";
+            throw new LeaseLostException(name, held, commitRefused: true, detail);
+        }
     }
 
     public ValueTask CommitAsync(CancellationToken cancellationToken = default)

@@ -39,11 +39,17 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             throw new ArgumentException($"Projection '{empty.Name}' handles no event type; register handlers with On(...).", nameof(projections));
         }
 
-        _runners = [.. list.Select(p => new ProjectionRunner(p, store, projectionStore, Options))];
+        _runners = [.. list.Select(p => new ProjectionRunner(p, store, projectionStore, Options, OnLeaseChanged))];
     }
 
     /// <summary>The options the daemon was created with.</summary>
     public ProjectionDaemonOptions Options { get; }
+
+    /// <summary>
+    /// Raised on this node's lease changes: taken, denied (once per run of denials), lost (another node holds it now or
+    /// renewal failed) and released. Handlers run on the projection's loop: keep them short and never throw.
+    /// </summary>
+    public event EventHandler<ProjectionLeaseEvent>? LeaseChanged;
 
     /// <summary>Whether this node currently runs <paramref name="name"/> (holds its lease).</summary>
     public bool IsLeader(string name) => Runner(name).IsLeader;
@@ -135,6 +141,18 @@ public sealed class ProjectionDaemon : IAsyncDisposable
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private void OnLeaseChanged(ProjectionLeaseEvent change)
+    {
+        try
+        {
+            LeaseChanged?.Invoke(this, change);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // An observer's failure must not stop the projection.
+        }
+    }
 
     private ProjectionRunner Runner(string name)
         => _runners.FirstOrDefault(r => r.Name == name) ?? throw new ArgumentException($"This daemon runs no projection named '{name}'.", nameof(name));

@@ -4,10 +4,11 @@ using Eventuali.Subscriptions;
 namespace Eventuali.Projections;
 
 /// <summary>One projection's loop on one node: take the lease, then read, apply and commit batches until stopped.</summary>
-internal sealed partial class ProjectionRunner(Projection projection, IEventStore store, IProjectionStore projections, ProjectionDaemonOptions options)
+internal sealed partial class ProjectionRunner(Projection projection, IEventStore store, IProjectionStore projections, ProjectionDaemonOptions options, Action<ProjectionLeaseEvent> leaseChanged)
 {
     private readonly EventFilter _filter = projection.Filter;
     private volatile bool _isLeader;
+    private bool _denied;
     private volatile Exception? _lastError;
     private ConsumerLag? _lag;
 
@@ -26,7 +27,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             Exception? failure = null;
             try
             {
-                lease = await projections.TryAcquireProjectionAsync(Name, options.NodeId, stopping).ConfigureAwait(false);
+                lease = await projections.TryAcquireProjectionAsync(Name, options.NodeId, options.Lease, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -40,7 +41,19 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             if (lease is not null)
             {
                 Retry.Succeeded(); // the store answered: failures after this start a fresh count
+                _denied = false;
+                LeaseTelemetry.Acquired(Name);
+                leaseChanged(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Acquired, lease.Epoch, null));
                 failure = await LeadAsync(lease, stopping).ConfigureAwait(false);
+            }
+            else if (failure is null)
+            {
+                LeaseTelemetry.Denied(Name);
+                if (!_denied)
+                {
+                    _denied = true;
+                    leaseChanged(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Denied, 0, null));
+                }
             }
 
             if (!await AfterTurnAsync(failure, stopping).ConfigureAwait(false))
@@ -50,16 +63,20 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
         }
     }
 
-    /// <summary>Leads until stopped or until something fails; returns the failure (null when stopped).</summary>
+    /// <summary>Leads until stopped, until the lease is lost, or until something fails; returns the failure (null when stopped or lost).</summary>
     private async Task<Exception?> LeadAsync(IProjectionLease lease, CancellationToken stopping)
     {
+        Exception? released = null;
+        var lost = false;
         await using (lease.ConfigureAwait(false))
         {
             _isLeader = true;
             using var lag = _lag = ConsumerLag.Start(ConsumerKind.Projection, Name);
+            // Waits end when the lease is lost; a batch in flight goes on to its commit, which the epoch check refuses.
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stopping, lease.Lost);
             try
             {
-                await RunLeaderAsync(lease, stopping).ConfigureAwait(false);
+                await RunLeaderAsync(lease, stopping, leading.Token).ConfigureAwait(false);
                 return null;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -67,24 +84,38 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
                 await MarkStoppedAsync(lease).ConfigureAwait(false);
                 return null;
             }
+            catch (Exception ex) when (ex is LeaseLostException || (ex is OperationCanceledException && lease.Lost.IsCancellationRequested))
+            {
+                var error = ex as LeaseLostException ?? new LeaseLostException(Name, lease.Epoch, false, "it could not be renewed in time", ex);
+                _lastError = error;
+                lost = true;
+                LeaseTelemetry.Lost(Name, error.CommitRefused);
+                leaseChanged(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Lost, lease.Epoch, error));
+                return null;
+            }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // Store trouble (or a lost lease): give the projection up; this node or another takes it again.
-                _lastError = ex;
+                // Store trouble: give the projection up; this node or another takes it again.
+                _lastError = released = ex;
                 return ex;
             }
             finally
             {
                 _isLeader = false;
+                if (!lost)
+                {
+                    leaseChanged(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Released, lease.Epoch, released));
+                }
             }
         }
     }
 
-    private async Task RunLeaderAsync(IProjectionLease lease, CancellationToken ct)
+    private async Task RunLeaderAsync(IProjectionLease lease, CancellationToken ct, CancellationToken leading)
     {
         while (true)
         {
             ct.ThrowIfCancellationRequested();
+            leading.ThrowIfCancellationRequested();
 
             // Taken before reading, so an append committed after the read still wakes the wait below.
             var appended = store.GetFeature<IAppendNotifications>()?.NextAppendSignal();
@@ -104,7 +135,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             if (row.State == ProjectionState.Faulted)
             {
                 // Stays before the failing event until a rebuild is requested or the daemon restarts.
-                await DelayAsync(options.PollInterval, ct).ConfigureAwait(false);
+                await Task.Delay(options.PollInterval, options.TimeProvider, leading).ConfigureAwait(false);
                 continue;
             }
 
@@ -127,7 +158,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
                 }
                 else
                 {
-                    await WaitForAppendAsync(appended, ct).ConfigureAwait(false);
+                    await WaitForAppendAsync(appended, leading).ConfigureAwait(false);
                 }
 
                 continue;
