@@ -30,12 +30,21 @@ public sealed class CountingProjection : Projection
     /// <summary>When set, poison events are applied like any other (the handler was fixed).</summary>
     public bool AcceptPoison { get; set; }
 
+    /// <summary>When set, awaited once before the first event is applied (without the cancellation token): a node stuck mid-batch.</summary>
+    public Func<Task>? HoldOnce { get; init; }
+
     private int _attempts;
+    private int _heldOnce;
 
     public int Attempts => Volatile.Read(ref _attempts);
 
     private async ValueTask DepositAsync(RecordedEvent e, ProjectionContext ctx, CancellationToken ct)
     {
+        if (HoldOnce is { } hold && Interlocked.Exchange(ref _heldOnce, 1) == 0)
+        {
+            await hold();
+        }
+
         if (Interlocked.Increment(ref _attempts) > HoldAfter)
         {
             Holding.TrySetResult();
