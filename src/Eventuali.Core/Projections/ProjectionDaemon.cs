@@ -54,6 +54,9 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     /// <summary>Whether this node currently runs <paramref name="name"/> (holds its lease).</summary>
     public bool IsLeader(string name) => Runner(name).IsLeader;
 
+    /// <summary>Every projection's lease as this node sees it: leader or standby, the epoch held, the last change (a loss included) and when.</summary>
+    public IReadOnlyList<ProjectionLeaseStatus> GetLeaseStatuses() => [.. _runners.Select(r => r.LeaseStatus)];
+
     /// <summary>The last error this node met while running <paramref name="name"/> (store trouble or a failing handler), or null.</summary>
     public Exception? LastError(string name) => Runner(name).LastError;
 

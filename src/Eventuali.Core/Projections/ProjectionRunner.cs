@@ -9,6 +9,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
     private readonly EventFilter _filter = projection.Filter;
     private volatile bool _isLeader;
     private bool _denied;
+    private volatile Tuple<ProjectionLeaseEvent?, DateTimeOffset?> _leaseChange = Tuple.Create<ProjectionLeaseEvent?, DateTimeOffset?>(null, null);
     private volatile Exception? _lastError;
     private ConsumerLag? _lag;
 
@@ -17,6 +18,15 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
     public bool IsLeader => _isLeader;
 
     public Exception? LastError => _lastError;
+
+    public ProjectionLeaseStatus LeaseStatus
+    {
+        get
+        {
+            var (change, at) = _leaseChange;
+            return new ProjectionLeaseStatus(Name, _isLeader, change?.Change == ProjectionLeaseChange.Acquired ? change.Epoch : 0, change, at);
+        }
+    }
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -43,7 +53,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
                 Retry.Succeeded(); // the store answered: failures after this start a fresh count
                 _denied = false;
                 LeaseTelemetry.Acquired(Name);
-                leaseChanged(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Acquired, lease.Epoch, null));
+                Report(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Acquired, lease.Epoch, null));
                 failure = await LeadAsync(lease, stopping).ConfigureAwait(false);
             }
             else if (failure is null)
@@ -52,7 +62,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
                 if (!_denied)
                 {
                     _denied = true;
-                    leaseChanged(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Denied, 0, null));
+                    Report(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Denied, 0, null));
                 }
             }
 
@@ -90,7 +100,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
                 _lastError = error;
                 lost = true;
                 LeaseTelemetry.Lost(Name, error.CommitRefused);
-                leaseChanged(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Lost, lease.Epoch, error));
+                Report(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Lost, lease.Epoch, error));
                 return null;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -104,7 +114,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
                 _isLeader = false;
                 if (!lost)
                 {
-                    leaseChanged(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Released, lease.Epoch, released));
+                    Report(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Released, lease.Epoch, released));
                 }
             }
         }
@@ -248,6 +258,12 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
         {
             return false;
         }
+    }
+
+    private void Report(ProjectionLeaseEvent change)
+    {
+        _leaseChange = Tuple.Create<ProjectionLeaseEvent?, DateTimeOffset?>(change, options.TimeProvider.GetUtcNow());
+        leaseChanged(change);
     }
 
     /// <summary>For a rebuild asked before the first run: waits until some node has created the row.</summary>
