@@ -12,6 +12,9 @@ internal sealed class PgProjectionTransaction(string name, string owner, TimePro
 {
     private readonly PostgreSqlProjectionContext _backend = new(connection, transaction);
 
+    // A partition (projection#n) writes its projection's one read model; its position and dead letters are its own.
+    private readonly string _documents = ProjectionPartitions.ProjectionOf(name);
+
     public IProjectionDocuments Documents => this;
 
     public object? Backend => _backend;
@@ -19,33 +22,33 @@ internal sealed class PgProjectionTransaction(string name, string owner, TimePro
     public async ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ProjectionNames.ValidateKey(key);
-        return await PgProjectionDb.ScalarAsync(connection, transaction, sql["doc_get"], cancellationToken, PgProjectionDb.Text(name), PgProjectionDb.Text(key)).ConfigureAwait(false) as string;
+        return await PgProjectionDb.ScalarAsync(connection, transaction, sql["doc_get"], cancellationToken, PgProjectionDb.Text(_documents), PgProjectionDb.Text(key)).ConfigureAwait(false) as string;
     }
 
     public async ValueTask PutAsync(string key, string json, CancellationToken cancellationToken = default)
     {
         ProjectionNames.ValidateKey(key);
         ProjectionNames.ValidateJson(key, json);
-        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_put"], cancellationToken, PgProjectionDb.Text(name), PgProjectionDb.Text(key), PgProjectionDb.Json(json)).ConfigureAwait(false);
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_put"], cancellationToken, PgProjectionDb.Text(_documents), PgProjectionDb.Text(key), PgProjectionDb.Json(json)).ConfigureAwait(false);
     }
 
     public async ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         ProjectionNames.ValidateKey(key);
-        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_delete"], cancellationToken, PgProjectionDb.Text(name), PgProjectionDb.Text(key)).ConfigureAwait(false);
-        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_subjects_delete"], cancellationToken, PgProjectionDb.Text(name), PgProjectionDb.Text(key)).ConfigureAwait(false);
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_delete"], cancellationToken, PgProjectionDb.Text(_documents), PgProjectionDb.Text(key)).ConfigureAwait(false);
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_subjects_delete"], cancellationToken, PgProjectionDb.Text(_documents), PgProjectionDb.Text(key)).ConfigureAwait(false);
     }
 
     public async ValueTask RecordDocumentSubjectAsync(string key, string subjectId, CancellationToken cancellationToken = default)
     {
         ProjectionNames.ValidateKey(key);
-        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_subject_add"], cancellationToken, PgProjectionDb.Text(name), PgProjectionDb.Text(key), PgProjectionDb.Text(subjectId)).ConfigureAwait(false);
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_subject_add"], cancellationToken, PgProjectionDb.Text(_documents), PgProjectionDb.Text(key), PgProjectionDb.Text(subjectId)).ConfigureAwait(false);
     }
 
     public async ValueTask ClearDocumentsAsync(CancellationToken cancellationToken = default)
     {
-        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_clear"], cancellationToken, PgProjectionDb.Text(name)).ConfigureAwait(false);
-        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_subjects_clear"], cancellationToken, PgProjectionDb.Text(name)).ConfigureAwait(false);
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_clear"], cancellationToken, PgProjectionDb.Text(_documents)).ConfigureAwait(false);
+        await PgProjectionDb.ExecuteAsync(connection, transaction, sql["doc_subjects_clear"], cancellationToken, PgProjectionDb.Text(_documents)).ConfigureAwait(false);
     }
 
     public async ValueTask ParkAsync(RecordedEvent recorded, string error, int attempts, CancellationToken cancellationToken = default)

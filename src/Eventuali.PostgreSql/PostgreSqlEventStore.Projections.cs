@@ -23,7 +23,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
     /// <inheritdoc />
     public async ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, LeaseOptions lease, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(name);
+        ProjectionPartitions.ValidateLeaseName(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         ArgumentNullException.ThrowIfNull(lease);
         lease.Validate();
@@ -99,7 +99,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string projection, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(projection);
+        ProjectionPartitions.ValidateLeaseName(projection);
         return OnConnectionAsync<IReadOnlyList<DeadLetter>>(async (c, ct) => await PgProjectionDb.QueryAsync(c, null, ProjectionStatements["dead_letters"], PgProjectionDb.DeadLetter, ct, PgProjectionDb.Text(projection)).ConfigureAwait(false), cancellationToken);
     }
 

@@ -13,7 +13,7 @@ public sealed partial class SqliteEventStore : IProjectionStore
     /// <inheritdoc />
     public ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, LeaseOptions lease, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(name);
+        ProjectionPartitions.ValidateLeaseName(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         ArgumentNullException.ThrowIfNull(lease);
         lease.Validate();
@@ -82,7 +82,7 @@ public sealed partial class SqliteEventStore : IProjectionStore
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string projection, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(projection);
+        ProjectionPartitions.ValidateLeaseName(projection);
         using var connection = SqliteProjectionDb.Open(Location);
         return ValueTask.FromResult<IReadOnlyList<DeadLetter>>(SqliteProjectionDb.Query(connection, null, "dead_letters", SqliteProjectionDb.DeadLetter, projection));
     }

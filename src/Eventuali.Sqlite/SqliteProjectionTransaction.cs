@@ -12,6 +12,9 @@ internal sealed class SqliteProjectionTransaction(string name, string owner, Tim
 {
     private readonly SqliteProjectionContext _backend = new(connection, transaction);
 
+    // A partition (projection#n) writes its projection's one read model; its position and dead letters are its own.
+    private readonly string _documents = ProjectionPartitions.ProjectionOf(name);
+
     private bool Inline => transaction is null;
 
     public IProjectionDocuments Documents => this;
@@ -21,7 +24,7 @@ internal sealed class SqliteProjectionTransaction(string name, string owner, Tim
     public ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ProjectionNames.ValidateKey(key);
-        using var command = SqliteProjectionDb.Command(connection, transaction, "doc_get", name, key);
+        using var command = SqliteProjectionDb.Command(connection, transaction, "doc_get", _documents, key);
         return ValueTask.FromResult(command.ExecuteScalar() as string);
     }
 
@@ -29,29 +32,29 @@ internal sealed class SqliteProjectionTransaction(string name, string owner, Tim
     {
         ProjectionNames.ValidateKey(key);
         ProjectionNames.ValidateJson(key, json);
-        SqliteProjectionDb.Execute(connection, transaction, "doc_put", name, key, json);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_put", _documents, key, json);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         ProjectionNames.ValidateKey(key);
-        SqliteProjectionDb.Execute(connection, transaction, "doc_delete", name, key);
-        SqliteProjectionDb.Execute(connection, transaction, "doc_subjects_delete", name, key);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_delete", _documents, key);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_subjects_delete", _documents, key);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask RecordDocumentSubjectAsync(string key, string subjectId, CancellationToken cancellationToken = default)
     {
         ProjectionNames.ValidateKey(key);
-        SqliteProjectionDb.Execute(connection, transaction, "doc_subject_add", name, key, subjectId);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_subject_add", _documents, key, subjectId);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask ClearDocumentsAsync(CancellationToken cancellationToken = default)
     {
-        SqliteProjectionDb.Execute(connection, transaction, "doc_clear", name);
-        SqliteProjectionDb.Execute(connection, transaction, "doc_subjects_clear", name);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_clear", _documents);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_subjects_clear", _documents);
         return ValueTask.CompletedTask;
     }
 

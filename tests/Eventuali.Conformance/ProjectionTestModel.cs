@@ -11,9 +11,10 @@ namespace Eventuali.Conformance;
 /// </summary>
 public sealed class CountingProjection : Projection
 {
-    public CountingProjection(string name = "accounts", ProjectionFailurePolicy? policy = null)
+    public CountingProjection(string name = "accounts", ProjectionFailurePolicy? policy = null, int partitions = 1)
         : base(name)
     {
+        Partitions = partitions;
         FailurePolicy = policy ?? new ProjectionFailurePolicy { MaxAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(5) };
         On("deposited", DepositAsync);
         On("closed", async (e, ctx, ct) => await ctx.Documents.DeleteAsync(e.StreamId, ct));

@@ -4,7 +4,8 @@ using Eventuali.Subscriptions;
 namespace Eventuali.Projections;
 
 /// <summary>One projection's loop on one node: take the lease, then read, apply and commit batches until stopped.</summary>
-internal sealed partial class ProjectionRunner(Projection projection, IEventStore store, IProjectionStore projections, ProjectionDaemonOptions options, Action<ProjectionLeaseEvent> leaseChanged)
+internal sealed partial class ProjectionRunner(Projection projection, IEventStore store, IProjectionStore projections, ProjectionDaemonOptions options, Action<ProjectionLeaseEvent> leaseChanged,
+    int? partition = null, PartitionBalancer? balancer = null)
 {
     private readonly EventFilter _filter = projection.Filter;
     private volatile bool _isLeader;
@@ -13,7 +14,12 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
     private volatile Exception? _lastError;
     private ConsumerLag? _lag;
 
-    public string Name => projection.Name;
+    /// <summary>The lease and position name: the projection's, or <c>projection#partition</c>.</summary>
+    public string Name { get; } = partition is { } p ? ProjectionPartitions.Name(projection.Name, p) : projection.Name;
+
+    public string ProjectionName => projection.Name;
+
+    public int? Partition => partition;
 
     public bool IsLeader => _isLeader;
 
@@ -31,13 +37,19 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
     public async Task RunAsync(CancellationToken stopping)
     {
         ConsumerTelemetry.Detach();
+        if (balancer is not null)
+        {
+            await balancer.FirstBeat.WaitAsync(stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         while (!stopping.IsCancellationRequested)
         {
             IProjectionLease? lease = null;
             Exception? failure = null;
             try
             {
-                lease = await projections.TryAcquireProjectionAsync(Name, options.NodeId, options.Lease, stopping).ConfigureAwait(false);
+                // At its share of the partitions this node leaves the rest to the others.
+                lease = balancer?.MayTake() == false ? null : await projections.TryAcquireProjectionAsync(Name, options.NodeId, options.Lease, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -52,11 +64,12 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             {
                 Retry.Succeeded(); // the store answered: failures after this start a fresh count
                 _denied = false;
+                balancer?.Took();
                 LeaseTelemetry.Acquired(Name);
                 Report(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Acquired, lease.Epoch, null));
                 failure = await LeadAsync(lease, stopping).ConfigureAwait(false);
             }
-            else if (failure is null)
+            else if (failure is null && balancer?.MayTake() != false)
             {
                 LeaseTelemetry.Denied(Name);
                 if (!_denied)
@@ -78,6 +91,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
     {
         Exception? released = null;
         var lost = false;
+        var shed = false;
         await using (lease.ConfigureAwait(false))
         {
             _isLeader = true;
@@ -86,7 +100,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             using var leading = CancellationTokenSource.CreateLinkedTokenSource(stopping, lease.Lost);
             try
             {
-                await RunLeaderAsync(lease, stopping, leading.Token).ConfigureAwait(false);
+                shed = await RunLeaderAsync(lease, stopping, leading.Token).ConfigureAwait(false);
                 return null;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -112,6 +126,11 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             finally
             {
                 _isLeader = false;
+                if (!shed)
+                {
+                    balancer?.Gave();
+                }
+
                 if (!lost)
                 {
                     Report(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Released, lease.Epoch, released));
@@ -120,12 +139,17 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
         }
     }
 
-    private async Task RunLeaderAsync(IProjectionLease lease, CancellationToken ct, CancellationToken leading)
+    /// <summary>Leads until stopped or lost (throws), or until this node holds more than its share of partitions (returns true: give this one up).</summary>
+    private async Task<bool> RunLeaderAsync(IProjectionLease lease, CancellationToken ct, CancellationToken leading)
     {
         while (true)
         {
             ct.ThrowIfCancellationRequested();
             leading.ThrowIfCancellationRequested();
+            if (balancer?.TryShed() == true)
+            {
+                return true;
+            }
 
             // Taken before reading, so an append committed after the read still wakes the wait below.
             var appended = store.GetFeature<IAppendNotifications>()?.NextAppendSignal();
@@ -159,6 +183,12 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
 
             var through = page.Count < options.BatchSize ? Math.Max(head, page.Count > 0 ? page[^1].Position : row.Position) : page[^1].Position;
             _lag?.Set(head - row.Position, page.Count == 0 ? TimeSpan.Zero : options.TimeProvider.GetUtcNow() - page[0].Timestamp);
+            if (partition is { } mine)
+            {
+                // Every node reads the whole filtered log; each partition applies its own streams (positions still advance past the rest).
+                page.RemoveAll(e => ProjectionPartitions.Of(e.StreamId, projection.Partitions) != mine);
+            }
+
             if (page.Count == 0)
             {
                 var state = StateAt(row, through);
@@ -184,7 +214,8 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
         var tx = await lease.BeginAsync(ct).ConfigureAwait(false);
         await using (tx.ConfigureAwait(false))
         {
-            if (from == 0)
+            // A partition shares the read model with the others: it cannot clear it alone (see docs/high-availability.md).
+            if (from == 0 && partition is null)
             {
                 await tx.ClearDocumentsAsync(ct).ConfigureAwait(false);
             }

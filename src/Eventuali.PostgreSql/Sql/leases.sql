@@ -30,3 +30,15 @@ SELECT epoch, owner FROM __SCHEMA__.leases WHERE name = $1 FOR SHARE
 
 -- name: list
 SELECT name, owner, epoch, expires_at, expires_at > clock_timestamp() FROM __SCHEMA__.leases ORDER BY name
+
+-- name: member_beat
+-- Membership of a group (a partitioned projection's daemons): the row group@node, alive until $3 ms from now.
+INSERT INTO __SCHEMA__.leases (name, owner, epoch, expires_at, holder_pid, acquired_at, renewed_at)
+VALUES ($1 || '@' || $2, $2, 0, clock_timestamp() + $3 * interval '1 millisecond', NULL, clock_timestamp(), clock_timestamp())
+ON CONFLICT (name) DO UPDATE SET expires_at = excluded.expires_at, renewed_at = excluded.renewed_at
+
+-- name: members
+SELECT owner FROM __SCHEMA__.leases WHERE left(name, length($1) + 1) = $1 || '@' AND expires_at > clock_timestamp() ORDER BY owner
+
+-- name: member_leave
+DELETE FROM __SCHEMA__.leases WHERE name = $1 || '@' || $2

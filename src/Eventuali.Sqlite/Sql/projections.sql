@@ -144,3 +144,14 @@ UPDATE leases SET owner = NULL, expires_at = ?3 WHERE name = ?1 AND epoch = ?2;
 -- name: lease_fence
 -- In the holder's write transaction (BEGIN IMMEDIATE: no takeover can commit meanwhile), before its commit.
 SELECT epoch, owner FROM leases WHERE name = ?1;
+
+-- name: member_beat
+-- Membership of a group (a partitioned projection's daemons): the row group@node, alive until ?3 + ?4 (microseconds).
+INSERT INTO leases (name, owner, epoch, expires_at, acquired_at, renewed_at) VALUES (?1 || '@' || ?2, ?2, 0, ?3 + ?4, ?3, ?3)
+ON CONFLICT (name) DO UPDATE SET expires_at = excluded.expires_at, renewed_at = excluded.renewed_at;
+
+-- name: members
+SELECT owner FROM leases WHERE substr(name, 1, length(?1) + 1) = ?1 || '@' AND expires_at > ?2 ORDER BY owner;
+
+-- name: member_leave
+DELETE FROM leases WHERE name = ?1 || '@' || ?2;
