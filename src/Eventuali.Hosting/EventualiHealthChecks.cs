@@ -33,12 +33,15 @@ public static class EventualiHealthChecks
     /// <summary>Dead letters do not grow beyond <see cref="EventualiHealthCheckOptions.MaxDeadLetterGrowth"/> between runs (ready).</summary>
     public const string DeadLetters = "eventuali-dead-letters";
 
+    /// <summary>This node's projection leases: leader or standby, degraded for a minute after a lease was lost (ready).</summary>
+    public const string ProjectionLeases = "eventuali-projection-leases";
+
     /// <summary>No Eventuali hosted service has stopped with an error (live).</summary>
     public const string HostedServices = "eventuali-hosted-services";
 
     /// <summary>
     /// Registers the Eventuali checks over the store registered with <c>AddEventuali</c>: <see cref="Store"/>,
-    /// <see cref="Migrations"/>, <see cref="ProjectionLag"/>, <see cref="Watermark"/> and <see cref="DeadLetters"/>
+    /// <see cref="Migrations"/>, <see cref="ProjectionLag"/>, <see cref="Watermark"/>, <see cref="DeadLetters"/> and <see cref="ProjectionLeases"/>
     /// tagged <see cref="ReadyTag"/>, <see cref="HostedServices"/> tagged <see cref="LiveTag"/>, all tagged
     /// <see cref="Tag"/>. A failing check reports <paramref name="failureStatus"/> (default unhealthy); each is
     /// given <see cref="EventualiHealthCheckOptions.Timeout"/>.
@@ -53,6 +56,7 @@ public static class EventualiHealthChecks
         services.TryAddSingleton(sp => new ProjectionLagHealthCheck(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IOptions<EventualiOptions>>()));
         services.TryAddSingleton(sp => new WatermarkHealthCheck(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IOptions<EventualiOptions>>(), EventualiServiceCollectionExtensions.LoggerOf(sp)));
         services.TryAddSingleton(sp => new DeadLetterHealthCheck(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IOptions<EventualiOptions>>(), EventualiServiceCollectionExtensions.LoggerOf(sp)));
+        services.TryAddSingleton(sp => new ProjectionLeaseHealthCheck(sp.GetService<Projections.ProjectionDaemon>()));
         services.TryAddSingleton(sp => new HostedServicesHealthCheck(sp.GetRequiredService<EventualiServiceStates>()));
 
         // The timeout is read when the check runs, so it follows the validated options.
@@ -61,6 +65,7 @@ public static class EventualiHealthChecks
         Add<ProjectionLagHealthCheck>(builder, ProjectionLag, failureStatus, ReadyTag);
         Add<WatermarkHealthCheck>(builder, Watermark, failureStatus, ReadyTag);
         Add<DeadLetterHealthCheck>(builder, DeadLetters, failureStatus, ReadyTag);
+        Add<ProjectionLeaseHealthCheck>(builder, ProjectionLeases, failureStatus, ReadyTag);
         Add<HostedServicesHealthCheck>(builder, HostedServices, failureStatus, LiveTag);
         return builder;
     }

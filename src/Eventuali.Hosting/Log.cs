@@ -31,4 +31,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 21, EventName = "DeadLettersGrew", Level = LogLevel.Warning, Message = "Projection {Projection} dead letters grew from {Before} to {After}")]
     public static partial void DeadLettersGrew(ILogger logger, string projection, long before, long after);
+
+    [LoggerMessage(EventId = 30, EventName = "ProjectionLeaseAcquired", Level = LogLevel.Information, Message = "Took the lease of projection {Projection} at epoch {Epoch}; this node runs it")]
+    public static partial void ProjectionLeaseAcquired(ILogger logger, string projection, long epoch);
+
+    [LoggerMessage(EventId = 31, EventName = "ProjectionLeaseDenied", Level = LogLevel.Information, Message = "Another node holds the lease of projection {Projection}; this node stands by")]
+    public static partial void ProjectionLeaseDenied(ILogger logger, string projection);
+
+    [LoggerMessage(EventId = 32, EventName = "ProjectionLeaseLost", Level = LogLevel.Warning, Message = "Lost the lease of projection {Projection} held at epoch {Epoch}; another node runs it")]
+    public static partial void ProjectionLeaseLost(ILogger logger, string projection, long epoch, Exception? exception);
+
+    [LoggerMessage(EventId = 33, EventName = "ProjectionLeaseReleased", Level = LogLevel.Information, Message = "Released the lease of projection {Projection} (epoch {Epoch})")]
+    public static partial void ProjectionLeaseReleased(ILogger logger, string projection, long epoch, Exception? exception);
 }

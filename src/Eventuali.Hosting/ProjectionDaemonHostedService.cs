@@ -26,6 +26,7 @@ public sealed class ProjectionDaemonHostedService : IHostedService, IAsyncDispos
         Daemon = daemon ?? throw new ArgumentNullException(nameof(daemon));
         _states = states;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Daemon.LeaseChanged += (_, change) => LogLease(_logger, change);
     }
 
     /// <summary>The daemon this service runs.</summary>
@@ -56,6 +57,25 @@ public sealed class ProjectionDaemonHostedService : IHostedService, IAsyncDispos
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Daemon.DisposeAsync();
+
+    private static void LogLease(ILogger logger, ProjectionLeaseEvent change)
+    {
+        switch (change.Change)
+        {
+            case ProjectionLeaseChange.Acquired:
+                Log.ProjectionLeaseAcquired(logger, change.Projection, change.Epoch);
+                break;
+            case ProjectionLeaseChange.Denied:
+                Log.ProjectionLeaseDenied(logger, change.Projection);
+                break;
+            case ProjectionLeaseChange.Lost:
+                Log.ProjectionLeaseLost(logger, change.Projection, change.Epoch, change.Error);
+                break;
+            default:
+                Log.ProjectionLeaseReleased(logger, change.Projection, change.Epoch, change.Error);
+                break;
+        }
+    }
 }
 
 /// <summary>Registration of the projection daemon in a service collection.</summary>

@@ -32,7 +32,7 @@ internal static class PgErrors
                         $"PostgreSQL at {where} lost the connection: {pg.MessageText}.", isTransient: true, pg),
                     _ => null,
                 };
-            case NpgsqlException npg when npg.InnerException is SocketException or TimeoutException or IOException || npg.IsTransient:
+            case NpgsqlException npg when npg.InnerException is SocketException or TimeoutException or IOException or AggregateException || npg.IsTransient:
                 return new EventStoreUnavailableException(
                     $"Cannot reach PostgreSQL at {where} (database '{settings.Database}'): {Innermost(npg).Message}", isTransient: true, npg);
             case SocketException or TimeoutException:

@@ -4,64 +4,85 @@ using Npgsql;
 namespace Eventuali.PostgreSql;
 
 /// <summary>
-/// Sole ownership of one projection: a session advisory lock held by this lease's own connection. The
-/// projection's transactions run on that same connection, so a leader that lost its connection (and with it
-/// the lock) cannot commit anything afterwards. When the process dies the server drops the lock.
+/// Sole ownership of one projection: a row of the lease table (owner, epoch, expiry) taken and renewed on a keep-alive
+/// connection of its own. The projection's transactions run on a second connection and check the epoch before they
+/// commit, so a holder that lost the lease (killed, paused past its expiry, cut off) cannot commit after another node
+/// took over. A killed holder's keep-alive backend disappears with it, which frees the lease before it expires.
 /// </summary>
-internal sealed class PgProjectionLease : IProjectionLease
+internal sealed partial class PgProjectionLease : IProjectionLease
 {
-    private readonly NpgsqlConnection _connection;
+    private readonly PgLeaseConnections _connections;
+    private readonly NpgsqlConnection _work;
     private readonly ProjectionSql _sql;
-    private readonly string _lockKey;
+    private readonly LeaseSql _leases;
+    private readonly CancellationTokenSource _lost = new();
+    private readonly CancellationTokenSource _closing = new();
+    private NpgsqlConnection? _keepAlive;
+    private Task _renewing = Task.CompletedTask;
     private int _disposed;
 
-    private PgProjectionLease(NpgsqlConnection connection, ProjectionSql sql, string name, string lockKey, string owner, TimeProvider clock)
+    private PgProjectionLease(PgLeaseConnections connections, NpgsqlConnection keepAlive, NpgsqlConnection work, ProjectionSql sql, LeaseSql leases, string name, string owner, long epoch, TimeProvider clock)
     {
-        _connection = connection;
+        _connections = connections;
+        _keepAlive = keepAlive;
+        _work = work;
         _sql = sql;
-        _lockKey = lockKey;
+        _leases = leases;
         Name = name;
         Owner = owner;
+        Epoch = epoch;
         Clock = clock;
     }
 
     public string Name { get; }
 
+    public long Epoch { get; }
+
+    public CancellationToken Lost => _lost.Token;
+
     internal string Owner { get; }
 
     internal TimeProvider Clock { get; }
 
-    // dataSource: one without pooling (see PostgreSqlEventStore.Projections.cs).
-    public static async Task<PgProjectionLease?> TryAcquireAsync(NpgsqlDataSource dataSource, PgSettings settings, ProjectionSql sql, string name, string owner, TimeProvider clock, CancellationToken ct)
+    public static async Task<PgProjectionLease?> TryAcquireAsync(PgLeaseConnections connections, ProjectionSql sql, LeaseSql leases, string name, string owner, TimeProvider clock, CancellationToken ct)
     {
-        var lockKey = $"{settings.Schema}/{name}";
-        var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var keepAlive = await connections.OpenKeepAliveAsync(ct).ConfigureAwait(false);
+        NpgsqlConnection? work = null;
         try
         {
-            if (await PgProjectionDb.ScalarAsync(connection, null, sql["try_lock"], ct, PgProjectionDb.Text(lockKey)).ConfigureAwait(false) is not true)
+            if (await TryTakeAsync(keepAlive, leases, name, owner, connections.Options, ct).ConfigureAwait(false) is not { } epoch)
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                await keepAlive.DisposeAsync().ConfigureAwait(false);
                 return null;
             }
 
-            await PgProjectionDb.ExecuteAsync(connection, null, sql["acquire"], ct, PgProjectionDb.Text(name), PgProjectionDb.Text(owner), PgProjectionDb.Time(clock.GetUtcNow())).ConfigureAwait(false);
-            return new PgProjectionLease(connection, sql, name, lockKey, owner, clock);
+            work = await connections.OpenWorkAsync(ct).ConfigureAwait(false);
+            await PgProjectionDb.ExecuteAsync(work, null, sql["acquire"], ct, PgProjectionDb.Text(name), PgProjectionDb.Text(owner), PgProjectionDb.Time(clock.GetUtcNow())).ConfigureAwait(false);
+            var lease = new PgProjectionLease(connections, keepAlive, work, sql, leases, name, owner, epoch, clock);
+            lease._renewing = Task.Run(lease.RenewLoopAsync, CancellationToken.None);
+            return lease;
         }
         catch
         {
-            await BreakAsync(connection).ConfigureAwait(false);
+            // The lease row, if taken, expires; the keep-alive backend's end frees it sooner.
+            if (work is not null)
+            {
+                await work.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await keepAlive.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
     public async ValueTask<ProjectionRow> LoadAsync(CancellationToken cancellationToken = default)
-        => (await PgProjectionDb.QueryAsync(_connection, null, _sql["load"], PgProjectionDb.Row, cancellationToken, PgProjectionDb.Text(Name)).ConfigureAwait(false)).Single();
+        => (await PgProjectionDb.QueryAsync(_work, null, _sql["load"], PgProjectionDb.Row, cancellationToken, PgProjectionDb.Text(Name)).ConfigureAwait(false)).Single();
 
     public async ValueTask<IProjectionTransaction> BeginAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        return new PgProjectionTransaction(Name, Owner, Clock, _sql, _connection, transaction);
+        var transaction = await _work.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        return new PgProjectionTransaction(Name, Owner, Clock, _sql, _work, transaction, fence: new PgLeaseFence(_leases, Name, Epoch));
     }
 
     public async ValueTask DisposeAsync()
@@ -71,19 +92,54 @@ internal sealed class PgProjectionLease : IProjectionLease
             return;
         }
 
+        await _closing.CancelAsync().ConfigureAwait(false);
+        await _renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await PgProjectionDb.ExecuteAsync(_connection, null, _sql["release"], timeout.Token, PgProjectionDb.Text(Name), PgProjectionDb.Text(Owner)).ConfigureAwait(false);
-            await PgProjectionDb.ScalarAsync(_connection, null, _sql["unlock"], timeout.Token, PgProjectionDb.Text(_lockKey)).ConfigureAwait(false);
-            await _connection.DisposeAsync().ConfigureAwait(false);
+            await BestEffortAsync(() => PgProjectionDb.ExecuteAsync(_work, null, _sql["release"], timeout.Token, PgProjectionDb.Text(Name), PgProjectionDb.Text(Owner))).ConfigureAwait(false);
+            await BestEffortAsync(async () =>
+            {
+                _keepAlive ??= await _connections.OpenKeepAliveAsync(timeout.Token).ConfigureAwait(false);
+                return await PgProjectionDb.ExecuteAsync(_keepAlive, null, _leases["release"], timeout.Token, PgProjectionDb.Text(Name), PgProjectionDb.Long(Epoch)).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or InvalidOperationException)
+        finally
         {
-            await BreakAsync(_connection).ConfigureAwait(false);
+            await _work.DisposeAsync().ConfigureAwait(false);
+            if (_keepAlive is not null)
+            {
+                await _keepAlive.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _lost.Dispose();
+            _closing.Dispose();
         }
     }
 
-    // The lease's connections are not pooled: closing one ends the session and every advisory lock it held.
-    private static async Task BreakAsync(NpgsqlConnection connection) => await connection.DisposeAsync().ConfigureAwait(false);
+    // Releasing is best effort: an unreleased lease expires, or is free as soon as the keep-alive backend is gone.
+    private static async Task BestEffortAsync(Func<Task<int>> release)
+    {
+        try
+        {
+            await release().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or InvalidOperationException or TimeoutException)
+        {
+        }
+    }
+
+    private static async Task<long?> TryTakeAsync(NpgsqlConnection keepAlive, LeaseSql leases, string name, string owner, LeaseOptions options, CancellationToken ct)
+    {
+        try
+        {
+            return await PgProjectionDb.ScalarAsync(keepAlive, null, leases["acquire"], ct,
+                PgProjectionDb.Text(name), PgProjectionDb.Text(owner), PgProjectionDb.Long((long)options.Duration.TotalMilliseconds)).ConfigureAwait(false) as long?;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            // The holder is committing (its fence holds the row): it is alive, so this is a denial.
+            return null;
+        }
+    }
 }

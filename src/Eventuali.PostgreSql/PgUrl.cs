@@ -25,6 +25,8 @@ internal static class PgUrl
         ["dbname"] = "Database",
     };
 
+    private static readonly string[] TargetValues = ["any", "primary", "standby", "prefer-primary", "prefer-standby", "read-write", "read-only"];
+
     public static (NpgsqlConnectionStringBuilder Builder, string? Schema, string? AppendBatches) Parse(string url)
     {
         var rest = url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..];
@@ -74,6 +76,13 @@ internal static class PgUrl
             else if (key.Equals(PgSettings.AppendBatchesUrlKey, StringComparison.OrdinalIgnoreCase))
             {
                 appendBatches = value;
+            }
+            else if (key.Equals("target", StringComparison.OrdinalIgnoreCase))
+            {
+                // Multi-host URLs: which server of the list to use; Npgsql's Target Session Attributes does the work.
+                builder.TargetSessionAttributes = TargetValues.Contains(value, StringComparer.OrdinalIgnoreCase)
+                    ? value.ToLowerInvariant()
+                    : throw new EventStoreConfigurationException($"The PostgreSQL URL's 'target' must be one of {string.Join(", ", TargetValues)}; got '{value}'.");
             }
             else
             {

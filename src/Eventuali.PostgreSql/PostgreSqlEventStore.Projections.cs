@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Eventuali.Projections;
 using Npgsql;
@@ -8,25 +9,28 @@ namespace Eventuali.PostgreSql;
 public sealed partial class PostgreSqlEventStore : IProjectionStore
 {
     private ProjectionSql? _projectionSql;
-    private NpgsqlDataSource? _leaseSource;
+    private LeaseSql? _leaseSql;
+    private readonly ConcurrentDictionary<LeaseOptions, PgLeaseConnections> _leaseConnections = new();
 
     private ProjectionSql ProjectionStatements => LazyInitializer.EnsureInitialized(ref _projectionSql, () => new ProjectionSql(_settings));
 
-    // Lease connections are not pooled: closing one must end its session (and its advisory lock).
-    private NpgsqlDataSource LeaseSource => LazyInitializer.EnsureInitialized(ref _leaseSource, () =>
-    {
-        var builder = new NpgsqlConnectionStringBuilder(_settings.Builder.ConnectionString) { Pooling = false };
-        return NpgsqlDataSource.Create(builder);
-    });
+    private LeaseSql LeaseStatements => LazyInitializer.EnsureInitialized(ref _leaseSql, () => new LeaseSql(_settings));
 
     /// <inheritdoc />
-    public async ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, CancellationToken cancellationToken = default)
+    public ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, CancellationToken cancellationToken = default)
+        => TryAcquireProjectionAsync(name, owner, LeaseOptions.Default, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, LeaseOptions lease, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(name);
+        ProjectionPartitions.ValidateLeaseName(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        ArgumentNullException.ThrowIfNull(lease);
+        lease.Validate();
         try
         {
-            return await PgProjectionLease.TryAcquireAsync(LeaseSource, _settings, ProjectionStatements, name, owner, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            var connections = _leaseConnections.GetOrAdd(lease, static (o, settings) => new PgLeaseConnections(settings, o), _settings);
+            return await PgProjectionLease.TryAcquireAsync(connections, ProjectionStatements, LeaseStatements, name, owner, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
         {
@@ -95,7 +99,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string projection, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(projection);
+        ProjectionPartitions.ValidateLeaseName(projection);
         return OnConnectionAsync<IReadOnlyList<DeadLetter>>(async (c, ct) => await PgProjectionDb.QueryAsync(c, null, ProjectionStatements["dead_letters"], PgProjectionDb.DeadLetter, ct, PgProjectionDb.Text(projection)).ConfigureAwait(false), cancellationToken);
     }
 

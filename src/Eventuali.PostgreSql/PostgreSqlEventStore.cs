@@ -253,9 +253,9 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         await StopListenerAsync().ConfigureAwait(false);
         await _committer.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
-        if (_leaseSource is not null)
+        foreach (var connections in _leaseConnections.Values)
         {
-            await _leaseSource.DisposeAsync().ConfigureAwait(false);
+            connections.Dispose();
         }
     }
 }

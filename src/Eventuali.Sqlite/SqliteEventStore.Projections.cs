@@ -8,11 +8,17 @@ public sealed partial class SqliteEventStore : IProjectionStore
 {
     /// <inheritdoc />
     public ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, CancellationToken cancellationToken = default)
+        => TryAcquireProjectionAsync(name, owner, LeaseOptions.Default, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, LeaseOptions lease, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(name);
+        ProjectionPartitions.ValidateLeaseName(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        ArgumentNullException.ThrowIfNull(lease);
+        lease.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult<IProjectionLease?>(SqliteProjectionLease.TryAcquire(Location, name, owner, Options.TimeProvider));
+        return ValueTask.FromResult<IProjectionLease?>(SqliteProjectionLease.TryAcquire(Location, name, owner, Options.TimeProvider, lease));
     }
 
     /// <inheritdoc />
@@ -76,7 +82,7 @@ public sealed partial class SqliteEventStore : IProjectionStore
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string projection, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(projection);
+        ProjectionPartitions.ValidateLeaseName(projection);
         using var connection = SqliteProjectionDb.Open(Location);
         return ValueTask.FromResult<IReadOnlyList<DeadLetter>>(SqliteProjectionDb.Query(connection, null, "dead_letters", SqliteProjectionDb.DeadLetter, projection));
     }

@@ -4,54 +4,65 @@ using Microsoft.Data.Sqlite;
 namespace Eventuali.Sqlite;
 
 /// <summary>
-/// Sole ownership of one projection on a SQLite file: an exclusive lock on a lock file next to the database
-/// (released by the OS when the process dies), and a connection of its own for the projection's transactions.
+/// Sole ownership of one projection on a SQLite file: a row of the lease table (owner, epoch, expiry), renewed every
+/// third of its duration on a connection of its own, and a second connection for the projection's transactions, whose
+/// commits check the epoch. A killed holder's lease expires after its duration; a released one is free at once.
 /// </summary>
-internal sealed class SqliteProjectionLease : IProjectionLease
+internal sealed partial class SqliteProjectionLease : IProjectionLease
 {
-    private readonly FileStream _lockFile;
     private readonly SqliteConnection _connection;
+    private readonly SqliteConnection _keepAlive;
     private readonly string _owner;
     private readonly TimeProvider _clock;
+    private readonly LeaseOptions _options;
+    private readonly CancellationTokenSource _lost = new();
+    private readonly CancellationTokenSource _closing = new();
+    private Task _renewing = Task.CompletedTask;
     private int _disposed;
 
-    private SqliteProjectionLease(string name, string owner, FileStream lockFile, SqliteConnection connection, TimeProvider clock)
+    private SqliteProjectionLease(string name, string owner, long epoch, SqliteConnection connection, SqliteConnection keepAlive, TimeProvider clock, LeaseOptions options)
     {
         Name = name;
+        Epoch = epoch;
         _owner = owner;
-        _lockFile = lockFile;
         _connection = connection;
+        _keepAlive = keepAlive;
         _clock = clock;
+        _options = options;
     }
 
     public string Name { get; }
 
-    public static SqliteProjectionLease? TryAcquire(SqliteLocation location, string name, string owner, TimeProvider clock)
+    public long Epoch { get; }
+
+    public CancellationToken Lost => _lost.Token;
+
+    public static SqliteProjectionLease? TryAcquire(SqliteLocation location, string name, string owner, TimeProvider clock, LeaseOptions options)
     {
         _ = SqliteProjectionDb.RequireFile(location);
-        var path = $"{location.FilePath}.projection-{name}.lock";
-        FileStream lockFile;
-        try
-        {
-            // FileShare.None takes an exclusive advisory lock (flock) on Unix, a share lock on Windows.
-            lockFile = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-
+        SqliteConnection? keepAlive = null;
         SqliteConnection? connection = null;
         try
         {
+            keepAlive = SqliteProjectionDb.Open(location);
+            var now = SqliteProjectionDb.Micros(clock.GetUtcNow());
+            var taken = SqliteProjectionDb.Query(keepAlive, null, "lease_acquire", r => r.GetInt64(0), name, owner, now, Micros(options.Duration));
+            if (taken.Count == 0)
+            {
+                keepAlive.Dispose();
+                return null;
+            }
+
             connection = SqliteProjectionDb.Open(location);
-            SqliteProjectionDb.Execute(connection, null, "acquire", name, owner, SqliteProjectionDb.Micros(clock.GetUtcNow()));
-            return new SqliteProjectionLease(name, owner, lockFile, connection, clock);
+            SqliteProjectionDb.Execute(connection, null, "acquire", name, owner, now);
+            var lease = new SqliteProjectionLease(name, owner, taken[0], connection, keepAlive, clock, options);
+            lease._renewing = Task.Run(lease.RenewLoopAsync, CancellationToken.None);
+            return lease;
         }
         catch
         {
             connection?.Dispose();
-            lockFile.Dispose();
+            keepAlive?.Dispose();
             throw;
         }
     }
@@ -66,30 +77,43 @@ internal sealed class SqliteProjectionLease : IProjectionLease
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return ValueTask.FromResult<IProjectionTransaction>(new SqliteProjectionTransaction(Name, _owner, _clock, _connection, _connection.BeginTransaction(deferred: false)));
+        return ValueTask.FromResult<IProjectionTransaction>(new SqliteProjectionTransaction(Name, _owner, _clock, _connection, _connection.BeginTransaction(deferred: false), Epoch));
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
+        await _closing.CancelAsync().ConfigureAwait(false);
+        await _renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         try
         {
-            SqliteProjectionDb.Execute(_connection, null, "release", Name, _owner);
-        }
-        catch (SqliteException)
-        {
-            // Best effort: the next owner overwrites the column.
+            BestEffort(_connection, "release", Name, _owner);
+            BestEffort(_keepAlive, "lease_release", Name, Epoch, SqliteProjectionDb.Micros(_clock.GetUtcNow()));
         }
         finally
         {
             _connection.Dispose();
-            _lockFile.Dispose();
+            _keepAlive.Dispose();
+            _lost.Dispose();
+            _closing.Dispose();
         }
-
-        return ValueTask.CompletedTask;
     }
+
+    // Releasing is best effort: an unreleased lease expires after its duration.
+    private static void BestEffort(SqliteConnection connection, string statement, params object?[] args)
+    {
+        try
+        {
+            SqliteProjectionDb.Execute(connection, null, statement, args);
+        }
+        catch (SqliteException)
+        {
+        }
+    }
+
+    private static long Micros(TimeSpan duration) => duration.Ticks / 10;
 }

@@ -7,10 +7,13 @@ namespace Eventuali.Sqlite;
 /// One projection transaction: BEGIN IMMEDIATE on the lease's connection, or (inline, no transaction object)
 /// the statements run on the writer's connection inside the append's open transaction and savepoint.
 /// </summary>
-internal sealed class SqliteProjectionTransaction(string name, string owner, TimeProvider clock, SqliteConnection connection, SqliteTransaction? transaction)
+internal sealed class SqliteProjectionTransaction(string name, string owner, TimeProvider clock, SqliteConnection connection, SqliteTransaction? transaction, long? epoch = null)
     : IProjectionTransaction, IProjectionDocuments, IProjectionDocumentSubjects
 {
     private readonly SqliteProjectionContext _backend = new(connection, transaction);
+
+    // A partition (projection#n) writes its projection's one read model; its position and dead letters are its own.
+    private readonly string _documents = ProjectionPartitions.ProjectionOf(name);
 
     private bool Inline => transaction is null;
 
@@ -21,7 +24,7 @@ internal sealed class SqliteProjectionTransaction(string name, string owner, Tim
     public ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ProjectionNames.ValidateKey(key);
-        using var command = SqliteProjectionDb.Command(connection, transaction, "doc_get", name, key);
+        using var command = SqliteProjectionDb.Command(connection, transaction, "doc_get", _documents, key);
         return ValueTask.FromResult(command.ExecuteScalar() as string);
     }
 
@@ -29,29 +32,29 @@ internal sealed class SqliteProjectionTransaction(string name, string owner, Tim
     {
         ProjectionNames.ValidateKey(key);
         ProjectionNames.ValidateJson(key, json);
-        SqliteProjectionDb.Execute(connection, transaction, "doc_put", name, key, json);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_put", _documents, key, json);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         ProjectionNames.ValidateKey(key);
-        SqliteProjectionDb.Execute(connection, transaction, "doc_delete", name, key);
-        SqliteProjectionDb.Execute(connection, transaction, "doc_subjects_delete", name, key);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_delete", _documents, key);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_subjects_delete", _documents, key);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask RecordDocumentSubjectAsync(string key, string subjectId, CancellationToken cancellationToken = default)
     {
         ProjectionNames.ValidateKey(key);
-        SqliteProjectionDb.Execute(connection, transaction, "doc_subject_add", name, key, subjectId);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_subject_add", _documents, key, subjectId);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask ClearDocumentsAsync(CancellationToken cancellationToken = default)
     {
-        SqliteProjectionDb.Execute(connection, transaction, "doc_clear", name);
-        SqliteProjectionDb.Execute(connection, transaction, "doc_subjects_clear", name);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_clear", _documents);
+        SqliteProjectionDb.Execute(connection, transaction, "doc_subjects_clear", _documents);
         return ValueTask.CompletedTask;
     }
 
@@ -77,9 +80,25 @@ internal sealed class SqliteProjectionTransaction(string name, string owner, Tim
             return ValueTask.CompletedTask;
         }
 
+        if (epoch is { } held)
+        {
+            CheckFence(held);
+        }
+
         SqliteProjectionDb.Execute(connection, transaction, "progress", name, progress.Position, ProjectionStates.ToText(progress.State), progress.Error,
             progress.RebuildTarget, owner, progress.HonouredRequest, SqliteProjectionDb.Micros(clock.GetUtcNow()));
         return ValueTask.CompletedTask;
+    }
+
+    // The write transaction (BEGIN IMMEDIATE) excludes a takeover until it ends: the epoch read here holds at commit.
+    private void CheckFence(long held)
+    {
+        var current = SqliteProjectionDb.Query(connection, transaction, "lease_fence", r => (Epoch: r.GetInt64(0), Owner: r.IsDBNull(1) ? null : r.GetString(1)), name);
+        if (current.Count == 0 || current[0].Epoch != held)
+        {
+            var detail = current.Count == 0 ? "the lease row is gone" : $"the lease is at epoch {current[0].Epoch}, held by '{current[0].Owner ?? "nobody"}'";
+            throw new LeaseLostException(name, held, commitRefused: true, detail);
+        }
     }
 
     public ValueTask CommitAsync(CancellationToken cancellationToken = default)

@@ -11,9 +11,10 @@ namespace Eventuali.Conformance;
 /// </summary>
 public sealed class CountingProjection : Projection
 {
-    public CountingProjection(string name = "accounts", ProjectionFailurePolicy? policy = null)
+    public CountingProjection(string name = "accounts", ProjectionFailurePolicy? policy = null, int partitions = 1)
         : base(name)
     {
+        Partitions = partitions;
         FailurePolicy = policy ?? new ProjectionFailurePolicy { MaxAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(5) };
         On("deposited", DepositAsync);
         On("closed", async (e, ctx, ct) => await ctx.Documents.DeleteAsync(e.StreamId, ct));
@@ -30,12 +31,21 @@ public sealed class CountingProjection : Projection
     /// <summary>When set, poison events are applied like any other (the handler was fixed).</summary>
     public bool AcceptPoison { get; set; }
 
+    /// <summary>When set, awaited once before the first event is applied (without the cancellation token): a node stuck mid-batch.</summary>
+    public Func<Task>? HoldOnce { get; init; }
+
     private int _attempts;
+    private int _heldOnce;
 
     public int Attempts => Volatile.Read(ref _attempts);
 
     private async ValueTask DepositAsync(RecordedEvent e, ProjectionContext ctx, CancellationToken ct)
     {
+        if (HoldOnce is { } hold && Interlocked.Exchange(ref _heldOnce, 1) == 0)
+        {
+            await hold();
+        }
+
         if (Interlocked.Increment(ref _attempts) > HoldAfter)
         {
             Holding.TrySetResult();

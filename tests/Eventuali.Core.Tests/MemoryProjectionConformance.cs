@@ -9,3 +9,5 @@ public sealed class MemoryProjectionFailures(MemoryFixture f) : ProjectionFailur
 public sealed class MemoryInlineProjections(MemoryFixture f) : InlineProjectionConformance<MemoryFixture>(f);
 
 public sealed class MemoryProjectionOperators(MemoryFixture f) : ProjectionOperatorConformance<MemoryFixture>(f);
+
+public sealed class MemoryPartitions(MemoryFixture f) : PartitionConformance<MemoryFixture>(f);

@@ -9,3 +9,5 @@ public sealed class PgProjectionFailures(PgConformanceFixture f) : ProjectionFai
 public sealed class PgInlineProjections(PgConformanceFixture f) : InlineProjectionConformance<PgConformanceFixture>(f);
 
 public sealed class PgProjectionOperators(PgConformanceFixture f) : ProjectionOperatorConformance<PgConformanceFixture>(f);
+
+public sealed class PgPartitions(PgConformanceFixture f) : PartitionConformance<PgConformanceFixture>(f);

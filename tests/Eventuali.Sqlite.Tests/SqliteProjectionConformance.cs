@@ -9,3 +9,5 @@ public sealed class SqliteProjectionFailures(SqliteFileFixture f) : ProjectionFa
 public sealed class SqliteInlineProjections(SqliteFileFixture f) : InlineProjectionConformance<SqliteFileFixture>(f);
 
 public sealed class SqliteProjectionOperators(SqliteFileFixture f) : ProjectionOperatorConformance<SqliteFileFixture>(f);
+
+public sealed class SqlitePartitions(SqliteFileFixture f) : PartitionConformance<SqliteFileFixture>(f);

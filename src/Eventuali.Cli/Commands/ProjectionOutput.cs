@@ -31,6 +31,15 @@ internal static class ProjectionOutput
         return text.ToString().TrimEnd();
     }
 
+    /// <summary>A partitioned projection: a summary line, then one row per partition with the node running it.</summary>
+    public static string Partitions(string projection, IReadOnlyList<ProjectionStatus> partitions)
+    {
+        var nodes = partitions.Where(p => p.Owner is not null).GroupBy(p => p.Owner!, StringComparer.Ordinal)
+            .Select(g => $"{g.Key} ({g.Count()})").Order(StringComparer.Ordinal);
+        var owners = string.Join(", ", nodes);
+        return $"projection:   {projection} ({N(partitions.Count)} partitions; nodes: {(owners.Length == 0 ? "none" : owners)})" + Environment.NewLine + Text(partitions);
+    }
+
     public static string Details(ProjectionStatus s)
     {
         var text = new StringBuilder();

@@ -42,17 +42,30 @@ internal static class ProjectionsCommand
     {
         var database = CommonOptions.Database();
         var json = ProjectionOutput.Json();
-        var name = new Argument<string>("name") { Description = "The projection's name." };
-        var command = new Command("status", "One projection's position, head, lag, state, owner node, dead letters, pending rebuild and last error.") { name, database, json };
+        var name = new Argument<string>("name") { Description = "The projection's name, or one partition's (name#n). A partitioned projection's name lists its partitions and the node running each." };
+        var command = new Command("status", "One projection's position, head, lag, state, owner node, dead letters, pending rebuild and last error; for a partitioned projection, each partition's.") { name, database, json };
         command.SetAction(async (parse, ct) =>
         {
             var projection = parse.GetValue(name)!;
-            ProjectionNames.Validate(projection);
+            ProjectionPartitions.ValidateLeaseName(projection);
             var store = await CommonOptions.OpenAsync(CommonOptions.ResolveDatabase(parse.GetValue(database), io), ct).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
-                var status = await store.GetProjectionStatusAsync(projection, ct).ConfigureAwait(false) ?? throw new ProjectionNotFoundException(projection);
-                await io.Out.WriteLineAsync(parse.GetValue(json) ? ProjectionOutput.JsonOf(status) : ProjectionOutput.Details(status)).ConfigureAwait(false);
+                var all = await store.GetProjectionStatusesAsync(ct).ConfigureAwait(false);
+                if (all.FirstOrDefault(s => s.Name == projection) is { } status)
+                {
+                    await io.Out.WriteLineAsync(parse.GetValue(json) ? ProjectionOutput.JsonOf(status) : ProjectionOutput.Details(status)).ConfigureAwait(false);
+                    return ExitCodes.Success;
+                }
+
+                var partitions = all.Where(s => ProjectionPartitions.PartitionOf(s.Name) is not null && ProjectionPartitions.ProjectionOf(s.Name) == projection)
+                    .OrderBy(s => ProjectionPartitions.PartitionOf(s.Name)).ToList();
+                if (partitions.Count == 0)
+                {
+                    throw new ProjectionNotFoundException(projection);
+                }
+
+                await io.Out.WriteLineAsync(parse.GetValue(json) ? ProjectionOutput.JsonOf(partitions) : ProjectionOutput.Partitions(projection, partitions)).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;

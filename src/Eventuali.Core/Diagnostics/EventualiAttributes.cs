@@ -30,6 +30,12 @@ public static class EventualiAttributes
     /// <summary>The projection's name (also on <see cref="EventualiInstruments.DeadLetters"/>).</summary>
     public const string ProjectionName = "eventuali.projection.name";
 
+    /// <summary>A lease's name (a projection's, or <c>projection/partition</c> for a partition).</summary>
+    public const string LeaseName = "eventuali.lease.name";
+
+    /// <summary>Whether a lost lease was noticed by the epoch check refusing a commit (<c>true</c>|<c>false</c>).</summary>
+    public const string LeaseCommitRefused = "eventuali.lease.commit_refused";
+
     /// <summary>The saga's name.</summary>
     public const string SagaName = "eventuali.saga.name";
 

@@ -50,4 +50,13 @@ public static class EventualiInstruments
 
     /// <summary>Observable gauge, seconds: how long the global log's readable head has not moved while committed events wait above it (0 when none waits).</summary>
     public const string WatermarkAge = "eventuali.global_log.watermark.age";
+
+    /// <summary>Counter, <c>{lease}</c>: leases this process took (a projection or partition now runs here). Attribute <c>eventuali.lease.name</c>.</summary>
+    public const string LeasesAcquired = "eventuali.lease.acquired";
+
+    /// <summary>Counter, <c>{attempt}</c>: attempts to take a lease that another live holder kept. Attribute <c>eventuali.lease.name</c>.</summary>
+    public const string LeasesDenied = "eventuali.lease.denied";
+
+    /// <summary>Counter, <c>{lease}</c>: leases this process lost while holding them. Attributes <c>eventuali.lease.name</c>, <c>eventuali.lease.commit_refused</c> (true when the epoch check refused a commit).</summary>
+    public const string LeasesLost = "eventuali.lease.lost";
 }

@@ -31,6 +31,9 @@ internal static class Telemetry
     public static readonly Histogram<long> AppendBatchSize = Meter.CreateHistogram(EventualiInstruments.AppendBatchSize, "{event}", "Events per append call.", null, SizeAdvice);
     public static readonly Histogram<long> GroupCommitBatchSize = Meter.CreateHistogram(EventualiInstruments.GroupCommitBatchSize, "{append}", "Appends committed per group-commit transaction.", null, SizeAdvice);
     public static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>(EventualiInstruments.DeadLetters, "{event}", "Events parked as dead letters.");
+    public static readonly Counter<long> LeasesAcquired = Meter.CreateCounter<long>(EventualiInstruments.LeasesAcquired, "{lease}", "Leases taken by this process.");
+    public static readonly Counter<long> LeasesDenied = Meter.CreateCounter<long>(EventualiInstruments.LeasesDenied, "{attempt}", "Attempts to take a lease another live holder kept.");
+    public static readonly Counter<long> LeasesLost = Meter.CreateCounter<long>(EventualiInstruments.LeasesLost, "{lease}", "Leases lost while held.");
     public static readonly Counter<long> SnapshotLoads = Meter.CreateCounter<long>(EventualiInstruments.SnapshotLoads, "{snapshot}", "Aggregate loads that looked for a snapshot.");
 
     static Telemetry()

@@ -67,7 +67,7 @@ public sealed partial class InMemoryEventStore : IProjectionStore, IInlineProjec
     /// <inheritdoc />
     public ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(name);
+        ProjectionPartitions.ValidateLeaseName(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         return ValueTask.FromResult<IProjectionLease?>(_projections.TryAcquire(name, owner, Options.TimeProvider));
     }
@@ -106,7 +106,7 @@ public sealed partial class InMemoryEventStore : IProjectionStore, IInlineProjec
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string projection, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(projection);
+        ProjectionPartitions.ValidateLeaseName(projection);
         return ValueTask.FromResult(_projections.DeadLetters(projection));
     }
 

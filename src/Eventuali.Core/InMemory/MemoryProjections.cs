@@ -138,16 +138,16 @@ internal sealed partial class MemoryProjections
                 ObjectDisposedException.ThrowIf(_released != 0, this);
                 if (tx.Cleared)
                 {
-                    owner._documents.Remove(name);
+                    owner._documents.Remove(Documents);
                 }
 
-                owner.CommitSubjects(name, tx.Cleared, tx.Changes, tx.Subjects);
+                owner.CommitSubjects(Documents, tx.Cleared, tx.Changes, tx.Subjects);
 
                 if (tx.Changes.Count > 0)
                 {
-                    if (!owner._documents.TryGetValue(name, out var docs))
+                    if (!owner._documents.TryGetValue(Documents, out var docs))
                     {
-                        owner._documents[name] = docs = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                        owner._documents[Documents] = docs = new SortedDictionary<string, string>(StringComparer.Ordinal);
                     }
 
                     foreach (var (key, json) in tx.Changes)
@@ -197,11 +197,14 @@ internal sealed partial class MemoryProjections
         {
             lock (owner._gate)
             {
-                return owner._documents.TryGetValue(name, out var docs) && docs.TryGetValue(key, out var json) ? json : null;
+                return owner._documents.TryGetValue(Documents, out var docs) && docs.TryGetValue(key, out var json) ? json : null;
             }
         }
 
         internal TimeProvider Clock => clock;
+
+        // A partition's documents are its projection's.
+        private string Documents => ProjectionPartitions.ProjectionOf(name);
     }
 
     private sealed class Transaction(Lease lease) : IProjectionTransaction, IProjectionDocuments, IProjectionDocumentSubjects

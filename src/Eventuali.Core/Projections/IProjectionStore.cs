@@ -13,6 +13,14 @@ public interface IProjectionStore
     /// </summary>
     ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="TryAcquireProjectionAsync(string, string, CancellationToken)"/>, with the lease lasting
+    /// <paramref name="lease"/>'s duration without renewal. Stores with a lease table (PostgreSQL, SQLite) give the lease an
+    /// epoch that every commit checks; the default ignores <paramref name="lease"/>.
+    /// </summary>
+    ValueTask<IProjectionLease?> TryAcquireProjectionAsync(string name, string owner, LeaseOptions lease, CancellationToken cancellationToken = default)
+        => TryAcquireProjectionAsync(name, owner, cancellationToken);
+
     /// <summary>Every projection row, ordered by name.</summary>
     ValueTask<IReadOnlyList<ProjectionRow>> ListProjectionsAsync(CancellationToken cancellationToken = default);
 
@@ -56,6 +64,15 @@ public interface IProjectionLease : IAsyncDisposable
 
     /// <summary>Begins one transaction for read-model changes and progress.</summary>
     ValueTask<IProjectionTransaction> BeginAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The fencing token: it grows each time the lease changes hands. A transaction's progress is refused (with
+    /// <see cref="LeaseLostException"/>) once another holder has a higher epoch. 0 when the store has no lease table.
+    /// </summary>
+    long Epoch => 0;
+
+    /// <summary>Cancelled when the holder learns it lost the lease (renewal refused or not done in time); never for stores without expiry.</summary>
+    CancellationToken Lost => CancellationToken.None;
 }
 
 /// <summary>

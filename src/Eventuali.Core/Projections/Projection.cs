@@ -25,6 +25,23 @@ public abstract class Projection
     /// <summary>Only streams whose id starts with this prefix (null: every stream).</summary>
     public string? StreamIdPrefix { get; protected init; }
 
+    /// <summary>
+    /// Into how many partitions the daemon splits this projection (default 1: not split). Each partition applies the
+    /// streams that hash to it (<see cref="ProjectionPartitions.Of"/>), in order per stream, with its own lease and
+    /// position; the daemons of all live nodes share the partitions evenly. Changing the count re-splits the streams:
+    /// rebuild the projection after changing it.
+    /// </summary>
+    public int Partitions
+    {
+        get;
+        protected init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, ProjectionPartitions.Max);
+            field = value;
+        }
+    } = 1;
+
     /// <summary>What happens when a handler keeps failing.</summary>
     public ProjectionFailurePolicy FailurePolicy { get; protected init; } = ProjectionFailurePolicy.Default;
 

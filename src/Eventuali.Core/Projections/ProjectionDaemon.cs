@@ -10,6 +10,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
 {
     private readonly IEventStore _store;
     private readonly IReadOnlyList<ProjectionRunner> _runners;
+    private readonly IReadOnlyList<PartitionBalancer> _balancers;
     private readonly Lock _gate = new();
     private CancellationTokenSource? _stopping;
     private Task? _running;
@@ -39,17 +40,50 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             throw new ArgumentException($"Projection '{empty.Name}' handles no event type; register handlers with On(...).", nameof(projections));
         }
 
-        _runners = [.. list.Select(p => new ProjectionRunner(p, store, projectionStore, Options))];
+        var runners = new List<ProjectionRunner>();
+        var balancers = new List<PartitionBalancer>();
+        var membership = store.GetFeature<IProjectionMembership>();
+        foreach (var p in list)
+        {
+            if (p.Partitions == 1)
+            {
+                runners.Add(new ProjectionRunner(p, store, projectionStore, Options, OnLeaseChanged));
+                continue;
+            }
+
+            var balancer = new PartitionBalancer(p, membership, Options);
+            balancers.Add(balancer);
+            runners.AddRange(Enumerable.Range(0, p.Partitions).Select(i => new ProjectionRunner(p, store, projectionStore, Options, OnLeaseChanged, i, balancer)));
+        }
+
+        _runners = runners;
+        _balancers = balancers;
     }
 
     /// <summary>The options the daemon was created with.</summary>
     public ProjectionDaemonOptions Options { get; }
 
-    /// <summary>Whether this node currently runs <paramref name="name"/> (holds its lease).</summary>
-    public bool IsLeader(string name) => Runner(name).IsLeader;
+    /// <summary>
+    /// Raised on this node's lease changes: taken, denied (once per run of denials), lost (another node holds it now or
+    /// renewal failed) and released. Handlers run on the projection's loop: keep them short and never throw.
+    /// </summary>
+    public event EventHandler<ProjectionLeaseEvent>? LeaseChanged;
+
+    /// <summary>
+    /// Whether this node currently runs <paramref name="name"/> (holds its lease): a projection, a partition
+    /// (<c>projection#n</c>), or, for a partitioned projection's name, any of its partitions.
+    /// </summary>
+    public bool IsLeader(string name) => Runners(name).Any(r => r.IsLeader);
+
+    /// <summary>The partitions of <paramref name="projection"/> this node runs now, ascending (empty for an unpartitioned projection).</summary>
+    public IReadOnlyList<int> LeadPartitions(string projection)
+        => [.. Runners(projection).Where(r => r.IsLeader && r.Partition is not null).Select(r => r.Partition!.Value)];
+
+    /// <summary>Every projection's lease as this node sees it: leader or standby, the epoch held, the last change (a loss included) and when.</summary>
+    public IReadOnlyList<ProjectionLeaseStatus> GetLeaseStatuses() => [.. _runners.Select(r => r.LeaseStatus)];
 
     /// <summary>The last error this node met while running <paramref name="name"/> (store trouble or a failing handler), or null.</summary>
-    public Exception? LastError(string name) => Runner(name).LastError;
+    public Exception? LastError(string name) => Runners(name).Select(r => r.LastError).FirstOrDefault(e => e is not null);
 
     /// <summary>Starts every projection's loop in the background and returns.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
@@ -64,7 +98,9 @@ public sealed class ProjectionDaemon : IAsyncDisposable
 
             _stopping = new CancellationTokenSource();
             var token = _stopping.Token;
-            _running = Task.WhenAll(_runners.Select(r => Task.Run(() => r.RunAsync(token), CancellationToken.None)));
+            _running = Task.WhenAll(
+                _runners.Select(r => Task.Run(() => r.RunAsync(token), CancellationToken.None))
+                    .Concat(_balancers.Select(b => Task.Run(() => b.RunAsync(token), CancellationToken.None))));
         }
 
         return Task.CompletedTask;
@@ -113,28 +149,60 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             ?? new ProjectionStatus(name, 0, await _store.GetHeadPositionAsync(cancellationToken).ConfigureAwait(false), ProjectionState.Stopped, null, null, 0, null, Options.TimeProvider.GetUtcNow());
     }
 
-    /// <summary>Asks for a rebuild from <paramref name="fromPosition"/> (0: from zero, clearing the built-in read model).</summary>
+    /// <summary>
+    /// Asks for a rebuild from <paramref name="fromPosition"/> (0: from zero, clearing the built-in read model). For a
+    /// partitioned projection's name every partition rebuilds; the shared read model is not cleared (see docs/high-availability.md).
+    /// </summary>
     public async ValueTask RebuildAsync(string name, long fromPosition = 0, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fromPosition);
-        var runner = Runner(name);
-        if (!await _store.GetProjectionStore().RequestProjectionRebuildAsync(name, fromPosition, cancellationToken).ConfigureAwait(false))
+        foreach (var runner in Runners(name))
         {
-            // Never run yet: the row appears once a node takes the projection; ask again then.
-            await runner.WaitForRowAsync(cancellationToken).ConfigureAwait(false);
-            await _store.GetProjectionStore().RequestProjectionRebuildAsync(name, fromPosition, cancellationToken).ConfigureAwait(false);
+            if (!await _store.GetProjectionStore().RequestProjectionRebuildAsync(runner.Name, fromPosition, cancellationToken).ConfigureAwait(false))
+            {
+                // Never run yet: the row appears once a node takes the projection; ask again then.
+                await runner.WaitForRowAsync(cancellationToken).ConfigureAwait(false);
+                await _store.GetProjectionStore().RequestProjectionRebuildAsync(runner.Name, fromPosition, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
-    /// <summary>Waits until <paramref name="name"/> has caught up with the head as of now (throws if it faults).</summary>
-    public Task<ProjectionStatus> WaitForCatchUpAsync(string name, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Waits until <paramref name="name"/> has caught up with the head as of now (throws if it faults). For a partitioned
+    /// projection's name: until every partition has (the status returned is the last partition's).
+    /// </summary>
+    public async Task<ProjectionStatus> WaitForCatchUpAsync(string name, CancellationToken cancellationToken = default)
     {
-        _ = Runner(name);
-        return _store.WaitForProjectionAsync(name, Options.PollInterval, Options.TimeProvider, cancellationToken);
+        ProjectionStatus? last = null;
+        foreach (var runner in Runners(name))
+        {
+            last = await _store.WaitForProjectionAsync(runner.Name, Options.PollInterval, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        return last!;
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private void OnLeaseChanged(ProjectionLeaseEvent change)
+    {
+        try
+        {
+            LeaseChanged?.Invoke(this, change);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // An observer's failure must not stop the projection.
+        }
+    }
+
+    private List<ProjectionRunner> Runners(string name)
+    {
+        var exact = _runners.Where(r => r.Name == name).ToList();
+        var partitions = exact.Count > 0 ? exact : [.. _runners.Where(r => r.Partition is not null && r.ProjectionName == name)];
+        return partitions.Count > 0 ? partitions : throw new ArgumentException($"This daemon runs no projection named '{name}'.", nameof(name));
+    }
 
     private ProjectionRunner Runner(string name)
         => _runners.FirstOrDefault(r => r.Name == name) ?? throw new ArgumentException($"This daemon runs no projection named '{name}'.", nameof(name));

@@ -15,6 +15,9 @@ public sealed record ProjectionDaemonOptions
     /// <summary>How often a node that is not the leader tries to take a projection over.</summary>
     public TimeSpan LeaseRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a projection's lease lasts without renewal: a killed or paused leader is replaced after at most this long (plus <see cref="LeaseRetryInterval"/>).</summary>
+    public LeaseOptions Lease { get; init; } = LeaseOptions.Default;
+
     /// <summary>The clock for leases, retries and timestamps (default: the system clock).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -33,5 +36,7 @@ public sealed record ProjectionDaemonOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LeaseRetryInterval, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ArgumentNullException.ThrowIfNull(Retry);
+        ArgumentNullException.ThrowIfNull(Lease);
+        Lease.Validate();
     }
 }

@@ -14,7 +14,7 @@ public static class ProjectionRequests
     /// </summary>
     public static async ValueTask EnsureRebuildWithinHeadAsync(IEventStore store, string name, long fromPosition, CancellationToken ct)
     {
-        ProjectionNames.Validate(name);
+        ProjectionPartitions.ValidateLeaseName(name);
         ArgumentOutOfRangeException.ThrowIfNegative(fromPosition);
         var head = await store.GetHeadPositionAsync(ct).ConfigureAwait(false);
         if (fromPosition > head)
@@ -27,7 +27,7 @@ public static class ProjectionRequests
     /// <summary>Validates a dead-letter selection: a projection name and, when given, a positive id.</summary>
     public static void ValidateDeadLetter(string projection, long? id)
     {
-        ProjectionNames.Validate(projection);
+        ProjectionPartitions.ValidateLeaseName(projection);
         if (id is { } value)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, nameof(id));

@@ -13,7 +13,7 @@ internal sealed partial class ProjectionRunner
             var tx = await lease.BeginAsync(ct).ConfigureAwait(false);
             await using (tx.ConfigureAwait(false))
             {
-                var context = new ProjectionContext(Name, tx);
+                var context = new ProjectionContext(projection.Name, tx);
                 foreach (var e in page)
                 {
                     await HandleAsync(e, row, context, ct).ConfigureAwait(false);
@@ -47,7 +47,7 @@ internal sealed partial class ProjectionRunner
                     var tx = await lease.BeginAsync(ct).ConfigureAwait(false);
                     await using (tx.ConfigureAwait(false))
                     {
-                        await HandleAsync(e, row, new ProjectionContext(Name, tx), ct).ConfigureAwait(false);
+                        await HandleAsync(e, row, new ProjectionContext(projection.Name, tx), ct).ConfigureAwait(false);
                         await tx.SaveProgressAsync(new ProjectionProgress(e.Position, StateAt(row, e.Position), null, TargetAt(row, e.Position)), ct).ConfigureAwait(false);
                         await tx.CommitAsync(ct).ConfigureAwait(false);
                     }

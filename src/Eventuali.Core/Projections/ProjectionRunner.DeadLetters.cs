@@ -27,7 +27,7 @@ internal sealed partial class ProjectionRunner
                     var tx = await lease.BeginAsync(ct).ConfigureAwait(false);
                     await using (tx.ConfigureAwait(false))
                     {
-                        await HandleAsync(recorded, live, new ProjectionContext(Name, tx), ct).ConfigureAwait(false);
+                        await HandleAsync(recorded, live, new ProjectionContext(projection.Name, tx), ct).ConfigureAwait(false);
                         await tx.RemoveDeadLetterAsync(letter.Id, ct).ConfigureAwait(false);
                         await tx.CommitAsync(ct).ConfigureAwait(false);
                     }

@@ -4,29 +4,52 @@ using Eventuali.Subscriptions;
 namespace Eventuali.Projections;
 
 /// <summary>One projection's loop on one node: take the lease, then read, apply and commit batches until stopped.</summary>
-internal sealed partial class ProjectionRunner(Projection projection, IEventStore store, IProjectionStore projections, ProjectionDaemonOptions options)
+internal sealed partial class ProjectionRunner(Projection projection, IEventStore store, IProjectionStore projections, ProjectionDaemonOptions options, Action<ProjectionLeaseEvent> leaseChanged,
+    int? partition = null, PartitionBalancer? balancer = null)
 {
     private readonly EventFilter _filter = projection.Filter;
     private volatile bool _isLeader;
+    private bool _denied;
+    private volatile Tuple<ProjectionLeaseEvent?, DateTimeOffset?> _leaseChange = Tuple.Create<ProjectionLeaseEvent?, DateTimeOffset?>(null, null);
     private volatile Exception? _lastError;
     private ConsumerLag? _lag;
 
-    public string Name => projection.Name;
+    /// <summary>The lease and position name: the projection's, or <c>projection#partition</c>.</summary>
+    public string Name { get; } = partition is { } p ? ProjectionPartitions.Name(projection.Name, p) : projection.Name;
+
+    public string ProjectionName => projection.Name;
+
+    public int? Partition => partition;
 
     public bool IsLeader => _isLeader;
 
     public Exception? LastError => _lastError;
 
+    public ProjectionLeaseStatus LeaseStatus
+    {
+        get
+        {
+            var (change, at) = _leaseChange;
+            return new ProjectionLeaseStatus(Name, _isLeader, change?.Change == ProjectionLeaseChange.Acquired ? change.Epoch : 0, change, at);
+        }
+    }
+
     public async Task RunAsync(CancellationToken stopping)
     {
         ConsumerTelemetry.Detach();
+        if (balancer is not null)
+        {
+            await balancer.FirstBeat.WaitAsync(stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         while (!stopping.IsCancellationRequested)
         {
             IProjectionLease? lease = null;
             Exception? failure = null;
             try
             {
-                lease = await projections.TryAcquireProjectionAsync(Name, options.NodeId, stopping).ConfigureAwait(false);
+                // At its share of the partitions this node leaves the rest to the others.
+                lease = balancer?.MayTake() == false ? null : await projections.TryAcquireProjectionAsync(Name, options.NodeId, options.Lease, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -40,7 +63,20 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             if (lease is not null)
             {
                 Retry.Succeeded(); // the store answered: failures after this start a fresh count
+                _denied = false;
+                balancer?.Took();
+                LeaseTelemetry.Acquired(Name);
+                Report(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Acquired, lease.Epoch, null));
                 failure = await LeadAsync(lease, stopping).ConfigureAwait(false);
+            }
+            else if (failure is null && balancer?.MayTake() != false)
+            {
+                LeaseTelemetry.Denied(Name);
+                if (!_denied)
+                {
+                    _denied = true;
+                    Report(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Denied, 0, null));
+                }
             }
 
             if (!await AfterTurnAsync(failure, stopping).ConfigureAwait(false))
@@ -50,16 +86,21 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
         }
     }
 
-    /// <summary>Leads until stopped or until something fails; returns the failure (null when stopped).</summary>
+    /// <summary>Leads until stopped, until the lease is lost, or until something fails; returns the failure (null when stopped or lost).</summary>
     private async Task<Exception?> LeadAsync(IProjectionLease lease, CancellationToken stopping)
     {
+        Exception? released = null;
+        var lost = false;
+        var shed = false;
         await using (lease.ConfigureAwait(false))
         {
             _isLeader = true;
             using var lag = _lag = ConsumerLag.Start(ConsumerKind.Projection, Name);
+            // Waits end when the lease is lost; a batch in flight goes on to its commit, which the epoch check refuses.
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stopping, lease.Lost);
             try
             {
-                await RunLeaderAsync(lease, stopping).ConfigureAwait(false);
+                shed = await RunLeaderAsync(lease, stopping, leading.Token).ConfigureAwait(false);
                 return null;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -67,24 +108,48 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
                 await MarkStoppedAsync(lease).ConfigureAwait(false);
                 return null;
             }
+            catch (Exception ex) when (ex is LeaseLostException || (ex is OperationCanceledException && lease.Lost.IsCancellationRequested))
+            {
+                var error = ex as LeaseLostException ?? new LeaseLostException(Name, lease.Epoch, false, "it could not be renewed in time", ex);
+                _lastError = error;
+                lost = true;
+                LeaseTelemetry.Lost(Name, error.CommitRefused);
+                Report(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Lost, lease.Epoch, error));
+                return null;
+            }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // Store trouble (or a lost lease): give the projection up; this node or another takes it again.
-                _lastError = ex;
+                // Store trouble: give the projection up; this node or another takes it again.
+                _lastError = released = ex;
                 return ex;
             }
             finally
             {
                 _isLeader = false;
+                if (!shed)
+                {
+                    balancer?.Gave();
+                }
+
+                if (!lost)
+                {
+                    Report(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Released, lease.Epoch, released));
+                }
             }
         }
     }
 
-    private async Task RunLeaderAsync(IProjectionLease lease, CancellationToken ct)
+    /// <summary>Leads until stopped or lost (throws), or until this node holds more than its share of partitions (returns true: give this one up).</summary>
+    private async Task<bool> RunLeaderAsync(IProjectionLease lease, CancellationToken ct, CancellationToken leading)
     {
         while (true)
         {
             ct.ThrowIfCancellationRequested();
+            leading.ThrowIfCancellationRequested();
+            if (balancer?.TryShed() == true)
+            {
+                return true;
+            }
 
             // Taken before reading, so an append committed after the read still wakes the wait below.
             var appended = store.GetFeature<IAppendNotifications>()?.NextAppendSignal();
@@ -104,7 +169,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             if (row.State == ProjectionState.Faulted)
             {
                 // Stays before the failing event until a rebuild is requested or the daemon restarts.
-                await DelayAsync(options.PollInterval, ct).ConfigureAwait(false);
+                await Task.Delay(options.PollInterval, options.TimeProvider, leading).ConfigureAwait(false);
                 continue;
             }
 
@@ -118,6 +183,12 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
 
             var through = page.Count < options.BatchSize ? Math.Max(head, page.Count > 0 ? page[^1].Position : row.Position) : page[^1].Position;
             _lag?.Set(head - row.Position, page.Count == 0 ? TimeSpan.Zero : options.TimeProvider.GetUtcNow() - page[0].Timestamp);
+            if (partition is { } mine)
+            {
+                // Every node reads the whole filtered log; each partition applies its own streams (positions still advance past the rest).
+                page.RemoveAll(e => ProjectionPartitions.Of(e.StreamId, projection.Partitions) != mine);
+            }
+
             if (page.Count == 0)
             {
                 var state = StateAt(row, through);
@@ -127,7 +198,7 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
                 }
                 else
                 {
-                    await WaitForAppendAsync(appended, ct).ConfigureAwait(false);
+                    await WaitForAppendAsync(appended, leading).ConfigureAwait(false);
                 }
 
                 continue;
@@ -143,7 +214,8 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
         var tx = await lease.BeginAsync(ct).ConfigureAwait(false);
         await using (tx.ConfigureAwait(false))
         {
-            if (from == 0)
+            // A partition shares the read model with the others: it cannot clear it alone (see docs/high-availability.md).
+            if (from == 0 && partition is null)
             {
                 await tx.ClearDocumentsAsync(ct).ConfigureAwait(false);
             }
@@ -217,6 +289,12 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
         {
             return false;
         }
+    }
+
+    private void Report(ProjectionLeaseEvent change)
+    {
+        _leaseChange = Tuple.Create<ProjectionLeaseEvent?, DateTimeOffset?>(change, options.TimeProvider.GetUtcNow());
+        leaseChanged(change);
     }
 
     /// <summary>For a rebuild asked before the first run: waits until some node has created the row.</summary>

@@ -21,7 +21,7 @@ public static class ProjectionStoreExtensions
     /// <summary>One projection's status, or null when it has never run.</summary>
     public static async ValueTask<ProjectionStatus?> GetProjectionStatusAsync(this IEventStore store, string name, CancellationToken cancellationToken = default)
     {
-        ProjectionNames.Validate(name);
+        ProjectionPartitions.ValidateLeaseName(name);
         var all = await store.GetProjectionStatusesAsync(cancellationToken).ConfigureAwait(false);
         return all.FirstOrDefault(s => s.Name == name);
     }

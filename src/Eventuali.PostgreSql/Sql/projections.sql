@@ -1,13 +1,5 @@
 -- Statements of the projection tables, one per "-- name:" section. __SCHEMA__ is the quoted schema name.
 
--- name: try_lock
--- Leadership: a session lock held by the lease's connection; the server drops it when that connection dies.
--- Two-key form, first key distinct from the schema install lock's.
-SELECT pg_try_advisory_lock(1702258274, hashtext($1))
-
--- name: unlock
-SELECT pg_advisory_unlock(1702258274, hashtext($1))
-
 -- name: acquire
 INSERT INTO __SCHEMA__.projection_state (name, position, state, owner, updated_at) VALUES ($1, 0, 'running', $2, $3)
 ON CONFLICT (name) DO UPDATE SET

@@ -123,3 +123,35 @@ UPDATE projection_dead_letters SET error = ?2 WHERE stream_id = ?1 AND error <> 
 -- name: redact_projection_errors
 -- ?1: how a stopped projection's error names the failing event's stream; ?2: the redaction marker.
 UPDATE projection_state SET error = ?2 WHERE error IS NOT NULL AND instr(error, ?1) > 0;
+
+-- name: lease_acquire
+-- Takes the lease when it is new, released or expired (?3: now, ?4: duration, microseconds); returns the new epoch,
+-- or no row when a holder keeps it.
+INSERT INTO leases (name, owner, epoch, expires_at, acquired_at, renewed_at) VALUES (?1, ?2, 1, ?3 + ?4, ?3, ?3)
+ON CONFLICT (name) DO UPDATE SET
+  owner = excluded.owner, epoch = leases.epoch + 1, expires_at = excluded.expires_at,
+  acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at
+WHERE leases.owner IS NULL OR leases.expires_at <= ?3
+RETURNING epoch;
+
+-- name: lease_renew
+-- Extends the lease while the epoch is still ours (also after it expired, when nobody took it meanwhile).
+UPDATE leases SET expires_at = ?3 + ?4, renewed_at = ?3 WHERE name = ?1 AND epoch = ?2 RETURNING epoch;
+
+-- name: lease_release
+UPDATE leases SET owner = NULL, expires_at = ?3 WHERE name = ?1 AND epoch = ?2;
+
+-- name: lease_fence
+-- In the holder's write transaction (BEGIN IMMEDIATE: no takeover can commit meanwhile), before its commit.
+SELECT epoch, owner FROM leases WHERE name = ?1;
+
+-- name: member_beat
+-- Membership of a group (a partitioned projection's daemons): the row group@node, alive until ?3 + ?4 (microseconds).
+INSERT INTO leases (name, owner, epoch, expires_at, acquired_at, renewed_at) VALUES (?1 || '@' || ?2, ?2, 0, ?3 + ?4, ?3, ?3)
+ON CONFLICT (name) DO UPDATE SET expires_at = excluded.expires_at, renewed_at = excluded.renewed_at;
+
+-- name: members
+SELECT owner FROM leases WHERE substr(name, 1, length(?1) + 1) = ?1 || '@' AND expires_at > ?2 ORDER BY owner;
+
+-- name: member_leave
+DELETE FROM leases WHERE name = ?1 || '@' || ?2;
