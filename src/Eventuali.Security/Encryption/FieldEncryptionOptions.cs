@@ -31,6 +31,10 @@ public sealed record FieldEncryptionOptions
     /// <summary>The tenant, bound into every ciphertext when set, so data cannot move between tenants of one store.</summary>
     public string? Tenant { get; init; }
 
+    /// <summary>These options with <paramref name="tenant"/>'s normalised id bound into every ciphertext, so that a
+    /// tenant-bound store encrypts under the same associated data however the id was spelled.</summary>
+    public FieldEncryptionOptions ForTenant(Eventuali.Tenancy.TenantId tenant) => this with { Tenant = tenant.Value };
+
     /// <summary>What a reader sees of data whose key was destroyed (default: the redaction marker).</summary>
     public RedactionPolicy Redaction { get; init; } = RedactionPolicy.Redact;
 

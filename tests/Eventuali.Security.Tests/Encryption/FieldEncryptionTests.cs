@@ -67,6 +67,22 @@ public sealed class FieldEncryptionTests : IDisposable
         Assert.Throws<ArgumentException>(() => EncryptionHeaders.For("s", ["a,b"]));
     }
 
+    [Fact]
+    public async Task A_tenant_is_bound_into_the_ciphertext_by_its_normalised_id_and_another_tenant_cannot_decrypt()
+    {
+        var keys = LocalKeyFile.Create(Path.Combine(_dir, "keys.json"));
+        await using var store = new InMemoryEventStore();
+        var acme = FieldEncryption.Create(store, new FieldEncryptionOptions(keys).ForTenant(Tenancy.TenantId.Parse("Acme")));
+        await acme.Store.AppendAsync("c-1", ExpectedVersion.Any, [Personal("s-1", """{"email":"a@example.org"}""")], Ct);
+
+        var sameTenantOtherSpelling = FieldEncryption.Create(store, new FieldEncryptionOptions(keys).ForTenant(Tenancy.TenantId.Parse(" ACME ")));
+        Assert.Equal("a@example.org", await EmailAsync(sameTenantOtherSpelling));
+
+        var globex = FieldEncryption.Create(store, new FieldEncryptionOptions(keys).ForTenant(Tenancy.TenantId.Parse("globex")));
+        await Assert.ThrowsAsync<EventDecryptionException>(() => EmailAsync(globex));
+        Assert.Throws<Tenancy.MissingTenantContextException>(() => new FieldEncryptionOptions(keys).ForTenant(default));
+    }
+
     private static EventData Personal(string subject, string json)
         => new(EventData.NewEventId(), "signed-up", Encoding.UTF8.GetBytes(json), EncryptionHeaders.For(subject, ["email"]));
 

@@ -1,0 +1,45 @@
+namespace Eventuali.Tenancy;
+
+/// <summary>A tenant id that breaks the rules of <see cref="TenantId"/>. Nothing was read or written.</summary>
+public sealed class MalformedTenantIdException : EventualiException
+{
+    /// <summary>Creates the exception with the sentence that says which rule the id broke.</summary>
+    public MalformedTenantIdException(string message)
+        : base(message)
+    {
+    }
+}
+
+/// <summary>A tenant that is not registered. Nothing was read or written.</summary>
+public sealed class UnknownTenantException : EventualiException
+{
+    /// <summary>Creates the exception for <paramref name="tenant"/>.</summary>
+    public UnknownTenantException(TenantId tenant)
+        : base($"Tenant '{tenant}' does not exist; create it first.")
+        => Tenant = tenant;
+
+    /// <summary>The tenant asked for.</summary>
+    public TenantId Tenant { get; }
+}
+
+/// <summary>A tenant that is suspended: its store is not handed out until it is resumed. Nothing was read or written.</summary>
+public sealed class TenantSuspendedException : EventualiException
+{
+    /// <summary>Creates the exception for <paramref name="tenant"/>.</summary>
+    public TenantSuspendedException(TenantId tenant)
+        : base($"Tenant '{tenant}' is suspended; resume it to use its store.")
+        => Tenant = tenant;
+
+    /// <summary>The suspended tenant.</summary>
+    public TenantId Tenant { get; }
+}
+
+/// <summary>An operation of a multi-tenant store was asked for without a tenant. Nothing was read or written.</summary>
+public sealed class MissingTenantContextException : EventualiException
+{
+    /// <summary>Creates the exception.</summary>
+    public MissingTenantContextException()
+        : base("No tenant was given; a multi-tenant store needs a tenant id for every operation.")
+    {
+    }
+}
