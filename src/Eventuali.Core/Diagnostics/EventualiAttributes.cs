@@ -30,6 +30,9 @@ public static class EventualiAttributes
     /// <summary>The projection's name (also on <see cref="EventualiInstruments.DeadLetters"/>).</summary>
     public const string ProjectionName = "eventuali.projection.name";
 
+    /// <summary>The route a message relay publishes (relay lag gauges).</summary>
+    public const string RelayRoute = "eventuali.relay.route";
+
     /// <summary>The saga's name.</summary>
     public const string SagaName = "eventuali.saga.name";
 
