@@ -18,6 +18,9 @@ public sealed record NatsJetStreamOptions
     /// <summary>How long a delivered message may stay unacknowledged before JetStream delivers it again.</summary>
     public TimeSpan AckWait { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a batch may wait for its acks (the server down, reconnecting) before it counts as failed.</summary>
+    public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     internal string Subject(string topic)
     {
         var chars = topic.ToCharArray();

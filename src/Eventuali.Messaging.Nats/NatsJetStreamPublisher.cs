@@ -7,6 +7,8 @@ namespace Eventuali.Messaging.Nats;
 /// <summary>
 /// Publishes to NATS JetStream: subject per category, <c>Nats-Msg-Id</c> = event id (JetStream drops a duplicate within
 /// <see cref="NatsJetStreamOptions.DuplicateWindow"/>), and a batch is confirmed when every publish ack came back.
+/// The publisher must be the only writer of its JetStream stream (one relay route per stream): it chains its messages
+/// with <c>Nats-Expected-Last-Msg-Id</c> to keep their order through failures.
 /// </summary>
 public sealed class NatsJetStreamPublisher : IMessagePublisher
 {
@@ -14,7 +16,9 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
     private readonly NatsJSContext _js;
     private readonly NatsJetStreamOptions _options;
     private readonly bool _ownsConnection;
+    private const string ExpectedLastMsgIdHeader = "Nats-Expected-Last-Msg-Id";
     private int _streamReady;
+    private string? _lastConfirmed;
 
     /// <summary>A publisher on <paramref name="connection"/>; disposing it closes the connection when <paramref name="ownsConnection"/>.</summary>
     public NatsJetStreamPublisher(NatsConnection connection, NatsJetStreamOptions? options = null, bool ownsConnection = false)
@@ -39,8 +43,14 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
             Volatile.Write(ref _streamReady, 1);
         }
 
-        // All sent on the one connection in order (so JetStream stores them in order), then every ack awaited.
+        // All sent on the one connection in order, then every ack awaited. Each message but the first ever sent expects
+        // the one before it to be the stream's last (Nats-Expected-Last-Msg-Id): when one fails, the ones after it are
+        // refused rather than stored ahead of it, so a retried batch keeps stream order. JetStream checks the message id
+        // for duplicates first, so a batch published again confirms what was stored and stores the rest after it.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.PublishTimeout);
         var acks = new Task<PubAckResponse>[messages.Count];
+        var previous = _lastConfirmed;
         for (var i = 0; i < acks.Length; i++)
         {
             var m = messages[i];
@@ -50,9 +60,16 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
                 headers[key] = value;
             }
 
-            acks[i] = _js.PublishAsync(_options.Subject(m.Topic), m.Body.ToArray(), NatsRawSerializer<byte[]>.Default, new NatsJSPubOpts { MsgId = m.MessageId }, headers, cancellationToken).AsTask();
+            if (previous is not null)
+            {
+                headers[ExpectedLastMsgIdHeader] = previous;
+            }
+
+            previous = m.MessageId;
+            acks[i] = _js.PublishAsync(_options.Subject(m.Topic), m.Body.ToArray(), NatsRawSerializer<byte[]>.Default, new NatsJSPubOpts { MsgId = m.MessageId }, headers, timeout.Token).AsTask();
         }
 
+        Exception? failed = null;
         foreach (var ack in acks)
         {
             try
@@ -63,6 +80,20 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
             {
                 // Already stored within the duplicate window (a batch published again): confirmed all the same.
             }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failed ??= ex;
+            }
+        }
+
+        if (failed is not null)
+        {
+            throw new InvalidOperationException($"NATS JetStream did not confirm every message of the batch of {messages.Count} for stream '{_options.StreamName}': {failed.Message}", failed);
+        }
+
+        if (messages.Count > 0)
+        {
+            _lastConfirmed = messages[^1].MessageId;
         }
     }
 

@@ -98,7 +98,11 @@ public sealed class NatsJetStreamSource : IMessageSource
             var headers = new NatsHeaders();
             foreach (var (key, value) in Message.Headers)
             {
-                headers[key] = value;
+                // JetStream's own headers (message id, expectations) belong to the original publish, not to the copy.
+                if (!key.StartsWith("Nats-", StringComparison.OrdinalIgnoreCase))
+                {
+                    headers[key] = value;
+                }
             }
 
             headers[DeadLetterReasonHeader] = reason;
