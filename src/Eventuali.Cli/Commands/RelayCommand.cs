@@ -33,6 +33,12 @@ internal static class RelayCommand
         Examples.Add(run, "eventuali relay run -d sqlite://orders.db --route orders --category order- --broker-url nats://user:pass@127.0.0.1:4222");
         run.SetAction(async (parse, ct) =>
         {
+            if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+            {
+                // Found hanging without an error in the Native AOT binary; until that is understood it refuses.
+                throw new UsageException("relay run is not available in the Native AOT binary yet; use the dotnet tool (dotnet tool install Eventuali.Cli). relay status works in both.");
+            }
+
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
             if (!string.Equals(parse.GetValue(broker), "nats", StringComparison.OrdinalIgnoreCase))
             {
