@@ -27,6 +27,7 @@ internal static class CliApp
             Commands.Stream.StreamCommand.Create(io),
             MigrateCommand.Create(io),
             ProjectionsCommand.Create(io),
+            RelayCommand.Create(io),
             ReplayCommand.Create(io),
             KeysCommand.Create(io),
             GdprCommand.Create(io),

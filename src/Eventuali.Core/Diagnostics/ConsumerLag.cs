@@ -7,6 +7,7 @@ internal enum ConsumerKind
 {
     Subscription,
     Projection,
+    Relay,
 }
 
 /// <summary>
@@ -25,7 +26,7 @@ internal sealed class ConsumerLag : IDisposable
     private ConsumerLag(ConsumerKind kind, string name)
     {
         _kind = kind;
-        _tag = new(kind == ConsumerKind.Subscription ? EventualiAttributes.SubscriptionName : EventualiAttributes.ProjectionName, name);
+        _tag = new(kind switch { ConsumerKind.Subscription => EventualiAttributes.SubscriptionName, ConsumerKind.Relay => EventualiAttributes.RelayRoute, _ => EventualiAttributes.ProjectionName }, name);
     }
 
     /// <summary>Starts reporting a consumer's lag until disposed.</summary>

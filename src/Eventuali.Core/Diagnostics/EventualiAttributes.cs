@@ -36,6 +36,9 @@ public static class EventualiAttributes
     /// <summary>Whether a lost lease was noticed by the epoch check refusing a commit (<c>true</c>|<c>false</c>).</summary>
     public const string LeaseCommitRefused = "eventuali.lease.commit_refused";
 
+    /// <summary>The route a message relay publishes (relay lag gauges).</summary>
+    public const string RelayRoute = "eventuali.relay.route";
+
     /// <summary>The saga's name.</summary>
     public const string SagaName = "eventuali.saga.name";
 

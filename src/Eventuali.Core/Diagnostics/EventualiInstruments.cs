@@ -39,6 +39,12 @@ public static class EventualiInstruments
     /// <summary>Gauge, seconds: age of the oldest event a projection had still to apply when it last read (0 when caught up). Attribute <c>eventuali.projection.name</c>.</summary>
     public const string ProjectionLagTime = "eventuali.projection.lag.time";
 
+    /// <summary>Gauge, <c>{event}</c>: events between a message relay's confirmed checkpoint and the head when it last read. Attribute <c>eventuali.relay.route</c>.</summary>
+    public const string RelayLag = "eventuali.relay.lag";
+
+    /// <summary>Gauge, seconds: age of the oldest event a message relay had still to publish when it last read (0 when caught up). Attribute <c>eventuali.relay.route</c>.</summary>
+    public const string RelayLagTime = "eventuali.relay.lag.time";
+
     /// <summary>Counter, <c>{event}</c>: events parked as dead letters. Attribute <c>eventuali.projection.name</c> (only projections park dead letters).</summary>
     public const string DeadLetters = "eventuali.dead_letters";
 

@@ -42,6 +42,8 @@ internal static class Telemetry
         Meter.CreateObservableGauge(EventualiInstruments.SubscriptionLagTime, () => ConsumerLag.Seconds(ConsumerKind.Subscription), "s", "Time from append to handling of a subscription's last event.");
         Meter.CreateObservableGauge(EventualiInstruments.ProjectionLag, () => ConsumerLag.Events(ConsumerKind.Projection), "{event}", "Events a projection is behind the head.");
         Meter.CreateObservableGauge(EventualiInstruments.ProjectionLagTime, () => ConsumerLag.Seconds(ConsumerKind.Projection), "s", "Age of the oldest event a projection has still to apply.");
+        Meter.CreateObservableGauge(EventualiInstruments.RelayLag, () => ConsumerLag.Events(ConsumerKind.Relay), "{event}", "Events a message relay's confirmed checkpoint is behind the head.");
+        Meter.CreateObservableGauge(EventualiInstruments.RelayLagTime, () => ConsumerLag.Seconds(ConsumerKind.Relay), "s", "Age of the oldest event a message relay has still to publish.");
         Meter.CreateObservableGauge(EventualiInstruments.ConnectionCount, StoreTelemetry.ObserveConnections, "{connection}", "Connections of each store, idle or used.");
         Meter.CreateObservableGauge(EventualiInstruments.WatermarkAge, StoreTelemetry.ObserveWatermarkAge, "s", "How long the global log's readable head has not moved while committed events wait above it.");
     }

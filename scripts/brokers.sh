@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs (Debian's packages, when missing) and starts the message brokers the broker tests and example 12 use,
+# each on a private loopback port with its own data directory, and prints as its last lines the environment they
+# read (eval "$(bash scripts/brokers.sh)"). Idempotent: a broker already answering on its port is left running.
+# `bash scripts/brokers.sh stop` stops what it started.
+#   NATS with JetStream: EVENTUALI_NATS_URL (nats://user:password@127.0.0.1:PORT)
+set -euo pipefail
+
+data=${EVENTUALI_BROKERS_DATA:-/tmp/eventuali-brokers}
+nats_port=${EVENTUALI_NATS_PORT:-14222}
+mkdir -p "$data"
+
+if [[ "${1:-}" == "stop" ]]; then
+  for pidfile in "$data"/nats.pid; do
+    [[ -f "$pidfile" ]] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
+  exit 0
+fi
+
+install_missing() {
+  local binary=$1 package=$2
+  command -v "$binary" >/dev/null 2>&1 && return 0
+  if [[ "$(id -u)" != 0 ]]; then
+    echo "brokers.sh: $binary is not installed and this is not root; install Debian's '$package' package." >&2
+    exit 1
+  fi
+  echo "brokers.sh: installing $package (apt-get install $package)..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  # The package's maintainer scripts would start a service on the default port; the policy file refuses it.
+  local policy=/usr/sbin/policy-rc.d made_policy=0
+  if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && made_policy=1
+  fi
+  apt-get install -y -qq --no-install-recommends "$package" >/dev/null
+  if [[ "$made_policy" == 1 ]]; then rm -f "$policy"; fi
+  command -v "$binary" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin command -v "$binary" >/dev/null 2>&1 || {
+    echo "brokers.sh: apt-get installed $package but $binary was not found." >&2
+    exit 1
+  }
+}
+
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for() {
+  local name=$1 port=$2 deadline=$((SECONDS + 60))
+  until answers "$port"; do
+    if ((SECONDS > deadline)); then
+      echo "brokers.sh: $name did not answer on 127.0.0.1:$port within 60 s; its log:" >&2
+      tail -n 20 "$data/$name.log" >&2 || true
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
+
+export PATH=$PATH:/usr/sbin
+
+# NATS with JetStream; the password is made once per data directory and kept there.
+install_missing nats-server nats-server
+[[ -f "$data/nats.password" ]] || head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$data/nats.password"
+nats_password=$(cat "$data/nats.password")
+if ! answers "$nats_port"; then
+  mkdir -p "$data/nats"
+  # The password goes in a config file (mode 600), not on the command line where ps shows it.
+  (umask 077; printf 'authorization { user: eventuali, password: "%s" }\n' "$nats_password" >"$data/nats.conf")
+  setsid nats-server -c "$data/nats.conf" -a 127.0.0.1 -p "$nats_port" -js -sd "$data/nats" \
+    -P "$data/nats.pid" -l "$data/nats.log" </dev/null >/dev/null 2>&1 &
+  wait_for nats "$nats_port"
+fi
+
+echo "export EVENTUALI_NATS_URL=nats://eventuali:$nats_password@127.0.0.1:$nats_port"

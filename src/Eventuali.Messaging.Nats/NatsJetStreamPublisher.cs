@@ -1,0 +1,121 @@
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace Eventuali.Messaging.Nats;
+
+/// <summary>
+/// Publishes to NATS JetStream: subject per category, <c>Nats-Msg-Id</c> = event id (JetStream drops a duplicate within
+/// <see cref="NatsJetStreamOptions.DuplicateWindow"/>), and a batch is confirmed when every publish ack came back.
+/// The publisher must be the only writer of its JetStream stream (one relay route per stream): it chains its messages
+/// with <c>Nats-Expected-Last-Msg-Id</c> to keep their order through failures.
+/// </summary>
+public sealed class NatsJetStreamPublisher : IMessagePublisher
+{
+    private readonly NatsConnection _connection;
+    private readonly NatsJSContext _js;
+    private readonly NatsJetStreamOptions _options;
+    private readonly bool _ownsConnection;
+    private const string ExpectedLastMsgIdHeader = "Nats-Expected-Last-Msg-Id";
+    private int _streamReady;
+    private string? _lastConfirmed;
+
+    /// <summary>A publisher on <paramref name="connection"/>; disposing it closes the connection when <paramref name="ownsConnection"/>.</summary>
+    public NatsJetStreamPublisher(NatsConnection connection, NatsJetStreamOptions? options = null, bool ownsConnection = false)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _connection = connection;
+        _js = new NatsJSContext(connection);
+        _options = options ?? new NatsJetStreamOptions();
+        _ownsConnection = ownsConnection;
+    }
+
+    /// <inheritdoc />
+    public string Broker => "nats";
+
+    /// <inheritdoc />
+    public async ValueTask PublishAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (Volatile.Read(ref _streamReady) == 0)
+        {
+            await NatsStreams.EnsureAsync(_js, _options.StreamName, _options.SubjectPrefix + ".>", _options.DuplicateWindow, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _streamReady, 1);
+        }
+
+        // All sent on the one connection in order, then every ack awaited. Each message but the first ever sent expects
+        // the one before it to be the stream's last (Nats-Expected-Last-Msg-Id): when one fails, the ones after it are
+        // refused rather than stored ahead of it, so a retried batch keeps stream order. JetStream checks the message id
+        // for duplicates first, so a batch published again confirms what was stored and stores the rest after it.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.PublishTimeout);
+        var acks = new Task<PubAckResponse>[messages.Count];
+        var previous = _lastConfirmed;
+        for (var i = 0; i < acks.Length; i++)
+        {
+            var m = messages[i];
+            var headers = new NatsHeaders();
+            foreach (var (key, value) in m.Headers)
+            {
+                headers[key] = value;
+            }
+
+            if (previous is not null)
+            {
+                headers[ExpectedLastMsgIdHeader] = previous;
+            }
+
+            previous = m.MessageId;
+            acks[i] = _js.PublishAsync(_options.Subject(m.Topic), m.Body.ToArray(), NatsRawSerializer<byte[]>.Default, new NatsJSPubOpts { MsgId = m.MessageId }, headers, timeout.Token).AsTask();
+        }
+
+        Exception? failed = null;
+        foreach (var ack in acks)
+        {
+            try
+            {
+                (await ack.ConfigureAwait(false)).EnsureSuccess();
+            }
+            catch (NatsJSDuplicateMessageException)
+            {
+                // Already stored within the duplicate window (a batch published again): confirmed all the same.
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failed ??= ex;
+            }
+        }
+
+        if (failed is not null)
+        {
+            throw new InvalidOperationException($"NATS JetStream did not confirm every message of the batch of {messages.Count} for stream '{_options.StreamName}': {failed.Message}", failed);
+        }
+
+        if (messages.Count > 0)
+        {
+            _lastConfirmed = messages[^1].MessageId;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsConnection)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
+
+internal static class NatsStreams
+{
+    public static async ValueTask EnsureAsync(NatsJSContext js, string name, string subjects, TimeSpan duplicateWindow, CancellationToken ct)
+    {
+        var config = new StreamConfig(name, [subjects])
+        {
+            Storage = StreamConfigStorage.File,
+            DuplicateWindow = duplicateWindow,
+        };
+        await js.CreateOrUpdateStreamAsync(config, ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,224 @@
+using Eventuali.Diagnostics;
+using Eventuali.Projections;
+
+namespace Eventuali.Messaging;
+
+/// <summary>
+/// Publishes one route of the log to a broker: the log is the outbox. It holds the route's lease (one relay per route
+/// across nodes), reads the log after the confirmed checkpoint in batches, publishes each batch and moves the checkpoint
+/// only once the broker confirmed it, after checking nobody else moved it (fencing). A broker that fails pauses the
+/// relay (retrying with back-off); the writers never wait for it. Delivery is at least once, in order per stream.
+/// </summary>
+public sealed class EventRelay
+{
+    private readonly IEventStore _store;
+    private readonly IMessagePublisher _publisher;
+    private readonly RelayRoute _route;
+    private readonly RelayOptions _options;
+    private readonly IProjectionStore _leases;
+    private volatile Exception? _lastError;
+    private volatile bool _isLeader;
+    private volatile bool _isPaused;
+    private long _published;
+
+    /// <summary>A relay of <paramref name="route"/> from <paramref name="store"/> to <paramref name="publisher"/>.</summary>
+    public EventRelay(IEventStore store, IMessagePublisher publisher, RelayRoute route, RelayOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(publisher);
+        ArgumentNullException.ThrowIfNull(route);
+        route.Validate();
+        _store = store;
+        _publisher = publisher;
+        _route = route;
+        _options = options ?? new RelayOptions();
+        _leases = store.GetFeature<IProjectionStore>()
+            ?? throw new NotSupportedException($"The store type {store.GetType().FullName} keeps no leases or checkpoints for relays (it does not implement {nameof(IProjectionStore)}).");
+    }
+
+    /// <summary>The route.</summary>
+    public RelayRoute Route => _route;
+
+    /// <summary>Whether this relay holds the route's lease now.</summary>
+    public bool IsLeader => _isLeader;
+
+    /// <summary>Whether publishing is failing and being retried (the broker is down or refusing).</summary>
+    public bool IsPaused => _isPaused;
+
+    /// <summary>The last error (publish, store or lease), or null.</summary>
+    public Exception? LastError => _lastError;
+
+    /// <summary>Messages the broker confirmed since this relay started (a batch published again counts again).</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled: takes the lease when free, then publishes.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var name = RelayRoute.LeaseName(_route.Name);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var lease = await _leases.TryAcquireProjectionAsync(name, _options.NodeId, cancellationToken).ConfigureAwait(false);
+                if (lease is not null)
+                {
+                    await using (lease.ConfigureAwait(false))
+                    {
+                        await LeadAsync(lease, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Store trouble or a lost lease: give the route up; this node or another takes it again.
+                _lastError = ex;
+            }
+
+            if (!await DelayAsync(_options.LeaseRetryInterval, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task LeadAsync(IProjectionLease lease, CancellationToken ct)
+    {
+        _isLeader = true;
+        using var lag = ConsumerLag.Start(ConsumerKind.Relay, _route.Name);
+        try
+        {
+            var filter = _route.Filter;
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+
+                // Taken before reading, so an append committed after the read still wakes the wait below.
+                var appended = _store.GetFeature<Subscriptions.IAppendNotifications>()?.NextAppendSignal();
+                var row = await lease.LoadAsync(ct).ConfigureAwait(false);
+
+                // The head is read before the page: every matching event up to it is then in the page unless the page is full.
+                var head = await _store.GetHeadPositionAsync(ct).ConfigureAwait(false);
+                var page = new List<RecordedEvent>();
+                await foreach (var e in _store.ReadAllAsync(row.Position + 1, _route.BatchSize, filter, ct).ConfigureAwait(false))
+                {
+                    page.Add(e);
+                }
+
+                var through = page.Count < _route.BatchSize ? Math.Max(head, page.Count > 0 ? page[^1].Position : row.Position) : page[^1].Position;
+                lag.Set(head - row.Position, page.Count == 0 ? TimeSpan.Zero : _options.TimeProvider.GetUtcNow() - page[0].Timestamp);
+                if (page.Count == 0)
+                {
+                    if (through != row.Position)
+                    {
+                        await SaveAsync(lease, row.Position, through, ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await WaitForAppendAsync(appended, ct).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                var messages = new OutboundMessage[page.Count];
+                for (var i = 0; i < messages.Length; i++)
+                {
+                    messages[i] = OutboundMessage.From(page[i], _route.TopicOf(page[i].StreamId));
+                }
+
+                await PublishUntilConfirmedAsync(messages, ct).ConfigureAwait(false);
+                await SaveAsync(lease, row.Position, through, ct).ConfigureAwait(false);
+                lag.Set(head - through, TimeSpan.Zero);
+            }
+        }
+        finally
+        {
+            _isLeader = false;
+        }
+    }
+
+    /// <summary>Publishes the batch, waiting and retrying while the broker fails: back-pressure falls on the relay only.</summary>
+    private async Task PublishUntilConfirmedAsync(OutboundMessage[] messages, CancellationToken ct)
+    {
+        var delay = _options.RetryDelay;
+        while (true)
+        {
+            try
+            {
+                await _publisher.PublishAsync(messages, ct).ConfigureAwait(false);
+                Interlocked.Add(ref _published, messages.Length);
+                _isPaused = false;
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException && !ct.IsCancellationRequested)
+            {
+                _lastError = ex;
+                _isPaused = true;
+            }
+
+            await Task.Delay(delay, _options.TimeProvider, ct).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+        }
+    }
+
+    /// <summary>Moves the checkpoint from <paramref name="from"/> to <paramref name="to"/>, unless someone else moved it meanwhile.</summary>
+    private async Task SaveAsync(IProjectionLease lease, long from, long to, CancellationToken ct)
+    {
+        // The lease keeps other relays out; this check catches a route taken over anyway (a lease lost unnoticed).
+        var now = await lease.LoadAsync(ct).ConfigureAwait(false);
+        if (now.Position != from)
+        {
+            throw new RelayFencedException(_route.Name, from, now.Position, now.Owner);
+        }
+
+        var tx = await lease.BeginAsync(ct).ConfigureAwait(false);
+        await using (tx.ConfigureAwait(false))
+        {
+            await tx.SaveProgressAsync(new ProjectionProgress(to, ProjectionState.Running, null, null), ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitForAppendAsync(Task? appended, CancellationToken ct)
+    {
+        if (appended is null)
+        {
+            await Task.Delay(_options.PollInterval, _options.TimeProvider, ct).ConfigureAwait(false);
+            return;
+        }
+
+        await appended.WaitAsync(_options.PollInterval, _options.TimeProvider, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        ct.ThrowIfCancellationRequested();
+    }
+
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, _options.TimeProvider, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>The route's checkpoint moved under this relay: another node took the route; this one gives it up.</summary>
+public sealed class RelayFencedException : Exception
+{
+    /// <summary>Creates the exception for <paramref name="route"/>, expected at <paramref name="expected"/>, found at <paramref name="found"/>.</summary>
+    public RelayFencedException(string route, long expected, long found, string? owner)
+        : base($"Relay route '{route}': its checkpoint moved from {expected} to {found} (last owner '{owner}') while this relay published; another node runs the route, so this one stops leading it.")
+    {
+        Route = route;
+    }
+
+    /// <summary>The route.</summary>
+    public string Route { get; }
+}
