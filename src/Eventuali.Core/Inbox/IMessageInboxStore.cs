@@ -6,7 +6,7 @@ namespace Eventuali.Inbox;
 /// The message ids a consumer has handled, kept in the same database as the events so that recording an id and the
 /// handler's writes commit in one transaction: a redelivered or duplicated message is then a no-op. An inbox is named
 /// like a projection and written only through a transaction of that name's lease
-/// (<see cref="IProjectionStore.TryAcquireProjectionAsync"/>), so one consumer at a time writes it.
+/// (<see cref="IProjectionStore.TryAcquireProjectionAsync(string, string, CancellationToken)"/>), so one consumer at a time writes it.
 /// Implemented by the SQLite and PostgreSQL stores.
 /// </summary>
 public interface IMessageInboxStore
