@@ -92,29 +92,34 @@ public sealed class EventRelay
         try
         {
             var filter = _route.Filter;
+            var notifications = _store.GetFeature<Subscriptions.IAppendNotifications>();
+
+            // Loaded once: afterwards this relay is the only writer of the checkpoint, and SaveAsync's fence check
+            // catches anyone who moved it anyway.
+            var position = (await lease.LoadAsync(ct).ConfigureAwait(false)).Position;
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
 
                 // Taken before reading, so an append committed after the read still wakes the wait below.
-                var appended = _store.GetFeature<Subscriptions.IAppendNotifications>()?.NextAppendSignal();
-                var row = await lease.LoadAsync(ct).ConfigureAwait(false);
+                var appended = notifications?.NextAppendSignal();
 
                 // The head is read before the page: every matching event up to it is then in the page unless the page is full.
                 var head = await _store.GetHeadPositionAsync(ct).ConfigureAwait(false);
                 var page = new List<RecordedEvent>();
-                await foreach (var e in _store.ReadAllAsync(row.Position + 1, _route.BatchSize, filter, ct).ConfigureAwait(false))
+                await foreach (var e in _store.ReadAllAsync(position + 1, _route.BatchSize, filter, ct).ConfigureAwait(false))
                 {
                     page.Add(e);
                 }
 
-                var through = page.Count < _route.BatchSize ? Math.Max(head, page.Count > 0 ? page[^1].Position : row.Position) : page[^1].Position;
-                lag.Set(head - row.Position, page.Count == 0 ? TimeSpan.Zero : _options.TimeProvider.GetUtcNow() - page[0].Timestamp);
+                var through = page.Count < _route.BatchSize ? Math.Max(head, page.Count > 0 ? page[^1].Position : position) : page[^1].Position;
+                lag.Set(head - position, page.Count == 0 ? TimeSpan.Zero : _options.TimeProvider.GetUtcNow() - page[0].Timestamp);
                 if (page.Count == 0)
                 {
-                    if (through != row.Position)
+                    if (through != position)
                     {
-                        await SaveAsync(lease, row.Position, through, ct).ConfigureAwait(false);
+                        await SaveAsync(lease, position, through, ct).ConfigureAwait(false);
+                        position = through;
                     }
                     else
                     {
@@ -131,7 +136,8 @@ public sealed class EventRelay
                 }
 
                 await PublishUntilConfirmedAsync(messages, ct).ConfigureAwait(false);
-                await SaveAsync(lease, row.Position, through, ct).ConfigureAwait(false);
+                await SaveAsync(lease, position, through, ct).ConfigureAwait(false);
+                position = through;
                 lag.Set(head - through, TimeSpan.Zero);
             }
         }
