@@ -31,10 +31,13 @@ echo "tests use $EVENTUALI_PROMTOOL ($("$EVENTUALI_PROMTOOL" --version 2>&1 | he
 step "Chromium (installed when missing, for the web UI's browser tests)"
 eval "$(bash scripts/chromium.sh)"
 echo "tests use $EVENTUALI_CHROMIUM"
-step "Message brokers (installed and started when missing: nats-server with JetStream)"
-eval "$(bash scripts/brokers.sh | tail -n 1)"
+step "Message brokers (installed and started when missing: nats-server with JetStream, redis-server, rabbitmq-server)"
+brokers_env=$(bash scripts/brokers.sh)
+eval "$(grep '^export ' <<<"$brokers_env")"
 trap 'bash scripts/brokers.sh stop' EXIT
-echo "tests use $(echo "$EVENTUALI_NATS_URL" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
+for url in "$EVENTUALI_NATS_URL" "$EVENTUALI_REDIS_URL" "$EVENTUALI_RABBITMQ_URL"; do
+  echo "tests use $(echo "$url" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
+done
 
 step "Build (warnings are errors)"
 dotnet build Eventuali.sln -c "$config" -nologo -clp:ErrorsOnly
