@@ -1,0 +1,58 @@
+namespace Eventuali.Messaging.RabbitMq;
+
+/// <summary>Where relayed events go in RabbitMQ and how consumers read them.</summary>
+public sealed record RabbitMqOptions
+{
+    /// <summary>The durable topic exchange messages are published to (declared when missing).</summary>
+    public string Exchange { get; init; } = "eventuali";
+
+    /// <summary>
+    /// Publish with the mandatory flag: a message no queue is bound for comes back and fails the batch, so the relay
+    /// waits (and retries) until a consumer's queue exists instead of confirming a message that was dropped. Turn it off
+    /// to let RabbitMQ drop messages nobody subscribed to.
+    /// </summary>
+    public bool Mandatory { get; init; } = true;
+
+    /// <summary>The largest message body published; a larger event fails the batch with an error naming it.</summary>
+    public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024 - 64 * 1024;
+
+    /// <summary>How long a batch may wait for its confirms (the broker down, reconnecting) before it counts as failed.</summary>
+    public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Unacknowledged deliveries a consumer holds at once (basic.qos prefetch).</summary>
+    public ushort Prefetch { get; init; } = 200;
+
+    /// <summary>Dead letters of a consumer's queue go to the durable queue of this name followed by the suffix.</summary>
+    public string DeadLetterSuffix { get; init; } = ".dead";
+
+    /// <summary>The routing key of <paramref name="topic"/>: '.', '*' and '#' mean something in topic keys, so a category keeps one word.</summary>
+    internal static string RoutingKey(string topic)
+    {
+        var chars = topic.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (chars[i] is '.' or '*' or '#' || char.IsWhiteSpace(chars[i]))
+            {
+                chars[i] = '_';
+            }
+        }
+
+        return new string(chars);
+    }
+}
+
+/// <summary>The headers the RabbitMQ adapter adds beside <see cref="MessageHeaders"/>.</summary>
+public static class RabbitMqHeaders
+{
+    /// <summary>
+    /// The writer's trace context, kept apart from <c>traceparent</c>, which the RabbitMQ client's own tracing overwrites
+    /// with the publisher's span. A received message carries the writer's again under <see cref="MessageHeaders.TraceParent"/>.
+    /// </summary>
+    public const string WriterTraceParent = "eventuali-traceparent";
+
+    /// <summary>Where a received message keeps the broker-side (client-injected) <c>traceparent</c> when it differed.</summary>
+    public const string TransportTraceParent = "amqp-traceparent";
+
+    /// <summary>Why a dead letter was parked.</summary>
+    public const string DeadLetterReason = "eventuali-dead-letter-reason";
+}
