@@ -19,6 +19,14 @@ public sealed record RedisStreamsOptions
     /// <summary>How long an entry may stay delivered but unacknowledged before another consumer claims it (<c>XAUTOCLAIM</c>).</summary>
     public TimeSpan ClaimIdleTime { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A consumer reads new entries only while its group has none pending (read by a consumer, not acknowledged), so a
+    /// crashed consumer's entries are claimed and handled before any later one: stream order holds through crashes. It
+    /// suits one live consumer per group (as an inbox has); turn it off for several consumers sharing a group, which
+    /// give no order between them anyway.
+    /// </summary>
+    public bool StrictOrder { get; init; } = true;
+
     /// <summary>Entries read per <c>XREADGROUP</c> or <c>XAUTOCLAIM</c>.</summary>
     public int ReadBatchSize { get; init; } = 100;
 

@@ -94,6 +94,13 @@ public sealed class RedisStreamsSource : IMessageSource
                 var claimed = await db.StreamAutoClaimAsync(_key, _group, _consumer, (long)_options.ClaimIdleTime.TotalMilliseconds, state.ClaimCursor, _options.ReadBatchSize).WaitAsync(ct).ConfigureAwait(false);
                 state.ClaimCursor = claimed.NextStartId.IsNullOrEmpty ? "0-0" : claimed.NextStartId;
                 await AddAsync(db, batch, claimed.ClaimedEntries, redelivered: true).ConfigureAwait(false);
+                if (batch.Count > 0 || (_options.StrictOrder && (await db.StreamPendingAsync(_key, _group).WaitAsync(ct).ConfigureAwait(false)).PendingMessageCount > 0))
+                {
+                    // Claimed entries first; and under strict order nothing new while older entries wait to be claimed.
+                    state.Down = false;
+                    return batch;
+                }
+
                 var fresh = await db.StreamReadGroupAsync(_key, _group, _consumer, StreamPosition.NewMessages, _options.ReadBatchSize).WaitAsync(ct).ConfigureAwait(false);
                 await AddAsync(db, batch, fresh, redelivered: false).ConfigureAwait(false);
             }
