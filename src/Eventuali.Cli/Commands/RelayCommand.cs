@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Eventuali.Messaging;
-using Eventuali.Messaging.Nats;
 
 namespace Eventuali.Cli.Commands;
 
@@ -12,9 +11,7 @@ namespace Eventuali.Cli.Commands;
 /// </summary>
 internal static class RelayCommand
 {
-    private const string NatsUrlVariable = "EVENTUALI_NATS_URL";
-
-    public static Command Create(CliIo io) => new("relay", "Publish the log to a message broker (NATS JetStream) with a checkpoint moved only after the broker confirmed.")
+    public static Command Create(CliIo io) => new("relay", "Publish the log to a message broker (NATS JetStream, Redis Streams, RabbitMQ) with a checkpoint moved only after the broker confirmed.")
     {
         Run(io), Status(io),
     };
@@ -25,12 +22,13 @@ internal static class RelayCommand
         var route = new Option<string>("--route") { Description = "The route's name: its checkpoint and lease; one relay per route runs at a time.", Required = true };
         var category = new Option<string?>("--category") { Description = "Only streams whose id starts with this (default: every stream)." };
         var types = new Option<string[]>("--type") { Description = "Only these event types (repeatable; default: every type).", AllowMultipleArgumentsPerToken = false };
-        var broker = new Option<string>("--broker") { Description = "The broker: nats.", DefaultValueFactory = _ => "nats" };
-        var brokerUrl = new Option<string?>("--broker-url") { Description = $"The broker's URL (default: ${NatsUrlVariable}). A password in it is never printed." };
+        var broker = new Option<string?>("--broker") { Description = $"The broker: {RelayBrokers.Names} (default: by the URL's scheme, nats:// redis:// amqp://, else nats)." };
+        var brokerUrl = new Option<string?>("--broker-url") { Description = "The broker's URL (default: $EVENTUALI_NATS_URL, $EVENTUALI_REDIS_URL or $EVENTUALI_RABBITMQ_URL by broker). A password in it is never printed." };
         var stream = new Option<string>("--jetstream") { Description = "The JetStream stream to publish into (created when missing).", DefaultValueFactory = _ => "EVENTUALI" };
         var caughtUp = new Option<bool>("--until-caught-up") { Description = "Stop once everything up to the head is confirmed, instead of running until Ctrl+C." };
         var run = new Command("run", "Publish one route of the log until stopped.") { database, route, category, types, broker, brokerUrl, stream, caughtUp };
         Examples.Add(run, "eventuali relay run -d sqlite://orders.db --route orders --category order- --broker-url nats://user:pass@127.0.0.1:4222");
+        Examples.Add(run, "eventuali relay run -d sqlite://orders.db --route orders --broker-url amqp://user:pass@127.0.0.1:5672");
         run.SetAction(async (parse, ct) =>
         {
             if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
@@ -40,13 +38,9 @@ internal static class RelayCommand
             }
 
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
-            if (!string.Equals(parse.GetValue(broker), "nats", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new UsageException($"--broker '{parse.GetValue(broker)}' is not shipped in the command; use nats (other adapters are libraries, see docs/brokers.md).");
-            }
-
-            var brokerAt = parse.GetValue(brokerUrl) ?? Environment.GetEnvironmentVariable(NatsUrlVariable)
-                ?? throw new UsageException($"relay run needs the broker's URL: give --broker-url or set {NatsUrlVariable}.");
+            var which = RelayBrokers.Resolve(parse.GetValue(broker), parse.GetValue(brokerUrl));
+            var brokerAt = parse.GetValue(brokerUrl) ?? Environment.GetEnvironmentVariable(RelayBrokers.UrlVariable(which))
+                ?? throw new UsageException($"relay run needs the broker's URL: give --broker-url or set {RelayBrokers.UrlVariable(which)}.");
             var relayRoute = new RelayRoute(parse.GetValue(route)!)
             {
                 Category = parse.GetValue(category),
@@ -55,14 +49,13 @@ internal static class RelayCommand
             var store = await CommonOptions.OpenAsync(url, ct).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
-                var connection = await NatsConnect.ConnectAsync(brokerAt, cancellationToken: ct).ConfigureAwait(false);
-                var publisher = new NatsJetStreamPublisher(connection, new NatsJetStreamOptions { StreamName = parse.GetValue(stream)! }, ownsConnection: true);
+                var (publisher, where) = await RelayBrokers.OpenAsync(which, brokerAt, parse.GetValue(stream)!, ct).ConfigureAwait(false);
                 await using (publisher.ConfigureAwait(false))
                 {
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     var relay = new EventRelay(store, publisher, relayRoute);
                     var running = relay.RunAsync(stop.Token);
-                    await io.Error.WriteLineAsync($"relay '{relayRoute.Name}': publishing to nats (JetStream stream '{parse.GetValue(stream)}'); Ctrl+C stops it.").ConfigureAwait(false);
+                    await io.Error.WriteLineAsync($"relay '{relayRoute.Name}': publishing to {where}; Ctrl+C stops it.").ConfigureAwait(false);
                     if (parse.GetValue(caughtUp))
                     {
                         await WaitCaughtUpAsync(store, relay, ct).ConfigureAwait(false);
