@@ -71,7 +71,9 @@ public abstract class BrokerAdapterTests
     [Fact]
     public async Task Killing_the_broker_mid_stream_pauses_the_relay_never_the_writers_and_nothing_is_lost_after_restart()
     {
+        await using var server = await OwnBrokerServer.StartAsync(NewKit().Name);
         await using var kit = NewKit();
+        kit.Url = server.Url;
         await kit.PrepareAsync();
         await using var orders = await TempStore.OpenAsync();
         await using var shipping = await TempStore.OpenAsync();
@@ -86,7 +88,7 @@ public abstract class BrokerAdapterTests
         await Broker.AppendAsync(orders.Store, "order-1", 50, Ct);
         await Broker.WaitUntilAsync(async () => await inbox.CountAsync(Ct) >= 20, "a first batch through the broker", detail: () => relay.LastError);
 
-        BrokerServers.Kill(kit.Name);
+        server.Kill();
         var writing = Stopwatch.StartNew();
         await Broker.AppendAsync(orders.Store, "order-2", 50, Ct);
         await Broker.AppendAsync(orders.Store, "order-1", 25, Ct);
@@ -95,7 +97,7 @@ public abstract class BrokerAdapterTests
         await Broker.WaitUntilAsync(() => Task.FromResult(relay.IsPaused), "the relay to pause on the dead broker", detail: () => relay.Published);
         Assert.True((await RelayStatus.ListAsync(orders.Store, Ct)).Single().Lag > 0, "the checkpoint stays behind while nothing is confirmed");
 
-        await BrokerServers.RestartAsync(kit.Name);
+        await server.RestartAsync();
         await Broker.WaitUntilAsync(async () => await inbox.CountAsync(Ct) == 125, "all 125 events in the inbox after the restart", TimeSpan.FromSeconds(90),
             detail: () => $"{consumer.Deliveries} deliveries, relay paused {relay.IsPaused}, error {relay.LastError?.Message}");
         await Broker.WaitUntilAsync(async () => (await RelayStatus.ListAsync(orders.Store, Ct)).Single().Lag == 0, "the relay's checkpoint at the head");
@@ -166,7 +168,7 @@ public abstract class BrokerAdapterTests
         var error = relay.LastError!.Message;
         Assert.Contains(bigId, error, StringComparison.Ordinal);
         Assert.Contains("over the 1024-byte limit", error, StringComparison.Ordinal);
-        Assert.DoesNotContain(new Uri(BrokerServers.Url(kit.Name)).UserInfo.Split(':')[1], error, StringComparison.Ordinal);
+        Assert.DoesNotContain(new Uri(kit.Url).UserInfo.Split(':')[1], error, StringComparison.Ordinal);
         Assert.Equal(5, relay.Published);
         Assert.Equal(5, (await RelayStatus.ListAsync(orders.Store, Ct)).Single().Position);
         await StopAsync(stop, relaying);
@@ -176,7 +178,7 @@ public abstract class BrokerAdapterTests
     public async Task Wrong_credentials_fail_clearly_without_printing_the_password()
     {
         await using var kit = NewKit();
-        var real = BrokerServers.Url(kit.Name);
+        var real = kit.Url;
         var url = new UriBuilder(real) { Password = "not-the-password-0123" }.Uri.ToString();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => kit.ConnectAsync(url));
         Assert.Contains("refused the login of user 'eventuali'", error.Message, StringComparison.Ordinal);

@@ -14,6 +14,13 @@ internal abstract class BrokerKit : IAsyncDisposable
     /// <summary>The broker's name in scripts/brokers.sh and its environment variables.</summary>
     public abstract string Name { get; }
 
+    /// <summary>The server's URL: the shared one scripts/brokers.sh started, unless a test set its own.</summary>
+    public string Url
+    {
+        get => field ??= BrokerServers.Url(Name);
+        set;
+    }
+
     /// <summary>A publisher on a connection of its own, refusing bodies over <paramref name="maxBytes"/>.</summary>
     public abstract ValueTask<IMessagePublisher> PublisherAsync(int? maxBytes = null);
 
@@ -49,16 +56,16 @@ internal sealed class RedisKit : BrokerKit
     };
 
     public override async ValueTask<IMessagePublisher> PublisherAsync(int? maxBytes = null)
-        => new RedisStreamsPublisher(await RedisConnect.ConnectAsync(BrokerServers.Url(Name), TestContext.Current.CancellationToken), Options(maxBytes), ownsConnection: true);
+        => new RedisStreamsPublisher(await RedisConnect.ConnectAsync(Url, TestContext.Current.CancellationToken), Options(maxBytes), ownsConnection: true);
 
     public override async ValueTask<IMessageSource> SourceAsync(string consumer)
-        => new RedisStreamsSource(await RedisConnect.ConnectAsync(BrokerServers.Url(Name), TestContext.Current.CancellationToken), "shipping", consumer, "order", Options(), ownsConnection: true);
+        => new RedisStreamsSource(await RedisConnect.ConnectAsync(Url, TestContext.Current.CancellationToken), "shipping", consumer, "order", Options(), ownsConnection: true);
 
     public override ValueTask PrepareAsync() => ValueTask.CompletedTask;
 
     public override async Task<List<string>> DeadLetterReasonsAsync()
     {
-        _admin ??= await RedisConnect.ConnectAsync(BrokerServers.Url(Name), TestContext.Current.CancellationToken);
+        _admin ??= await RedisConnect.ConnectAsync(Url, TestContext.Current.CancellationToken);
         var entries = await _admin.GetDatabase().StreamRangeAsync(Prefix + "dead:shipping");
         return entries.Select(e => e.Values.Single(v => v.Name == RedisStreamFields.DeadLetterReason).Value.ToString()).ToList();
     }
@@ -94,10 +101,10 @@ internal sealed class RabbitMqKit : BrokerKit
     };
 
     public override async ValueTask<IMessagePublisher> PublisherAsync(int? maxBytes = null)
-        => new RabbitMqPublisher(await RabbitMqConnect.ConnectAsync(BrokerServers.Url(Name), "test-publisher", TestContext.Current.CancellationToken), Options(maxBytes), ownsConnection: true);
+        => new RabbitMqPublisher(await RabbitMqConnect.ConnectAsync(Url, "test-publisher", TestContext.Current.CancellationToken), Options(maxBytes), ownsConnection: true);
 
     public override async ValueTask<IMessageSource> SourceAsync(string consumer)
-        => new RabbitMqSource(await RabbitMqConnect.ConnectAsync(BrokerServers.Url(Name), consumer, TestContext.Current.CancellationToken), Queue, "order", Options(), ownsConnection: true);
+        => new RabbitMqSource(await RabbitMqConnect.ConnectAsync(Url, consumer, TestContext.Current.CancellationToken), Queue, "order", Options(), ownsConnection: true);
 
     public override async ValueTask PrepareAsync()
     {
@@ -107,7 +114,7 @@ internal sealed class RabbitMqKit : BrokerKit
 
     public override async Task<List<string>> DeadLetterReasonsAsync()
     {
-        _admin ??= await RabbitMqConnect.ConnectAsync(BrokerServers.Url(Name), "test-admin", TestContext.Current.CancellationToken);
+        _admin ??= await RabbitMqConnect.ConnectAsync(Url, "test-admin", TestContext.Current.CancellationToken);
         await using var channel = await _admin.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
         var reasons = new List<string>();
         while (await channel.BasicGetAsync(Queue + ".dead", autoAck: false, TestContext.Current.CancellationToken) is { } got)
@@ -128,7 +135,7 @@ internal sealed class RabbitMqKit : BrokerKit
     {
         if (_admin is null)
         {
-            _admin = await RabbitMqConnect.ConnectAsync(BrokerServers.Url(Name), "test-admin", CancellationToken.None);
+            _admin = await RabbitMqConnect.ConnectAsync(Url, "test-admin", CancellationToken.None);
         }
 
         await using (var channel = await _admin.CreateChannelAsync())

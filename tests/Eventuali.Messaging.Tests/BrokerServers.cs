@@ -6,10 +6,7 @@ using Eventuali.Projections;
 
 namespace Eventuali.Messaging.Tests;
 
-/// <summary>
-/// The Redis and RabbitMQ servers scripts/brokers.sh started: their URLs, and killing one from its pid file and starting
-/// it again through the script, as an operator would. Tests that do this run in the non-parallel collection below.
-/// </summary>
+/// <summary>The Redis and RabbitMQ servers scripts/brokers.sh started for the whole test run.</summary>
 internal static class BrokerServers
 {
     public static string Url(string broker)
@@ -19,38 +16,7 @@ internal static class BrokerServers
             : throw new InvalidOperationException($"{name} is not set: start the brokers with eval \"$(bash scripts/brokers.sh)\".");
     }
 
-    private static string DataDir => Environment.GetEnvironmentVariable("EVENTUALI_BROKERS_DATA") is { Length: > 0 } dir ? dir
-        : throw new InvalidOperationException("EVENTUALI_BROKERS_DATA is not set: start the brokers with eval \"$(bash scripts/brokers.sh)\".");
-
-    /// <summary>SIGKILLs the broker's server process (its pid from the pid file the script keeps), as a crash would.</summary>
-    public static void Kill(string broker)
-    {
-        var pidFile = Path.Combine(DataDir, broker + ".pid");
-        var pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
-        using var process = Process.GetProcessById(pid);
-        process.Kill();
-        Assert.True(process.WaitForExit(15_000), $"{broker} (pid {pid}) did not exit after SIGKILL");
-    }
-
-    /// <summary>Starts the broker again through scripts/brokers.sh, on the same port and data directory.</summary>
-    public static async Task RestartAsync(string broker)
-    {
-        var info = new ProcessStartInfo("bash", [Path.Combine(RepoRoot(), "scripts", "brokers.sh"), "start", broker])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["EVENTUALI_BROKERS_DATA"] = DataDir;
-        info.Environment[$"EVENTUALI_{broker.ToUpperInvariant()}_PORT"] = new Uri(Url(broker)).Port.ToString(CultureInfo.InvariantCulture);
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync(); // the URLs, with the password: read and dropped, never printed
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(150));
-        await process.WaitForExitAsync(deadline.Token);
-        Assert.True(process.ExitCode == 0, $"scripts/brokers.sh start {broker} failed: {await stderr}");
-    }
-
-    private static string RepoRoot()
+    public static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -64,7 +30,119 @@ internal static class BrokerServers
     }
 }
 
-/// <summary>The Redis and RabbitMQ tests kill and restart the shared servers: they run one at a time, apart from the rest.</summary>
+/// <summary>
+/// A broker of the test's own, started by scripts/brokers.sh in a data directory and on ports of its own (so killing it
+/// disturbs no other test), killed from the pid file the script keeps and started again through the script, as an
+/// operator would. Disposing stops it with the script and deletes its directory.
+/// </summary>
+internal sealed class OwnBrokerServer : IAsyncDisposable
+{
+    private readonly string _broker;
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "eventuali-broker-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly int _port;
+
+    private OwnBrokerServer(string broker)
+    {
+        _broker = broker;
+        _port = FreePortWithSiblings();
+        Directory.CreateDirectory(_dir);
+    }
+
+    /// <summary>The URL the script printed for it (with its own generated password).</summary>
+    public string Url { get; private set; } = string.Empty;
+
+    public static async Task<OwnBrokerServer> StartAsync(string broker)
+    {
+        var server = new OwnBrokerServer(broker);
+        var exports = await server.ScriptAsync("start", broker);
+        var prefix = $"export EVENTUALI_{broker.ToUpperInvariant()}_URL=";
+        server.Url = exports.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..].Trim();
+        return server;
+    }
+
+    /// <summary>SIGKILLs the server process (its pid from the script's pid file), as a crash would.</summary>
+    public void Kill()
+    {
+        var pidFile = Path.Combine(_dir, _broker + ".pid");
+        var pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
+        using var process = Process.GetProcessById(pid);
+        process.Kill();
+        Assert.True(process.WaitForExit(15_000), $"{_broker} (pid {pid}) did not exit after SIGKILL");
+    }
+
+    /// <summary>Starts it again through scripts/brokers.sh, on the same port and data directory.</summary>
+    public Task RestartAsync() => ScriptAsync("start", _broker);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await ScriptAsync("stop");
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(_dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private async Task<string> ScriptAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("bash", [Path.Combine(BrokerServers.RepoRoot(), "scripts", "brokers.sh"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["EVENTUALI_BROKERS_DATA"] = _dir;
+        info.Environment[$"EVENTUALI_{_broker.ToUpperInvariant()}_PORT"] = _port.ToString(CultureInfo.InvariantCulture);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(150));
+        await process.WaitForExitAsync(deadline.Token);
+        Assert.True(process.ExitCode == 0, $"scripts/brokers.sh {string.Join(' ', args)} failed: {await stderr}");
+        return await stdout; // the URL with the password: used, never printed
+    }
+
+    /// <summary>A free port P whose siblings P+20000 and P+21000 (RabbitMQ's distribution and epmd ports) are free too.</summary>
+    private static int FreePortWithSiblings()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 30_000);
+            if (Free(port) && Free(port + 20_000) && Free(port + 21_000))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("No free loopback port found for a broker of the test's own.");
+    }
+
+    private static bool Free(int port)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>The Redis and RabbitMQ tests start, kill and restart servers: they run one at a time, apart from the rest.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrokerRestartCollection
 {
