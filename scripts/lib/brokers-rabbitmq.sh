@@ -2,8 +2,8 @@
 # Everything private: node name, Erlang cookie (its own HOME), distribution and epmd ports, mnesia and log
 # directories, no plugins (so no management listener). The user and password are set in the config file (mode 600),
 # which RabbitMQ reads when it first creates its database.
-install_missing epmd erlang-base
 if [[ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]]; then install_missing rabbitmq-server rabbitmq-server; fi
+install_missing epmd erlang-base
 rabbitmq_password=$(password_of rabbitmq)
 if ! answers "$rabbitmq_port"; then
   rabbit_dir=$data/rabbitmq
