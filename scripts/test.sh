@@ -36,6 +36,12 @@ eval "$(bash scripts/brokers.sh | tail -n 1)"
 trap 'bash scripts/brokers.sh stop' EXIT
 echo "tests use $(echo "$EVENTUALI_NATS_URL" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 
+step "PgBouncer in transaction mode (installed and started when missing, in front of that PostgreSQL)"
+eval "$(bash scripts/pgbouncer.sh | tail -n 2)"
+# Added to the exit trap already set, not replacing it.
+trap "bash scripts/pgbouncer.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
+echo "tests use $(echo "$EVENTUALI_TEST_PGBOUNCER" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
+
 step "Build (warnings are errors)"
 dotnet build Eventuali.sln -c "$config" -nologo -clp:ErrorsOnly
 
