@@ -48,8 +48,11 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
     public string User => Builder.Username ?? Environment.UserName;
     public string Database => Builder.Database ?? User;
 
+    /// <summary>host:port, or the host list of a multi-host URL as given (each entry with its port).</summary>
+    public string Endpoint => Host.Contains(',', StringComparison.Ordinal) ? Host : $"{Host}:{Port}";
+
     /// <summary>Host, port, database and user for messages; never the password.</summary>
-    public string Describe => $"PostgreSQL at {Host}:{Port}, database '{Database}', user '{User}'";
+    public string Describe => $"PostgreSQL at {Endpoint}, database '{Database}', user '{User}'";
 
     /// <summary>Never the connection string: it holds the password.</summary>
     public override string ToString() => $"{Describe}, schema '{Schema}'";

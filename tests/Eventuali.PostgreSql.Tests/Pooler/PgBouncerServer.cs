@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Eventuali.PostgreSql.Tests;
 
 /// <summary>
@@ -31,32 +29,5 @@ public static class PgBouncerServer
     }
 
     /// <summary>Runs <c>scripts/pgbouncer.sh restart</c> (a stop that cuts every connection, then a start); fails when it fails.</summary>
-    public static async Task RestartAsync(CancellationToken ct)
-    {
-        var script = Path.Combine(RepositoryRoot(), "scripts", "pgbouncer.sh");
-        using var process = Process.Start(new ProcessStartInfo("bash", [script, "restart"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(deadline.Token);
-        Assert.True(process.ExitCode == 0, $"scripts/pgbouncer.sh restart failed ({process.ExitCode}): {await stderr} {await stdout}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "scripts", "pgbouncer.sh")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("scripts/pgbouncer.sh was not found above the test's directory.");
-    }
+    public static Task RestartAsync(CancellationToken ct) => TestScripts.RunAsync("pgbouncer.sh", "restart", TimeSpan.FromSeconds(60), ct);
 }
