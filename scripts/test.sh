@@ -42,6 +42,11 @@ eval "$(bash scripts/pgbouncer.sh | tail -n 2)"
 trap "bash scripts/pgbouncer.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
 echo "tests use $(echo "$EVENTUALI_TEST_PGBOUNCER" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 
+step "Patroni cluster (installed and started when missing: etcd, a primary and a synchronous standby, for the failover test)"
+eval "$(bash scripts/patroni.sh | tail -n 1)"
+trap "bash scripts/patroni.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
+echo "tests use $(echo "$EVENTUALI_TEST_PATRONI" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
+
 step "Build (warnings are errors)"
 dotnet build Eventuali.sln -c "$config" -nologo -clp:ErrorsOnly
 

@@ -59,6 +59,11 @@ internal static class PgPooler
             builder.ApplicationName = "eventuali";
         }
 
+        if (builder.Host.Contains(',', StringComparison.Ordinal) && builder.HostRecheckSeconds == 10)
+        {
+            builder.HostRecheckSeconds = 2; // as for direct host lists (PgSettings.ApplyDefaults)
+        }
+
         builder.MaxAutoPrepare = 0;
         builder.NoResetOnClose = true;
     }

@@ -213,6 +213,14 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
         }
 
         builder.NoResetOnClose = true;
+
+        // A host list: recheck a host marked down or of the wrong kind after 2 s, not Npgsql's 10, so connections find
+        // a promoted standby soon after a failover (each recheck costs one connection attempt).
+        if (builder.Host!.Contains(',', StringComparison.Ordinal) && builder.HostRecheckSeconds == 10)
+        {
+            builder.HostRecheckSeconds = 2;
+        }
+
         var settings = options.Durability == Durability.Relaxed ? "-c synchronous_commit=off" : "-c synchronous_commit=on";
         builder.Options = string.IsNullOrEmpty(builder.Options) ? settings : builder.Options + " " + settings;
     }
