@@ -39,6 +39,17 @@ for url in "$EVENTUALI_NATS_URL" "$EVENTUALI_REDIS_URL" "$EVENTUALI_RABBITMQ_URL
   echo "tests use $(echo "$url" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 done
 
+step "PgBouncer in transaction mode (installed and started when missing, in front of that PostgreSQL)"
+eval "$(bash scripts/pgbouncer.sh | tail -n 2)"
+# Added to the exit trap already set, not replacing it.
+trap "bash scripts/pgbouncer.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
+echo "tests use $(echo "$EVENTUALI_TEST_PGBOUNCER" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
+
+step "Patroni cluster (installed and started when missing: etcd, a primary and a synchronous standby, for the failover test)"
+eval "$(bash scripts/patroni.sh | tail -n 1)"
+trap "bash scripts/patroni.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
+echo "tests use $(echo "$EVENTUALI_TEST_PATRONI" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
+
 step "Build (warnings are errors)"
 dotnet build Eventuali.sln -c "$config" -nologo -clp:ErrorsOnly
 

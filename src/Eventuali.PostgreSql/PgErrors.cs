@@ -13,7 +13,7 @@ internal static class PgErrors
     public static Exception? Map(Exception ex, PgSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var where = $"{settings.Host}:{settings.Port}";
+        var where = settings.Endpoint;
         switch (ex)
         {
             case PostgresException pg:
@@ -32,6 +32,10 @@ internal static class PgErrors
                         $"PostgreSQL at {where} lost the connection: {pg.MessageText}.", isTransient: true, pg),
                     _ => null,
                 };
+            // Multi-host URLs: every host down or of the wrong kind (during a failover no server is primary for a few seconds).
+            case NpgsqlException npg when npg is not PostgresException && npg.Message.StartsWith("No suitable host", StringComparison.Ordinal):
+                return new EventStoreUnavailableException(
+                    $"No server of {where} (database '{settings.Database}') is available as '{settings.Builder.TargetSessionAttributes ?? "any"}' now: {npg.Message}", isTransient: true, npg);
             case NpgsqlException npg when npg.InnerException is SocketException or TimeoutException or IOException or AggregateException || npg.IsTransient:
                 return new EventStoreUnavailableException(
                     $"Cannot reach PostgreSQL at {where} (database '{settings.Database}'): {Innermost(npg).Message}", isTransient: true, npg);
@@ -61,7 +65,7 @@ internal static class PgErrors
 
         var what = appends == 1 ? $"an append to stream '{streamId}'" : $"{appends} appends (stream '{streamId}' among them)";
         return new AppendOutcomeUnknownException(
-            $"The connection to PostgreSQL at {settings.Host}:{settings.Port} (database '{settings.Database}') broke while committing {what}: " +
+            $"The connection to PostgreSQL at {settings.Endpoint} (database '{settings.Database}') broke while committing {what}: " +
             $"it may or may not be stored. Retrying with the same event ids is safe: a stored append is answered with its original result and not written twice. ({Innermost(ex).Message})",
             ex);
     }

@@ -51,9 +51,10 @@ internal sealed class PgLeaseConnections(PgSettings settings, LeaseOptions optio
 
     private static NpgsqlConnectionStringBuilder Builder(PgSettings settings, LeaseOptions options, string role)
     {
-        // Not pooled: closing a lease connection must end its session. Direct: leases never go through PgBouncer.
+        // Not pooled: closing a lease connection must end its session. Direct: leases never go through PgBouncer
+        // (SessionBuilder is the server behind it; the store refuses leases when none is named).
         var seconds = Math.Max(1, (int)options.RenewInterval.TotalSeconds);
-        return new NpgsqlConnectionStringBuilder(settings.Builder.ConnectionString)
+        return new NpgsqlConnectionStringBuilder(settings.SessionBuilder!.ConnectionString)
         {
             Pooling = false,
             TcpKeepAlive = true,

@@ -13,11 +13,29 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
     public const string AppendBatchesUrlKey = "append_batches";
     public const string AppendBatchesKeyword = "Append Batches";
 
+    /// <summary>URL query key (and keyword) saying the URL's hosts are a pooler: <c>pooler=transaction</c>.</summary>
+    public const string PoolerKey = "pooler";
+
+    /// <summary>URL query key (and keyword) naming the PostgreSQL server behind the pooler: <c>direct=host:port[,host:port]</c>.</summary>
+    public const string DirectKey = "direct";
+
     /// <summary>Group-commit batches one store commits at once when not configured (capped by the pool size).</summary>
     public const int DefaultAppendBatches = 2;
 
     /// <summary>At most this many group-commit batches of this store are committing at once, each on its own connection.</summary>
     public int AppendBatches { get; init; } = DefaultAppendBatches;
+
+    /// <summary>The URL's hosts are a transaction-mode pooler (PgBouncer): nothing relies on session state through them.</summary>
+    public bool BehindPooler { get; init; }
+
+    /// <summary>The server behind the pooler, for what needs a session of its own; null when not named.</summary>
+    public NpgsqlConnectionStringBuilder? DirectBuilder { get; init; }
+
+    /// <summary>
+    /// Where connections that need a session of their own go (LISTEN, leases): the store's own settings, or behind a
+    /// pooler the direct server; null behind a pooler without one (subscriptions poll, leases are refused).
+    /// </summary>
+    public NpgsqlConnectionStringBuilder? SessionBuilder => BehindPooler ? DirectBuilder : Builder;
 
     /// <summary>The schema as a quoted SQL identifier (validated, so quoting is only belt and braces).</summary>
     public string QuotedSchema => $"\"{Schema}\"";
@@ -30,8 +48,11 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
     public string User => Builder.Username ?? Environment.UserName;
     public string Database => Builder.Database ?? User;
 
+    /// <summary>host:port, or the host list of a multi-host URL as given (each entry with its port).</summary>
+    public string Endpoint => Host.Contains(',', StringComparison.Ordinal) ? Host : $"{Host}:{Port}";
+
     /// <summary>Host, port, database and user for messages; never the password.</summary>
-    public string Describe => $"PostgreSQL at {Host}:{Port}, database '{Database}', user '{User}'";
+    public string Describe => $"PostgreSQL at {Endpoint}, database '{Database}', user '{User}'";
 
     /// <summary>Never the connection string: it holds the password.</summary>
     public override string ToString() => $"{Describe}, schema '{Schema}'";
@@ -66,11 +87,31 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
 
         var isUrl = urlOrConnectionString.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
                     || urlOrConnectionString.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);
-        var (builder, schema, appendBatches) = isUrl ? PgUrl.Parse(urlOrConnectionString) : ParseKeywords(urlOrConnectionString);
-        schema ??= DefaultSchema;
+        var parsed = isUrl ? PgUrl.Parse(urlOrConnectionString) : ParseKeywords(urlOrConnectionString);
+        var (builder, schema) = (parsed.Builder, parsed.Schema ?? DefaultSchema);
         ValidateSchema(schema);
-        ApplyDefaults(builder, options);
-        return new PgSettings(builder, schema) { AppendBatches = ParseAppendBatches(appendBatches, builder.MaxPoolSize) };
+        var pooled = PgPooler.IsTransactionPooler(parsed.Pooler, parsed.Direct);
+        var direct = pooled && parsed.Direct is not null ? PgPooler.DirectBuilder(builder, parsed.Direct) : null;
+        if (pooled)
+        {
+            PgPooler.ApplyDefaults(builder, options);
+        }
+        else
+        {
+            ApplyDefaults(builder, options);
+        }
+
+        if (direct is not null)
+        {
+            ApplyDefaults(direct, options);
+        }
+
+        return new PgSettings(builder, schema)
+        {
+            AppendBatches = ParseAppendBatches(parsed.AppendBatches, builder.MaxPoolSize),
+            BehindPooler = pooled,
+            DirectBuilder = direct,
+        };
     }
 
     /// <summary>A whole number from 1 to the pool size; unset: the default, capped by the pool size.</summary>
@@ -90,7 +131,7 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
         return n;
     }
 
-    private static (NpgsqlConnectionStringBuilder, string?, string?) ParseKeywords(string connectionString)
+    private static PgParsedUrl ParseKeywords(string connectionString)
     {
         var generic = new DbConnectionStringBuilder();
         try
@@ -104,6 +145,8 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
 
         string? schema = null;
         string? appendBatches = null;
+        string? pooler = null;
+        string? direct = null;
         var builder = new NpgsqlConnectionStringBuilder();
         foreach (string key in generic.Keys)
         {
@@ -120,10 +163,22 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
                 continue;
             }
 
+            if (key.Equals(PoolerKey, StringComparison.OrdinalIgnoreCase))
+            {
+                pooler = value;
+                continue;
+            }
+
+            if (key.Equals(DirectKey, StringComparison.OrdinalIgnoreCase))
+            {
+                direct = value;
+                continue;
+            }
+
             SetNpgsql(builder, key, value);
         }
 
-        return (builder, schema, appendBatches);
+        return new PgParsedUrl(builder, schema, appendBatches, pooler, direct);
     }
 
     /// <summary>Sets one Npgsql keyword, or refuses it naming the key (never echoing a value, which may be a password).</summary>
@@ -139,7 +194,7 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
         }
     }
 
-    private static void ApplyDefaults(NpgsqlConnectionStringBuilder builder, EventStoreOptions options)
+    internal static void ApplyDefaults(NpgsqlConnectionStringBuilder builder, EventStoreOptions options)
     {
         if (string.IsNullOrEmpty(builder.Host))
         {
@@ -158,6 +213,14 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
         }
 
         builder.NoResetOnClose = true;
+
+        // A host list: recheck a host marked down or of the wrong kind after 2 s, not Npgsql's 10, so connections find
+        // a promoted standby soon after a failover (each recheck costs one connection attempt).
+        if (builder.Host!.Contains(',', StringComparison.Ordinal) && builder.HostRecheckSeconds == 10)
+        {
+            builder.HostRecheckSeconds = 2;
+        }
+
         var settings = options.Durability == Durability.Relaxed ? "-c synchronous_commit=off" : "-c synchronous_commit=on";
         builder.Options = string.IsNullOrEmpty(builder.Options) ? settings : builder.Options + " " + settings;
     }

@@ -3,6 +3,9 @@ using Npgsql;
 
 namespace Eventuali.PostgreSql;
 
+/// <summary>A parsed URL or connection string: the Npgsql settings and the store's own keys (still unvalidated).</summary>
+internal sealed record PgParsedUrl(NpgsqlConnectionStringBuilder Builder, string? Schema, string? AppendBatches, string? Pooler, string? Direct);
+
 /// <summary>Parses <c>postgresql://user:password@host:port/database?schema=name&amp;key=value</c>.</summary>
 internal static class PgUrl
 {
@@ -27,7 +30,7 @@ internal static class PgUrl
 
     private static readonly string[] TargetValues = ["any", "primary", "standby", "prefer-primary", "prefer-standby", "read-write", "read-only"];
 
-    public static (NpgsqlConnectionStringBuilder Builder, string? Schema, string? AppendBatches) Parse(string url)
+    public static PgParsedUrl Parse(string url)
     {
         var rest = url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..];
         string? query = null;
@@ -64,6 +67,8 @@ internal static class PgUrl
 
         string? schema = null;
         string? appendBatches = null;
+        string? pooler = null;
+        string? direct = null;
         foreach (var pair in (query ?? string.Empty).Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -76,6 +81,14 @@ internal static class PgUrl
             else if (key.Equals(PgSettings.AppendBatchesUrlKey, StringComparison.OrdinalIgnoreCase))
             {
                 appendBatches = value;
+            }
+            else if (key.Equals(PgSettings.PoolerKey, StringComparison.OrdinalIgnoreCase))
+            {
+                pooler = value;
+            }
+            else if (key.Equals(PgSettings.DirectKey, StringComparison.OrdinalIgnoreCase))
+            {
+                direct = value;
             }
             else if (key.Equals("target", StringComparison.OrdinalIgnoreCase))
             {
@@ -90,7 +103,7 @@ internal static class PgUrl
             }
         }
 
-        return (builder, schema, appendBatches);
+        return new PgParsedUrl(builder, schema, appendBatches, pooler, direct);
     }
 
     private static void SetHost(NpgsqlConnectionStringBuilder builder, string hostPort, string url)

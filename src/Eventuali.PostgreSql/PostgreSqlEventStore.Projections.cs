@@ -27,6 +27,12 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         ArgumentNullException.ThrowIfNull(lease);
         lease.Validate();
+        if (_settings.SessionBuilder is null)
+        {
+            throw new EventStoreConfigurationException(
+                $"Leases need sessions of their own, which a transaction pooler does not keep: add '{PgSettings.DirectKey}=host:port' (the PostgreSQL server behind the pooler) to the URL.");
+        }
+
         try
         {
             var connections = _leaseConnections.GetOrAdd(lease, static (o, settings) => new PgLeaseConnections(settings, o), _settings);

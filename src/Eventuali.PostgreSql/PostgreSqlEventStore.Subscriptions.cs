@@ -1,4 +1,5 @@
 using Eventuali.Subscriptions;
+using Npgsql;
 
 namespace Eventuali.PostgreSql;
 
@@ -12,8 +13,60 @@ public sealed partial class PostgreSqlEventStore : IAppendNotifications
     /// <summary>How often a live subscriber re-reads without a notification.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
+    // Behind a pooler without a direct server there is no session to LISTEN on: subscribers poll.
+    private static readonly Task NoSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously).Task;
+
     private AppendListener? _listener;
     private int _listenerStopped;
+    private NpgsqlDataSource? _sessionDataSource;
+
+    /// <summary>
+    /// Connections that need a session of their own (LISTEN): the store's pool, or behind a pooler one of the direct
+    /// server's; null behind a pooler without one.
+    /// </summary>
+    private NpgsqlDataSource? SessionDataSource
+    {
+        get
+        {
+            if (!_settings.BehindPooler)
+            {
+                return _dataSource;
+            }
+
+            if (_settings.DirectBuilder is not { } direct)
+            {
+                return null;
+            }
+
+            if (Volatile.Read(ref _sessionDataSource) is { } existing)
+            {
+                return existing;
+            }
+
+            var created = NpgsqlDataSource.Create(direct);
+            if (Interlocked.CompareExchange(ref _sessionDataSource, created, null) is { } raced)
+            {
+                created.Dispose();
+                return raced;
+            }
+
+            return created;
+        }
+    }
+
+    private async ValueTask<NpgsqlConnection> OpenSessionConnectionAsync(CancellationToken ct)
+    {
+        var source = SessionDataSource ?? throw new EventStoreConfigurationException(
+            $"Listening for appends needs a session of its own, which a transaction pooler does not keep: add '{PgSettings.DirectKey}=host:port' (the PostgreSQL server behind the pooler) to the URL.");
+        try
+        {
+            return await source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PgErrors.Map(ex, _settings) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
 
     private AppendListener Listener
     {
@@ -28,7 +81,7 @@ public sealed partial class PostgreSqlEventStore : IAppendNotifications
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _listenerStopped) != 0, this);
 
             // The real clock: reconnecting must not wait on a test's fake clock that nobody advances.
-            var created = new AppendListener(_dataSource, _sql["listen"], TimeProvider.System);
+            var created = new AppendListener(SessionDataSource!, _sql["listen"], TimeProvider.System);
             return Interlocked.CompareExchange(ref _listener, created, null) ?? created;
         }
     }
@@ -43,13 +96,21 @@ public sealed partial class PostgreSqlEventStore : IAppendNotifications
     public NotificationListenerStatus ListenerStatus
         => Volatile.Read(ref _listener)?.Status ?? new NotificationListenerStatus(false, 0, 0, null, null);
 
-    Task IAppendNotifications.NextAppendSignal() => Listener.Next();
+    Task IAppendNotifications.NextAppendSignal() => _settings.SessionBuilder is null ? NoSignal : Listener.Next();
 
     TimeSpan IAppendNotifications.PollInterval => PollInterval;
 
-    private ValueTask StopListenerAsync()
+    private async ValueTask StopListenerAsync()
     {
         Volatile.Write(ref _listenerStopped, 1);
-        return Volatile.Read(ref _listener)?.DisposeAsync() ?? ValueTask.CompletedTask;
+        if (Volatile.Read(ref _listener) is { } listener)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Interlocked.Exchange(ref _sessionDataSource, null) is { } session)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -63,6 +63,10 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         try
         {
             await SchemaInstaller.InstallAsync(dataSource, settings, sql, catalog, options, cancellationToken).ConfigureAwait(false);
+            if (settings.BehindPooler)
+            {
+                await PgPooler.EnsureStrictDurabilityAsync(dataSource, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
@@ -218,7 +222,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
     public async IAsyncEnumerable<long> ListenForAppendsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var signals = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var conn = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var conn = await OpenSessionConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
             conn.Notification += (_, e) => signals.Writer.TryWrite(long.TryParse(e.Payload, out var p) ? p : 0);
