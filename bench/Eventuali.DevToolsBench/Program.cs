@@ -13,6 +13,36 @@ using Eventuali.Tools.Analytics;
 //   Eventuali.DevToolsBench windows <events>                 tumbling and sliding windowed aggregation over <events> synthetic events
 static string Rate(long n, TimeSpan t) => (n / t.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture);
 
+// CPU seconds of the whole process and of its three busiest threads (Linux /proc; user + system): on a machine shared
+// with other work the wall time varies severalfold, while the busiest thread's CPU bounds the wall time a quiet
+// machine would need.
+static string ThreadCpu()
+{
+    if (!Directory.Exists("/proc/self/task"))
+    {
+        return $"cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s";
+    }
+
+    var threads = new List<(string Name, double Seconds)>();
+    foreach (var task in Directory.GetDirectories("/proc/self/task"))
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(task, "stat"));
+            var close = stat.LastIndexOf(')');
+            var fields = stat[(close + 2)..].Split(' ');
+            threads.Add((stat[(stat.IndexOf('(') + 1)..close], (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0));
+        }
+        catch (IOException)
+        {
+            // The thread ended meanwhile.
+        }
+    }
+
+    var top = threads.OrderByDescending(t => t.Seconds).Take(3).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Seconds:F2}"));
+    return $"cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s, busiest threads {string.Join(" / ", top)} s";
+}
+
 switch (args)
 {
     case ["fill", var file, var countText] when int.TryParse(countText, CultureInfo.InvariantCulture, out var count):
@@ -45,6 +75,7 @@ switch (args)
         clock.Stop();
         var bytes = result.Files.Sum(f => new FileInfo(f).Length);
         Console.WriteLine($"parquet export: {result.Events:N0} events, {result.Files.Count} files, {bytes / 1e6:F1} MB in {clock.Elapsed.TotalSeconds:F2} s = {Rate(result.Events, clock.Elapsed)} events/s");
+        Console.WriteLine(ThreadCpu());
         return 0;
     }
 

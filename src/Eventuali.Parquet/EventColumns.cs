@@ -89,6 +89,13 @@ internal sealed class EventColumns
             return;
         }
 
+        await WriteOnlyAsync(writer, ct).ConfigureAwait(false);
+        Clear();
+    }
+
+    /// <summary>Writes the buffered rows as one row group.</summary>
+    public async Task WriteOnlyAsync(ParquetWriter writer, CancellationToken ct)
+    {
         var n = Count;
         using (var group = writer.CreateRowGroup())
         {
@@ -105,6 +112,12 @@ internal sealed class EventColumns
             await group.WriteAsync(ActorId, new ReadOnlyMemory<ReadOnlyMemory<char>?>(_actorId, 0, n), null, null, ct).ConfigureAwait(false);
             await group.WriteAsync(Headers, new ReadOnlyMemory<ReadOnlyMemory<char>?>(_headers, 0, n), null, null, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Empties the buffer.</summary>
+    public void Clear()
+    {
+        var n = Count;
 
         // Drop the references to this group's strings so they do not outlive it.
         Array.Clear(_streamId, 0, n);

@@ -40,27 +40,26 @@ public static class ParquetExport
         {
             (DateOnly Date, string Category) last = default;
             PartitionWriter? current = null;
-            await foreach (var e in store.ReadAllAsync(from, int.MaxValue, filter, cancellationToken).ConfigureAwait(false))
+            await foreach (var batch in ReadAhead.BatchesAsync(store.ReadAllAsync(from, int.MaxValue, filter, cancellationToken), head, cancellationToken).ConfigureAwait(false))
             {
-                if (e.Position > head)
+                foreach (var e in batch)
                 {
-                    break;
-                }
-
-                var key = (DateOnly.FromDateTime(e.Timestamp.UtcDateTime), StreamCategories.Of(e.StreamId));
-                if (current is null || key != last)
-                {
-                    if (!writers.TryGetValue(key, out current))
+                    var key = (DateOnly.FromDateTime(e.Timestamp.UtcDateTime), StreamCategories.Of(e.StreamId));
+                    if (current is null || key != last)
                     {
-                        current = Open(root, key, fileName, pipeline);
-                        writers.Add(key, current);
+                        if (!writers.TryGetValue(key, out current))
+                        {
+                            current = Open(root, key, fileName, pipeline);
+                            writers.Add(key, current);
+                        }
+
+                        last = key;
                     }
 
-                    last = key;
+                    await current.AddAsync(e, cancellationToken).ConfigureAwait(false);
                 }
 
-                await current.AddAsync(e, cancellationToken).ConfigureAwait(false);
-                events++;
+                events += batch.Count;
             }
 
             foreach (var writer in writers.Values)

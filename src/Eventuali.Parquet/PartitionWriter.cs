@@ -62,7 +62,7 @@ internal sealed class PartitionWriter : IAsyncDisposable
     /// <summary>Writing task: encodes one row group into the file.</summary>
     public async Task WriteRowGroupAsync(EventColumns rows, CancellationToken ct)
     {
-        _writer ??= await ParquetWriter.CreateAsync(EventColumns.Schema, _stream, Options, false, ct).ConfigureAwait(false);
+        _writer ??= await ParquetWriter.CreateAsync(EventColumns.Schema, new SynchronousFileStream(_stream), Options, false, ct).ConfigureAwait(false);
         await rows.FlushAsync(_writer, ct).ConfigureAwait(false);
     }
 

@@ -98,6 +98,26 @@ public sealed class ParquetExportTests : IDisposable
     }
 
     [Fact]
+    public async Task Text_buffers_reused_across_row_groups_never_mix_payloads()
+    {
+        // Row groups of three ~600,000-char payloads span two text chunks each, so later groups write into reused
+        // (and, after the 1,300,000-char one, enlarged) chunks: every payload must still read back as its own letter.
+        await using var store = await OpenStoreAsync();
+        for (var i = 0; i < 12; i++)
+        {
+            var blob = new string((char)('a' + i), i == 4 ? 1_300_000 : 600_000);
+            await AppendAsync(store, "account-1", new EventData(Guid.NewGuid(), "Blob", Encoding.UTF8.GetBytes($"{{\"amount\":{i},\"blob\":\"{blob}\"}}"), EventMetadata.Empty, "application/json"));
+        }
+
+        var result = await ParquetExport.ExportAsync(store, new ParquetExportOptions(Output) { RowGroupSize = 3 }, Ct);
+
+        Assert.Equal(12, result.Events);
+        using var duck = OpenDuck();
+        var row = Query(duck, $"select count(*), sum(cast(json_extract(data, '$.amount') as bigint))::bigint, sum(length(data))::bigint, count(*) filter (where replace(json_extract_string(data, '$.blob'), chr(97 + cast(json_extract(data, '$.amount') as integer)), '') = '') from read_parquet('{Glob}', hive_partitioning = true)");
+        Assert.Equal([12L, 66L, (11 * 600_000L) + 1_300_000L + 266, 12L], row.Select(Convert.ToInt64).ToArray());
+    }
+
+    [Fact]
     public async Task Category_prefix_exports_only_those_streams()
     {
         await using var store = await OpenStoreAsync();
