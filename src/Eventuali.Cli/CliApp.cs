@@ -38,6 +38,7 @@ internal static class CliApp
             ApiKeysCommand.Create(io),
             Schema.SchemaCommand.Create(io),
             Generate.GenerateCommand.Create(io),
+            TenantsCommand.Create(io),
         };
         root.Options.Add(common.Verbose);
         var keyFile = KeyFileOption.Create();
@@ -46,6 +47,8 @@ internal static class CliApp
         var auditActor = AuditOption.CreateActor();
         root.Options.Add(audit);
         root.Options.Add(auditActor);
+        var tenant = TenantOption.Create();
+        root.Options.Add(tenant);
         Examples.Install(root);
 
         var parse = root.Parse(args);
@@ -59,6 +62,7 @@ internal static class CliApp
 
         var verbose = parse.GetValue(common.Verbose);
         KeyFileOption.Resolve(parse, keyFile, io);
+        TenantOption.Resolve(parse, tenant);
         var config = new InvocationConfiguration
         {
             EnableDefaultExceptionHandler = false,

@@ -21,8 +21,11 @@ internal sealed class CommonOptions
         HelpName = "url",
     };
 
-    /// <summary>--database, else $EVENTUALI_DATABASE, else sqlite://eventuali.db.</summary>
-    public static string ResolveDatabase(string? given, CliIo io)
+    /// <summary>--database, else $EVENTUALI_DATABASE, else sqlite://eventuali.db; naming the --tenant when one was given.</summary>
+    public static string ResolveDatabase(string? given, CliIo io) => TenantOption.Apply(ResolveStoreRoot(given, io));
+
+    /// <summary>--database, else $EVENTUALI_DATABASE, else sqlite://eventuali.db, never narrowed to a tenant (the tenants commands).</summary>
+    public static string ResolveStoreRoot(string? given, CliIo io)
     {
         if (!string.IsNullOrWhiteSpace(given))
         {

@@ -61,6 +61,11 @@ internal sealed record SqliteLocation(string? FilePath, Durability Durability)
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             var key = equals < 0 ? pair : pair[..equals];
             var value = equals < 0 ? string.Empty : pair[(equals + 1)..];
+            if (key.Equals("tenancy", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new EventStoreConfigurationException("A sqlite:// URL with ?tenancy=file names a directory of tenant stores; open one tenant's store (the CLI's --tenant ID) or the whole directory (EventStore.OpenTenantsAsync, 'eventuali tenants').");
+            }
+
             if (!key.Equals("durability", StringComparison.OrdinalIgnoreCase))
             {
                 throw new EventStoreConfigurationException($"Unknown option '{key}' in the sqlite:// URL query; the only option is durability=full|relaxed.");

@@ -19,6 +19,15 @@ public static class EventStore
     public static ValueTask<IEventStore> OpenExistingAsync(string url, EventStoreOptions? options = null, CancellationToken cancellationToken = default)
         => StoreUrl.OpenExistingAsync(url, options ?? EventStoreOptions.Default, cancellationToken);
 
+    /// <summary>
+    /// Opens the multi-tenant store at <paramref name="url"/>: <c>sqlite://DIR/?tenancy=file</c> (a registry and one
+    /// SQLite file per tenant under DIR; <c>&amp;cache=N</c> bounds the open files, default 64). With
+    /// <paramref name="create"/> false a missing directory or registry is "No such store". A single tenant's store can
+    /// also be opened with <see cref="CreateAsync"/> by adding <c>tenant=ID</c> to the URL.
+    /// </summary>
+    public static ValueTask<Tenancy.ITenantStoreFactory> OpenTenantsAsync(string url, EventStoreOptions? options = null, bool create = true, CancellationToken cancellationToken = default)
+        => StoreUrl.OpenTenantsAsync(url, options ?? EventStoreOptions.Default, create, cancellationToken);
+
     /// <summary>The URL with any password replaced by <c>***</c>, safe to log or print.</summary>
     public static string RedactUrl(string url)
     {

@@ -16,6 +16,11 @@ internal static partial class StoreUrl
             return await OpenAsync(url, options, cancellationToken).ConfigureAwait(false);
         }
 
+        if (await TryOpenTenantAsync(url, options, create: false, cancellationToken).ConfigureAwait(false) is { } tenantStore)
+        {
+            return tenantStore;
+        }
+
         // The migrator reads the schema without creating anything (no file, no tables), the check opening would skip.
         var migrator = await SchemaMigrator.ForUrlAsync(url, options, cancellationToken).ConfigureAwait(false);
         await using (migrator.ConfigureAwait(false))

@@ -13,6 +13,11 @@ internal static partial class StoreUrl
             throw new EventStoreConfigurationException("The store URL is empty; expected e.g. sqlite://events.db, memory:// or postgresql://user@host/db.");
         }
 
+        if (await TryOpenTenantAsync(url, options, create: true, cancellationToken).ConfigureAwait(false) is { } tenantStore)
+        {
+            return tenantStore;
+        }
+
         var separator = url.IndexOf("://", StringComparison.Ordinal);
         if (separator < 0 && IsKeywordConnectionString(url))
         {

@@ -74,7 +74,7 @@ internal static class ExportCommand
         return command;
     }
 
-    private static Task<(long Events, long Streams)> WriteAsync(IEventStore store, TextWriter writer, long from, EventFilter? filter, Func<RecordedEvent, string>? format, CliIo io, long? total, CancellationToken ct)
+    internal static Task<(long Events, long Streams)> WriteAsync(IEventStore store, TextWriter writer, long from, EventFilter? filter, Func<RecordedEvent, string>? format, CliIo io, long? total, CancellationToken ct)
         => ProgressDisplay.RunAsync(io, "exporting", total, async progress =>
         {
             var line = new EventJsonLine(canonical: true);

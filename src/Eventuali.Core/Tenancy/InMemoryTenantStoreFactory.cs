@@ -10,6 +10,7 @@ public sealed class InMemoryTenantStoreFactory : ITenantStoreFactory
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _tenants = new(StringComparer.Ordinal);
+    private readonly List<TenantAuditRecord> _audit = [];
     private readonly EventStoreOptions _options;
     private bool _disposed;
 
@@ -20,21 +21,16 @@ public sealed class InMemoryTenantStoreFactory : ITenantStoreFactory
     public ValueTask<IEventStore> GetStoreAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var key = tenant.Value;
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_tenants.TryGetValue(key, out var entry))
-            {
-                throw new UnknownTenantException(tenant);
-            }
-
+            var entry = Find(tenant);
             if (entry.Info.Suspended)
             {
                 throw new TenantSuspendedException(tenant);
             }
 
-            return ValueTask.FromResult<IEventStore>(entry.Store);
+            // A hold whose disposal leaves the tenant's data alone: the factory owns the store.
+            return ValueTask.FromResult<IEventStore>(new TenantStoreHandle(entry.Store, null));
         }
     }
 
@@ -48,8 +44,9 @@ public sealed class InMemoryTenantStoreFactory : ITenantStoreFactory
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_tenants.TryGetValue(key, out var entry))
             {
-                entry = new Entry(new TenantInfo(tenant, false, _options.TimeProvider.GetUtcNow()), new InMemoryEventStore(_options));
+                entry = new Entry(new TenantInfo(tenant, false, _options.TimeProvider.GetUtcNow()), new InMemoryEventStore(_options), null);
                 _tenants.Add(key, entry);
+                Audit(tenant, "created");
             }
 
             return ValueTask.FromResult(entry.Info);
@@ -71,17 +68,63 @@ public sealed class InMemoryTenantStoreFactory : ITenantStoreFactory
     public ValueTask SetSuspendedAsync(TenantId tenant, bool suspended, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var key = tenant.Value;
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_tenants.TryGetValue(key, out var entry))
+            var entry = Find(tenant);
+            var cancelsDeletion = !suspended && entry.Token is not null;
+            _tenants[tenant.Value] = entry with { Info = entry.Info with { Suspended = suspended, DeletionRequested = entry.Info.DeletionRequested && suspended }, Token = suspended ? entry.Token : null };
+            Audit(tenant, cancelsDeletion ? "deletion-cancelled" : suspended ? "suspended" : "resumed");
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<string> RequestDeletionAsync(TenantId tenant, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var entry = Find(tenant);
+            if (entry.Token is { } existing)
             {
-                throw new UnknownTenantException(tenant);
+                return ValueTask.FromResult(existing);
             }
 
-            _tenants[key] = entry with { Info = entry.Info with { Suspended = suspended } };
-            return ValueTask.CompletedTask;
+            var token = TenantDeletion.NewToken();
+            _tenants[tenant.Value] = entry with { Info = entry.Info with { Suspended = true, DeletionRequested = true }, Token = token };
+            Audit(tenant, "deletion-requested");
+            return ValueTask.FromResult(token);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask PurgeTenantAsync(TenantId tenant, string confirmation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(confirmation);
+        cancellationToken.ThrowIfCancellationRequested();
+        Entry entry;
+        lock (_gate)
+        {
+            entry = Find(tenant);
+            if (!TenantDeletion.Confirms(entry.Token, confirmation))
+            {
+                throw TenantDeletion.Refused(tenant, entry.Token is not null);
+            }
+
+            _tenants.Remove(tenant.Value);
+            Audit(tenant, "purged");
+        }
+
+        await entry.Store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TenantAuditRecord>> ReadAuditAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult<IReadOnlyList<TenantAuditRecord>>([.. _audit]);
         }
     }
 
@@ -106,5 +149,13 @@ public sealed class InMemoryTenantStoreFactory : ITenantStoreFactory
         }
     }
 
-    private sealed record Entry(TenantInfo Info, InMemoryEventStore Store);
+    private Entry Find(TenantId tenant)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _tenants.TryGetValue(tenant.Value, out var entry) ? entry : throw new UnknownTenantException(tenant);
+    }
+
+    private void Audit(TenantId tenant, string action) => _audit.Add(new TenantAuditRecord(_options.TimeProvider.GetUtcNow(), tenant, action));
+
+    private sealed record Entry(TenantInfo Info, InMemoryEventStore Store, string? Token);
 }

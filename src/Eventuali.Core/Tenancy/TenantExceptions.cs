@@ -43,3 +43,15 @@ public sealed class MissingTenantContextException : EventualiException
     {
     }
 }
+
+/// <summary>A purge that was refused: deletion was not requested, the confirmation is wrong, or the store is in use. Nothing was removed.</summary>
+public sealed class TenantDeletionException : EventualiException
+{
+    /// <summary>Creates the exception with the sentence that says why (never the expected token).</summary>
+    public TenantDeletionException(TenantId tenant, string message)
+        : base(message)
+        => Tenant = tenant;
+
+    /// <summary>The tenant whose purge was refused.</summary>
+    public TenantId Tenant { get; }
+}

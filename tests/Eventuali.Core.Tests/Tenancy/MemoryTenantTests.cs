@@ -103,6 +103,34 @@ public sealed class MemoryTenantFactoryTests
         Assert.Equal([first], await factory.ListTenantsAsync(Ct));
     }
 
+    [Fact]
+    public async Task Deleting_takes_a_confirmation_token_and_disposing_a_handed_out_store_keeps_the_data()
+    {
+        await using var factory = new InMemoryTenantStoreFactory();
+        var acme = TenantId.Parse("acme");
+        await factory.CreateTenantAsync(acme, Ct);
+        await using (var store = await factory.GetStoreAsync(acme, Ct))
+        {
+            await store.AppendAsync("s", ExpectedVersion.NoStream, [Event("x")], Ct);
+        }
+
+        // Disposing released the hold only: the tenant's events are still there.
+        await using (var again = await factory.GetStoreAsync(acme, Ct))
+        {
+            Assert.Equal(1, await again.GetHeadPositionAsync(Ct));
+        }
+
+        await Assert.ThrowsAsync<TenantDeletionException>(async () => await factory.PurgeTenantAsync(acme, "x", Ct));
+        var token = await factory.RequestDeletionAsync(acme, Ct);
+        await Assert.ThrowsAsync<TenantSuspendedException>(async () => await factory.GetStoreAsync(acme, Ct));
+        var wrong = await Assert.ThrowsAsync<TenantDeletionException>(async () => await factory.PurgeTenantAsync(acme, "0123456789abcdef", Ct));
+        Assert.DoesNotContain(token, wrong.Message, StringComparison.Ordinal);
+
+        await factory.PurgeTenantAsync(acme, token, Ct);
+        Assert.Empty(await factory.ListTenantsAsync(Ct));
+        Assert.Equal(["created", "deletion-requested", "purged"], (await factory.ReadAuditAsync(Ct)).Select(r => r.Action));
+    }
+
     private static async Task<List<string>> TypesAsync(IAsyncEnumerable<RecordedEvent> events)
     {
         var types = new List<string>();

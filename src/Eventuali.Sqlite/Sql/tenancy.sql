@@ -1,0 +1,41 @@
+-- The tenant registry of a file-per-tenant directory (DIR/tenants.db). Each section starts with "-- name: <key>".
+-- Tenant ids arrive validated and lower-cased (TenantId); they are still passed as parameters.
+
+-- name: schema
+CREATE TABLE IF NOT EXISTS tenants (
+    id             TEXT PRIMARY KEY,
+    created_at     TEXT NOT NULL,
+    suspended      INTEGER NOT NULL DEFAULT 0,
+    deletion_token TEXT
+) STRICT;
+CREATE TABLE IF NOT EXISTS tenant_audit (
+    seq    INTEGER PRIMARY KEY,
+    at     TEXT NOT NULL,
+    tenant TEXT NOT NULL,
+    action TEXT NOT NULL
+) STRICT;
+
+-- name: insert
+INSERT INTO tenants (id, created_at) VALUES ($id, $at) ON CONFLICT (id) DO NOTHING;
+
+-- name: get
+SELECT id, created_at, suspended, deletion_token FROM tenants WHERE id = $id;
+
+-- name: list
+SELECT id, created_at, suspended, deletion_token FROM tenants ORDER BY id;
+
+-- Resuming clears a requested deletion: the undo of the first step.
+-- name: set_suspended
+UPDATE tenants SET suspended = $suspended, deletion_token = CASE WHEN $suspended = 1 THEN deletion_token END WHERE id = $id;
+
+-- name: request_deletion
+UPDATE tenants SET suspended = 1, deletion_token = coalesce(deletion_token, $token) WHERE id = $id;
+
+-- name: delete
+DELETE FROM tenants WHERE id = $id;
+
+-- name: audit
+INSERT INTO tenant_audit (at, tenant, action) VALUES ($at, $tenant, $action);
+
+-- name: read_audit
+SELECT at, tenant, action FROM tenant_audit ORDER BY seq;

@@ -1,0 +1,88 @@
+using Eventuali.Sqlite;
+using Eventuali.Tenancy;
+
+namespace Eventuali;
+
+internal static partial class StoreUrl
+{
+    /// <summary>Opens the multi-tenant store at <paramref name="url"/> (<c>sqlite://DIR/?tenancy=file</c>).</summary>
+    public static async ValueTask<ITenantStoreFactory> OpenTenantsAsync(string url, EventStoreOptions options, bool create, CancellationToken cancellationToken)
+    {
+        var (stripped, tenant, tenancy) = SplitTenant(url);
+        if (!tenancy)
+        {
+            throw new EventStoreConfigurationException($"The store URL '{Redact(url)}' names a single store; a multi-tenant store takes ?tenancy=file (SQLite: a directory with a file per tenant).");
+        }
+
+        if (tenant is not null)
+        {
+            throw new EventStoreConfigurationException("The tenant= option selects one tenant's store; leave it out to open the whole multi-tenant store.");
+        }
+
+        var (scheme, rest) = Split(stripped);
+        return scheme switch
+        {
+            "sqlite" => await SqliteTenantStoreFactory.OpenAsync(rest, options, create, cancellationToken).ConfigureAwait(false),
+            _ => throw NotBuilt(scheme),
+        };
+    }
+
+    /// <summary>
+    /// When <paramref name="url"/> names one tenant of a multi-tenant store (<c>?tenancy=file&amp;tenant=ID</c>), that
+    /// tenant's store (owning its factory); null for a single-store URL. A tenancy URL without a tenant, or a tenant
+    /// without tenancy, is a configuration error.
+    /// </summary>
+    private static async ValueTask<IEventStore?> TryOpenTenantAsync(string url, EventStoreOptions options, bool create, CancellationToken cancellationToken)
+    {
+        var (stripped, tenant, tenancy) = SplitTenant(url);
+        if (!tenancy)
+        {
+            return tenant is null
+                ? null
+                : throw new EventStoreConfigurationException($"A tenant was given, but the store URL '{Redact(stripped)}' is not a multi-tenant store; use e.g. sqlite://DIR/?tenancy=file.");
+        }
+
+        if (tenant is null)
+        {
+            throw new EventStoreConfigurationException($"The store URL '{Redact(stripped)}' is a multi-tenant store: name the tenant (the CLI's --tenant ID, or tenant=ID in the URL), or open it with EventStore.OpenTenantsAsync.");
+        }
+
+        var id = TenantId.Parse(tenant);
+        var factory = await OpenTenantsAsync(stripped, options, create, cancellationToken).ConfigureAwait(false);
+        return await factory.OpenOwnedStoreAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The URL without its tenant= option, that option's value, and whether it asks for a tenancy mode.</summary>
+    private static (string Url, string? Tenant, bool Tenancy) SplitTenant(string url)
+    {
+        var question = url.IndexOf('?', StringComparison.Ordinal);
+        if (question < 0)
+        {
+            return (url, null, false);
+        }
+
+        string? tenant = null;
+        var tenancy = false;
+        var kept = new List<string>();
+        foreach (var pair in url[(question + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = equals < 0 ? pair : pair[..equals];
+            if (key.Equals("tenant", StringComparison.OrdinalIgnoreCase))
+            {
+                tenant = Uri.UnescapeDataString(equals < 0 ? string.Empty : pair[(equals + 1)..]);
+                continue;
+            }
+
+            tenancy |= key.Equals("tenancy", StringComparison.OrdinalIgnoreCase);
+            kept.Add(pair);
+        }
+
+        var stripped = kept.Count == 0 ? url[..question] : url[..(question + 1)] + string.Join('&', kept);
+        return (stripped, tenant, tenancy);
+    }
+
+    private static EventStoreConfigurationException NotBuilt(string scheme) => scheme == "postgresql"
+        ? new("PostgreSQL tenancy (?tenancy=schema and ?tenancy=rls) is not built yet; use sqlite://DIR/?tenancy=file.")
+        : new($"The {scheme}:// store has no tenancy modes; use sqlite://DIR/?tenancy=file.");
+}
