@@ -25,6 +25,7 @@ for (var i = 0; i < args.Length - 1; i++)
 NativeLibrary.SetDllImportResolver(typeof(NativeMock).Assembly, NativeMock.Resolve);
 var err = new byte[512];
 var conf = NativeMock.ConfNew();
+_ = NativeMock.ConfSet(conf, "log_level", "3", err, (nuint)err.Length); // the handle has no bootstrap servers of its own, as intended
 var rk = NativeMock.KafkaNew(0, conf, err, (nuint)err.Length);
 if (rk == 0)
 {
