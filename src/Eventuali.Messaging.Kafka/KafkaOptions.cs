@@ -32,6 +32,51 @@ public sealed record KafkaOptions
     /// <summary>How long a message may wait for its delivery report (librdkafka's <c>message.timeout.ms</c>) before the batch fails.</summary>
     public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Options from a URL <c>kafka://[user:password@]host:port[,host:port...]</c> (user and password URL-escaped; with
+    /// them the login is SASL PLAIN). A malformed URL throws <see cref="ArgumentException"/> naming what is wrong, never
+    /// the password.
+    /// </summary>
+    public static KafkaOptions FromUrl(string url)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        const string scheme = "kafka://";
+        if (!url.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException("A Kafka URL starts with kafka:// (kafka://[user:password@]host:port[,host:port...]).", nameof(url));
+        }
+
+        var rest = url[scheme.Length..].TrimEnd('/');
+        string? user = null, password = null;
+        var at = rest.LastIndexOf('@');
+        if (at >= 0)
+        {
+            var userInfo = rest[..at];
+            rest = rest[(at + 1)..];
+            var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+            user = Uri.UnescapeDataString(colon < 0 ? userInfo : userInfo[..colon]);
+            password = colon < 0 ? null : Uri.UnescapeDataString(userInfo[(colon + 1)..]);
+        }
+
+        var servers = rest.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (var server in servers)
+        {
+            var colon = server.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(server[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                // Only the host is shown: a URL missing its '@' would otherwise show user:password as host:port.
+                throw new ArgumentException($"The Kafka URL's server '{(colon <= 0 ? server : server[..colon])}' has no valid port (host:port).", nameof(url));
+            }
+        }
+
+        if (servers.Length == 0)
+        {
+            throw new ArgumentException("The Kafka URL names no server: kafka://host:port[,host:port...].", nameof(url));
+        }
+
+        return new KafkaOptions { BootstrapServers = string.Join(',', servers), Username = user, Password = password };
+    }
+
     /// <summary>The Kafka topic for relay topic <paramref name="topic"/>.</summary>
     public string TopicFor(string topic)
     {

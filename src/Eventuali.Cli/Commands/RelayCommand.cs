@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Eventuali.Messaging;
+using Eventuali.Messaging.Kafka;
 using Eventuali.Messaging.Nats;
 
 namespace Eventuali.Cli.Commands;
@@ -13,6 +14,7 @@ namespace Eventuali.Cli.Commands;
 internal static class RelayCommand
 {
     private const string NatsUrlVariable = "EVENTUALI_NATS_URL";
+    private const string KafkaUrlVariable = "EVENTUALI_KAFKA_URL";
 
     public static Command Create(CliIo io) => new("relay", "Publish the log to a message broker (NATS JetStream) with a checkpoint moved only after the broker confirmed.")
     {
@@ -25,12 +27,13 @@ internal static class RelayCommand
         var route = new Option<string>("--route") { Description = "The route's name: its checkpoint and lease; one relay per route runs at a time.", Required = true };
         var category = new Option<string?>("--category") { Description = "Only streams whose id starts with this (default: every stream)." };
         var types = new Option<string[]>("--type") { Description = "Only these event types (repeatable; default: every type).", AllowMultipleArgumentsPerToken = false };
-        var broker = new Option<string>("--broker") { Description = "The broker: nats.", DefaultValueFactory = _ => "nats" };
-        var brokerUrl = new Option<string?>("--broker-url") { Description = $"The broker's URL (default: ${NatsUrlVariable}). A password in it is never printed." };
+        var broker = new Option<string>("--broker") { Description = "The broker: nats or kafka (a kafka:// URL selects kafka).", DefaultValueFactory = _ => "nats" };
+        var brokerUrl = new Option<string?>("--broker-url") { Description = $"The broker's URL: nats://[user:password@]host:port (default: ${NatsUrlVariable}) or kafka://[user:password@]host:port[,host:port...] (default: ${KafkaUrlVariable}). A password in it is never printed." };
         var stream = new Option<string>("--jetstream") { Description = "The JetStream stream to publish into (created when missing).", DefaultValueFactory = _ => "EVENTUALI" };
         var caughtUp = new Option<bool>("--until-caught-up") { Description = "Stop once everything up to the head is confirmed, instead of running until Ctrl+C." };
         var run = new Command("run", "Publish one route of the log until stopped.") { database, route, category, types, broker, brokerUrl, stream, caughtUp };
         Examples.Add(run, "eventuali relay run -d sqlite://orders.db --route orders --category order- --broker-url nats://user:pass@127.0.0.1:4222");
+        Examples.Add(run, "eventuali relay run -d sqlite://orders.db --route orders --category order- --broker-url kafka://127.0.0.1:9092");
         run.SetAction(async (parse, ct) =>
         {
             if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
@@ -40,13 +43,16 @@ internal static class RelayCommand
             }
 
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
-            if (!string.Equals(parse.GetValue(broker), "nats", StringComparison.OrdinalIgnoreCase))
+            var given = parse.GetValue(brokerUrl);
+            var brokerName = given is not null && given.StartsWith("kafka://", StringComparison.OrdinalIgnoreCase) ? "kafka" : parse.GetValue(broker)!.ToLowerInvariant();
+            if (brokerName is not ("nats" or "kafka"))
             {
-                throw new UsageException($"--broker '{parse.GetValue(broker)}' is not shipped in the command; use nats (other adapters are libraries, see docs/brokers.md).");
+                throw new UsageException($"--broker '{parse.GetValue(broker)}' is not shipped in the command; use nats or kafka (other adapters are libraries, see docs/brokers.md).");
             }
 
-            var brokerAt = parse.GetValue(brokerUrl) ?? Environment.GetEnvironmentVariable(NatsUrlVariable)
-                ?? throw new UsageException($"relay run needs the broker's URL: give --broker-url or set {NatsUrlVariable}.");
+            var urlVariable = brokerName == "kafka" ? KafkaUrlVariable : NatsUrlVariable;
+            var brokerAt = given ?? Environment.GetEnvironmentVariable(urlVariable)
+                ?? throw new UsageException($"relay run needs the broker's URL: give --broker-url or set {urlVariable}.");
             var relayRoute = new RelayRoute(parse.GetValue(route)!)
             {
                 Category = parse.GetValue(category),
@@ -55,14 +61,13 @@ internal static class RelayCommand
             var store = await CommonOptions.OpenAsync(url, ct).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
-                var connection = await NatsConnect.ConnectAsync(brokerAt, cancellationToken: ct).ConfigureAwait(false);
-                var publisher = new NatsJetStreamPublisher(connection, new NatsJetStreamOptions { StreamName = parse.GetValue(stream)! }, ownsConnection: true);
+                var (publisher, into) = await OpenPublisherAsync(brokerName, brokerAt, parse.GetValue(stream)!, ct).ConfigureAwait(false);
                 await using (publisher.ConfigureAwait(false))
                 {
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     var relay = new EventRelay(store, publisher, relayRoute);
                     var running = relay.RunAsync(stop.Token);
-                    await io.Error.WriteLineAsync($"relay '{relayRoute.Name}': publishing to nats (JetStream stream '{parse.GetValue(stream)}'); Ctrl+C stops it.").ConfigureAwait(false);
+                    await io.Error.WriteLineAsync($"relay '{relayRoute.Name}': publishing to {into}; Ctrl+C stops it.").ConfigureAwait(false);
                     if (parse.GetValue(caughtUp))
                     {
                         await WaitCaughtUpAsync(store, relay, ct).ConfigureAwait(false);
@@ -76,6 +81,29 @@ internal static class RelayCommand
             }
         });
         return run;
+    }
+
+    /// <summary>The publisher for <paramref name="broker"/>, its server checked first so a wrong address or login fails now, clearly.</summary>
+    private static async Task<(IMessagePublisher Publisher, string Into)> OpenPublisherAsync(string broker, string url, string jetStream, CancellationToken ct)
+    {
+        if (broker == "kafka")
+        {
+            KafkaOptions options;
+            try
+            {
+                options = KafkaOptions.FromUrl(url);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException(ex.Message);
+            }
+
+            await KafkaConnect.CheckAsync(options, cancellationToken: ct).ConfigureAwait(false);
+            return (new KafkaRelayPublisher(options), $"kafka at {options.BootstrapServers} (topics '{options.TopicPrefix}<category>')");
+        }
+
+        var connection = await NatsConnect.ConnectAsync(url, cancellationToken: ct).ConfigureAwait(false);
+        return (new NatsJetStreamPublisher(connection, new NatsJetStreamOptions { StreamName = jetStream }, ownsConnection: true), $"nats (JetStream stream '{jetStream}')");
     }
 
     private static int Fail(CliIo io, Exception error)
