@@ -22,6 +22,34 @@ internal static class KafkaClients
         return new ConsumerBuilder<string, byte[]>(config).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
     }
 
+    /// <summary>A record already fetched, or null (none now, or an error left for <see cref="ConsumeNext"/> to wait out).</summary>
+    public static ConsumeResult<string, byte[]>? TryConsumeNow(IConsumer<string, byte[]> client)
+    {
+        try
+        {
+            return client.Consume(TimeSpan.Zero) is { IsPartitionEOF: false, Message: not null } result ? result : null;
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="at"/> again next. A partition no longer assigned (a rebalance) is left alone: its next owner
+    /// starts from the committed offset, which is at or before it.
+    /// </summary>
+    public static void Rewind(IConsumer<string, byte[]> client, TopicPartitionOffset at)
+    {
+        try
+        {
+            client.Seek(at);
+        }
+        catch (KafkaException ex) when (!ex.Error.IsFatal)
+        {
+        }
+    }
+
     /// <summary>The next record; errors librdkafka recovers from itself (a topic not created yet, a broker away) are waited out.</summary>
     public static ConsumeResult<string, byte[]> ConsumeNext(IConsumer<string, byte[]> client, CancellationToken ct)
     {

@@ -49,7 +49,7 @@ public sealed class KafkaMessageSource : IMessageSource
             // Whatever was handed out and neither acknowledged nor dead-lettered failed in its handler: go back to it.
             foreach (var left in _unsettled.Values.Where(d => !d.Settled).ToList())
             {
-                client.Seek(left.Result.TopicPartitionOffset);
+                KafkaClients.Rewind(client, left.Result.TopicPartitionOffset);
             }
 
             _unsettled.Clear();

@@ -78,7 +78,7 @@ public sealed class KafkaTransactionalProcessor
             while (true)
             {
                 var batch = new List<ConsumeResult<string, byte[]>> { KafkaClients.ConsumeNext(consumer, ct) };
-                while (batch.Count < MaxBatch && consumer.Consume(TimeSpan.Zero) is { IsPartitionEOF: false, Message: not null } more)
+                while (batch.Count < MaxBatch && KafkaClients.TryConsumeNow(consumer) is { } more)
                 {
                     batch.Add(more);
                 }
@@ -93,7 +93,7 @@ public sealed class KafkaTransactionalProcessor
                     producer.AbortTransaction(TransactionTimeout);
                     foreach (var first in batch.GroupBy(r => r.TopicPartition).Select(g => g.First()))
                     {
-                        consumer.Seek(first.TopicPartitionOffset);
+                        KafkaClients.Rewind(consumer, first.TopicPartitionOffset);
                     }
 
                     onError?.Invoke(ex);
