@@ -50,6 +50,12 @@ eval "$(bash scripts/patroni.sh | tail -n 1)"
 trap "bash scripts/patroni.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
 echo "tests use $(echo "$EVENTUALI_TEST_PATRONI" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 
+step "Kafka mock cluster (librdkafka's, hosted by tests/Eventuali.KafkaMock; no Kafka broker package exists here)"
+eval "$(bash scripts/kafka-mock.sh | tail -n 1)"
+# Added to whatever the EXIT trap already runs, not in place of it.
+trap "bash scripts/kafka-mock.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT$/\1/")" EXIT
+echo "tests use the Kafka mock cluster at $EVENTUALI_KAFKA_BOOTSTRAP"
+
 step "Build (warnings are errors)"
 dotnet build Eventuali.sln -c "$config" -nologo -clp:ErrorsOnly
 

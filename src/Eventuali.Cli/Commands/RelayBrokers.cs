@@ -1,4 +1,5 @@
 using Eventuali.Messaging;
+using Eventuali.Messaging.Kafka;
 using Eventuali.Messaging.Nats;
 using Eventuali.Messaging.RabbitMq;
 using Eventuali.Messaging.Redis;
@@ -8,9 +9,9 @@ namespace Eventuali.Cli.Commands;
 /// <summary>The brokers <c>relay run</c> publishes to: chosen by <c>--broker</c>, else by the URL's scheme, else NATS.</summary>
 internal static class RelayBrokers
 {
-    public const string Names = "nats, redis or rabbitmq";
+    public const string Names = "nats, redis, rabbitmq or kafka";
 
-    /// <summary>The broker named by <paramref name="broker"/>, or by the scheme of <paramref name="url"/> (nats://, redis://, amqp://).</summary>
+    /// <summary>The broker named by <paramref name="broker"/>, or by the scheme of <paramref name="url"/> (nats://, redis://, amqp://, kafka://).</summary>
     public static string Resolve(string? broker, string? url)
     {
         if (broker is not null)
@@ -20,6 +21,7 @@ internal static class RelayBrokers
                 "nats" => "nats",
                 "redis" => "redis",
                 "rabbitmq" or "amqp" => "rabbitmq",
+                "kafka" => "kafka",
                 _ => throw new UsageException($"--broker '{broker}' is not shipped in the command; use {Names} (other adapters are libraries, see docs/brokers.md)."),
             };
         }
@@ -29,6 +31,7 @@ internal static class RelayBrokers
         {
             "redis" or "rediss" => "redis",
             "amqp" or "amqps" => "rabbitmq",
+            "kafka" => "kafka",
             _ => "nats",
         };
     }
@@ -38,6 +41,7 @@ internal static class RelayBrokers
     {
         "redis" => "EVENTUALI_REDIS_URL",
         "rabbitmq" => "EVENTUALI_RABBITMQ_URL",
+        "kafka" => "EVENTUALI_KAFKA_URL",
         _ => "EVENTUALI_NATS_URL",
     };
 
@@ -54,6 +58,19 @@ internal static class RelayBrokers
                 var rabbit = await RabbitMqConnect.ConnectAsync(url, "eventuali-relay", ct).ConfigureAwait(false);
                 var rabbitOptions = new RabbitMqOptions();
                 return (new RabbitMqPublisher(rabbit, rabbitOptions, ownsConnection: true), $"rabbitmq (topic exchange '{rabbitOptions.Exchange}')");
+            case "kafka":
+                KafkaOptions kafkaOptions;
+                try
+                {
+                    kafkaOptions = KafkaOptions.FromUrl(url);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new UsageException(ex.Message);
+                }
+
+                await KafkaConnect.CheckAsync(kafkaOptions, cancellationToken: ct).ConfigureAwait(false);
+                return (new KafkaRelayPublisher(kafkaOptions), $"kafka at {kafkaOptions.BootstrapServers} (topics '{kafkaOptions.TopicPrefix}<category>')");
             default:
                 var nats = await NatsConnect.ConnectAsync(url, cancellationToken: ct).ConfigureAwait(false);
                 return (new NatsJetStreamPublisher(nats, new NatsJetStreamOptions { StreamName = jetStream }, ownsConnection: true), $"nats (JetStream stream '{jetStream}')");

@@ -11,7 +11,7 @@ namespace Eventuali.Cli.Commands;
 /// </summary>
 internal static class RelayCommand
 {
-    public static Command Create(CliIo io) => new("relay", "Publish the log to a message broker (NATS JetStream, Redis Streams, RabbitMQ) with a checkpoint moved only after the broker confirmed.")
+    public static Command Create(CliIo io) => new("relay", "Publish the log to a message broker (NATS JetStream, Redis Streams, RabbitMQ, Kafka) with a checkpoint moved only after the broker confirmed.")
     {
         Run(io), Status(io),
     };
@@ -22,13 +22,14 @@ internal static class RelayCommand
         var route = new Option<string>("--route") { Description = "The route's name: its checkpoint and lease; one relay per route runs at a time.", Required = true };
         var category = new Option<string?>("--category") { Description = "Only streams whose id starts with this (default: every stream)." };
         var types = new Option<string[]>("--type") { Description = "Only these event types (repeatable; default: every type).", AllowMultipleArgumentsPerToken = false };
-        var broker = new Option<string?>("--broker") { Description = $"The broker: {RelayBrokers.Names} (default: by the URL's scheme, nats:// redis:// amqp://, else nats)." };
-        var brokerUrl = new Option<string?>("--broker-url") { Description = "The broker's URL (default: $EVENTUALI_NATS_URL, $EVENTUALI_REDIS_URL or $EVENTUALI_RABBITMQ_URL by broker). A password in it is never printed." };
+        var broker = new Option<string?>("--broker") { Description = $"The broker: {RelayBrokers.Names} (default: by the URL's scheme, nats:// redis:// amqp:// kafka://, else nats)." };
+        var brokerUrl = new Option<string?>("--broker-url") { Description = "The broker's URL (default: $EVENTUALI_NATS_URL, $EVENTUALI_REDIS_URL or $EVENTUALI_RABBITMQ_URL or $EVENTUALI_KAFKA_URL by broker). A password in it is never printed." };
         var stream = new Option<string>("--jetstream") { Description = "The JetStream stream to publish into (created when missing).", DefaultValueFactory = _ => "EVENTUALI" };
         var caughtUp = new Option<bool>("--until-caught-up") { Description = "Stop once everything up to the head is confirmed, instead of running until Ctrl+C." };
         var run = new Command("run", "Publish one route of the log until stopped.") { database, route, category, types, broker, brokerUrl, stream, caughtUp };
         Examples.Add(run, "eventuali relay run -d sqlite://orders.db --route orders --category order- --broker-url nats://user:pass@127.0.0.1:4222");
         Examples.Add(run, "eventuali relay run -d sqlite://orders.db --route orders --broker-url amqp://user:pass@127.0.0.1:5672");
+        Examples.Add(run, "eventuali relay run -d sqlite://orders.db --route orders --category order- --broker-url kafka://127.0.0.1:9092");
         run.SetAction(async (parse, ct) =>
         {
             if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
