@@ -116,6 +116,20 @@ internal static class NatsStreams
             Storage = StreamConfigStorage.File,
             DuplicateWindow = duplicateWindow,
         };
-        await js.CreateOrUpdateStreamAsync(config, ct).ConfigureAwait(false);
+        try
+        {
+            await js.CreateOrUpdateStreamAsync(config, ct).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException ex) when (ex.Error.Code == 400)
+        {
+            // A 400 is the server refusing this configuration (most often subjects another stream already captures):
+            // the same request fails the same way every time, so it must surface, not be retried.
+            var hint = ex.Error.ErrCode == SubjectsOverlap
+                ? $"its subjects '{subjects}' overlap those of another stream on the server; publish under another subject prefix or into that stream"
+                : ex.Error.Description;
+            throw new BrokerConfigurationException($"NATS JetStream refused the stream '{name}': {hint} (error {ex.Error.ErrCode}).", ex);
+        }
     }
+
+    private const int SubjectsOverlap = 10065;
 }

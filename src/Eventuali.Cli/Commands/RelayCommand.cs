@@ -28,17 +28,12 @@ internal static class RelayCommand
         var broker = new Option<string>("--broker") { Description = "The broker: nats.", DefaultValueFactory = _ => "nats" };
         var brokerUrl = new Option<string?>("--broker-url") { Description = $"The broker's URL (default: ${NatsUrlVariable}). A password in it is never printed." };
         var stream = new Option<string>("--jetstream") { Description = "The JetStream stream to publish into (created when missing).", DefaultValueFactory = _ => "EVENTUALI" };
+        var prefix = new Option<string>("--subject-prefix") { Description = "Subjects are PREFIX.category; the stream captures PREFIX.> (two streams must not share a prefix).", DefaultValueFactory = _ => "eventuali" };
         var caughtUp = new Option<bool>("--until-caught-up") { Description = "Stop once everything up to the head is confirmed, instead of running until Ctrl+C." };
-        var run = new Command("run", "Publish one route of the log until stopped.") { database, route, category, types, broker, brokerUrl, stream, caughtUp };
+        var run = new Command("run", "Publish one route of the log until stopped.") { database, route, category, types, broker, brokerUrl, stream, prefix, caughtUp };
         Examples.Add(run, "eventuali relay run -d sqlite://orders.db --route orders --category order- --broker-url nats://user:pass@127.0.0.1:4222");
         run.SetAction(async (parse, ct) =>
         {
-            if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
-            {
-                // Found hanging without an error in the Native AOT binary; until that is understood it refuses.
-                throw new UsageException("relay run is not available in the Native AOT binary yet; use the dotnet tool (dotnet tool install Eventuali.Cli). relay status works in both.");
-            }
-
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
             if (!string.Equals(parse.GetValue(broker), "nats", StringComparison.OrdinalIgnoreCase))
             {
@@ -56,22 +51,27 @@ internal static class RelayCommand
             await using (store.ConfigureAwait(false))
             {
                 var connection = await NatsConnect.ConnectAsync(brokerAt, cancellationToken: ct).ConfigureAwait(false);
-                var publisher = new NatsJetStreamPublisher(connection, new NatsJetStreamOptions { StreamName = parse.GetValue(stream)! }, ownsConnection: true);
+                var natsOptions = new NatsJetStreamOptions { StreamName = parse.GetValue(stream)!, SubjectPrefix = parse.GetValue(prefix)! };
+                var publisher = new NatsJetStreamPublisher(connection, natsOptions, ownsConnection: true);
                 await using (publisher.ConfigureAwait(false))
                 {
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     var relay = new EventRelay(store, publisher, relayRoute);
                     var running = relay.RunAsync(stop.Token);
-                    await io.Error.WriteLineAsync($"relay '{relayRoute.Name}': publishing to nats (JetStream stream '{parse.GetValue(stream)}'); Ctrl+C stops it.").ConfigureAwait(false);
-                    if (parse.GetValue(caughtUp))
+                    await io.Error.WriteLineAsync($"relay '{relayRoute.Name}': publishing to nats (JetStream stream '{natsOptions.StreamName}', subjects '{natsOptions.SubjectPrefix}.>'); Ctrl+C stops it.").ConfigureAwait(false);
+                    try
                     {
-                        await WaitCaughtUpAsync(store, relay, ct).ConfigureAwait(false);
+                        await RelayWatch.WatchAsync(store, relay, running, parse.GetValue(caughtUp), io.Error, ct).ConfigureAwait(false);
                         await stop.CancelAsync().ConfigureAwait(false);
+                        await running.ConfigureAwait(false);
+                    }
+                    catch (BrokerConfigurationException error)
+                    {
+                        return Fail(io, error);
                     }
 
-                    await running.ConfigureAwait(false);
                     await io.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"relay '{relayRoute.Name}': {relay.Published} messages confirmed by the broker.")).ConfigureAwait(false);
-                    return relay.LastError is { } error && parse.GetValue(caughtUp) is false ? Fail(io, error) : ExitCodes.Success;
+                    return ExitCodes.Success;
                 }
             }
         });
@@ -82,21 +82,6 @@ internal static class RelayCommand
     {
         io.Error.WriteLine($"eventuali: relay stopped after: {error.Message}");
         return ExitCodes.Failure;
-    }
-
-    private static async Task WaitCaughtUpAsync(IEventStore store, EventRelay relay, CancellationToken ct)
-    {
-        while (true)
-        {
-            var head = await store.GetHeadPositionAsync(ct).ConfigureAwait(false);
-            var status = (await RelayStatus.ListAsync(store, ct).ConfigureAwait(false)).FirstOrDefault(s => s.Route == relay.Route.Name);
-            if (status is not null && status.Position >= head)
-            {
-                return;
-            }
-
-            await Task.Delay(100, ct).ConfigureAwait(false);
-        }
     }
 
     private static Command Status(CliIo io)
