@@ -36,12 +36,18 @@ public static class EventualiHealthChecks
     /// <summary>This node's projection leases: leader or standby, degraded for a minute after a lease was lost (ready).</summary>
     public const string ProjectionLeases = "eventuali-projection-leases";
 
+    /// <summary>
+    /// The relays registered in this host (<c>AddEventualiRelay</c>): none paused on a broker that does not confirm,
+    /// and each route's confirmed checkpoint within <see cref="EventualiHealthCheckOptions.MaxRelayLag"/> of the log (ready).
+    /// </summary>
+    public const string RelayLag = "eventuali-relay-lag";
+
     /// <summary>No Eventuali hosted service has stopped with an error (live).</summary>
     public const string HostedServices = "eventuali-hosted-services";
 
     /// <summary>
     /// Registers the Eventuali checks over the store registered with <c>AddEventuali</c>: <see cref="Store"/>,
-    /// <see cref="Migrations"/>, <see cref="ProjectionLag"/>, <see cref="Watermark"/>, <see cref="DeadLetters"/> and <see cref="ProjectionLeases"/>
+    /// <see cref="Migrations"/>, <see cref="ProjectionLag"/>, <see cref="Watermark"/>, <see cref="DeadLetters"/>, <see cref="ProjectionLeases"/> and <see cref="RelayLag"/>
     /// tagged <see cref="ReadyTag"/>, <see cref="HostedServices"/> tagged <see cref="LiveTag"/>, all tagged
     /// <see cref="Tag"/>. A failing check reports <paramref name="failureStatus"/> (default unhealthy); each is
     /// given <see cref="EventualiHealthCheckOptions.Timeout"/>.
@@ -57,6 +63,7 @@ public static class EventualiHealthChecks
         services.TryAddSingleton(sp => new WatermarkHealthCheck(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IOptions<EventualiOptions>>(), EventualiServiceCollectionExtensions.LoggerOf(sp)));
         services.TryAddSingleton(sp => new DeadLetterHealthCheck(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IOptions<EventualiOptions>>(), EventualiServiceCollectionExtensions.LoggerOf(sp)));
         services.TryAddSingleton(sp => new ProjectionLeaseHealthCheck(sp.GetService<Projections.ProjectionDaemon>()));
+        services.TryAddSingleton(sp => new RelayLagHealthCheck(sp.GetRequiredService<IEventStore>(), RelayHostedService.All(sp), sp.GetRequiredService<IOptions<EventualiOptions>>()));
         services.TryAddSingleton(sp => new HostedServicesHealthCheck(sp.GetRequiredService<EventualiServiceStates>()));
 
         // The timeout is read when the check runs, so it follows the validated options.
@@ -66,6 +73,7 @@ public static class EventualiHealthChecks
         Add<WatermarkHealthCheck>(builder, Watermark, failureStatus, ReadyTag);
         Add<DeadLetterHealthCheck>(builder, DeadLetters, failureStatus, ReadyTag);
         Add<ProjectionLeaseHealthCheck>(builder, ProjectionLeases, failureStatus, ReadyTag);
+        Add<RelayLagHealthCheck>(builder, RelayLag, failureStatus, ReadyTag);
         Add<HostedServicesHealthCheck>(builder, HostedServices, failureStatus, LiveTag);
         return builder;
     }

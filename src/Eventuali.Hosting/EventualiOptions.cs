@@ -47,6 +47,12 @@ public sealed class EventualiHealthCheckOptions
     /// </summary>
     public long MaxDeadLetterGrowth { get; set; }
 
+    /// <summary>
+    /// How old the oldest event a relay registered in this host has not had confirmed by its broker may be before the
+    /// relay check is unhealthy (<c>MaxRelayLag</c>, default 1 minute; zero: any unpublished event).
+    /// </summary>
+    public TimeSpan MaxRelayLag { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long one check may take before it counts as failed (<c>Timeout</c>, default 10 seconds).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -34,6 +34,7 @@ internal sealed class EventualiOptionsBinding(IConfiguration section, string pat
         Parse<TimeSpan>("HealthChecks:MaxProjectionLag", health["MaxProjectionLag"], TryTimeSpan, v => options.HealthChecks.MaxProjectionLag = v);
         Parse<TimeSpan>("HealthChecks:MaxWatermarkStall", health["MaxWatermarkStall"], TryTimeSpan, v => options.HealthChecks.MaxWatermarkStall = v);
         Parse<long>("HealthChecks:MaxDeadLetterGrowth", health["MaxDeadLetterGrowth"], TryLong, v => options.HealthChecks.MaxDeadLetterGrowth = v);
+        Parse<TimeSpan>("HealthChecks:MaxRelayLag", health["MaxRelayLag"], TryTimeSpan, v => options.HealthChecks.MaxRelayLag = v);
         Parse<TimeSpan>("HealthChecks:Timeout", health["Timeout"], TryTimeSpan, v => options.HealthChecks.Timeout = v);
     }
 

@@ -33,6 +33,7 @@ internal sealed class EventualiOptionsValidator(EventualiOptionsBinding? binding
         else
         {
             NotNegative(failures, $"{path}:HealthChecks:MaxProjectionLag", health.MaxProjectionLag);
+            NotNegative(failures, $"{path}:HealthChecks:MaxRelayLag", health.MaxRelayLag);
             Positive(failures, $"{path}:HealthChecks:MaxWatermarkStall", health.MaxWatermarkStall);
             Positive(failures, $"{path}:HealthChecks:Timeout", health.Timeout);
             if (health.MaxDeadLetterGrowth < 0)

@@ -43,6 +43,8 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
             Volatile.Write(ref _streamReady, 1);
         }
 
+        ThrowIfTooLarge(messages);
+
         // All sent on the one connection in order, then every ack awaited. Each message but the first ever sent expects
         // the one before it to be the stream's last (Nats-Expected-Last-Msg-Id): when one fails, the ones after it are
         // refused rather than stored ahead of it, so a retried batch keeps stream order. JetStream checks the message id
@@ -97,6 +99,37 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
         }
     }
 
+    /// <summary>
+    /// A message over the server's <c>max_payload</c> would be refused on every attempt, and the relay cannot skip it
+    /// without losing order: it stops with an error naming the event, its size and the limit.
+    /// </summary>
+    private void ThrowIfTooLarge(IReadOnlyList<OutboundMessage> messages)
+    {
+        var max = _connection.ServerInfo?.MaxPayload ?? 0;
+        if (max <= 0)
+        {
+            return;
+        }
+
+        foreach (var m in messages)
+        {
+            // Headers count against the limit too: NATS/1.0 line, "key: value\r\n" each, the message id, the expectation.
+            var size = (long)m.Body.Length + 12 + HeaderLineBytes("Nats-Msg-Id", m.MessageId) + HeaderLineBytes(ExpectedLastMsgIdHeader, m.MessageId);
+            foreach (var (key, value) in m.Headers)
+            {
+                size += HeaderLineBytes(key, value);
+            }
+
+            if (size > max)
+            {
+                throw new BrokerConfigurationException(
+                    $"The event {m.MessageId} of stream '{m.Key}' is {size} bytes as a NATS message; the server accepts at most {max} (its max_payload). Raise max_payload on the server or store a reference instead of the large payload.");
+            }
+        }
+    }
+
+    private static int HeaderLineBytes(string key, string value) => System.Text.Encoding.UTF8.GetByteCount(key) + System.Text.Encoding.UTF8.GetByteCount(value) + 4;
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -116,6 +149,20 @@ internal static class NatsStreams
             Storage = StreamConfigStorage.File,
             DuplicateWindow = duplicateWindow,
         };
-        await js.CreateOrUpdateStreamAsync(config, ct).ConfigureAwait(false);
+        try
+        {
+            await js.CreateOrUpdateStreamAsync(config, ct).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException ex) when (ex.Error.Code == 400)
+        {
+            // A 400 is the server refusing this configuration (most often subjects another stream already captures):
+            // the same request fails the same way every time, so it must surface, not be retried.
+            var hint = ex.Error.ErrCode == SubjectsOverlap
+                ? $"its subjects '{subjects}' overlap those of another stream on the server; publish under another subject prefix or into that stream"
+                : ex.Error.Description;
+            throw new BrokerConfigurationException($"NATS JetStream refused the stream '{name}': {hint} (error {ex.Error.ErrCode}).", ex);
+        }
     }
+
+    private const int SubjectsOverlap = 10065;
 }

@@ -43,3 +43,16 @@ public abstract class ReceivedMessage
     /// <summary>Parks it where the adapter keeps dead letters, with <paramref name="reason"/>, and acknowledges it.</summary>
     public abstract ValueTask DeadLetterAsync(string reason, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// The broker refused the adapter's configuration (a stream whose subjects overlap another's, a setting it rejects):
+/// retrying cannot help, so a relay stops with this error instead of pausing and retrying.
+/// </summary>
+public sealed class BrokerConfigurationException : Exception
+{
+    /// <summary>Creates the exception with a message naming what the broker refused (never a secret).</summary>
+    public BrokerConfigurationException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}

@@ -51,7 +51,10 @@ public sealed class EventRelay
     /// <summary>Messages the broker confirmed since this relay started (a batch published again counts again).</summary>
     public long Published => Interlocked.Read(ref _published);
 
-    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled: takes the lease when free, then publishes.</summary>
+    /// <summary>
+    /// Runs until <paramref name="cancellationToken"/> is cancelled: takes the lease when free, then publishes. Throws
+    /// <see cref="BrokerConfigurationException"/> when the broker refuses the configuration (retrying cannot help).
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var name = RelayRoute.LeaseName(_route.Name);
@@ -71,6 +74,12 @@ public sealed class EventRelay
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (BrokerConfigurationException ex)
+            {
+                // The broker refuses the route's configuration: retrying cannot help, so the relay stops with it.
+                _lastError = ex;
+                throw;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -160,7 +169,7 @@ public sealed class EventRelay
                 _isPaused = false;
                 return;
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException && !ct.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OutOfMemoryException and not BrokerConfigurationException && !ct.IsCancellationRequested)
             {
                 _lastError = ex;
                 _isPaused = true;

@@ -13,12 +13,14 @@ public sealed class MessageInbox : IAsyncDisposable
 {
     private readonly IProjectionLease _lease;
     private readonly IMessageInboxStore _inbox;
+    private readonly TimeProvider _clock;
 
-    private MessageInbox(string name, IProjectionLease lease, IMessageInboxStore inbox)
+    private MessageInbox(string name, IProjectionLease lease, IMessageInboxStore inbox, TimeProvider clock)
     {
         Name = name;
         _lease = lease;
         _inbox = inbox;
+        _clock = clock;
     }
 
     /// <summary>The inbox's name.</summary>
@@ -35,7 +37,7 @@ public sealed class MessageInbox : IAsyncDisposable
         var projections = store.GetFeature<IProjectionStore>()
             ?? throw new NotSupportedException($"The store type {store.GetType().FullName} keeps no leases (it does not implement {nameof(IProjectionStore)}).");
         var lease = await projections.TryAcquireProjectionAsync(name, owner, cancellationToken).ConfigureAwait(false);
-        return lease is null ? null : new MessageInbox(name, lease, inbox);
+        return lease is null ? null : new MessageInbox(name, lease, inbox, store.Options.TimeProvider);
     }
 
     /// <summary>
@@ -58,6 +60,24 @@ public sealed class MessageInbox : IAsyncDisposable
             await handler(tx, cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the ids of messages handled more than <paramref name="retention"/> ago (by the store's clock) and returns
+    /// how many. This is the inbox's dedup window: a duplicate arriving within it is a no-op; one arriving after its id
+    /// expired is handled again. Keep it longer than the broker can redeliver (its ack wait times its delivery attempts,
+    /// and any replay you may run); call it periodically, e.g. hourly.
+    /// </summary>
+    public async ValueTask<long> ExpireAsync(TimeSpan retention, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero);
+        var tx = await _lease.BeginAsync(cancellationToken).ConfigureAwait(false);
+        await using (tx.ConfigureAwait(false))
+        {
+            var expired = await _inbox.ExpireMessagesAsync(tx, Name, _clock.GetUtcNow() - retention, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return expired;
         }
     }
 

@@ -29,6 +29,20 @@ public sealed partial class PostgreSqlEventStore : IMessageInboxStore
     }
 
     /// <inheritdoc />
+    public async ValueTask<long> ExpireMessagesAsync(IProjectionTransaction transaction, string inbox, DateTimeOffset handledBefore, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ProjectionNames.Validate(inbox);
+        var context = transaction.Backend as PostgreSqlProjectionContext
+            ?? throw new ArgumentException("The inbox of a PostgreSQL store is written in a transaction of that store's projection lease.", nameof(transaction));
+        var command = context.CreateCommand(InboxSql["inbox_expire"]);
+        await using var _ = command.ConfigureAwait(false);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = inbox, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = handledBefore.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async ValueTask<long> CountMessagesAsync(string inbox, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(inbox);

@@ -25,6 +25,21 @@ public sealed partial class SqliteEventStore : IMessageInboxStore
     }
 
     /// <inheritdoc />
+    public ValueTask<long> ExpireMessagesAsync(IProjectionTransaction transaction, string inbox, DateTimeOffset handledBefore, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ProjectionNames.Validate(inbox);
+        cancellationToken.ThrowIfCancellationRequested();
+        var context = transaction.Backend as SqliteProjectionContext
+            ?? throw new ArgumentException("The inbox of a SQLite store is written in a transaction of that store's projection lease.", nameof(transaction));
+        using var command = context.CreateCommand();
+        command.CommandText = InboxSql.Value["inbox_expire"];
+        command.Parameters.AddWithValue("?1", inbox);
+        command.Parameters.AddWithValue("?2", EventRow.ToUnixMicroseconds(handledBefore));
+        return ValueTask.FromResult((long)command.ExecuteNonQuery());
+    }
+
+    /// <inheritdoc />
     public ValueTask<long> CountMessagesAsync(string inbox, CancellationToken cancellationToken = default)
     {
         ProjectionNames.Validate(inbox);

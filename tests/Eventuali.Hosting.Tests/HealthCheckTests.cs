@@ -42,10 +42,10 @@ public sealed class HealthCheckTests
         var all = await TestHost.CheckAsync(host);
         Assert.True(all.Status == HealthStatus.Healthy, Describe(all));
         Assert.Equal(
-            [EventualiHealthChecks.DeadLetters, EventualiHealthChecks.HostedServices, EventualiHealthChecks.Migrations, EventualiHealthChecks.ProjectionLag, EventualiHealthChecks.ProjectionLeases, EventualiHealthChecks.Store, EventualiHealthChecks.Watermark],
+            [EventualiHealthChecks.DeadLetters, EventualiHealthChecks.HostedServices, EventualiHealthChecks.Migrations, EventualiHealthChecks.ProjectionLag, EventualiHealthChecks.ProjectionLeases, EventualiHealthChecks.RelayLag, EventualiHealthChecks.Store, EventualiHealthChecks.Watermark],
             all.Entries.Keys.Order(StringComparer.Ordinal));
         Assert.Equal([EventualiHealthChecks.HostedServices], (await TestHost.CheckAsync(host, EventualiHealthChecks.LiveTag)).Entries.Keys);
-        Assert.Equal(6, (await TestHost.CheckAsync(host, EventualiHealthChecks.ReadyTag)).Entries.Count);
+        Assert.Equal(7, (await TestHost.CheckAsync(host, EventualiHealthChecks.ReadyTag)).Entries.Count);
         await host.StopAsync(Ct);
     }
 

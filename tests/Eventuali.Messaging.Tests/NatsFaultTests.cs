@@ -122,6 +122,25 @@ public sealed class NatsFaultTests
         }
     }
 
+    [Fact]
+    public async Task An_event_over_the_servers_max_payload_stops_the_relay_with_an_error_naming_it_instead_of_retrying_forever()
+    {
+        await using var orders = await TempStore.OpenAsync();
+        await Broker.AppendAsync(orders.Store, "order-1", 2, Ct);
+        var big = await orders.Store.AppendAsync("order-2", ExpectedVersion.Any, [EventData.Json("Happened", "{\"blob\":\"" + new string('x', 1_100_000) + "\"}")], Ct);
+        var options = Broker.Isolated();
+        await using var publisher = new NatsJetStreamPublisher(await Broker.ConnectAsync(Ct), options, ownsConnection: true);
+        var relay = new EventRelay(orders.Store, publisher, new RelayRoute("orders") { Category = "order-" });
+
+        var stopped = await Assert.ThrowsAsync<BrokerConfigurationException>(() => relay.RunAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct));
+        Assert.Contains("of stream 'order-2'", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains("max_payload", stopped.Message, StringComparison.Ordinal);
+        Assert.Same(stopped, relay.LastError);
+
+        // Nothing after the checkpoint was skipped: the batch with the large event is not confirmed.
+        Assert.True((await RelayStatus.ListAsync(orders.Store, Ct)).Single().Position < big.LastPosition);
+    }
+
     private static OutboundMessage Message(string id, string stream, string type, string json)
         => new(id, "ship", stream, Encoding.UTF8.GetBytes(json), new Dictionary<string, string>
         {

@@ -95,63 +95,64 @@ internal static class Broker
     public static string Utf8(ReadOnlyMemory<byte> bytes) => Encoding.UTF8.GetString(bytes.Span);
 }
 
-/// <summary>A nats-server process of the test's own (JetStream, its own port and directory), to kill and restart.</summary>
+/// <summary>
+/// A nats-server of the test's own, started by scripts/brokers.sh (the same command CI uses) on its own port and data
+/// directory, so killing it leaves the shared server alone; killed by the pid in its pid file, as a crash would.
+/// </summary>
 internal sealed class OwnNatsServer : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "eventuali-nats-" + Guid.NewGuid().ToString("N"));
-    private Process? _process;
 
     public OwnNatsServer()
     {
         Port = Broker.FreePort();
-        Directory.CreateDirectory(_dir);
     }
 
     public int Port { get; }
 
-    public string Url => $"nats://127.0.0.1:{Port}";
+    /// <summary>The URL the script printed (with the generated password).</summary>
+    public string Url { get; private set; } = "";
 
-    public static string Binary => File.Exists("/usr/sbin/nats-server") ? "/usr/sbin/nats-server"
-        : File.Exists("/usr/bin/nats-server") ? "/usr/bin/nats-server"
-        : throw new InvalidOperationException("nats-server is not installed: run bash scripts/brokers.sh.");
-
-    public async Task StartAsync()
+    private static string Script
     {
-        var info = new ProcessStartInfo(Binary, ["-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", _dir])
+        get
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        _process = Process.Start(info)!;
-        _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
-        await Broker.WaitUntilAsync(async () =>
-        {
-            try
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return true;
+                var script = Path.Combine(dir.FullName, "scripts", "brokers.sh");
+                if (File.Exists(script))
+                {
+                    return script;
+                }
             }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }, $"nats-server on port {Port}", TimeSpan.FromSeconds(30));
+
+            throw new InvalidOperationException("scripts/brokers.sh was not found above " + AppContext.BaseDirectory);
+        }
     }
 
-    /// <summary>Kills the server process outright (SIGKILL), as a crash would.</summary>
+    /// <summary>Starts the server (again, after <see cref="Kill"/>) with brokers.sh; returns once it answers.</summary>
+    public async Task StartAsync()
+    {
+        var output = await RunScriptAsync();
+        var export = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Last(l => l.StartsWith("export EVENTUALI_NATS_URL=", StringComparison.Ordinal));
+        Url = export["export EVENTUALI_NATS_URL=".Length..];
+    }
+
+    /// <summary>SIGKILL of the process named in the pid file; returns once it is gone.</summary>
     public void Kill()
     {
-        _process?.Kill();
-        _process?.WaitForExit(10_000);
-        _process?.Dispose();
-        _process = null;
+        var pid = int.Parse(File.ReadAllText(Path.Combine(_dir, "nats.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        using var process = Process.GetProcessById(pid);
+        process.Kill();
+        if (!process.WaitForExit(30_000))
+        {
+            throw new InvalidOperationException($"nats-server {pid} did not exit after SIGKILL");
+        }
     }
 
     public void Dispose()
     {
-        Kill();
+        RunScriptAsync("stop").GetAwaiter().GetResult();
         try
         {
             Directory.Delete(_dir, recursive: true);
@@ -159,5 +160,28 @@ internal sealed class OwnNatsServer : IDisposable
         catch (IOException)
         {
         }
+    }
+
+    private async Task<string> RunScriptAsync(string? verb = null)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Script);
+        if (verb is not null)
+        {
+            info.ArgumentList.Add(verb);
+        }
+
+        info.Environment["EVENTUALI_BROKERS_DATA"] = _dir;
+        info.Environment["EVENTUALI_NATS_PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"brokers.sh {verb} exited with {process.ExitCode}: {await stderr}");
+        }
+
+        return await stdout;
     }
 }

@@ -43,6 +43,16 @@ public sealed class PgInboxTests : IAsyncDisposable
 
             Assert.Equal(2, await inbox.CountMessagesAsync("shipping", Ct));
             Assert.Equal(0, await inbox.CountMessagesAsync("billing", Ct));
+
+            // Expiry: nothing was handled an hour ago; everything was handled before a minute from now.
+            await using (var expire = await lease.BeginAsync(Ct))
+            {
+                Assert.Equal(0, await inbox.ExpireMessagesAsync(expire, "shipping", DateTimeOffset.UtcNow.AddHours(-1), Ct));
+                Assert.Equal(2, await inbox.ExpireMessagesAsync(expire, "shipping", DateTimeOffset.UtcNow.AddMinutes(1), Ct));
+                await expire.CommitAsync(Ct);
+            }
+
+            Assert.Equal(0, await inbox.CountMessagesAsync("shipping", Ct));
             await Assert.ThrowsAnyAsync<ArgumentException>(async () => await inbox.TryRecordMessageAsync(null!, "shipping", "", Ct));
         }
     }

@@ -46,7 +46,7 @@ internal static class RelayBrokers
     };
 
     /// <summary>Connects and returns the publisher and a line saying where it publishes.</summary>
-    public static async Task<(IMessagePublisher Publisher, string Where)> OpenAsync(string broker, string url, string jetStream, CancellationToken ct)
+    public static async Task<(IMessagePublisher Publisher, string Where)> OpenAsync(string broker, string url, string jetStream, string subjectPrefix, CancellationToken ct)
     {
         switch (broker)
         {
@@ -73,7 +73,8 @@ internal static class RelayBrokers
                 return (new KafkaRelayPublisher(kafkaOptions), $"kafka at {kafkaOptions.BootstrapServers} (topics '{kafkaOptions.TopicPrefix}<category>')");
             default:
                 var nats = await NatsConnect.ConnectAsync(url, cancellationToken: ct).ConfigureAwait(false);
-                return (new NatsJetStreamPublisher(nats, new NatsJetStreamOptions { StreamName = jetStream }, ownsConnection: true), $"nats (JetStream stream '{jetStream}')");
+                var natsOptions = new NatsJetStreamOptions { StreamName = jetStream, SubjectPrefix = subjectPrefix };
+                return (new NatsJetStreamPublisher(nats, natsOptions, ownsConnection: true), $"nats (JetStream stream '{jetStream}', subjects '{subjectPrefix}.>')");
         }
     }
 }

@@ -25,19 +25,14 @@ internal static class RelayCommand
         var broker = new Option<string?>("--broker") { Description = $"The broker: {RelayBrokers.Names} (default: by the URL's scheme, nats:// redis:// amqp:// kafka://, else nats)." };
         var brokerUrl = new Option<string?>("--broker-url") { Description = "The broker's URL (default: $EVENTUALI_NATS_URL, $EVENTUALI_REDIS_URL or $EVENTUALI_RABBITMQ_URL or $EVENTUALI_KAFKA_URL by broker). A password in it is never printed." };
         var stream = new Option<string>("--jetstream") { Description = "The JetStream stream to publish into (created when missing).", DefaultValueFactory = _ => "EVENTUALI" };
+        var prefix = new Option<string>("--subject-prefix") { Description = "NATS only: subjects are PREFIX.category; the stream captures PREFIX.> (two streams must not share a prefix).", DefaultValueFactory = _ => "eventuali" };
         var caughtUp = new Option<bool>("--until-caught-up") { Description = "Stop once everything up to the head is confirmed, instead of running until Ctrl+C." };
-        var run = new Command("run", "Publish one route of the log until stopped.") { database, route, category, types, broker, brokerUrl, stream, caughtUp };
+        var run = new Command("run", "Publish one route of the log until stopped.") { database, route, category, types, broker, brokerUrl, stream, prefix, caughtUp };
         Examples.Add(run, "eventuali relay run -d sqlite://orders.db --route orders --category order- --broker-url nats://user:pass@127.0.0.1:4222");
         Examples.Add(run, "eventuali relay run -d sqlite://orders.db --route orders --broker-url amqp://user:pass@127.0.0.1:5672");
         Examples.Add(run, "eventuali relay run -d sqlite://orders.db --route orders --category order- --broker-url kafka://127.0.0.1:9092");
         run.SetAction(async (parse, ct) =>
         {
-            if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
-            {
-                // Found hanging without an error in the Native AOT binary; until that is understood it refuses.
-                throw new UsageException("relay run is not available in the Native AOT binary yet; use the dotnet tool (dotnet tool install Eventuali.Cli). relay status works in both.");
-            }
-
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
             var which = RelayBrokers.Resolve(parse.GetValue(broker), parse.GetValue(brokerUrl));
             var brokerAt = parse.GetValue(brokerUrl) ?? Environment.GetEnvironmentVariable(RelayBrokers.UrlVariable(which))
@@ -50,22 +45,26 @@ internal static class RelayCommand
             var store = await CommonOptions.OpenAsync(url, ct).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
-                var (publisher, where) = await RelayBrokers.OpenAsync(which, brokerAt, parse.GetValue(stream)!, ct).ConfigureAwait(false);
+                var (publisher, where) = await RelayBrokers.OpenAsync(which, brokerAt, parse.GetValue(stream)!, parse.GetValue(prefix)!, ct).ConfigureAwait(false);
                 await using (publisher.ConfigureAwait(false))
                 {
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     var relay = new EventRelay(store, publisher, relayRoute);
                     var running = relay.RunAsync(stop.Token);
                     await io.Error.WriteLineAsync($"relay '{relayRoute.Name}': publishing to {where}; Ctrl+C stops it.").ConfigureAwait(false);
-                    if (parse.GetValue(caughtUp))
+                    try
                     {
-                        await WaitCaughtUpAsync(store, relay, ct).ConfigureAwait(false);
+                        await RelayWatch.WatchAsync(store, relay, running, parse.GetValue(caughtUp), io.Error, ct).ConfigureAwait(false);
                         await stop.CancelAsync().ConfigureAwait(false);
+                        await running.ConfigureAwait(false);
+                    }
+                    catch (BrokerConfigurationException error)
+                    {
+                        return Fail(io, error);
                     }
 
-                    await running.ConfigureAwait(false);
                     await io.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"relay '{relayRoute.Name}': {relay.Published} messages confirmed by the broker.")).ConfigureAwait(false);
-                    return relay.LastError is { } error && parse.GetValue(caughtUp) is false ? Fail(io, error) : ExitCodes.Success;
+                    return ExitCodes.Success;
                 }
             }
         });
@@ -76,21 +75,6 @@ internal static class RelayCommand
     {
         io.Error.WriteLine($"eventuali: relay stopped after: {error.Message}");
         return ExitCodes.Failure;
-    }
-
-    private static async Task WaitCaughtUpAsync(IEventStore store, EventRelay relay, CancellationToken ct)
-    {
-        while (true)
-        {
-            var head = await store.GetHeadPositionAsync(ct).ConfigureAwait(false);
-            var status = (await RelayStatus.ListAsync(store, ct).ConfigureAwait(false)).FirstOrDefault(s => s.Route == relay.Route.Name);
-            if (status is not null && status.Position >= head)
-            {
-                return;
-            }
-
-            await Task.Delay(100, ct).ConfigureAwait(false);
-        }
     }
 
     private static Command Status(CliIo io)

@@ -17,6 +17,13 @@ public interface IMessageInboxStore
     /// </summary>
     ValueTask<bool> TryRecordMessageAsync(IProjectionTransaction transaction, string inbox, string messageId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes, inside <paramref name="transaction"/>, the message ids of <paramref name="inbox"/> handled before
+    /// <paramref name="handledBefore"/>, and returns how many: the inbox's dedup window ends there, so a message
+    /// redelivered after its id expired is handled again.
+    /// </summary>
+    ValueTask<long> ExpireMessagesAsync(IProjectionTransaction transaction, string inbox, DateTimeOffset handledBefore, CancellationToken cancellationToken = default);
+
     /// <summary>How many message ids <paramref name="inbox"/> holds.</summary>
     ValueTask<long> CountMessagesAsync(string inbox, CancellationToken cancellationToken = default);
 }

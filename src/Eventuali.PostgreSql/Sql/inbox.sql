@@ -8,3 +8,7 @@ ON CONFLICT (inbox, message_id) DO NOTHING
 -- name: inbox_count
 -- $1 inbox.
 SELECT count(*) FROM __SCHEMA__.inbox i WHERE i.inbox = $1
+
+-- name: inbox_expire
+-- $1 inbox, $2 time: ids handled before it are deleted.
+DELETE FROM __SCHEMA__.inbox WHERE inbox = $1 AND handled_at < $2

@@ -7,3 +7,7 @@ ON CONFLICT (inbox, message_id) DO NOTHING;
 
 -- name: inbox_count
 SELECT count(*) FROM inbox WHERE inbox = ?1;
+
+-- name: inbox_expire
+-- ?1 inbox, ?2 time (unix microseconds): ids handled before it are deleted.
+DELETE FROM inbox WHERE inbox = ?1 AND handled_at < ?2;
