@@ -20,7 +20,9 @@ cmd="${1:-start}"
 if [[ "$(id -u)" == 0 ]]; then
   OWNER=postgres
   id "$OWNER" >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash "$OWNER"
-  as_owner() { runuser -u "$OWNER" -- "$@"; }
+  # From / : the caller's directory (a fresh clone under a mode-700 mktemp directory) is not readable by the owner,
+  # and Patroni's worker processes change into their parent's directory on start.
+  as_owner() { (cd / && runuser -u "$OWNER" -- "$@"); }
 else
   OWNER="$(id -un)"
   as_owner() { "$@"; }
