@@ -136,6 +136,12 @@ mkdir -p "$DIR"
 chown "$OWNER" "$DIR"
 chmod 700 "$DIR"
 
+# A cold start begins from nothing: a cluster left half-bootstrapped by an earlier failed start (its replication role
+# never created, a stale leader key in etcd) would never become healthy. This cluster holds test data only.
+if ! alive "$DIR/etcd.pid" && ! alive "$DIR/node0.pid" && ! alive "$DIR/node1.pid"; then
+  rm -rf "$DIR/etcd" "$DIR/node0/data" "$DIR/node1/data"
+fi
+
 if ! alive "$DIR/etcd.pid"; then
   as_owner bash -c "nohup etcd --name eventuali-ha --data-dir '$DIR/etcd' \
     --listen-client-urls http://127.0.0.1:$ETCD_CLIENT --advertise-client-urls http://127.0.0.1:$ETCD_CLIENT \

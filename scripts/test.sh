@@ -41,16 +41,16 @@ done
 
 step "PgBouncer in transaction mode (installed and started when missing, in front of that PostgreSQL)"
 # Assigned first, so that a script that fails stops the run here (an eval of a failed substitution would not).
+# Added to the exit trap already set, not replacing it; set before the start, so a failed start is cleaned up too.
+trap "bash scripts/pgbouncer.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
 pgbouncer_env=$(bash scripts/pgbouncer.sh)
 eval "$(tail -n 2 <<<"$pgbouncer_env")"
-# Added to the exit trap already set, not replacing it.
-trap "bash scripts/pgbouncer.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
 echo "tests use $(echo "$EVENTUALI_TEST_PGBOUNCER" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 
 step "Patroni cluster (installed and started when missing: etcd, a primary and a synchronous standby, for the failover test)"
+trap "bash scripts/patroni.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
 patroni_env=$(bash scripts/patroni.sh)
 eval "$(tail -n 1 <<<"$patroni_env")"
-trap "bash scripts/patroni.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
 echo "tests use $(echo "$EVENTUALI_TEST_PATRONI" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 
 step "Kafka mock cluster (librdkafka's, hosted by tests/Eventuali.KafkaMock; no Kafka broker package exists here)"
