@@ -47,7 +47,7 @@ public abstract class BrokerAdapterTests
         var relaying = relay.RunAsync(stop.Token);
 
         await using var inbox = (await MessageInbox.TryOpenAsync(shipping.Store, "shipping", "test", Ct))!;
-        var consumer = new OrderedInboxConsumer();
+        var consumer = new CountingConsumer();
         var (first, _) = await ConsumeAsync(kit, "a", inbox, consumer, killAfter: m => m.MessageId == killAt);
         await Broker.WaitUntilAsync(() => Task.FromResult(first.IsCompleted), "consumer a to be killed after handling order-1 version 10", detail: () => relay.LastError);
         Assert.True(first.IsCanceled || first.Exception?.InnerException is OperationCanceledException, $"consumer a ended with {first.Exception}");
@@ -58,7 +58,7 @@ public abstract class BrokerAdapterTests
         await Broker.AppendAsync(orders.Store, "order-3", 30, Ct);
         await Broker.WaitUntilAsync(async () => await inbox.CountAsync(Ct) == 120, "120 messages in the inbox", detail: () => $"{consumer.Deliveries} deliveries, relay error {relay.LastError}");
 
-        var applied = await OrderedInboxConsumer.ReadAsync(shipping.Store, "shipping", Ct);
+        var applied = await CountingConsumer.ReadAsync(shipping.Store, "shipping", Ct);
         Assert.Equal(4, applied.Count);
         Assert.All(applied.Values, v => Assert.Equal((30L, 30L), v));
         Assert.Empty(consumer.Violations);
@@ -82,7 +82,7 @@ public abstract class BrokerAdapterTests
         var relay = new EventRelay(orders.Store, publisher, new RelayRoute("orders") { BatchSize = 20 }, new RelayOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(500) });
         var relaying = relay.RunAsync(stop.Token);
         await using var inbox = (await MessageInbox.TryOpenAsync(shipping.Store, "shipping", "test", Ct))!;
-        var consumer = new OrderedInboxConsumer();
+        var consumer = new CountingConsumer();
         var (consuming, stopConsuming) = await ConsumeAsync(kit, "a", inbox, consumer);
 
         await Broker.AppendAsync(orders.Store, "order-1", 50, Ct);
@@ -102,7 +102,7 @@ public abstract class BrokerAdapterTests
             detail: () => $"{consumer.Deliveries} deliveries, relay paused {relay.IsPaused}, error {relay.LastError?.Message}");
         await Broker.WaitUntilAsync(async () => (await RelayStatus.ListAsync(orders.Store, Ct)).Single().Lag == 0, "the relay's checkpoint at the head");
 
-        var applied = await OrderedInboxConsumer.ReadAsync(shipping.Store, "shipping", Ct);
+        var applied = await CountingConsumer.ReadAsync(shipping.Store, "shipping", Ct);
         Assert.Equal((75L, 75L), applied["order-1"]);
         Assert.Equal((50L, 50L), applied["order-2"]);
         Assert.Empty(consumer.Violations);
@@ -186,7 +186,7 @@ public abstract class BrokerAdapterTests
         Assert.DoesNotContain(new Uri(real).UserInfo.Split(':')[1], error.ToString(), StringComparison.Ordinal);
     }
 
-    private static async Task<(Task Run, CancellationTokenSource Stop)> ConsumeAsync(BrokerKit kit, string name, MessageInbox inbox, OrderedInboxConsumer consumer, Func<InboundMessage, bool>? killAfter = null)
+    private static async Task<(Task Run, CancellationTokenSource Stop)> ConsumeAsync(BrokerKit kit, string name, MessageInbox inbox, CountingConsumer consumer, Func<InboundMessage, bool>? killAfter = null)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var source = await kit.SourceAsync(name);

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using Eventuali.Projections;
 
 namespace Eventuali.Messaging.Tests;
 
@@ -112,12 +109,16 @@ internal sealed class OwnBrokerServer : IAsyncDisposable
         return await stdout; // the URL with the password: used, never printed
     }
 
-    /// <summary>A free port P whose siblings P+20000 and P+21000 (RabbitMQ's distribution and epmd ports) are free too.</summary>
+    /// <summary>
+    /// A free port P whose siblings P+20000 and P+21000 (RabbitMQ's distribution and epmd ports) are free too: a scan of
+    /// 20000-29999 that starts at an offset from the process id, so test processes running at once start apart.
+    /// </summary>
     private static int FreePortWithSiblings()
     {
-        for (var attempt = 0; attempt < 200; attempt++)
+        var start = Environment.ProcessId * 97 % 10_000;
+        for (var attempt = 0; attempt < 10_000; attempt++)
         {
-            var port = Random.Shared.Next(20_000, 30_000);
+            var port = 20_000 + ((start + attempt) % 10_000);
             if (Free(port) && Free(port + 20_000) && Free(port + 21_000))
             {
                 return port;
@@ -148,57 +149,4 @@ public sealed class BrokerRestartCollection
 {
     /// <summary>The collection's name.</summary>
     public const string Name = "broker restarts";
-}
-
-/// <summary>
-/// The consuming side: every delivery through the inbox, whose handler keeps per stream the last version applied and
-/// how many were applied (one document per stream), noting any version out of order.
-/// </summary>
-internal sealed class OrderedInboxConsumer
-{
-    private long _deliveries;
-
-    public ConcurrentQueue<string> Violations { get; } = new();
-
-    public long Deliveries => Interlocked.Read(ref _deliveries);
-
-    public async ValueTask HandleAsync(MessageInbox inbox, InboundMessage message, CancellationToken ct)
-    {
-        Interlocked.Increment(ref _deliveries);
-        await inbox.HandleAsync(message.MessageId, (tx, c) => ApplyAsync(tx, message, c), ct);
-    }
-
-    private async ValueTask ApplyAsync(IProjectionTransaction tx, InboundMessage message, CancellationToken ct)
-    {
-        var stream = message.Headers[MessageHeaders.StreamId];
-        var version = long.Parse(message.Headers[MessageHeaders.StreamVersion], CultureInfo.InvariantCulture);
-        var doc = await tx.Documents.GetAsync(stream, ct);
-        long last = 0, count = 0;
-        if (doc is not null)
-        {
-            using var json = JsonDocument.Parse(doc);
-            last = json.RootElement.GetProperty("last").GetInt64();
-            count = json.RootElement.GetProperty("count").GetInt64();
-        }
-
-        if (version != last + 1)
-        {
-            Violations.Enqueue($"{stream}: version {version} applied after {last}");
-        }
-
-        await tx.Documents.PutAsync(stream, string.Create(CultureInfo.InvariantCulture, $"{{\"last\":{version},\"count\":{count + 1}}}"), ct);
-    }
-
-    /// <summary>Per stream: the last version applied and how many were applied, read back from the consumer's store.</summary>
-    public static async Task<Dictionary<string, (long Last, long Count)>> ReadAsync(IEventStore store, string inbox, CancellationToken ct)
-    {
-        var result = new Dictionary<string, (long, long)>();
-        await foreach (var doc in store.GetFeature<IProjectionStore>()!.ReadProjectionDocumentsAsync(inbox, ct))
-        {
-            using var json = JsonDocument.Parse(doc.Json);
-            result[doc.Key] = (json.RootElement.GetProperty("last").GetInt64(), json.RootElement.GetProperty("count").GetInt64());
-        }
-
-        return result;
-    }
 }
