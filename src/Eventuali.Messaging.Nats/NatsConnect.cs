@@ -28,7 +28,9 @@ public static class NatsConnect
             Name = "eventuali",
             AuthOpts = user is null ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Username = user, Password = password },
             MaxReconnectRetry = -1,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
+            // Generous: a process just started on a loaded machine was seen to need more than 5 s for the handshake with
+            // the server up. A refused connection or login still fails at once; only an unanswering host waits this long.
+            ConnectTimeout = TimeSpan.FromSeconds(20),
         };
         var connection = new NatsConnection(opts);
         try
