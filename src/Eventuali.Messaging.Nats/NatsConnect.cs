@@ -28,8 +28,8 @@ public static class NatsConnect
             Name = "eventuali",
             AuthOpts = user is null ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Username = user, Password = password },
             MaxReconnectRetry = -1,
-            // Generous: a process just started on a loaded machine was seen to need more than 5 s for the handshake with
-            // the server up. A refused connection or login still fails at once; only an unanswering host waits this long.
+            // Generous, for a process just started on a loaded machine; a refused connection or login still fails at
+            // once, only a host that does not answer waits this long.
             ConnectTimeout = TimeSpan.FromSeconds(20),
         };
         var connection = new NatsConnection(opts);
