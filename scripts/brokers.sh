@@ -88,8 +88,10 @@ install_missing nats-server nats-server
 nats_password=$(password_of nats)
 if ! answers "$nats_port"; then
   mkdir -p "$data/nats"
-  # The password goes in a config file (mode 600), not on the command line where ps shows it.
-  (umask 077; printf 'authorization { user: eventuali, password: "%s" }\n' "$nats_password" >"$data/nats.conf")
+  # The password goes in a config file (mode 600), not on the command line where ps shows it. The login timeout is
+  # 30 s, not the server's 2 s: on a loaded machine a client process that has just started can take longer than that
+  # to answer the server's INFO, and the server then drops it (the client sees an unreachable server).
+  (umask 077; printf 'authorization { user: eventuali, password: "%s", timeout: 30 }\n' "$nats_password" >"$data/nats.conf")
   setsid nats-server -c "$data/nats.conf" -a 127.0.0.1 -p "$nats_port" -js -sd "$data/nats" \
     -P "$data/nats.pid" -l "$data/nats.log" </dev/null >/dev/null 2>&1 &
   wait_for nats "$nats_port"

@@ -28,7 +28,9 @@ public static class NatsConnect
             Name = "eventuali",
             AuthOpts = user is null ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Username = user, Password = password },
             MaxReconnectRetry = -1,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
+            // Generous, for a process just started on a loaded machine; a refused connection or login still fails at
+            // once, only a host that does not answer waits this long.
+            ConnectTimeout = TimeSpan.FromSeconds(20),
         };
         var connection = new NatsConnection(opts);
         try

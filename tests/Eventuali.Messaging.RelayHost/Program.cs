@@ -1,22 +1,26 @@
 using System.Globalization;
 using Eventuali;
 using Eventuali.Messaging;
-using Eventuali.Messaging.Nats;
 using Eventuali.Messaging.RelayHost;
 using Eventuali.Sqlite;
 
-// Usage: relay-host <sqlite-file> <jetstream-stream> <subject-prefix> <batch-size> <stop-after-batches | 0>
-// Runs a relay of route "orders" (category "order-") from the SQLite file to NATS (EVENTUALI_NATS_URL).
+// Usage: relay-host <nats|redis|rabbitmq|kafka> <sqlite-file> <tag> <batch-size> <stop-after-batches | 0>
+// Runs a relay of route "orders" (category "order-") from the SQLite file to the broker, on names derived from the
+// tag (see Publishers).
 // With N > 0 it prints "confirmed <last position>" once the broker confirmed the Nth batch and then holds that batch's
 // checkpoint back until the parent kills it (SIGKILL between publish and checkpoint). With 0 it runs until the
 // confirmed checkpoint reaches the head, prints "caught-up <published>" and exits 0.
-var url = Environment.GetEnvironmentVariable("EVENTUALI_NATS_URL") ?? throw new InvalidOperationException("EVENTUALI_NATS_URL is not set.");
+if (args.Length != 5)
+{
+    await Console.Error.WriteLineAsync("usage: relay-host <nats|redis|rabbitmq|kafka> <sqlite-file> <tag> <batch-size> <stop-after-batches | 0>");
+    return 2;
+}
+
 var batch = int.Parse(args[3], CultureInfo.InvariantCulture);
 var stopAfter = int.Parse(args[4], CultureInfo.InvariantCulture);
 using var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
-await using var store = await SqliteEventStore.OpenAsync(args[0], EventStoreOptions.Default);
-var nats = await NatsConnect.ConnectAsync(url);
-var inner = new NatsJetStreamPublisher(nats, new NatsJetStreamOptions { StreamName = args[1], SubjectPrefix = args[2] }, ownsConnection: true);
+await using var store = await SqliteEventStore.OpenAsync(args[1], EventStoreOptions.Default);
+var inner = await Publishers.CreateAsync(args[0], args[2]);
 await using var publisher = new GatedPublisher(inner, stopAfter, stdout);
 using var stop = new CancellationTokenSource();
 var relay = new EventRelay(store, publisher, new RelayRoute("orders") { Category = "order-", BatchSize = batch },

@@ -1,105 +1,114 @@
-using System.Globalization;
 using Eventuali.Messaging.Nats;
-using NATS.Client.Core;
+using Eventuali.Messaging.RabbitMq;
+using Eventuali.Messaging.Redis;
 using NATS.Client.JetStream;
-using NATS.Client.JetStream.Models;
+using RabbitMQ.Client;
 
 namespace Eventuali.Messaging.Tests;
 
-/// <summary>The relay as a real process killed with SIGKILL between the broker's confirmation and the checkpoint.</summary>
-public sealed class RelayCrashTests
+/// <summary>The relay killed with SIGKILL between publish and checkpoint (<see cref="RelaySigkillTests"/>), against NATS JetStream.</summary>
+public sealed class NatsRelaySigkillTests : RelaySigkillTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected override string BrokerName => "nats";
 
-    [Fact]
-    public async Task A_relay_killed_between_publish_and_checkpoint_republishes_on_restart_and_the_inbox_applies_each_event_once()
+    protected override bool BrokerDropsDuplicates => true; // Nats-Msg-Id within the duplicate window
+
+    // The names the relay host derives from the tag: stream TAG on subjects tag.*.
+    private NatsJetStreamOptions Options => new()
     {
-        var dir = Directory.CreateTempSubdirectory("eventuali-relay-crash-").FullName;
-        var file = Path.Combine(dir, "orders.db");
-        try
-        {
-            await using (var orders = await Sqlite.SqliteEventStore.OpenAsync(file, EventStoreOptions.Default, Ct))
-            {
-                for (var s = 0; s < 4; s++)
-                {
-                    await Broker.AppendAsync(orders, $"order-{s}", 30, Ct);
-                }
-            }
+        StreamName = Tag.ToUpperInvariant(),
+        SubjectPrefix = Tag,
+        DeadLetterStreamName = Tag.ToUpperInvariant() + "_DEAD",
+        AckWait = TimeSpan.FromSeconds(5),
+    };
 
-            var options = Broker.Isolated(ackWait: TimeSpan.FromSeconds(1));
+    protected override async ValueTask<IMessageSource> OpenSourceAsync()
+        => new NatsJetStreamSource(await Broker.ConnectAsync(Ct), "shipping", "order", Options, ownsConnection: true);
 
-            // First run: killed after the broker confirmed its third batch of 25, before that batch's checkpoint.
-            long confirmed;
-            using (var first = RelayProcess.Start(file, options.StreamName, options.SubjectPrefix, batch: 25, stopAfterBatches: 3))
-            {
-                var line = await first.ReadLineAsync(TimeSpan.FromSeconds(90));
-                Assert.StartsWith("confirmed ", line, StringComparison.Ordinal);
-                confirmed = long.Parse(line["confirmed ".Length..], CultureInfo.InvariantCulture);
-                first.Kill();
-            }
-
-            await using (var orders = await Sqlite.SqliteEventStore.OpenAsync(file, EventStoreOptions.Default, Ct))
-            {
-                var checkpoint = (await RelayStatus.ListAsync(orders, Ct)).Single().Position;
-                Assert.True(checkpoint < confirmed, $"the checkpoint ({checkpoint}) stayed behind what the broker confirmed ({confirmed})");
-            }
-
-            await using var nats = await Broker.ConnectAsync(Ct);
-            var js = new NatsJSContext(nats);
-            Assert.Equal(75, (await js.GetStreamAsync(options.StreamName, cancellationToken: Ct)).Info.State.Messages);
-
-            // Restarted: publishes the unconfirmed batch again and the rest; JetStream drops the copies by message id.
-            using (var second = RelayProcess.Start(file, options.StreamName, options.SubjectPrefix, batch: 25, stopAfterBatches: 0))
-            {
-                var exit = await second.WaitForExitAsync(TimeSpan.FromSeconds(90));
-                Assert.True(exit == 0, $"the restarted relay exited with {exit}: {await second.ErrorAsync}");
-            }
-
-            var stored = await ReadStreamAsync(js, options.StreamName, 120);
-            Assert.Equal(120, stored.Select(m => m.Id).Distinct().Count());
-            foreach (var perStream in stored.GroupBy(m => m.Stream))
-            {
-                Assert.Equal(Enumerable.Range(1, 30).Select(v => (long)v), perStream.Select(m => m.Version));
-            }
-
-            // The consuming side: each event's effect exactly once, counted in the consumer's own store.
-            await using var shipping = await TempStore.OpenAsync();
-            await using var inbox = (await MessageInbox.TryOpenAsync(shipping.Store, "shipping", "test", Ct))!;
-            await using var source = new NatsJetStreamSource(await Broker.ConnectAsync(Ct), "shipping", "order", options, ownsConnection: true);
-            var consumer = new CountingConsumer();
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            var consuming = MessageConsumer.RunAsync(source, (m, c) => consumer.HandleAsync(inbox, m, c), cancellationToken: stop.Token);
-            await Broker.WaitUntilAsync(async () => await inbox.CountAsync(Ct) == 120, "120 messages in the inbox");
-            var applied = await CountingConsumer.ReadAsync(shipping.Store, "shipping", Ct);
-            Assert.Equal(4, applied.Count);
-            Assert.All(applied.Values, v => Assert.Equal((30L, 30L), v));
-            Assert.Empty(consumer.Violations);
-            await stop.CancelAsync();
-            try
-            {
-                await consuming;
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+    protected override async Task<long> StoredAsync()
+    {
+        await using var nats = await Broker.ConnectAsync(Ct);
+        return (long)(await new NatsJSContext(nats).GetStreamAsync(Options.StreamName, cancellationToken: Ct)).Info.State.Messages;
     }
 
-    private static async Task<List<(string Id, string Stream, long Version)>> ReadStreamAsync(NatsJSContext js, string stream, int expected)
+    protected override async ValueTask CleanupAsync()
     {
-        var total = (await js.GetStreamAsync(stream, cancellationToken: Ct)).Info.State.Messages;
-        Assert.Equal(expected, total);
-        var consumer = await js.CreateOrderedConsumerAsync(stream, cancellationToken: Ct);
-        var result = new List<(string, string, long)>();
-        await foreach (var msg in consumer.FetchAsync(new NatsJSFetchOpts { MaxMsgs = expected, Expires = TimeSpan.FromSeconds(10) }, NatsRawSerializer<byte[]>.Default, Ct))
+        await using var nats = await Broker.ConnectAsync(CancellationToken.None);
+        var js = new NatsJSContext(nats);
+        foreach (var stream in new[] { Options.StreamName, Options.DeadLetterStreamName })
         {
-            result.Add((msg.Headers!["Nats-Msg-Id"].ToString(), msg.Headers[MessageHeaders.StreamId].ToString(), long.Parse(msg.Headers[MessageHeaders.StreamVersion].ToString(), CultureInfo.InvariantCulture)));
+            try
+            {
+                await js.DeleteStreamAsync(stream);
+            }
+            catch (NatsJSApiException)
+            {
+            }
         }
+    }
+}
 
-        return result;
+/// <summary>The relay killed with SIGKILL between publish and checkpoint (<see cref="RelaySigkillTests"/>), against Redis Streams.</summary>
+public sealed class RedisRelaySigkillTests : RelaySigkillTests
+{
+    protected override string BrokerName => "redis";
+
+    protected override bool BrokerDropsDuplicates => false;
+
+    // The names the relay host derives from the tag: keys tag:*.
+    private RedisStreamsOptions Options => new() { KeyPrefix = Tag + ":", ClaimIdleTime = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(20) };
+
+    protected override async ValueTask<IMessageSource> OpenSourceAsync()
+        => new RedisStreamsSource(await RedisConnect.ConnectAsync(BrokerServers.Url("redis"), Ct), "shipping", "test", "order", Options, ownsConnection: true);
+
+    protected override async Task<long> StoredAsync()
+    {
+        await using var redis = await RedisConnect.ConnectAsync(BrokerServers.Url("redis"), Ct);
+        return await redis.GetDatabase().StreamLengthAsync(Tag + ":order");
+    }
+
+    protected override async ValueTask CleanupAsync()
+    {
+        await using var redis = await RedisConnect.ConnectAsync(BrokerServers.Url("redis"), CancellationToken.None);
+        await redis.GetDatabase().KeyDeleteAsync([Tag + ":order", Tag + ":dead:shipping"]);
+    }
+}
+
+/// <summary>The relay killed with SIGKILL between publish and checkpoint (<see cref="RelaySigkillTests"/>), against RabbitMQ.</summary>
+public sealed class RabbitMqRelaySigkillTests : RelaySigkillTests
+{
+    protected override string BrokerName => "rabbitmq";
+
+    protected override bool BrokerDropsDuplicates => false;
+
+    private string Queue => Tag + ".shipping";
+
+    // The names the relay host derives from the tag: exchange tag.
+    private RabbitMqOptions Options => new() { Exchange = Tag };
+
+    protected override async ValueTask PrepareAsync()
+    {
+        // Mandatory routing: the queue is bound before the relay publishes, or the relay would wait for it.
+        await using var source = (RabbitMqSource)await OpenSourceAsync();
+        await source.DeclareAsync(Ct);
+    }
+
+    protected override async ValueTask<IMessageSource> OpenSourceAsync()
+        => new RabbitMqSource(await RabbitMqConnect.ConnectAsync(BrokerServers.Url("rabbitmq"), "test-consumer", Ct), Queue, "order", Options, ownsConnection: true);
+
+    protected override async Task<long> StoredAsync()
+    {
+        await using var rabbit = await RabbitMqConnect.ConnectAsync(BrokerServers.Url("rabbitmq"), "test-admin", Ct);
+        await using var channel = await rabbit.CreateChannelAsync(cancellationToken: Ct);
+        return (await channel.QueueDeclarePassiveAsync(Queue, Ct)).MessageCount;
+    }
+
+    protected override async ValueTask CleanupAsync()
+    {
+        await using var rabbit = await RabbitMqConnect.ConnectAsync(BrokerServers.Url("rabbitmq"), "test-admin", CancellationToken.None);
+        await using var channel = await rabbit.CreateChannelAsync();
+        await channel.QueueDeleteAsync(Queue);
+        await channel.QueueDeleteAsync(Queue + ".dead");
+        await channel.ExchangeDeleteAsync(Tag);
     }
 }

@@ -3,19 +3,20 @@ using System.Globalization;
 using System.Text.Json;
 using Eventuali.Projections;
 
-namespace Eventuali.Messaging.Kafka.Tests;
+namespace Eventuali.Messaging.Testing;
 
 /// <summary>
-/// The consuming side the tests use: every delivery goes through the inbox, whose handler keeps per stream the last
-/// version applied and how many were applied (one document per stream), and notes any version out of order.
+/// The consuming side the broker tests use (compiled into each broker test project): every delivery goes through the
+/// inbox, whose handler keeps per stream the last version applied and how many were applied (one document per
+/// stream), and notes any version out of order.
 /// </summary>
 internal sealed class CountingConsumer
 {
-    public long Deliveries;
-
     public ConcurrentQueue<string> Violations { get; } = new();
 
-    /// <summary>Message ids whose handling commits and then fails before the ack, once each.</summary>
+    public long Deliveries;
+
+    /// <summary>Message ids whose handling commits and then "crashes" before the ack, once each.</summary>
     public ConcurrentDictionary<string, bool> CrashAfterCommit { get; } = new();
 
     public async ValueTask HandleAsync(MessageInbox inbox, InboundMessage message, CancellationToken ct)
@@ -24,7 +25,7 @@ internal sealed class CountingConsumer
         await inbox.HandleAsync(message.MessageId, (tx, c) => ApplyAsync(tx, message, c), ct);
         if (CrashAfterCommit.TryRemove(message.MessageId, out _))
         {
-            throw new IOException("consumer failed between handling and ack");
+            throw new IOException("consumer crashed between handling and ack");
         }
     }
 
@@ -49,7 +50,7 @@ internal sealed class CountingConsumer
         await tx.Documents.PutAsync(stream, string.Create(CultureInfo.InvariantCulture, $"{{\"last\":{version},\"count\":{count + 1}}}"), ct);
     }
 
-    /// <summary>The applied (last version, count) per stream, read back from the consumer's store.</summary>
+    /// <summary>The applied count per stream, read back from the consumer's store.</summary>
     public static async Task<Dictionary<string, (long Last, long Count)>> ReadAsync(IEventStore store, string inbox, CancellationToken ct)
     {
         var result = new Dictionary<string, (long, long)>();
@@ -61,18 +62,4 @@ internal sealed class CountingConsumer
 
         return result;
     }
-}
-
-/// <summary>Publishes, then "crashes" the relay (cancels it) before it can move its checkpoint.</summary>
-internal sealed class CrashAfterPublish(IMessagePublisher inner, CancellationTokenSource crash) : IMessagePublisher
-{
-    public string Broker => inner.Broker;
-
-    public async ValueTask PublishAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
-    {
-        await inner.PublishAsync(messages, cancellationToken);
-        await crash.CancelAsync();
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

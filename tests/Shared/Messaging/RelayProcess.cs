@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Eventuali.Messaging.Tests;
+namespace Eventuali.Messaging.Testing;
 
-/// <summary>The relay host (tests/Eventuali.Messaging.RelayHost) as a real child process.</summary>
+/// <summary>
+/// The relay host (tests/Eventuali.Messaging.RelayHost, built next to the tests) as a real child process. It inherits
+/// the test's environment, so it reaches the same broker through the same variable.
+/// </summary>
 internal sealed class RelayProcess : IDisposable
 {
     private static readonly string HostDll = Path.Combine(AppContext.BaseDirectory, "Eventuali.Messaging.RelayHost.dll");
@@ -16,7 +19,8 @@ internal sealed class RelayProcess : IDisposable
         _stderr = process.StandardError.ReadToEndAsync();
     }
 
-    public static RelayProcess Start(string sqliteFile, string stream, string prefix, int batch, int stopAfterBatches)
+    /// <summary>A relay of the "order-" streams of <paramref name="sqliteFile"/> to <paramref name="broker"/>, on names derived from <paramref name="tag"/>.</summary>
+    public static RelayProcess Start(string broker, string sqliteFile, string tag, int batch, int stopAfterBatches)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -24,12 +28,11 @@ internal sealed class RelayProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { HostDll, sqliteFile, stream, prefix, batch.ToString(CultureInfo.InvariantCulture), stopAfterBatches.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { HostDll, broker, sqliteFile, tag, batch.ToString(CultureInfo.InvariantCulture), stopAfterBatches.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["EVENTUALI_NATS_URL"] = Broker.NatsUrl;
         return new RelayProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the relay host"));
     }
 
