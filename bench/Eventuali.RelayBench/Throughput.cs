@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Eventuali.Messaging;
+
+namespace Eventuali.RelayBench;
+
+/// <summary>One throughput run: the relay drains the pre-filled store, then the client's raw loop publishes the same messages.</summary>
+internal sealed record ThroughputResult(double RelayRate, double RawRate, string Load)
+{
+    public double Ratio => RelayRate / RawRate;
+}
+
+internal static class Throughput
+{
+    public static async Task<ThroughputResult> RunAsync(IBrokerBench broker, IEventStore store, IReadOnlyList<OutboundMessage> messages, int batchSize, CancellationToken ct)
+    {
+        var load = Stats.LoadAverage();
+        var relayRate = await RelayAsync(broker, store, messages.Count, batchSize, ct).ConfigureAwait(false);
+        var rawRate = await RawAsync(broker, messages, batchSize, ct).ConfigureAwait(false);
+        return new ThroughputResult(relayRate, rawRate, load + " -> " + Stats.LoadAverage());
+    }
+
+    /// <summary>Events/s of a relay from position 0 until the broker confirmed all <paramref name="count"/> events.</summary>
+    private static async Task<double> RelayAsync(IBrokerBench broker, IEventStore store, int count, int batchSize, CancellationToken ct)
+    {
+        var tag = Tags.New();
+        await broker.PrepareAsync(tag, ct).ConfigureAwait(false);
+        try
+        {
+            var publisher = await broker.RelayPublisherAsync(ct).ConfigureAwait(false);
+            await using (publisher.ConfigureAwait(false))
+            {
+                // A route of its own per run: its checkpoint starts at the beginning of the log.
+                var relay = new EventRelay(store, publisher, new RelayRoute("bench-" + tag) { BatchSize = batchSize }, new RelayOptions { NodeId = "relay-bench" });
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var clock = Stopwatch.StartNew();
+                var running = relay.RunAsync(stop.Token);
+                await Tags.WaitUntilAsync(() => relay.Published >= count || running.IsCompleted, TimeSpan.FromMinutes(5),
+                    () => $"the {broker.Name} relay confirmed {relay.Published} of {count} events; last error: {relay.LastError?.Message ?? "none"}", ct).ConfigureAwait(false);
+                clock.Stop();
+                await stop.CancelAsync().ConfigureAwait(false);
+                await running.ConfigureAwait(false);
+                if (relay.Published < count)
+                {
+                    throw new InvalidOperationException($"The {broker.Name} relay stopped after {relay.Published} of {count} events: {relay.LastError?.Message}");
+                }
+
+                return count / clock.Elapsed.TotalSeconds;
+            }
+        }
+        finally
+        {
+            await broker.CleanupAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<double> RawAsync(IBrokerBench broker, IReadOnlyList<OutboundMessage> messages, int batchSize, CancellationToken ct)
+    {
+        await broker.PrepareAsync(Tags.New(), ct).ConfigureAwait(false);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            await broker.RawPublishAsync(messages, batchSize, ct).ConfigureAwait(false);
+            return messages.Count / clock.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            await broker.CleanupAsync(ct).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Names per run and waiting on conditions.</summary>
+internal static class Tags
+{
+    public static string New() => Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>Checks <paramref name="done"/> every millisecond or so until it holds; past <paramref name="limit"/>, fails with <paramref name="what"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> done, TimeSpan limit, Func<string> what, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!done())
+        {
+            if (clock.Elapsed > limit)
+            {
+                throw new TimeoutException($"Not done within {limit.TotalSeconds} s: {what()}.");
+            }
+
+            await Task.Delay(1, ct).ConfigureAwait(false);
+        }
+    }
+}
