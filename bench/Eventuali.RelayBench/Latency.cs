@@ -5,7 +5,7 @@ using Eventuali.Sqlite;
 namespace Eventuali.RelayBench;
 
 /// <summary>End-to-end latency of one run: append commit (the append returned) to the consumer's handler, in milliseconds.</summary>
-internal sealed record LatencyResult(double P50, double P99, double Max, int Count, double AppendRate, string Load);
+internal sealed record LatencyResult(double P50, double P99, double Max, double RelayP50, double RelayP99, int Count, double AppendRate, string Load);
 
 internal static class Latency
 {
@@ -13,7 +13,7 @@ internal static class Latency
     /// Appends single events at <paramref name="rate"/>/s for one warm-up second (not counted) and <paramref name="seconds"/>
     /// measured seconds into a new store, with the relay and a consumer running, and times each event's way.
     /// </summary>
-    public static async Task<LatencyResult> RunAsync(IBrokerBench broker, string dir, int rate, int seconds, CancellationToken ct)
+    public static async Task<LatencyResult> RunAsync(IBrokerBench broker, string dir, int rate, int seconds, Durability durability, CancellationToken ct)
     {
         var load = Stats.LoadAverage();
         var tag = Tags.New();
@@ -21,12 +21,13 @@ internal static class Latency
         var total = warm + rate * seconds;
         var committed = new long[total];
         var handled = new long[total];
+        var confirmed = new long[total];
         var handledCount = 0;
 
         await broker.PrepareAsync(tag, ct).ConfigureAwait(false);
-        var store = await SqliteEventStore.OpenAsync(Path.Combine(dir, "latency-" + tag + ".db"), EventStoreOptions.Default, ct).ConfigureAwait(false);
+        var store = await SqliteEventStore.OpenAsync(Path.Combine(dir, "latency-" + tag + ".db"), EventStoreOptions.Default with { Durability = durability }, ct).ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var publisher = await broker.RelayPublisherAsync(ct).ConfigureAwait(false);
+        var publisher = new TimedPublisher(await broker.RelayPublisherAsync(ct).ConfigureAwait(false), confirmed);
         Task? consuming = null, relaying = null;
         double appendRate;
         try
@@ -85,12 +86,15 @@ internal static class Latency
 
         // The handler can run before the writer noted the commit (the relay saw it first): that counts as 0 ms.
         var ms = new double[total - warm];
+        var relayMs = new double[total - warm];
         for (var i = warm; i < total; i++)
         {
             ms[i - warm] = Math.Max(0, Stopwatch.GetElapsedTime(committed[i], handled[i]).TotalMilliseconds);
+            relayMs[i - warm] = Math.Max(0, Stopwatch.GetElapsedTime(committed[i], confirmed[i]).TotalMilliseconds);
         }
 
         Array.Sort(ms);
-        return new LatencyResult(Stats.Percentile(ms, 0.5), Stats.Percentile(ms, 0.99), ms[^1], ms.Length, appendRate, load + " -> " + Stats.LoadAverage());
+        Array.Sort(relayMs);
+        return new LatencyResult(Stats.Percentile(ms, 0.5), Stats.Percentile(ms, 0.99), ms[^1], Stats.Percentile(relayMs, 0.5), Stats.Percentile(relayMs, 0.99), ms.Length, appendRate, load + " -> " + Stats.LoadAverage());
     }
 }

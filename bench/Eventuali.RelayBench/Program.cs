@@ -6,7 +6,7 @@ using static Eventuali.RelayBench.Stats;
 
 // Relay throughput and end-to-end latency per broker on loopback, against each broker's own publish ceiling:
 //   Eventuali.RelayBench [throughput|latency|all] [--brokers nats,redis,rabbitmq] [--events 200000] [--batch 1000]
-//                        [--runs 3] [--rate 1000] [--seconds 10]
+//                        [--runs 3] [--rate 1000] [--seconds 10] [--durability relaxed|full]
 // The brokers are the ones scripts/brokers.sh starts (EVENTUALI_NATS_URL, EVENTUALI_REDIS_URL, EVENTUALI_RABBITMQ_URL).
 var mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -30,6 +30,7 @@ int Number(string name, int fallback) => options.TryGetValue(name, out var text)
     : fallback;
 
 int events, batch, runs, rate, seconds;
+Durability durability;
 string[] brokers;
 try
 {
@@ -38,8 +39,14 @@ try
     runs = Number("runs", 3);
     rate = Number("rate", 1000);
     seconds = Number("seconds", 10);
+    durability = options.GetValueOrDefault("durability", "relaxed") switch
+    {
+        "relaxed" => Durability.Relaxed,
+        "full" => Durability.Full,
+        var other => throw new ArgumentException($"--durability must be relaxed or full, not '{other}'"),
+    };
     brokers = (options.GetValueOrDefault("brokers") ?? "nats,redis,rabbitmq").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    foreach (var known in options.Keys.Except(["events", "batch", "runs", "rate", "seconds", "brokers"]))
+    foreach (var known in options.Keys.Except(["events", "batch", "runs", "rate", "seconds", "brokers", "durability"]))
     {
         throw new ArgumentException($"unknown option --{known}");
     }
@@ -60,7 +67,7 @@ var dir = Path.Combine(Path.GetTempPath(), "eventuali-relaybench-" + Environment
 Directory.CreateDirectory(dir);
 try
 {
-    Console.WriteLine(Format($"relay benchmark: mode {mode}, brokers {string.Join(",", brokers)}, {events:N0} events, batch {batch}, {runs} runs, latency at {rate}/s for {seconds} s; {Environment.ProcessorCount} cores, load {LoadAverage()}"));
+    Console.WriteLine(Format($"relay benchmark: mode {mode}, brokers {string.Join(",", brokers)}, {events:N0} events, batch {batch}, {runs} runs, latency at {rate}/s for {seconds} s ({durability} appends); {Environment.ProcessorCount} cores, load {LoadAverage()}"));
     var throughput = new List<(string Broker, ThroughputResult[] Runs)>();
     var latency = new List<(string Broker, LatencyResult[] Runs)>();
     IEventStore? filled = null;
@@ -95,8 +102,8 @@ try
             var results = new LatencyResult[runs];
             for (var r = 0; r < runs; r++)
             {
-                results[r] = await Latency.RunAsync(broker, dir, rate, seconds, ct);
-                Console.WriteLine(Format($"  {name} latency run {r + 1}: p50 {results[r].P50:F2} ms, p99 {results[r].P99:F2} ms, max {results[r].Max:F1} ms over {results[r].Count:N0} events appended at {results[r].AppendRate:N0}/s (load {results[r].Load})"));
+                results[r] = await Latency.RunAsync(broker, dir, rate, seconds, durability, ct);
+                Console.WriteLine(Format($"  {name} latency run {r + 1}: p50 {results[r].P50:F2} ms, p99 {results[r].P99:F2} ms, max {results[r].Max:F1} ms (commit -> broker confirm p50 {results[r].RelayP50:F2} ms, p99 {results[r].RelayP99:F2} ms) over {results[r].Count:N0} events appended at {results[r].AppendRate:N0}/s (load {results[r].Load})"));
             }
 
             latency.Add((name, results));
@@ -127,6 +134,6 @@ finally
 static int Usage(string problem)
 {
     Console.Error.WriteLine($"Eventuali.RelayBench: {problem}.");
-    Console.Error.WriteLine("usage: Eventuali.RelayBench [throughput|latency|all] [--brokers nats,redis,rabbitmq] [--events 200000] [--batch 1000] [--runs 3] [--rate 1000] [--seconds 10]");
+    Console.Error.WriteLine("usage: Eventuali.RelayBench [throughput|latency|all] [--brokers nats,redis,rabbitmq] [--events 200000] [--batch 1000] [--runs 3] [--rate 1000] [--seconds 10] [--durability relaxed|full]");
     return 2;
 }
