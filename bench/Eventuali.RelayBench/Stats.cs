@@ -60,5 +60,11 @@ internal static class Stats
         return Format($"cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s; busiest threads: {string.Join(", ", top)} s");
     }
 
+    public static TimeSpan ProcessCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
     public static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

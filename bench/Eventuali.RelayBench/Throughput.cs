@@ -4,7 +4,9 @@ using Eventuali.Messaging;
 namespace Eventuali.RelayBench;
 
 /// <summary>One throughput run: the relay drains the pre-filled store, then the client's raw loop publishes the same messages.</summary>
-internal sealed record ThroughputResult(double RelayRate, double RawRate, string Load)
+/// <param name="RelayCpuMicros">This process's CPU (all threads) per event while the relay ran, in microseconds.</param>
+/// <param name="RawCpuMicros">The same for the raw publish loop: on a loaded machine CPU per event varies far less than events/s.</param>
+internal sealed record ThroughputResult(double RelayRate, double RawRate, double RelayCpuMicros, double RawCpuMicros, string Load)
 {
     public double Ratio => RelayRate / RawRate;
 }
@@ -14,9 +16,13 @@ internal static class Throughput
     public static async Task<ThroughputResult> RunAsync(IBrokerBench broker, IEventStore store, IReadOnlyList<OutboundMessage> messages, int batchSize, CancellationToken ct)
     {
         var load = Stats.LoadAverage();
+        var cpu = Stats.ProcessCpu();
         var relayRate = await RelayAsync(broker, store, messages.Count, batchSize, ct).ConfigureAwait(false);
+        var relayCpu = Stats.ProcessCpu() - cpu;
+        cpu = Stats.ProcessCpu();
         var rawRate = await RawAsync(broker, messages, batchSize, ct).ConfigureAwait(false);
-        return new ThroughputResult(relayRate, rawRate, load + " -> " + Stats.LoadAverage());
+        var rawCpu = Stats.ProcessCpu() - cpu;
+        return new ThroughputResult(relayRate, rawRate, relayCpu.TotalMicroseconds / messages.Count, rawCpu.TotalMicroseconds / messages.Count, load + " -> " + Stats.LoadAverage());
     }
 
     /// <summary>Events/s of a relay from position 0 until the broker confirmed all <paramref name="count"/> events.</summary>

@@ -140,7 +140,10 @@ public sealed class EventRelay
                     continue;
                 }
 
-                next = reader.ReadAsync(page.Through, ct);
+                // On the thread pool: a store whose reads complete synchronously (SQLite) would otherwise read the whole
+                // page before the publish below even starts.
+                var after = page.Through;
+                next = Task.Run(() => reader.ReadAsync(after, ct), ct);
                 await PublishUntilConfirmedAsync(reader.Messages(page), ct).ConfigureAwait(false);
                 confirmed = page.Through;
                 lag.Set(page.Head - confirmed, TimeSpan.Zero);
@@ -152,7 +155,8 @@ public sealed class EventRelay
                     }
 
                     ct.ThrowIfCancellationRequested();
-                    saving = SaveAsync(lease, saved, confirmed, ct);
+                    var (from, to) = (saved, confirmed);
+                    saving = Task.Run(() => SaveAsync(lease, from, to, ct), ct);
                 }
             }
         }
