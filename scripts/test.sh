@@ -101,6 +101,13 @@ else
 fi
 rm -rf "$demo_dir"
 
+step "Relay benchmark (smoke: a short run on the three brokers; the measured figures are in docs/brokers.md)"
+if timeout 300 dotnet run -c "$config" --no-build --project bench/Eventuali.RelayBench -- all --events 5000 --runs 1 --seconds 2 --rate 200 >"$results/relaybench.log" 2>&1; then
+  echo "relay benchmark: ok"; grep -E '^\| (nats|redis|rabbitmq) ' "$results/relaybench.log" || true; passed=$((passed + 1))
+else
+  echo "relay benchmark: FAILED"; tail -n 30 "$results/relaybench.log"; failed=$((failed + 1))
+fi
+
 step "Packages (pack, install the tool, a console project on the packed Eventuali, the Native AOT CLI)"
 if bash scripts/packages-check.sh "$results"; then :; fi
 pk_passed=$(grep -c '^packages: ok' "$results/packages.summary" 2>/dev/null || true)

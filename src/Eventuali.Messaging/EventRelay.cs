@@ -98,61 +98,79 @@ public sealed class EventRelay
     {
         _isLeader = true;
         using var lag = ConsumerLag.Start(ConsumerKind.Relay, _route.Name);
+        var reader = new RelayPageReader(_store, _route);
+
+        // Loaded once: afterwards this relay is the only writer of the checkpoint, and SaveAsync's fence check
+        // catches anyone who moved it anyway.
+        var saved = (await lease.LoadAsync(ct).ConfigureAwait(false)).Position;
+        var confirmed = saved;
+
+        // Pipelined, each step still in order: the next page is read while this one is published, and the checkpoint
+        // of a confirmed page is saved while the next is published. One save at a time, always of a confirmed
+        // position; a save that starts later covers every page confirmed meanwhile (on a busy store, fewer saves).
+        var next = reader.ReadAsync(saved, ct);
+        Task<long>? saving = null;
         try
         {
-            var filter = _route.Filter;
-            var notifications = _store.GetFeature<Subscriptions.IAppendNotifications>();
-
-            // Loaded once: afterwards this relay is the only writer of the checkpoint, and SaveAsync's fence check
-            // catches anyone who moved it anyway.
-            var position = (await lease.LoadAsync(ct).ConfigureAwait(false)).Position;
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
-
-                // Taken before reading, so an append committed after the read still wakes the wait below.
-                var appended = notifications?.NextAppendSignal();
-
-                // The head is read before the page: every matching event up to it is then in the page unless the page is full.
-                var head = await _store.GetHeadPositionAsync(ct).ConfigureAwait(false);
-                var page = new List<RecordedEvent>();
-                await foreach (var e in _store.ReadAllAsync(position + 1, _route.BatchSize, filter, ct).ConfigureAwait(false))
+                var page = await next.ConfigureAwait(false);
+                lag.Set(page.Head - confirmed, page.Events.Count == 0 ? TimeSpan.Zero : _options.TimeProvider.GetUtcNow() - page.Events[0].Timestamp);
+                if (page.Events.Count == 0)
                 {
-                    page.Add(e);
-                }
-
-                var through = page.Count < _route.BatchSize ? Math.Max(head, page.Count > 0 ? page[^1].Position : position) : page[^1].Position;
-                lag.Set(head - position, page.Count == 0 ? TimeSpan.Zero : _options.TimeProvider.GetUtcNow() - page[0].Timestamp);
-                if (page.Count == 0)
-                {
-                    if (through != position)
+                    // Caught up: the checkpoint goes to what was confirmed (or past filtered-out events) before waiting.
+                    if (saving is not null)
                     {
-                        await SaveAsync(lease, position, through, ct).ConfigureAwait(false);
-                        position = through;
+                        saved = await saving.ConfigureAwait(false);
+                        saving = null;
+                    }
+
+                    if (page.Through != saved)
+                    {
+                        await SaveAsync(lease, saved, page.Through, ct).ConfigureAwait(false);
+                        saved = confirmed = page.Through;
                     }
                     else
                     {
-                        await WaitForAppendAsync(appended, ct).ConfigureAwait(false);
+                        await WaitForAppendAsync(page.Appended, ct).ConfigureAwait(false);
                     }
 
+                    next = reader.ReadAsync(confirmed, ct);
                     continue;
                 }
 
-                var messages = new OutboundMessage[page.Count];
-                for (var i = 0; i < messages.Length; i++)
+                // On the thread pool: a store whose reads complete synchronously (SQLite) would otherwise read the whole
+                // page before the publish below even starts.
+                var after = page.Through;
+                next = Task.Run(() => reader.ReadAsync(after, ct), ct);
+                await PublishUntilConfirmedAsync(reader.Messages(page), ct).ConfigureAwait(false);
+                confirmed = page.Through;
+                lag.Set(page.Head - confirmed, TimeSpan.Zero);
+                if (saving is null || saving.IsCompleted)
                 {
-                    messages[i] = OutboundMessage.From(page[i], _route.TopicOf(page[i].StreamId));
-                }
+                    if (saving is not null)
+                    {
+                        saved = await saving.ConfigureAwait(false);
+                    }
 
-                await PublishUntilConfirmedAsync(messages, ct).ConfigureAwait(false);
-                await SaveAsync(lease, position, through, ct).ConfigureAwait(false);
-                position = through;
-                lag.Set(head - through, TimeSpan.Zero);
+                    ct.ThrowIfCancellationRequested();
+                    var (from, to) = (saved, confirmed);
+                    saving = Task.Run(() => SaveAsync(lease, from, to, ct), ct);
+                }
             }
         }
         finally
         {
             _isLeader = false;
+
+            // Nothing outlives the lead: the lease is released after this returns. A failed save or read was either
+            // already thrown above or belongs to a lead that is ending anyway.
+            await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (saving is not null)
+            {
+                await ((Task)saving).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
     }
 
@@ -181,7 +199,7 @@ public sealed class EventRelay
     }
 
     /// <summary>Moves the checkpoint from <paramref name="from"/> to <paramref name="to"/>, unless someone else moved it meanwhile.</summary>
-    private async Task SaveAsync(IProjectionLease lease, long from, long to, CancellationToken ct)
+    private async Task<long> SaveAsync(IProjectionLease lease, long from, long to, CancellationToken ct)
     {
         // The lease keeps other relays out; this check catches a route taken over anyway (a lease lost unnoticed).
         var now = await lease.LoadAsync(ct).ConfigureAwait(false);
@@ -196,6 +214,8 @@ public sealed class EventRelay
             await tx.SaveProgressAsync(new ProjectionProgress(to, ProjectionState.Running, null, null), ct).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
         }
+
+        return to;
     }
 
     private async Task WaitForAppendAsync(Task? appended, CancellationToken ct)

@@ -1,0 +1,76 @@
+using Eventuali.Messaging;
+using Eventuali.Messaging.RabbitMq;
+using RabbitMQ.Client;
+
+namespace Eventuali.RelayBench;
+
+/// <summary>
+/// RabbitMQ: a durable topic exchange and one durable queue bound to every key per run (so mandatory publishes are
+/// routed and confirms mean "on disk in the queue"); the raw loop is a confirm-tracking channel's persistent publish.
+/// </summary>
+internal sealed class RabbitMqBench(IConnection connection) : IBrokerBench
+{
+    private RabbitMqOptions _options = new();
+    private string _queue = "";
+
+    public string Name => "rabbitmq";
+
+    public static async ValueTask<IBrokerBench> ConnectAsync(string url, CancellationToken ct)
+        => new RabbitMqBench(await RabbitMqConnect.ConnectAsync(url, "relay-bench", ct).ConfigureAwait(false));
+
+    public async ValueTask PrepareAsync(string tag, CancellationToken ct)
+    {
+        _options = new RabbitMqOptions { Exchange = "rb" + tag };
+        _queue = "rb" + tag + ".bench";
+        await new RabbitMqSource(connection, _queue, null, _options).DeclareAsync(ct).ConfigureAwait(false);
+    }
+
+    public ValueTask<IMessagePublisher> RelayPublisherAsync(CancellationToken ct)
+        => ValueTask.FromResult<IMessagePublisher>(new RabbitMqPublisher(connection, _options));
+
+    public async ValueTask RawPublishAsync(IReadOnlyList<OutboundMessage> messages, int batchSize, CancellationToken ct)
+    {
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct).ConfigureAwait(false);
+        await using (channel.ConfigureAwait(false))
+        {
+            var confirms = new Task[batchSize];
+            for (var start = 0; start < messages.Count; start += batchSize)
+            {
+                var n = Math.Min(batchSize, messages.Count - start);
+                for (var i = 0; i < n; i++)
+                {
+                    var m = messages[start + i];
+                    var headers = new Dictionary<string, object?>(m.Headers.Count, StringComparer.Ordinal);
+                    foreach (var (name, value) in m.Headers)
+                    {
+                        headers[name] = value;
+                    }
+
+                    var properties = new BasicProperties { MessageId = m.MessageId, Persistent = true, Headers = headers };
+                    confirms[i] = channel.BasicPublishAsync(_options.Exchange, m.Topic, mandatory: true, properties, m.Body, ct).AsTask();
+                }
+
+                for (var i = 0; i < n; i++)
+                {
+                    await confirms[i].ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    public Task ConsumeAsync(string topic, Action<InboundMessage> handler, CancellationToken ct)
+        => Consumer.RunAsync(new RabbitMqSource(connection, _queue, null, _options), handler, ct);
+
+    public async ValueTask CleanupAsync(CancellationToken ct)
+    {
+        var channel = await connection.CreateChannelAsync(cancellationToken: ct).ConfigureAwait(false);
+        await using (channel.ConfigureAwait(false))
+        {
+            await channel.QueueDeleteAsync(_queue, cancellationToken: ct).ConfigureAwait(false);
+            await channel.QueueDeleteAsync(_queue + _options.DeadLetterSuffix, cancellationToken: ct).ConfigureAwait(false);
+            await channel.ExchangeDeleteAsync(_options.Exchange, cancellationToken: ct).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask DisposeAsync() => connection.DisposeAsync();
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Eventuali.RelayBench;
+
+/// <summary>Medians, percentiles and what the machine was doing meanwhile.</summary>
+internal static class Stats
+{
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>The <paramref name="p"/> quantile (0-1) of ascending <paramref name="sorted"/>, nearest rank.</summary>
+    public static double Percentile(double[] sorted, double p)
+        => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    /// <summary>The 1-minute load average (Linux), or "?" elsewhere: on a shared machine it says how loaded a figure is.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    /// <summary>
+    /// CPU seconds of the process and of its busiest threads (Linux /proc, user + system): where the relay's time goes
+    /// when a target is missed, without a profiler.
+    /// </summary>
+    public static string ThreadCpu()
+    {
+        if (!Directory.Exists("/proc/self/task"))
+        {
+            return Format($"cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s");
+        }
+
+        var threads = new List<(string Name, double Seconds)>();
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var close = stat.LastIndexOf(')');
+                var fields = stat[(close + 2)..].Split(' ');
+                threads.Add((stat[(stat.IndexOf('(') + 1)..close], (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0));
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+
+        var top = threads.OrderByDescending(t => t.Seconds).Take(4).Select(t => Format($"{t.Name} {t.Seconds:F2}"));
+        return Format($"cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s; busiest threads: {string.Join(", ", top)} s");
+    }
+
+    public static TimeSpan ProcessCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    public static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
