@@ -18,7 +18,10 @@ internal static class Topology
         StreamName = "EX12_ORDERS_" + run,
         SubjectPrefix = "ex12o" + run,
         DeadLetterStreamName = "EX12_ORDERS_DEAD_" + run,
-        AckWait = TimeSpan.FromSeconds(2), // a delivery the killed consumer never acknowledged comes back after this
+        // A delivery the killed consumer never acknowledged comes back after this; the restarted one waits longer than
+        // that for the killed one's inbox lease anyway. Much shorter, and on a loaded machine prefetched messages
+        // waiting their turn come back again and again (handled as duplicates, but slowing the run).
+        AckWait = TimeSpan.FromSeconds(5),
     };
 
     public static NatsJetStreamOptions Shipments(string run) => new()
@@ -26,7 +29,7 @@ internal static class Topology
         StreamName = "EX12_SHIPMENTS_" + run,
         SubjectPrefix = "ex12s" + run,
         DeadLetterStreamName = "EX12_SHIPMENTS_DEAD_" + run,
-        AckWait = TimeSpan.FromSeconds(2),
+        AckWait = TimeSpan.FromSeconds(5),
     };
 
     /// <summary>Removes this run's streams (those a failed run never created are skipped).</summary>
