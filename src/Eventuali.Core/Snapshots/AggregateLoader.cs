@@ -44,17 +44,17 @@ internal static class AggregateLoader
         var streamId = AggregateStreams.StreamId<TAggregate>(id);
         var types = store.Options.Types.RegisterAggregate(typeof(TAggregate));
         var issues = new List<SnapshotIssue>();
+        var cache = CachedLoads.For(store, typeof(TAggregate), asOf);
+        if (cache is not null && await CachedLoads.TryLoadAsync<TAggregate>(store, cache, types, streamId, ct).ConfigureAwait(false) is { } cached)
+        {
+            return Done(cached.Aggregate, id, null, cached.Replayed, issues) with { CachedVersion = cached.CachedVersion };
+        }
+
         var version = await store.GetStreamVersionAsync(streamId, ct).ConfigureAwait(false) ?? 0;
         var target = Math.Min(version, await StreamTimelines.ResolveAsync(store, streamId, asOf, ct).ConfigureAwait(false));
         if (target <= 0)
         {
             return Done(new TAggregate(), id, null, 0, issues);
-        }
-
-        var cache = CachedLoads.For(store, typeof(TAggregate), asOf);
-        if (cache is not null && await CachedLoads.TryLoadAsync<TAggregate>(store, cache, types, streamId, target, ct).ConfigureAwait(false) is { } cached)
-        {
-            return Done(cached.Aggregate, id, null, cached.Replayed, issues) with { CachedVersion = cached.CachedVersion };
         }
 
         long? newestSnapshot = null;

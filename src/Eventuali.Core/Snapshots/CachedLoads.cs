@@ -15,40 +15,59 @@ internal static class CachedLoads
     public static IAggregateCache? For(IEventStore store, Type aggregateType, AsOf asOf)
         => asOf.Kind == AsOfKind.Latest && store.Options.AggregateCache is { } cache && SnapshotShape.Of(aggregateType) is not null ? cache : null;
 
-    /// <summary>The aggregate built from the stream's cache entry and the events after it, or null for a miss.</summary>
+    /// <summary>
+    /// The aggregate built from the stream's cache entry and the events after it, or null for a miss. The stream's last
+    /// event is read while the cache answers: when the entry is at that event (same version and position), that one
+    /// read is the whole load.
+    /// </summary>
     public static async ValueTask<(TAggregate Aggregate, long CachedVersion, long Replayed)?> TryLoadAsync<TAggregate>(
-        IEventStore store, IAggregateCache cache, EventTypeRegistry types, string streamId, long version, CancellationToken ct)
+        IEventStore store, IAggregateCache cache, EventTypeRegistry types, string streamId, CancellationToken ct)
         where TAggregate : Aggregate, new()
     {
         var stats = cache.Statistics;
-        CachedAggregate? entry;
-        try
+        var pending = GetAsync(cache, streamId, ct);
+        RecordedEvent? last = null;
+        await foreach (var e in store.ReadStreamAsync(streamId, StreamVersion.End, 1, ReadDirection.Backward, ct).ConfigureAwait(false))
         {
-            entry = await cache.GetAsync(streamId, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!IsCancellation(ex, ct))
-        {
-            stats.RecordError("get");
-            entry = null;
+            last = e;
         }
 
+        var entry = await pending.ConfigureAwait(false);
         if (entry is null || !string.Equals(entry.StreamId, streamId, StringComparison.Ordinal))
         {
             stats.Record(CacheOutcome.Miss);
             return null;
         }
 
-        var shape = SnapshotShape.Of(typeof(TAggregate))!;
+        // No event to check the entry against (deleted, or truncated to nothing): the load goes the usual way.
+        if (last is null)
+        {
+            return await InvalidAsync<TAggregate>(cache, streamId, ct).ConfigureAwait(false);
+        }
+
+        var version = last.StreamVersion;
         if (entry.Version > version)
         {
-            // Written after this load read the version, or left from a longer stream since deleted: ask again.
+            // Written after the read above, or left from a longer stream since deleted: ask again.
             version = await store.GetStreamVersionAsync(streamId, ct).ConfigureAwait(false) ?? 0;
         }
 
+        var shape = SnapshotShape.Of(typeof(TAggregate))!;
         var aggregate = new TAggregate();
         if (entry.Version > version || entry.Version < 1 || !Restore(shape, entry, aggregate))
         {
             return await InvalidAsync<TAggregate>(cache, streamId, ct).ConfigureAwait(false);
+        }
+
+        if (entry.Version == last.StreamVersion)
+        {
+            if (entry.Position != last.Position)
+            {
+                return await InvalidAsync<TAggregate>(cache, streamId, ct).ConfigureAwait(false);
+            }
+
+            stats.Record(CacheOutcome.Hit);
+            return (aggregate, entry.Version, 0);
         }
 
         var tail = new ReplayTail(entry.Position);
@@ -67,6 +86,19 @@ internal static class CachedLoads
         }
 
         return (aggregate, entry.Version, replayed);
+    }
+
+    private static async Task<CachedAggregate?> GetAsync(IAggregateCache cache, string streamId, CancellationToken ct)
+    {
+        try
+        {
+            return await cache.GetAsync(streamId, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!IsCancellation(ex, ct))
+        {
+            cache.Statistics.RecordError("get");
+            return null;
+        }
     }
 
     /// <summary>Stores <paramref name="aggregate"/> (at <paramref name="version"/>, whose event is at <paramref name="position"/>). Never throws but for cancellation.</summary>
