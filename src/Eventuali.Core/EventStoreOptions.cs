@@ -18,6 +18,14 @@ public sealed record EventStoreOptions
     /// <summary>Snapshot policies per aggregate type and where snapshot problems are reported.</summary>
     public SnapshotOptions Snapshots { get; init; } = new();
 
+    /// <summary>
+    /// A cache of aggregate states that loads of <see cref="ISnapshottable{TState}"/> aggregates consult first and
+    /// saves keep current (see docs/caching.md): <see cref="Caching.MemoryAggregateCache"/> in process, or a shared one
+    /// (package Eventuali.Caching.Redis). Null (the default): no cache. An entry is always checked against the stream,
+    /// so it never changes what a load returns, only how many events it reads.
+    /// </summary>
+    public Caching.IAggregateCache? AggregateCache { get; init; }
+
     /// <summary>How many events a read fetches per round trip where the backend pages (never the whole log).</summary>
     public int ReadPageSize
     {

@@ -1,4 +1,5 @@
 using Eventuali.Auditing;
+using Eventuali.Caching;
 using Eventuali.DataKeys;
 using Eventuali.Import;
 using Eventuali.Integrity;
@@ -101,7 +102,7 @@ public static class EventualiServiceCollectionExtensions
     {
         services.AddOptions<EventualiOptions>().ValidateOnStart();
         services.TryAddSingleton(new EventualiServiceStates());
-        services.TryAddSingleton(sp => EventualiStoreFactory.Open(sp.GetRequiredService<IOptions<EventualiOptions>>(), LoggerOf(sp)));
+        services.TryAddSingleton(sp => EventualiStoreFactory.Open(sp.GetRequiredService<IOptions<EventualiOptions>>(), sp.GetService<IAggregateCache>(), LoggerOf(sp)));
         Feature<ICheckpointStore>(services);
         Feature<IProjectionStore>(services);
         Feature<IInlineProjectionStore>(services);

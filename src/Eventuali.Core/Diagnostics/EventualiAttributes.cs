@@ -45,6 +45,12 @@ public static class EventualiAttributes
     /// <summary>Whether an aggregate load used a snapshot (<c>true</c>|<c>false</c>).</summary>
     public const string SnapshotHit = "eventuali.snapshot.hit";
 
+    /// <summary>What an aggregate cache lookup came to: <c>hit</c>, <c>behind</c> (events after the entry replayed), <c>miss</c>, <c>invalid</c> (the entry no longer belonged to the stream).</summary>
+    public const string CacheResult = "eventuali.cache.result";
+
+    /// <summary>The aggregate cache operation that failed: <c>get</c>, <c>set</c> or <c>remove</c>.</summary>
+    public const string CacheOperation = "eventuali.cache.operation";
+
     /// <summary>A connection's state: <c>idle</c> or <c>used</c>.</summary>
     public const string ConnectionState = "db.client.connection.state";
 

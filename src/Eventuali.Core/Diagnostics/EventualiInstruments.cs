@@ -51,6 +51,15 @@ public static class EventualiInstruments
     /// <summary>Counter, <c>{snapshot}</c>: aggregate loads that looked for a snapshot. Attribute <c>eventuali.snapshot.hit</c> (true when one was used).</summary>
     public const string SnapshotLoads = "eventuali.snapshot.loads";
 
+    /// <summary>Counter, <c>{lookup}</c>: aggregate loads that asked the aggregate cache. Attribute <c>eventuali.cache.result</c> (<c>hit</c>|<c>behind</c>|<c>miss</c>|<c>invalid</c>).</summary>
+    public const string CacheLookups = "eventuali.cache.lookups";
+
+    /// <summary>Counter, <c>{error}</c>: aggregate cache operations that failed (unreachable, timed out, circuit open). Attribute <c>eventuali.cache.operation</c> (<c>get</c>|<c>set</c>|<c>remove</c>).</summary>
+    public const string CacheErrors = "eventuali.cache.errors";
+
+    /// <summary>Observable gauge, 1: the share of aggregate cache lookups served from the cache (hit or behind) since the process started.</summary>
+    public const string CacheHitRatio = "eventuali.cache.hit_ratio";
+
     /// <summary>Observable gauge, <c>{connection}</c>: a store's connections. Attributes <c>db.client.connection.state</c> (<c>idle</c>|<c>used</c>), <c>db.client.connection.pool.name</c>.</summary>
     public const string ConnectionCount = "db.client.connection.count";
 

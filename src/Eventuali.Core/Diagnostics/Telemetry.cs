@@ -36,8 +36,12 @@ internal static class Telemetry
     public static readonly Counter<long> LeasesLost = Meter.CreateCounter<long>(EventualiInstruments.LeasesLost, "{lease}", "Leases lost while held.");
     public static readonly Counter<long> SnapshotLoads = Meter.CreateCounter<long>(EventualiInstruments.SnapshotLoads, "{snapshot}", "Aggregate loads that looked for a snapshot.");
 
+    public static readonly Counter<long> CacheLookups = Meter.CreateCounter<long>(EventualiInstruments.CacheLookups, "{lookup}", "Aggregate loads that asked the aggregate cache.");
+    public static readonly Counter<long> CacheErrors = Meter.CreateCounter<long>(EventualiInstruments.CacheErrors, "{error}", "Aggregate cache operations that failed.");
+
     static Telemetry()
     {
+        Meter.CreateObservableGauge(EventualiInstruments.CacheHitRatio, CacheTelemetry.HitRatio, "1", "Share of aggregate cache lookups served from the cache.");
         Meter.CreateObservableGauge(EventualiInstruments.SubscriptionLag, () => ConsumerLag.Events(ConsumerKind.Subscription), "{event}", "Events a subscription is behind the head it last saw.");
         Meter.CreateObservableGauge(EventualiInstruments.SubscriptionLagTime, () => ConsumerLag.Seconds(ConsumerKind.Subscription), "s", "Time from append to handling of a subscription's last event.");
         Meter.CreateObservableGauge(EventualiInstruments.ProjectionLag, () => ConsumerLag.Events(ConsumerKind.Projection), "{event}", "Events a projection is behind the head.");

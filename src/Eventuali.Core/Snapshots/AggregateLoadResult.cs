@@ -12,4 +12,7 @@ public sealed record AggregateLoadResult<TAggregate>(TAggregate Aggregate, long?
 {
     /// <summary>Whether the stream had at least one event up to the point asked for.</summary>
     public bool Exists => Aggregate.Version > 0;
+
+    /// <summary>The version of the aggregate cache entry the load started from (see <see cref="EventStoreOptions.AggregateCache"/>), or null when it did not use one.</summary>
+    public long? CachedVersion { get; init; }
 }

@@ -44,6 +44,12 @@ internal static class AggregateLoader
         var streamId = AggregateStreams.StreamId<TAggregate>(id);
         var types = store.Options.Types.RegisterAggregate(typeof(TAggregate));
         var issues = new List<SnapshotIssue>();
+        var cache = CachedLoads.For(store, typeof(TAggregate), asOf);
+        if (cache is not null && await CachedLoads.TryLoadAsync<TAggregate>(store, cache, types, streamId, ct).ConfigureAwait(false) is { } cached)
+        {
+            return Done(cached.Aggregate, id, null, cached.Replayed, issues) with { CachedVersion = cached.CachedVersion };
+        }
+
         var version = await store.GetStreamVersionAsync(streamId, ct).ConfigureAwait(false) ?? 0;
         var target = Math.Min(version, await StreamTimelines.ResolveAsync(store, streamId, asOf, ct).ConfigureAwait(false));
         if (target <= 0)
@@ -74,10 +80,16 @@ internal static class AggregateLoader
                 if (problem is null)
                 {
                     newestSnapshot ??= snapshot.Version;
-                    var replayed = await ReplayAsync(store, types, aggregate, streamId, snapshot, target, ct).ConfigureAwait(false);
+                    var tail = new ReplayTail(snapshot.Position);
+                    var replayed = await ReplayAsync(store, types, aggregate, streamId, snapshot, target, tail, ct).ConfigureAwait(false);
                     if (replayed >= 0)
                     {
                         CountSnapshotLoad(hit: true);
+                        if (cache is not null)
+                        {
+                            await CachedLoads.WriteAsync(cache, aggregate, streamId, target, tail.Position, ct).ConfigureAwait(false);
+                        }
+
                         return Done(aggregate, id, snapshot.Version, replayed, issues);
                     }
 
@@ -101,10 +113,16 @@ internal static class AggregateLoader
         }
 
         var fresh = new TAggregate();
-        var count = await ReplayAsync(store, types, fresh, streamId, null, target, ct).ConfigureAwait(false);
+        var last = new ReplayTail(0);
+        var count = await ReplayAsync(store, types, fresh, streamId, null, target, last, ct).ConfigureAwait(false);
         if (count < 0)
         {
             throw await TruncatedAsync(store, streamId, newestSnapshot, target, ct).ConfigureAwait(false);
+        }
+
+        if (cache is not null && count > 0)
+        {
+            await CachedLoads.WriteAsync(cache, fresh, streamId, target, last.Position, ct).ConfigureAwait(false);
         }
 
         return Done(fresh, id, null, count, issues);
@@ -184,9 +202,9 @@ internal static class AggregateLoader
     /// <summary>
     /// Applies the events after <paramref name="snapshot"/> (or all) up to <paramref name="target"/>, which the stream's
     /// version bounds; returns how many, <see cref="Stale"/> when the stream is not the one the snapshot was taken of,
-    /// or <see cref="Gap"/> when events the load needs were truncated.
+    /// or <see cref="Gap"/> when events the load needs were truncated. <paramref name="tail"/> gets the position of the last event applied.
     /// </summary>
-    private static async ValueTask<long> ReplayAsync(IEventStore store, EventTypeRegistry types, Aggregate aggregate, string streamId, StoredSnapshot? snapshot, long target, CancellationToken ct)
+    internal static async ValueTask<long> ReplayAsync(IEventStore store, EventTypeRegistry types, Aggregate aggregate, string streamId, StoredSnapshot? snapshot, long target, ReplayTail tail, CancellationToken ct)
     {
         // Read from the snapshot's own version: its event proves the stream is the one the snapshot saw.
         var from = snapshot?.Version ?? 1;
@@ -227,6 +245,7 @@ internal static class AggregateLoader
             }
 
             aggregate.Replay(types.Deserialize(recorded), recorded.StreamVersion);
+            tail.Position = recorded.Position;
             next++;
             count++;
         }

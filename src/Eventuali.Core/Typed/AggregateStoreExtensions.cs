@@ -42,6 +42,7 @@ public static class AggregateStoreExtensions
             var result = await store.AppendAsync(streamId, ExpectedVersion.Exact(previousVersion), events, cancellationToken).ConfigureAwait(false);
             aggregate.MarkCommitted(result.StreamVersion);
             await SnapshotTaker.AfterSaveAsync(store, aggregate, previousVersion, result, cancellationToken).ConfigureAwait(false);
+            await CachedLoads.AfterSaveAsync(store, aggregate, result).ConfigureAwait(false);
             return result;
         }
         catch (Exception ex)

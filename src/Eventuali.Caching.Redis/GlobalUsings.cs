@@ -1,0 +1,2 @@
+global using Eventuali;
+global using Eventuali.Caching;
