@@ -45,6 +45,12 @@ public static class EventualiAttributes
     /// <summary>Whether an aggregate load used a snapshot (<c>true</c>|<c>false</c>).</summary>
     public const string SnapshotHit = "eventuali.snapshot.hit";
 
+    /// <summary>Who served a read of a store with replicas: <c>replica</c> or <c>primary</c>.</summary>
+    public const string ReadServedBy = "eventuali.read.served_by";
+
+    /// <summary>A read replica's host:port.</summary>
+    public const string Replica = "eventuali.replica";
+
     /// <summary>A connection's state: <c>idle</c> or <c>used</c>.</summary>
     public const string ConnectionState = "db.client.connection.state";
 
