@@ -26,6 +26,7 @@ internal sealed class PgReplicas : IAsyncDisposable
         _primary = primary;
         _sql = sql;
         Replicas = [.. builders.Select(b => new PgReplica(b))];
+        ReplicaTelemetry.Register(); // the gauges exist from the first store with replicas on, read or not
         Open.TryAdd(this, 0);
     }
 
@@ -52,7 +53,8 @@ internal sealed class PgReplicas : IAsyncDisposable
                 || (colon >= 0 && (!int.TryParse(entry[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)))
             {
                 throw new EventStoreConfigurationException(
-                    $"PostgreSQL setting '{PgSettings.ReplicaKey}' must be host:port or a comma-separated list of them (hot standbys of the store's server); got '{replica}'.");
+                    $"PostgreSQL setting '{PgSettings.ReplicaKey}' must be host:port or a comma-separated list of them (hot standbys of the store's server; " +
+                    (replica.Contains('@', StringComparison.Ordinal) ? "credentials come from the URL, not from this list)." : $"got '{replica}')."));
             }
 
             list.Add(new NpgsqlConnectionStringBuilder(primary.ConnectionString)

@@ -23,6 +23,11 @@ internal static class ReplicaTelemetry
         Meter.CreateObservableGauge(EventualiInstruments.ReplicaLagSeconds, () => Lag(s => s.LagSeconds), "s", "Seconds since the commit of the last transaction a replica replayed (0 when caught up).");
     }
 
+    /// <summary>Runs the static constructor (which creates the gauges); nothing else.</summary>
+    public static void Register()
+    {
+    }
+
     public static void ServedByReplica()
     {
         if (Reads.Enabled)

@@ -77,6 +77,8 @@ public sealed class ReplicaReadTests : IAsyncLifetime
             return events.Count == 20 && after > before;
         }, "the replica served the whole stream");
 
+        // Another test's open transaction on the shared server may hold the log's readable head back for a while.
+        await TestEvents.WaitUntilReadableAsync(reader, appended.LastPosition);
         var log = await reader.ReadAllAsync(1, cancellationToken: Ct).ToListAsync(Ct);
         Assert.Equal(appended.LastPosition, log[^1].Position);
         Assert.Equal(20, log.Count);
@@ -176,6 +178,7 @@ public sealed class ReplicaReadTests : IAsyncLifetime
             var appended = await _writer.AppendAsync("while-down", ExpectedVersion.NoStream, TestEvents.Many(3), Ct);
             Assert.Equal(5, (await reader.ReadStreamAsync("kept", cancellationToken: Ct).ToListAsync(Ct)).Count);
             Assert.Equal(3, (await _writer.ReadStreamAsync("while-down", cancellationToken: Ct).ToListAsync(Ct)).Count);
+            await TestEvents.WaitUntilReadableAsync(reader, appended.LastPosition);
             var log = await reader.ReadAllAsync(1, cancellationToken: Ct).ToListAsync(Ct);
             Assert.Contains(log, e => e.Position == appended.LastPosition);
             Assert.False((await reader.GetReplicaStatusAsync(Ct))[0].Reachable);
