@@ -6,7 +6,7 @@ public sealed class ReplicaSettingsTests
     [Fact]
     public void Replica_hosts_take_the_url_port_when_left_out_and_drop_the_target()
     {
-        var s = PgSettings.Parse("postgresql://u:secret@p1:6000,p2:6000/db?target=primary&replica=r1,r2:7000", EventStoreOptions.Default);
+        var s = PgSettings.Parse("postgresql://u:secret@p1:6000/db?target=primary&replica=r1,r2:7000", EventStoreOptions.Default);
         Assert.Equal(["r1:6000", "r2:7000"], s.Replicas.Select(b => $"{b.Host}:{b.Port}"));
         Assert.All(s.Replicas, b =>
         {
