@@ -47,6 +47,12 @@ pgbouncer_env=$(bash scripts/pgbouncer.sh)
 eval "$(tail -n 2 <<<"$pgbouncer_env")"
 echo "tests use $(echo "$EVENTUALI_TEST_PGBOUNCER" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 
+step "PostgreSQL read replica (a streaming hot standby of that PostgreSQL, cloned when missing, for the replica tests)"
+trap "bash scripts/pg-replica.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
+replica_env=$(bash scripts/pg-replica.sh)
+eval "$(tail -n 2 <<<"$replica_env")"
+echo "tests use $(echo "$EVENTUALI_TEST_PG_REPLICA" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
+
 step "Patroni cluster (installed and started when missing: etcd, a primary and a synchronous standby, for the failover test)"
 trap "bash scripts/patroni.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
 patroni_env=$(bash scripts/patroni.sh)

@@ -19,6 +19,9 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
     /// <summary>URL query key (and keyword) naming the PostgreSQL server behind the pooler: <c>direct=host:port[,host:port]</c>.</summary>
     public const string DirectKey = "direct";
 
+    /// <summary>URL query key (and keyword) naming hot standbys that may serve reads: <c>replica=host:port[,host:port]</c>.</summary>
+    public const string ReplicaKey = "replica";
+
     /// <summary>Group-commit batches one store commits at once when not configured (capped by the pool size).</summary>
     public const int DefaultAppendBatches = 2;
 
@@ -30,6 +33,9 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
 
     /// <summary>The server behind the pooler, for what needs a session of its own; null when not named.</summary>
     public NpgsqlConnectionStringBuilder? DirectBuilder { get; init; }
+
+    /// <summary>Hot standbys that may serve stream and global-log reads (see <see cref="PgReplicas"/>); empty when none.</summary>
+    public IReadOnlyList<NpgsqlConnectionStringBuilder> Replicas { get; init; } = [];
 
     /// <summary>
     /// Where connections that need a session of their own go (LISTEN, leases): the store's own settings, or behind a
@@ -111,6 +117,7 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
             AppendBatches = ParseAppendBatches(parsed.AppendBatches, builder.MaxPoolSize),
             BehindPooler = pooled,
             DirectBuilder = direct,
+            Replicas = parsed.Replica is null ? [] : PgReplicas.Builders(builder, parsed.Replica),
         };
     }
 
@@ -147,6 +154,7 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
         string? appendBatches = null;
         string? pooler = null;
         string? direct = null;
+        string? replica = null;
         var builder = new NpgsqlConnectionStringBuilder();
         foreach (string key in generic.Keys)
         {
@@ -175,10 +183,16 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
                 continue;
             }
 
+            if (key.Equals(ReplicaKey, StringComparison.OrdinalIgnoreCase))
+            {
+                replica = value;
+                continue;
+            }
+
             SetNpgsql(builder, key, value);
         }
 
-        return new PgParsedUrl(builder, schema, appendBatches, pooler, direct);
+        return new PgParsedUrl(builder, schema, appendBatches, pooler, direct, replica);
     }
 
     /// <summary>Sets one Npgsql keyword, or refuses it naming the key (never echoing a value, which may be a password).</summary>

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Eventuali.PostgreSql;
 
 /// <summary>A parsed URL or connection string: the Npgsql settings and the store's own keys (still unvalidated).</summary>
-internal sealed record PgParsedUrl(NpgsqlConnectionStringBuilder Builder, string? Schema, string? AppendBatches, string? Pooler, string? Direct);
+internal sealed record PgParsedUrl(NpgsqlConnectionStringBuilder Builder, string? Schema, string? AppendBatches, string? Pooler, string? Direct, string? Replica = null);
 
 /// <summary>Parses <c>postgresql://user:password@host:port/database?schema=name&amp;key=value</c>.</summary>
 internal static class PgUrl
@@ -69,6 +69,7 @@ internal static class PgUrl
         string? appendBatches = null;
         string? pooler = null;
         string? direct = null;
+        string? replica = null;
         foreach (var pair in (query ?? string.Empty).Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -90,6 +91,10 @@ internal static class PgUrl
             {
                 direct = value;
             }
+            else if (key.Equals(PgSettings.ReplicaKey, StringComparison.OrdinalIgnoreCase))
+            {
+                replica = value;
+            }
             else if (key.Equals("target", StringComparison.OrdinalIgnoreCase))
             {
                 // Multi-host URLs: which server of the list to use; Npgsql's Target Session Attributes does the work.
@@ -103,7 +108,7 @@ internal static class PgUrl
             }
         }
 
-        return new PgParsedUrl(builder, schema, appendBatches, pooler, direct);
+        return new PgParsedUrl(builder, schema, appendBatches, pooler, direct, replica);
     }
 
     private static void SetHost(NpgsqlConnectionStringBuilder builder, string hostPort, string url)

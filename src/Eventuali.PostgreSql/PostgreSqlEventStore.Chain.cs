@@ -94,7 +94,7 @@ public sealed partial class PostgreSqlEventStore : IEventChainStore
             page.Clear();
             await FetchAsync(_sql["archived_log"], page, cancellationToken, Big(from),
                 new NpgsqlParameter<int> { TypedValue = limit, NpgsqlDbType = NpgsqlDbType.Integer }).ConfigureAwait(false);
-            await ResolveNamesAsync(page, cancellationToken).ConfigureAwait(false);
+            await ResolveNamesAsync(page, null, cancellationToken).ConfigureAwait(false);
             foreach (var row in page)
             {
                 _names.TryGet(row.StreamId, out var name);

@@ -6,18 +6,11 @@ namespace Eventuali.PostgreSql;
 /// <summary>Database calls of the store; connection failures become <see cref="EventStoreUnavailableException"/>.</summary>
 public sealed partial class PostgreSqlEventStore
 {
-    private async Task<List<EventRow>> FetchLogPageAsync(LogQuery query, List<EventRow> page, long position, int limit, CancellationToken ct)
-    {
-        page.Clear();
-        await FetchAsync(query.Sql, page, ct, query.Arguments(position, limit)).ConfigureAwait(false);
-        await ResolveNamesAsync(page, ct).ConfigureAwait(false);
-        return page;
-    }
-
     private Task FetchAsync(string sql, List<EventRow> page, CancellationToken ct, params NpgsqlParameter[] args)
         => ReadRowsAsync(sql, reader => page.Add(EventRow.Read(reader, _strings)), ct, args);
 
-    private async Task ResolveNamesAsync(List<EventRow> page, CancellationToken ct)
+    /// <summary>Names of the page's streams not cached yet, from the server that served the page (the primary when <paramref name="replica"/> is null).</summary>
+    private async Task ResolveNamesAsync(List<EventRow> page, NpgsqlDataSource? replica, CancellationToken ct)
     {
         HashSet<long>? missing = null;
         foreach (var row in page)
@@ -30,8 +23,9 @@ public sealed partial class PostgreSqlEventStore
 
         if (missing is not null)
         {
-            await ReadRowsAsync(_sql["stream_names"], reader => _names.Add(reader.GetInt64(0), reader.GetString(1)), ct,
-                new NpgsqlParameter<long[]> { TypedValue = [.. missing], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint }).ConfigureAwait(false);
+            Action<NpgsqlDataReader> add = reader => _names.Add(reader.GetInt64(0), reader.GetString(1));
+            var ids = new NpgsqlParameter<long[]> { TypedValue = [.. missing], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint };
+            await (replica is null ? ReadRowsAsync(_sql["stream_names"], add, ct, ids) : ReadRowsOnAsync(replica, _sql["stream_names"], add, ct, ids)).ConfigureAwait(false);
         }
     }
 
@@ -40,27 +34,33 @@ public sealed partial class PostgreSqlEventStore
     {
         try
         {
-            var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-            await using (conn.ConfigureAwait(false))
-            {
-                var cmd = new NpgsqlCommand(sql, conn);
-                await using (cmd.ConfigureAwait(false))
-                {
-                    cmd.Parameters.AddRange(args);
-                    var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                        {
-                            onRow(reader);
-                        }
-                    }
-                }
-            }
+            await ReadRowsOnAsync(_dataSource, sql, onRow, ct, args).ConfigureAwait(false);
         }
         catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
         {
             throw mapped;
+        }
+    }
+
+    /// <summary>As <see cref="ReadRowsAsync"/> on <paramref name="source"/>, errors unmapped (a replica's fall back to the primary).</summary>
+    private static async Task ReadRowsOnAsync(NpgsqlDataSource source, string sql, Action<NpgsqlDataReader> onRow, CancellationToken ct, params NpgsqlParameter[] args)
+    {
+        var conn = await source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            var cmd = new NpgsqlCommand(sql, conn);
+            await using (cmd.ConfigureAwait(false))
+            {
+                cmd.Parameters.AddRange(args);
+                var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        onRow(reader);
+                    }
+                }
+            }
         }
     }
 

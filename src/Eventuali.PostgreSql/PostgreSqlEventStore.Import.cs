@@ -18,6 +18,7 @@ public sealed partial class PostgreSqlEventStore : IEventImporter
         var pending = new PendingAppend(streamId, expectedVersion, events, ImportValidation.Normalize(timestamp));
         var result = await _committer.AppendAsync(pending, cancellationToken).ConfigureAwait(false);
         _visibility.Acknowledged(result.LastPosition);
+        _replicas?.Observe(result.LastPosition);
         return result;
     }
 }

@@ -183,6 +183,11 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
                 {
                     var result = await work(conn).ConfigureAwait(false);
                     await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    if (_replicas is not null)
+                    {
+                        await _replicas.BarrierAsync(conn, cancellationToken).ConfigureAwait(false);
+                    }
+
                     return result;
                 }
             }

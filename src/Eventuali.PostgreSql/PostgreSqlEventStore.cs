@@ -32,6 +32,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         _telemetry = new StoreTelemetry(Diagnostics.EventualiAttributes.SystemPostgreSql, $"{settings.Database}|{settings.Schema}", options);
         _committer.Telemetry = _telemetry;
         _telemetry.TrackWatermark(this);
+        _replicas = settings.Replicas.Count == 0 ? null : new PgReplicas(settings.Replicas, dataSource, sql);
     }
 
     /// <inheritdoc />
@@ -99,10 +100,22 @@ public sealed partial class PostgreSqlEventStore : IEventStore
 
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingAppend(streamId, expectedVersion, events, AppendValidation.Stamp(Options.TimeProvider));
-        var result = _inline is null
-            ? await _committer.AppendAsync(pending, cancellationToken).ConfigureAwait(false)
-            : await AppendInlineAsync(pending, events, cancellationToken).ConfigureAwait(false);
+        AppendResult result;
+        try
+        {
+            result = _inline is null
+                ? await _committer.AppendAsync(pending, cancellationToken).ConfigureAwait(false)
+                : await AppendInlineAsync(pending, events, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConcurrencyException) when (_replicas is not null)
+        {
+            // The stream moved on the primary: a reload must not come from a replica that has not seen that yet.
+            await ReplicaBarrierAsync(cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
         _visibility.Acknowledged(result.LastPosition);
+        _replicas?.Observe(result.LastPosition);
         return result;
     }
 
@@ -128,10 +141,13 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         {
             var limit = Math.Min(remaining, Options.ReadPageSize);
             page.Clear();
-            await FetchAsync(_sql[(archived ? "archived" : "read_stream") + (forward ? "_forward" : "_backward")], page, cancellationToken,
+            var from = version;
+            await FetchStreamPageAsync(_sql[(archived ? "archived" : "read_stream") + (forward ? "_forward" : "_backward")], page, !archived, () =>
+            [
                 new NpgsqlParameter<string> { TypedValue = streamId, NpgsqlDbType = NpgsqlDbType.Text },
-                new NpgsqlParameter<long> { TypedValue = version, NpgsqlDbType = NpgsqlDbType.Bigint },
-                new NpgsqlParameter<int> { TypedValue = limit, NpgsqlDbType = NpgsqlDbType.Integer }).ConfigureAwait(false);
+                new NpgsqlParameter<long> { TypedValue = from, NpgsqlDbType = NpgsqlDbType.Bigint },
+                new NpgsqlParameter<int> { TypedValue = limit, NpgsqlDbType = NpgsqlDbType.Integer },
+            ], cancellationToken).ConfigureAwait(false);
             foreach (var row in page)
             {
                 yield return row.ToRecorded(streamId);
@@ -200,7 +216,13 @@ public sealed partial class PostgreSqlEventStore : IEventStore
     public async ValueTask<long?> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default)
     {
         AppendValidation.ValidateStreamId(streamId);
-        var found = await ScalarAsync(_sql["stream_version"], cancellationToken, new NpgsqlParameter<string> { TypedValue = streamId, NpgsqlDbType = NpgsqlDbType.Text }).ConfigureAwait(false);
+        var name = new NpgsqlParameter<string> { TypedValue = streamId, NpgsqlDbType = NpgsqlDbType.Text };
+        if (_replicas is not null)
+        {
+            return await StreamVersionSeenAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+
+        var found = await ScalarAsync(_sql["stream_version"], cancellationToken, name).ConfigureAwait(false);
         return found is long v ? v : null;
     }
 
@@ -257,6 +279,11 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         await StopListenerAsync().ConfigureAwait(false);
         await _committer.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
+        if (_replicas is not null)
+        {
+            await _replicas.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var connections in _leaseConnections.Values)
         {
             connections.Dispose();

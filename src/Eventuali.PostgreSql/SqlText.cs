@@ -12,9 +12,9 @@ internal sealed class SqlText
     {
         ArgumentNullException.ThrowIfNull(settings);
         AppendFunction = Fill(Load("append.sql") + "\n" + Load("append_many.sql"), settings);
-        // queries.sql, lifecycle.sql, chain.sql and data_keys.sql (the appender records subjects); the other statement
+        // queries.sql, lifecycle.sql, chain.sql, data_keys.sql (the appender records subjects) and replicas.sql; the other statement
         // files have loaders of their own.
-        var queries = ((string[])["queries.sql", "lifecycle.sql", "chain.sql", "data_keys.sql"]).SelectMany(f => SqlSections.Parse(Fill(Load(f), settings))).ToDictionary(StringComparer.Ordinal);
+        var queries = ((string[])["queries.sql", "lifecycle.sql", "chain.sql", "data_keys.sql", "replicas.sql"]).SelectMany(f => SqlSections.Parse(Fill(Load(f), settings))).ToDictionary(StringComparer.Ordinal);
         // Live and archived stream reads page the same way: one template, four statements.
         var page = queries["stream_page"];
         foreach (var (table, prefix) in (ReadOnlySpan<(string, string)>)[("events", "read_stream"), ("archived_events", "archived")])

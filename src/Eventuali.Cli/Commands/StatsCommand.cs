@@ -15,7 +15,7 @@ internal static class StatsCommand
     {
         var database = CommonOptions.Database();
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var command = new Command("stats", "Show how many streams and events the store holds, its size on disk, and counts per event type and per category (the stream id before its first '-'); with data keys, erasures, a sealed event chain or a key file, also a compliance section.")
+        var command = new Command("stats", "Show how many streams and events the store holds, its size on disk, and counts per event type and per category (the stream id before its first '-'); with data keys, erasures, a sealed event chain or a key file, also a compliance section; with read replicas (replica= in a PostgreSQL URL), their state and lag.")
         {
             database, json,
         };
@@ -30,7 +30,8 @@ internal static class StatsCommand
                     ?? throw new EventStoreConfigurationException($"The store {StoreLocation.Display(url)} does not report statistics.");
                 var stats = await source.GetStatisticsAsync(ct).ConfigureAwait(false);
                 var compliance = await ComplianceStats.ReadAsync(store, KeyFileOption.Path, TimeProvider.System, ct).ConfigureAwait(false);
-                await io.Out.WriteLineAsync(parse.GetValue(json) ? ToJson(stats, compliance) : ToText(stats, StoreLocation.Display(url), compliance)).ConfigureAwait(false);
+                var replicas = await ReplicaStats.ReadAsync(store, ct).ConfigureAwait(false);
+                await io.Out.WriteLineAsync(parse.GetValue(json) ? ToJson(stats, compliance, replicas) : ToText(stats, StoreLocation.Display(url), compliance, replicas)).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;
@@ -38,7 +39,7 @@ internal static class StatsCommand
         return command;
     }
 
-    internal static string ToJson(StoreStatistics s, ComplianceStats? compliance = null) => Json.Object(w =>
+    internal static string ToJson(StoreStatistics s, ComplianceStats? compliance = null, IReadOnlyList<PostgreSql.PostgreSqlReplicaStatus>? replicas = null) => Json.Object(w =>
     {
         w.WriteNumber("streams", s.Streams);
         w.WriteNumber("events", s.Events);
@@ -69,9 +70,13 @@ internal static class StatsCommand
 
         w.WriteEndObject();
         compliance?.WriteJson(w);
+        if (replicas is not null)
+        {
+            ReplicaStats.WriteJson(w, replicas);
+        }
     });
 
-    private static string ToText(StoreStatistics s, string store, ComplianceStats? compliance)
+    private static string ToText(StoreStatistics s, string store, ComplianceStats? compliance, IReadOnlyList<PostgreSql.PostgreSqlReplicaStatus>? replicas)
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -94,6 +99,11 @@ internal static class StatsCommand
         }
 
         compliance?.WriteText(sb);
+        if (replicas is not null)
+        {
+            ReplicaStats.WriteText(sb, replicas);
+        }
+
         return sb.ToString().TrimEnd();
     }
 

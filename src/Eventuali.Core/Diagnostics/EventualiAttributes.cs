@@ -51,6 +51,12 @@ public static class EventualiAttributes
     /// <summary>The aggregate cache operation that failed: <c>get</c>, <c>set</c> or <c>remove</c>.</summary>
     public const string CacheOperation = "eventuali.cache.operation";
 
+    /// <summary>Who served a read of a store with replicas: <c>replica</c> or <c>primary</c>.</summary>
+    public const string ReadServedBy = "eventuali.read.served_by";
+
+    /// <summary>A read replica's host:port.</summary>
+    public const string Replica = "eventuali.replica";
+
     /// <summary>A connection's state: <c>idle</c> or <c>used</c>.</summary>
     public const string ConnectionState = "db.client.connection.state";
 

@@ -74,4 +74,13 @@ public static class EventualiInstruments
 
     /// <summary>Counter, <c>{lease}</c>: leases this process lost while holding them. Attributes <c>eventuali.lease.name</c>, <c>eventuali.lease.commit_refused</c> (true when the epoch check refused a commit).</summary>
     public const string LeasesLost = "eventuali.lease.lost";
+
+    /// <summary>Counter, <c>{read}</c>: stream and global-log reads (pages) of a PostgreSQL store with read replicas. Attribute <c>eventuali.read.served_by</c> (<c>replica</c>|<c>primary</c>).</summary>
+    public const string ReplicaReads = "eventuali.replica.reads";
+
+    /// <summary>Observable gauge, bytes: WAL a read replica has still to replay against the primary's current position. Attribute <c>eventuali.replica</c> (host:port).</summary>
+    public const string ReplicaLagBytes = "eventuali.replica.lag.bytes";
+
+    /// <summary>Observable gauge, seconds: since the commit of the last transaction a read replica replayed (0 when it has replayed everything). Attribute <c>eventuali.replica</c>.</summary>
+    public const string ReplicaLagSeconds = "eventuali.replica.lag.seconds";
 }
