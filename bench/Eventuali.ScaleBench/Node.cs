@@ -20,9 +20,12 @@ internal static class Node
             return 1;
         }
 
+        var startup = Process.GetCurrentProcess().TotalProcessorTime;
         await daemon.StartAsync();
         await Task.Run(() => Console.In.ReadToEnd());
         await daemon.StopAsync();
+        // CPU after "go" only: starting the runtime and opening the store happen before the clock starts.
+        Console.WriteLine($"cpu {(Process.GetCurrentProcess().TotalProcessorTime - startup).TotalSeconds:F2}");
         return 0;
     }
 
@@ -62,19 +65,26 @@ internal static class Node
 
     public static void Go(Process node) => node.StandardInput.WriteLine("go");
 
-    /// <summary>Stops a node cleanly (its leases are released); kills it if it does not stop within 30 s.</summary>
-    public static void Stop(Process node)
+    /// <summary>Stops a node cleanly (its leases are released) and returns its last output line (its CPU time); kills it if it does not stop within 30 s.</summary>
+    public static string Stop(Process node)
     {
+        var last = "";
         if (!node.HasExited)
         {
             node.StandardInput.Close();
+            var output = Task.Run(() => node.StandardOutput.ReadToEnd());
             if (!node.WaitForExit(TimeSpan.FromSeconds(30)))
             {
                 node.Kill();
             }
+            else
+            {
+                last = output.Wait(TimeSpan.FromSeconds(5)) ? output.Result.Trim() : "";
+            }
         }
 
         node.Dispose();
+        return last;
     }
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -71,16 +71,39 @@ internal static class ScaleRun
             var head = await store.GetHeadPositionAsync();
             var clock = Stopwatch.StartNew();
             nodes.ForEach(Node.Go);
-            await Bench.WaitAsync(async () => await Bench.PartitionsAsync(store, projection) is { Count: BenchProjection.PartitionCount } p && p.Values.All(s => s.Position >= head), "every partition is at the head", TimeSpan.FromMinutes(10));
+            // Per partition: when a node first saved a position for it, when it reached the head, and who ran it.
+            var started = new Dictionary<int, double>();
+            var done = new Dictionary<int, double>();
+            var owners = new Dictionary<int, List<string>>();
+            await Bench.WaitAsync(async () =>
+            {
+                var now = clock.Elapsed.TotalSeconds;
+                var partitions = await Bench.PartitionsAsync(store, projection);
+                foreach (var (p, s) in partitions)
+                {
+                    started.TryAdd(p, now);
+                    var seen = owners.TryGetValue(p, out var list) ? list : owners[p] = [];
+                    if (seen.Count == 0 || !seen[^1].StartsWith((s.Owner ?? "-") + "@", StringComparison.Ordinal))
+                    {
+                        seen.Add($"{s.Owner ?? "-"}@{now:F1}");
+                    }
+
+                    if (s.Position >= head)
+                    {
+                        done.TryAdd(p, now);
+                    }
+                }
+
+                return done.Count == BenchProjection.PartitionCount;
+            }, "every partition is at the head", TimeSpan.FromMinutes(10));
             var elapsed = clock.Elapsed;
-            var owners = (await Bench.PartitionsAsync(store, projection)).Values.GroupBy(s => s.Owner).Select(g => $"{g.Key}: {g.Count()}");
-            Console.WriteLine($"  partitions per node at the end: {string.Join(", ", owners)}");
+            Console.WriteLine("  " + string.Join("; ", done.OrderBy(d => d.Key).Select(d => $"#{d.Key} {string.Join('>', owners[d.Key])} done@{d.Value:F1}")));
             await VerifyAsync(store, projection, events);
             return elapsed;
         }
         finally
         {
-            nodes.ForEach(Node.Stop);
+            Console.WriteLine("  node " + string.Join(", ", nodes.Select(Node.Stop)) + " s");
         }
     }
 

@@ -90,7 +90,7 @@ internal static class TakeoverRun
             await writing;
             foreach (var node in nodes.Values)
             {
-                Node.Stop(node);
+                _ = Node.Stop(node);
             }
         }
     }
