@@ -33,6 +33,12 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
                 $"Leases need sessions of their own, which a transaction pooler does not keep: add '{PgSettings.DirectKey}=host:port' (the PostgreSQL server behind the pooler) to the URL.");
         }
 
+        // A live holder keeps it: a denial, without two new sessions and without queueing behind the holder's commit.
+        if (await OnConnectionAsync(async (c, ct) => await PgProjectionDb.ScalarAsync(c, null, LeaseStatements["held"], ct, PgProjectionDb.Text(name)).ConfigureAwait(false) is true, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
         try
         {
             var connections = _leaseConnections.GetOrAdd(lease, static (o, settings) => new PgLeaseConnections(settings, o), _settings);

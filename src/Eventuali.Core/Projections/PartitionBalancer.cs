@@ -16,9 +16,27 @@ internal sealed class PartitionBalancer(Projection projection, IProjectionMember
 
     public int Target => _target;
 
-    public bool MayTake() => Volatile.Read(ref _held) < _target;
+    /// <summary>
+    /// Below the share: reserves one partition of it (true) before the caller tries a lease. Checking and counting in
+    /// one step matters: the runners try at the same moment, and a check alone let a starting node take every partition
+    /// and hand the surplus over one by one afterwards. The caller calls <see cref="Gave"/> when it did not get the lease.
+    /// </summary>
+    public bool TryReserve()
+    {
+        while (true)
+        {
+            var held = Volatile.Read(ref _held);
+            if (held >= _target)
+            {
+                return false;
+            }
 
-    public void Took() => Interlocked.Increment(ref _held);
+            if (Interlocked.CompareExchange(ref _held, held + 1, held) == held)
+            {
+                return true;
+            }
+        }
+    }
 
     public void Gave() => Interlocked.Decrement(ref _held);
 

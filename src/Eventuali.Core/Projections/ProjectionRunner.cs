@@ -46,10 +46,11 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
         {
             IProjectionLease? lease = null;
             Exception? failure = null;
+            // At its share of the partitions this node leaves the rest to the others.
+            var tries = balancer?.TryReserve() != false;
             try
             {
-                // At its share of the partitions this node leaves the rest to the others.
-                lease = balancer?.MayTake() == false ? null : await projections.TryAcquireProjectionAsync(Name, options.NodeId, options.Lease, stopping).ConfigureAwait(false);
+                lease = tries ? await projections.TryAcquireProjectionAsync(Name, options.NodeId, options.Lease, stopping).ConfigureAwait(false) : null;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -59,17 +60,23 @@ internal sealed partial class ProjectionRunner(Projection projection, IEventStor
             {
                 _lastError = failure = ex;
             }
+            finally
+            {
+                if (tries && lease is null)
+                {
+                    balancer?.Gave();
+                }
+            }
 
             if (lease is not null)
             {
                 Retry.Succeeded(); // the store answered: failures after this start a fresh count
                 _denied = false;
-                balancer?.Took();
                 LeaseTelemetry.Acquired(Name);
                 Report(new ProjectionLeaseEvent(Name, ProjectionLeaseChange.Acquired, lease.Epoch, null));
                 failure = await LeadAsync(lease, stopping).ConfigureAwait(false);
             }
-            else if (failure is null && balancer?.MayTake() != false)
+            else if (failure is null && tries)
             {
                 LeaseTelemetry.Denied(Name);
                 if (!_denied)

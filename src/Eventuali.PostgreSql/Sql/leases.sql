@@ -14,6 +14,13 @@ WHERE l.owner IS NULL
    OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = l.holder_pid)
 RETURNING l.epoch
 
+-- name: held
+-- Whether a live holder keeps the lease, read without locking: a standby's attempt is then denied before it opens the
+-- lease's connections or queues behind the holder's commit (which would hold up the holder's next transaction).
+SELECT EXISTS (SELECT 1 FROM __SCHEMA__.leases l
+                WHERE l.name = $1 AND l.owner IS NOT NULL AND l.expires_at > clock_timestamp()
+                  AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = l.holder_pid))
+
 -- name: renew
 -- Extends the lease while the epoch is still ours (also after it expired, when nobody took it meanwhile).
 UPDATE __SCHEMA__.leases SET expires_at = clock_timestamp() + $3 * interval '1 millisecond', renewed_at = clock_timestamp(), holder_pid = pg_backend_pid()

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Eventuali.Projections;
+using Npgsql;
+
+namespace Eventuali.ScaleBench;
+
+/// <summary>What both modes share: the store's schema, appends, partition statuses, waiting, medians.</summary>
+internal static class Bench
+{
+    /// <summary>Drops the bench's schema, so every invocation starts from an empty store.</summary>
+    public static async Task ResetAsync(string url)
+    {
+        var pg = new Uri(url);
+        var userInfo = pg.UserInfo.Split(':');
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = pg.Host,
+            Port = pg.Port,
+            Database = pg.AbsolutePath.TrimStart('/'),
+            Username = Uri.UnescapeDataString(userInfo[0]),
+            Password = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : null,
+        };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand("DROP SCHEMA IF EXISTS scalebench CASCADE", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    public static EventData Event(int n)
+        => new(EventData.NewEventId(), BenchProjection.EventType, Encoding.UTF8.GetBytes($$"""{"amount":{{n % 500}},"note":"payment {{n}}","currency":"EUR"}"""), EventMetadata.Empty, ContentTypes.Json);
+
+    /// <summary>The statuses of <paramref name="projection"/>'s partitions that some node has run, by partition.</summary>
+    public static async Task<Dictionary<int, ProjectionStatus>> PartitionsAsync(IEventStore store, string projection)
+        => (await store.GetProjectionStatusesAsync()).Where(s => s.Name.StartsWith(projection + "#", StringComparison.Ordinal))
+            .ToDictionary(s => ProjectionPartitions.PartitionOf(s.Name)!.Value);
+
+    public static async Task WaitAsync(Func<Task<bool>> condition, string what, TimeSpan timeout, int everyMs = 20)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting until {what}.");
+            }
+
+            await Task.Delay(everyMs);
+        }
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages: the machine is shared, so every figure is printed with the load it was measured under.</summary>
+    public static string Load() => File.Exists("/proc/loadavg") ? "load " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "load n/a";
+
+    public static string F(double value, string format = "F2") => value.ToString(format, CultureInfo.InvariantCulture);
+}

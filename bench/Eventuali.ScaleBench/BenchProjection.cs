@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Eventuali.Projections;
+
+namespace Eventuali.ScaleBench;
+
+/// <summary>
+/// The projection measured: 8 partitions, and per event the work a read model does: read the stream's document,
+/// fold the event in (a count, a running total, a SHA-256 chained over the payloads) and upsert it. Two round trips
+/// to PostgreSQL per event inside the batch's transaction; the CPU part is small on purpose, since CPU-bound work
+/// cannot scale past the cores the machine has.
+/// </summary>
+internal sealed class BenchProjection : Projection
+{
+    public const int PartitionCount = 8;
+    public const string EventType = "amount-added";
+
+    public BenchProjection(string name)
+        : base(name)
+    {
+        Partitions = PartitionCount;
+        On(EventType, async (e, ctx, ct) =>
+        {
+            var amount = JsonNode.Parse(e.Data.Span)!["amount"]!.GetValue<int>();
+            var doc = await ctx.Documents.GetAsync(e.StreamId, ct) is { } json ? JsonNode.Parse(json)! : new JsonObject { ["events"] = 0, ["total"] = 0L, ["digest"] = "" };
+            var digest = Convert.ToHexString(SHA256.HashData([.. Convert.FromHexString(doc["digest"]!.GetValue<string>()), .. e.Data.Span]));
+            doc["events"] = doc["events"]!.GetValue<int>() + 1;
+            doc["total"] = doc["total"]!.GetValue<long>() + amount;
+            doc["digest"] = digest;
+            await ctx.Documents.PutAsync(e.StreamId, doc.ToJsonString(), ct);
+        });
+    }
+}
