@@ -21,7 +21,8 @@ internal sealed partial class SqliteTenantRegistry
             }
 
             var quotas = new TenantQuotas(Nullable(reader, 0), Nullable(reader, 1), Nullable(reader, 2));
-            return new TenantConfiguration(quotas.Any ? quotas : null);
+            Durability? durability = reader.IsDBNull(3) ? null : reader.GetString(3) == "full" ? Durability.Full : Durability.Relaxed;
+            return new TenantConfiguration(quotas.Any ? quotas : null, durability);
         }
     }
 
@@ -40,6 +41,7 @@ internal sealed partial class SqliteTenantRegistry
                     c.Parameters.AddWithValue("$max_events_per_day", (object?)quotas.MaxEventsPerDay ?? DBNull.Value);
                     c.Parameters.AddWithValue("$max_streams", (object?)quotas.MaxStreams ?? DBNull.Value);
                     c.Parameters.AddWithValue("$max_bytes", (object?)quotas.MaxBytes ?? DBNull.Value);
+                    c.Parameters.AddWithValue("$durability", configuration.Durability switch { Durability.Full => (object)"full", Durability.Relaxed => "relaxed", _ => DBNull.Value });
                 });
                 Audit(tenant, "configured", _clock.GetUtcNow());
                 return true;

@@ -26,7 +26,7 @@ public sealed partial class SqliteTenantStoreFactory : ITenantStoreFactory
         Directory = directory;
         _registry = registry;
         _options = options;
-        _query = "?durability=" + (options.Durability == Durability.Full ? "full" : "relaxed");
+        _query = Query(options.Durability);
         _cache = new TenantStoreCache(capacity, OpenTenantAsync);
     }
 
@@ -143,6 +143,9 @@ public sealed partial class SqliteTenantStoreFactory : ITenantStoreFactory
         var configuration = _registry.GetConfiguration(tenant);
         var meter = _meters.GetOrAdd(tenant.Value, static (_, t) => new TenantMeter(t, TenantQuotas.None), tenant);
         meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
-        return SqliteEventStore.OpenAsync(FileOf(tenant) + _query, _options, SqliteMigrations.Catalog, meter, cancellationToken);
+        var query = configuration.Durability is { } durability ? Query(durability) : _query;
+        return SqliteEventStore.OpenAsync(FileOf(tenant) + query, _options, SqliteMigrations.Catalog, meter, cancellationToken);
     }
+
+    private static string Query(Durability durability) => "?durability=" + (durability == Durability.Full ? "full" : "relaxed");
 }

@@ -51,9 +51,11 @@ internal static class TenantUsageCommands
         var database = CommonOptions.Database();
         var (events, streams, bytes) = Quotas();
         var clear = new Option<bool>("--no-quotas") { Description = "Remove every quota." };
-        var command = new Command("config", "Show a tenant's settings, or change its quotas (stored in the registry, enforced in the append transaction; 'none' removes one).")
+        var durability = new Option<string?>("--durability") { Description = "full, relaxed, or default (the store URL's), applied when the tenant's store next opens." };
+        durability.AcceptOnlyFromAmong("full", "relaxed", "default");
+        var command = new Command("config", "Show a tenant's settings, or change its quotas (stored in the registry, enforced in the append transaction; 'none' removes one) and durability.")
         {
-            database, id, events, streams, bytes, clear,
+            database, id, events, streams, bytes, clear, durability,
         };
         Examples.Add(command, "eventuali tenants config acme -d sqlite://tenants/?tenancy=file --max-events-per-day 100000 --max-streams 5000", "eventuali tenants config acme -d sqlite://tenants/?tenancy=file --max-bytes none");
         command.SetAction(async (parse, ct) =>
@@ -66,9 +68,16 @@ internal static class TenantUsageCommands
                 var configuration = await admin.GetConfigurationAsync(tenant, ct).ConfigureAwait(false);
                 var quotas = parse.GetValue(clear) ? TenantQuotas.None : configuration.Quotas ?? TenantQuotas.None;
                 var changed = Apply(parse, quotas, events, streams, bytes);
-                if (parse.GetValue(clear) || changed != quotas)
+                var commits = parse.GetValue(durability) switch
                 {
-                    configuration = configuration with { Quotas = changed.Any ? changed : null };
+                    null => configuration.Durability,
+                    "full" => Durability.Full,
+                    "relaxed" => Durability.Relaxed,
+                    _ => (Durability?)null,
+                };
+                if (parse.GetValue(clear) || changed != quotas || commits != configuration.Durability)
+                {
+                    configuration = configuration with { Quotas = changed.Any ? changed : null, Durability = commits };
                     await admin.SetConfigurationAsync(tenant, configuration, ct).ConfigureAwait(false);
                 }
 
@@ -103,7 +112,7 @@ internal static class TenantUsageCommands
     public static string Describe(TenantId tenant, TenantConfiguration configuration)
     {
         var q = configuration.Quotas ?? TenantQuotas.None;
-        return string.Create(CultureInfo.InvariantCulture, $"Tenant '{tenant}': max-events-per-day {Show(q.MaxEventsPerDay)}, max-streams {Show(q.MaxStreams)}, max-bytes {Show(q.MaxBytes)}.");
+        return string.Create(CultureInfo.InvariantCulture, $"Tenant '{tenant}': max-events-per-day {Show(q.MaxEventsPerDay)}, max-streams {Show(q.MaxStreams)}, max-bytes {Show(q.MaxBytes)}, durability {configuration.Durability?.ToString().ToLowerInvariant() ?? "default"}.");
     }
 
     public static ITenantAdministration Administration(ITenantStoreFactory factory)

@@ -3,10 +3,15 @@ namespace Eventuali.Tenancy;
 /// <summary>The checks every <see cref="ITenantAdministration"/> runs on what it is given, with errors naming what was wrong.</summary>
 public static class TenantConfigurationRules
 {
-    /// <summary>Throws <see cref="EventStoreConfigurationException"/> when a quota is negative.</summary>
+    /// <summary>Throws <see cref="EventStoreConfigurationException"/> when a quota is negative or the durability unknown.</summary>
     public static void Validate(TenantConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.Durability is { } durability && !Enum.IsDefined(durability))
+        {
+            throw new EventStoreConfigurationException($"Unknown durability {(int)durability} in the tenant configuration; expected Full or Relaxed.");
+        }
+
         if (configuration.Quotas is { } q)
         {
             NotNegative("max-events-per-day", q.MaxEventsPerDay);

@@ -14,7 +14,8 @@ CREATE TABLE IF NOT EXISTS tenant_config (
     id                 TEXT PRIMARY KEY,
     max_events_per_day INTEGER,
     max_streams        INTEGER,
-    max_bytes          INTEGER
+    max_bytes          INTEGER,
+    durability         TEXT
 ) STRICT;
 CREATE TABLE IF NOT EXISTS tenant_audit (
     seq    INTEGER PRIMARY KEY,
@@ -44,15 +45,16 @@ DELETE FROM tenant_config WHERE id = $id;
 DELETE FROM tenants WHERE id = $id;
 
 -- name: get_config
-SELECT max_events_per_day, max_streams, max_bytes FROM tenant_config WHERE id = $id;
+SELECT max_events_per_day, max_streams, max_bytes, durability FROM tenant_config WHERE id = $id;
 
 -- name: set_config
-INSERT INTO tenant_config (id, max_events_per_day, max_streams, max_bytes)
-VALUES ($id, $max_events_per_day, $max_streams, $max_bytes)
+INSERT INTO tenant_config (id, max_events_per_day, max_streams, max_bytes, durability)
+VALUES ($id, $max_events_per_day, $max_streams, $max_bytes, $durability)
 ON CONFLICT (id) DO UPDATE SET
     max_events_per_day = excluded.max_events_per_day,
     max_streams = excluded.max_streams,
-    max_bytes = excluded.max_bytes;
+    max_bytes = excluded.max_bytes,
+    durability = excluded.durability;
 
 -- name: audit
 INSERT INTO tenant_audit (at, tenant, action) VALUES ($at, $tenant, $action);

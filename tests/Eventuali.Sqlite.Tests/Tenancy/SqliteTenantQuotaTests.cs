@@ -64,6 +64,21 @@ public sealed class SqliteTenantQuotaTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tenant_durability_is_stored_and_applied_when_its_store_opens()
+    {
+        var b = TenantId.Parse("b");
+        await using var factory = await OpenAsync();
+        await factory.CreateTenantAsync(_a, Ct);
+        await factory.CreateTenantAsync(b, Ct);
+        await factory.SetConfigurationAsync(_a, new TenantConfiguration(Durability: Durability.Full), Ct);
+        await using var a = await factory.GetStoreAsync(_a, Ct);
+        await using var other = await factory.GetStoreAsync(b, Ct);
+        Assert.Equal((Durability.Full, Durability.Relaxed), (a.Options.Durability, other.Options.Durability)); // b keeps the URL's
+        Assert.Equal(Durability.Full, (await factory.GetConfigurationAsync(_a, Ct)).Durability);
+        await Assert.ThrowsAsync<EventStoreConfigurationException>(async () => await factory.SetConfigurationAsync(b, new TenantConfiguration(Durability: (Durability)7), Ct));
+    }
+
+    [Fact]
     public async Task Thirty_two_concurrent_writers_never_go_over_the_daily_quota_nor_below_it_by_a_batch()
     {
         const int batch = 7;
