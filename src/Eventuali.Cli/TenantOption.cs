@@ -22,6 +22,9 @@ internal static class TenantOption
     public static void Resolve(ParseResult parse, Option<string?> option)
         => Current.Value = parse.GetValue(option) is { } given && !string.IsNullOrWhiteSpace(given) ? given : null;
 
+    /// <summary>This invocation's --tenant, or null when none was given.</summary>
+    public static string? Given => Current.Value;
+
     /// <summary><paramref name="url"/> naming this invocation's tenant (tenant=ID), or unchanged when none was given.</summary>
     public static string Apply(string url)
         => Current.Value is { } tenant

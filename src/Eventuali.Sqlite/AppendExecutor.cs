@@ -19,10 +19,11 @@ internal sealed class AppendExecutor : IDisposable
     private readonly RawStatement _insert;
     private readonly RawStatement _subjectStream;
 
-    public AppendExecutor(sqlite3 db, TimeProvider clock)
+    public AppendExecutor(sqlite3 db, TimeProvider clock, TenantMeter? meter = null)
     {
         _db = db;
         _clock = clock;
+        Usage = meter is null ? null : new TenantUsageWriter(db, meter, clock);
         _eventById = new RawStatement(db, "event_by_id");
         _eventAt = new RawStatement(db, "event_at");
         _streamId = new RawStatement(db, "stream_id");
@@ -31,6 +32,9 @@ internal sealed class AppendExecutor : IDisposable
         _insert = new RawStatement(db, "event_insert");
         _subjectStream = new RawStatement(db, "subject_stream_add", DataKeySql.Get("subject_stream_add"));
     }
+
+    /// <summary>The tenant's metering and quotas (null for a store that is not a tenant's).</summary>
+    public TenantUsageWriter? Usage { get; }
 
     /// <summary>Applies the append or throws a contract exception; on a throw the caller rolls back what this append wrote.</summary>
     public AppendResult Apply(PendingAppend append)
@@ -49,6 +53,9 @@ internal sealed class AppendExecutor : IDisposable
             throw new ConcurrencyException(append.StreamId, append.ExpectedVersion, actual);
         }
 
+        // Quotas before anything is written: a refused append leaves no trace, not even its stream row.
+        var newStream = streamRowId is null;
+        Usage?.Check(append, newStream);
         if (streamRowId is null)
         {
             _streamInsert.BindText(1, append.StreamId);
@@ -74,6 +81,7 @@ internal sealed class AppendExecutor : IDisposable
 
         var position = raw.sqlite3_last_insert_rowid(_db);
         RecordSubjects(append);
+        Usage?.Record(append, newStream);
         return new AppendResult(version, position);
     }
 
@@ -197,5 +205,6 @@ internal sealed class AppendExecutor : IDisposable
         _streamState.Dispose();
         _insert.Dispose();
         _subjectStream.Dispose();
+        Usage?.Dispose();
     }
 }

@@ -27,13 +27,13 @@ internal sealed class AppendWriter : IDisposable
     private readonly List<(AppendResult Result, Exception? Error)> _outcomes = [];
     private long _commits;
 
-    public AppendWriter(SqliteConnection connection, SqliteLocation location, TimeProvider clock, Lock? gate, AppendSignal signal)
+    public AppendWriter(SqliteConnection connection, SqliteLocation location, TimeProvider clock, Lock? gate, AppendSignal signal, TenantMeter? meter = null)
     {
         _db = connection.Handle!;
         _location = location;
         _gate = gate;
         _signal = signal;
-        _executor = new AppendExecutor(_db, clock);
+        _executor = new AppendExecutor(_db, clock, meter);
         _begin = new RawStatement(_db, "begin_immediate");
         _commit = new RawStatement(_db, "commit");
         _rollback = new RawStatement(_db, "rollback");
@@ -127,7 +127,7 @@ internal sealed class AppendWriter : IDisposable
 
             if (!rolledBack)
             {
-                Commit();
+                CommitWithReads();
                 Interlocked.Increment(ref _commits);
                 Telemetry?.RecordGroupCommit(_batch.Count);
             }
@@ -148,6 +148,55 @@ internal sealed class AppendWriter : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Writes the reads a tenant's store counted since its last write, in a transaction of their own (when it closes);
+    /// false when there was nothing to write or the write failed (the reads are then lost, the events are not).
+    /// </summary>
+    public bool FlushReads()
+    {
+        if (_executor.Usage is not { HasReads: true })
+        {
+            return false;
+        }
+
+        _gate?.Enter();
+        try
+        {
+            _batch = [];
+            if (!Begin())
+            {
+                return false;
+            }
+
+            CommitWithReads();
+            return true;
+        }
+        catch (EventualiException)
+        {
+            RollbackQuietly();
+            return false;
+        }
+        finally
+        {
+            _gate?.Exit();
+        }
+    }
+
+    // A tenant's pending reads ride on the batch's transaction; given back when the commit fails.
+    private void CommitWithReads()
+    {
+        var reads = _executor.Usage?.FlushReads() ?? 0;
+        try
+        {
+            Commit();
+        }
+        catch when (reads > 0)
+        {
+            _executor.Usage!.ReturnReads(reads);
+            throw;
+        }
     }
 
     /// <summary>BEGIN IMMEDIATE without waiting: false when another connection holds the write lock.</summary>

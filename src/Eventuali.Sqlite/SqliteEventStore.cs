@@ -17,17 +17,19 @@ public sealed partial class SqliteEventStore : IEventStore
     private readonly AppendSignal _signal = new();
     private readonly Lock? _gate;
     private readonly StoreTelemetry _telemetry;
+    private readonly TenantMeter? _meter;
     private int _disposed;
 
-    private SqliteEventStore(SqliteLocation location, SqliteConnection writerConnection, EventStoreOptions options)
+    private SqliteEventStore(SqliteLocation location, SqliteConnection writerConnection, EventStoreOptions options, TenantMeter? meter)
     {
+        _meter = meter;
         Location = location;
         Options = options;
         _writerConnection = writerConnection;
 
         // An in-memory database has one connection; reads and the writer's batches take turns on it.
         var gate = _gate = location.IsMemory ? new Lock() : null;
-        _writer = new AppendWriter(writerConnection, location, options.TimeProvider, gate, _signal);
+        _writer = new AppendWriter(writerConnection, location, options.TimeProvider, gate, _signal, meter);
         _queue = new WriteQueue(_writer, location.Display);
         _readers = new ReadSessionPool(location, writerConnection.Handle!, gate);
         _telemetry = new StoreTelemetry(Diagnostics.EventualiAttributes.SystemSqlite, location.IsMemory ? SqliteLocation.MemoryPath : Path.GetFileName(location.FilePath), options);
@@ -57,6 +59,10 @@ public sealed partial class SqliteEventStore : IEventStore
 
     /// <summary>As the public overload, with the migrations to check against (tests add their own).</summary>
     internal static ValueTask<IEventStore> OpenAsync(string pathAndQuery, EventStoreOptions options, MigrationCatalog catalog, CancellationToken cancellationToken)
+        => OpenAsync(pathAndQuery, options, catalog, null, cancellationToken);
+
+    /// <summary>A tenant's store: appends are metered and checked against <paramref name="meter"/>'s quotas.</summary>
+    internal static ValueTask<IEventStore> OpenAsync(string pathAndQuery, EventStoreOptions options, MigrationCatalog catalog, TenantMeter? meter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();
@@ -70,7 +76,7 @@ public sealed partial class SqliteEventStore : IEventStore
         try
         {
             var synchronous = Convert.ToInt64(SqliteConnections.Pragma(connection, location, "synchronous"), System.Globalization.CultureInfo.InvariantCulture);
-            return ValueTask.FromResult<IEventStore>(new SqliteEventStore(location, connection, options with { Durability = location.Durability }) { WriterSynchronous = synchronous });
+            return ValueTask.FromResult<IEventStore>(new SqliteEventStore(location, connection, options with { Durability = location.Durability }, meter) { WriterSynchronous = synchronous });
         }
         catch
         {
@@ -137,6 +143,7 @@ public sealed partial class SqliteEventStore : IEventStore
                 yield break;
             }
 
+            _meter?.CountReads(page.Count);
             foreach (var e in page)
             {
                 yield return e;
@@ -171,6 +178,7 @@ public sealed partial class SqliteEventStore : IEventStore
             var limit = Math.Min(Options.ReadPageSize, remaining);
             page.Clear();
             _readers.Run(s => { s.ReadAll(from, limit, sqlFilter, page); return 0; }, cancellationToken);
+            _meter?.CountReads(page.Count);
             foreach (var e in page)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -215,6 +223,7 @@ public sealed partial class SqliteEventStore : IEventStore
 
         _telemetry.Dispose();
         await _queue.CloseAsync().ConfigureAwait(false);
+        _writer.FlushReads();
         _queue.Dispose();
         _writer.Dispose();
         _readers.Dispose();

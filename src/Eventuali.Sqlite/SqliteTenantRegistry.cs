@@ -9,7 +9,7 @@ namespace Eventuali.Sqlite;
 /// an append-only audit trail. One connection, used under a lock; other processes share the file through SQLite's
 /// own locking, so a tenant suspended by one process is refused by the next open in another.
 /// </summary>
-internal sealed class SqliteTenantRegistry : IDisposable
+internal sealed partial class SqliteTenantRegistry : IDisposable
 {
     public const string FileName = "tenants.db";
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Eventuali.Tenancy;
 
 namespace Eventuali.Sqlite;
@@ -6,21 +7,26 @@ namespace Eventuali.Sqlite;
 /// File-per-tenant SQLite (<c>sqlite://DIR/?tenancy=file</c>): the registry is <c>DIR/tenants.db</c>, and each
 /// tenant's events live in their own store file <c>DIR/data/ID.db</c>, named from the validated tenant id only. Open
 /// stores are kept in a bounded <see cref="TenantStoreCache"/> (default <see cref="TenantStoreCache.DefaultCapacity"/>,
-/// <c>cache=N</c> in the URL), so the number of open files stays bounded however many tenants there are.
+/// <c>cache=N</c> in the URL), so the number of open files stays bounded however many tenants there are. Each tenant's
+/// usage is metered in its own file, in the append's transaction, and its quotas are enforced there
+/// (<see cref="ITenantAdministration"/>).
 /// </summary>
-public sealed class SqliteTenantStoreFactory : ITenantStoreFactory
+public sealed partial class SqliteTenantStoreFactory : ITenantStoreFactory
 {
     private readonly SqliteTenantRegistry _registry;
     private readonly TenantStoreCache _cache;
     private readonly EventStoreOptions _options;
     private readonly string _query;
 
+    // One meter per tenant opened by this factory: a configuration change reaches the open store through it.
+    private readonly ConcurrentDictionary<string, TenantMeter> _meters = new(StringComparer.Ordinal);
+
     private SqliteTenantStoreFactory(string directory, SqliteTenantRegistry registry, EventStoreOptions options, int capacity)
     {
         Directory = directory;
         _registry = registry;
         _options = options;
-        _query = "?durability=" + (options.Durability == Durability.Full ? "full" : "relaxed");
+        _query = Query(options.Durability);
         _cache = new TenantStoreCache(capacity, OpenTenantAsync);
     }
 
@@ -133,5 +139,13 @@ public sealed class SqliteTenantStoreFactory : ITenantStoreFactory
     }
 
     private ValueTask<IEventStore> OpenTenantAsync(TenantId tenant, CancellationToken cancellationToken)
-        => SqliteEventStore.OpenAsync(FileOf(tenant) + _query, _options, cancellationToken);
+    {
+        var configuration = _registry.GetConfiguration(tenant);
+        var meter = _meters.GetOrAdd(tenant.Value, static (_, t) => new TenantMeter(t, TenantQuotas.None), tenant);
+        meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
+        var query = configuration.Durability is { } durability ? Query(durability) : _query;
+        return SqliteEventStore.OpenAsync(FileOf(tenant) + query, _options, SqliteMigrations.Catalog, meter, cancellationToken);
+    }
+
+    private static string Query(Durability durability) => "?durability=" + (durability == Durability.Full ? "full" : "relaxed");
 }

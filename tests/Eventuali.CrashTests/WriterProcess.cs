@@ -16,7 +16,11 @@ internal sealed class WriterProcess
     public static Task<List<Ack>> RunLanesAsync(string url, CrashPlan plan, IEnumerable<long> firstOfLanes, long? countPerLane, TimeSpan? killAfterReady, CancellationToken ct)
         => RunAsync(url, plan, string.Join(',', firstOfLanes.Select(f => f.ToString(CultureInfo.InvariantCulture))), countPerLane, killAfterReady, ct);
 
-    private static async Task<List<Ack>> RunAsync(string url, CrashPlan plan, string first, long? count, TimeSpan? killAfterReady, CancellationToken ct)
+    /// <summary>Concurrent lanes, killed with SIGKILL as soon as <paramref name="killAfterAcks"/> appends were acknowledged (mid-load).</summary>
+    public static Task<List<Ack>> RunLanesUntilAsync(string url, CrashPlan plan, IEnumerable<long> firstOfLanes, int killAfterAcks, CancellationToken ct)
+        => RunAsync(url, plan, string.Join(',', firstOfLanes.Select(f => f.ToString(CultureInfo.InvariantCulture))), null, null, ct, killAfterAcks);
+
+    private static async Task<List<Ack>> RunAsync(string url, CrashPlan plan, string first, long? count, TimeSpan? killAfterReady, CancellationToken ct, int? killAfterAcks = null)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -38,6 +42,7 @@ internal sealed class WriterProcess
         var stderr = process.StandardError.ReadToEndAsync(ct);
         var acks = new List<Ack>();
         var ready = new TaskCompletionSource();
+        var enough = new TaskCompletionSource();
         var reader = Task.Run(async () =>
         {
             while (await process.StandardOutput.ReadLineAsync(ct) is { } line)
@@ -52,6 +57,10 @@ internal sealed class WriterProcess
                 lock (acks)
                 {
                     acks.Add(new Ack(long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture)));
+                    if (acks.Count >= killAfterAcks)
+                    {
+                        enough.TrySetResult();
+                    }
                 }
             }
         }, ct);
@@ -65,9 +74,16 @@ internal sealed class WriterProcess
             process.Kill();
         }
 
+        if (killAfterAcks is not null)
+        {
+            // Killed while the writer is still appending: the condition is a count of acknowledged appends, not a delay.
+            await Task.WhenAny(enough.Task, process.WaitForExitAsync(ct)).WaitAsync(TimeSpan.FromSeconds(120), ct);
+            process.Kill();
+        }
+
         await process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(120), ct);
         await reader;
-        if (killAfterReady is null && process.ExitCode != 0)
+        if (killAfterReady is null && killAfterAcks is null && process.ExitCode != 0)
         {
             throw new InvalidOperationException($"crash writer exited with {process.ExitCode}: {await stderr}");
         }

@@ -11,24 +11,37 @@ namespace Eventuali.Cli.Commands;
 /// </summary>
 internal static class TenantsCommand
 {
-    public static Command Create(CliIo io) => new("tenants", "Provision the tenants of a multi-tenant store (-d sqlite://DIR/?tenancy=file): create, list, suspend, resume, delete, export.")
+    public static Command Create(CliIo io) => new("tenants", "Provision the tenants of a multi-tenant store (-d sqlite://DIR/?tenancy=file): create, list, suspend, resume, delete, export, config, usage.")
     {
         CreateTenant(io), List(io), Suspend(io, true), Suspend(io, false), Delete(io), Export(io),
+        TenantUsageCommands.Config(io, (d, c, ct) => OpenAsync(io, d, c, ct), IdArgument()),
+        TenantUsageCommands.Usage(io, (d, c, ct) => OpenAsync(io, d, c, ct)),
     };
 
     private static Command CreateTenant(CliIo io)
     {
         var (database, id) = (CommonOptions.Database(), IdArgument());
-        var command = new Command("create", "Register a tenant (creating the store directory when missing); creating one that exists changes nothing.") { database, id };
-        Examples.Add(command, "eventuali tenants create acme -d sqlite://tenants/?tenancy=file");
+        var (events, streams, bytes) = TenantUsageCommands.Quotas();
+        var command = new Command("create", "Register a tenant (creating the store directory when missing); creating one that exists changes nothing but the quotas given.") { database, id, events, streams, bytes };
+        Examples.Add(command, "eventuali tenants create acme -d sqlite://tenants/?tenancy=file", "eventuali tenants create acme -d sqlite://tenants/?tenancy=file --max-events-per-day 100000 --max-streams 5000 --max-bytes 1000000000");
         command.SetAction(async (parse, ct) =>
         {
             var tenant = TenantId.Parse(parse.GetValue(id));
+            var quotas = TenantUsageCommands.Apply(parse, TenantQuotas.None, events, streams, bytes);
             var factory = await OpenAsync(io, parse.GetValue(database), create: true, ct).ConfigureAwait(false);
             await using (factory.ConfigureAwait(false))
             {
                 var info = await factory.CreateTenantAsync(tenant, ct).ConfigureAwait(false);
                 await io.Out.WriteLineAsync($"Tenant '{info.Tenant}' exists (created {Time(info.CreatedAt)}{(info.Suspended ? ", suspended" : string.Empty)}).").ConfigureAwait(false);
+                if (quotas.Any)
+                {
+                    var admin = TenantUsageCommands.Administration(factory);
+                    var configuration = await admin.GetConfigurationAsync(tenant, ct).ConfigureAwait(false);
+                    var merged = TenantUsageCommands.Apply(parse, configuration.Quotas ?? TenantQuotas.None, events, streams, bytes);
+                    configuration = configuration with { Quotas = merged };
+                    await admin.SetConfigurationAsync(tenant, configuration, ct).ConfigureAwait(false);
+                    await io.Out.WriteLineAsync(TenantUsageCommands.Describe(tenant, configuration)).ConfigureAwait(false);
+                }
             }
 
             return ExitCodes.Success;

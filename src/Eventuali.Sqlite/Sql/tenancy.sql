@@ -8,6 +8,15 @@ CREATE TABLE IF NOT EXISTS tenants (
     suspended      INTEGER NOT NULL DEFAULT 0,
     deletion_token TEXT
 ) STRICT;
+-- A tenant's own settings (TenantConfiguration); NULL keeps the factory's default. Added after the first registries,
+-- hence its own table (CREATE IF NOT EXISTS upgrades an older registry in place).
+CREATE TABLE IF NOT EXISTS tenant_config (
+    id                 TEXT PRIMARY KEY,
+    max_events_per_day INTEGER,
+    max_streams        INTEGER,
+    max_bytes          INTEGER,
+    durability         TEXT
+) STRICT;
 CREATE TABLE IF NOT EXISTS tenant_audit (
     seq    INTEGER PRIMARY KEY,
     at     TEXT NOT NULL,
@@ -32,7 +41,20 @@ UPDATE tenants SET suspended = $suspended, deletion_token = CASE WHEN $suspended
 UPDATE tenants SET suspended = 1, deletion_token = coalesce(deletion_token, $token) WHERE id = $id;
 
 -- name: delete
+DELETE FROM tenant_config WHERE id = $id;
 DELETE FROM tenants WHERE id = $id;
+
+-- name: get_config
+SELECT max_events_per_day, max_streams, max_bytes, durability FROM tenant_config WHERE id = $id;
+
+-- name: set_config
+INSERT INTO tenant_config (id, max_events_per_day, max_streams, max_bytes, durability)
+VALUES ($id, $max_events_per_day, $max_streams, $max_bytes, $durability)
+ON CONFLICT (id) DO UPDATE SET
+    max_events_per_day = excluded.max_events_per_day,
+    max_streams = excluded.max_streams,
+    max_bytes = excluded.max_bytes,
+    durability = excluded.durability;
 
 -- name: audit
 INSERT INTO tenant_audit (at, tenant, action) VALUES ($at, $tenant, $action);

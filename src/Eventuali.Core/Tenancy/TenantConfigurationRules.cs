@@ -1,0 +1,39 @@
+namespace Eventuali.Tenancy;
+
+/// <summary>The checks every <see cref="ITenantAdministration"/> runs on what it is given, with errors naming what was wrong.</summary>
+public static class TenantConfigurationRules
+{
+    /// <summary>Throws <see cref="EventStoreConfigurationException"/> when a quota is negative or the durability unknown.</summary>
+    public static void Validate(TenantConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.Durability is { } durability && !Enum.IsDefined(durability))
+        {
+            throw new EventStoreConfigurationException($"Unknown durability {(int)durability} in the tenant configuration; expected Full or Relaxed.");
+        }
+
+        if (configuration.Quotas is { } q)
+        {
+            NotNegative("max-events-per-day", q.MaxEventsPerDay);
+            NotNegative("max-streams", q.MaxStreams);
+            NotNegative("max-bytes", q.MaxBytes);
+        }
+    }
+
+    /// <summary>Throws <see cref="EventStoreConfigurationException"/> when <paramref name="from"/> is after <paramref name="to"/>.</summary>
+    public static void ValidateRange(DateOnly? from, DateOnly? to)
+    {
+        if (from > to)
+        {
+            throw new EventStoreConfigurationException($"The usage range starts after it ends: from {from:yyyy-MM-dd} is after to {to:yyyy-MM-dd}.");
+        }
+    }
+
+    private static void NotNegative(string quota, long? value)
+    {
+        if (value < 0)
+        {
+            throw new EventStoreConfigurationException($"The {quota} quota must be 0 or more (0 refuses every append it counts); got {value}.");
+        }
+    }
+}

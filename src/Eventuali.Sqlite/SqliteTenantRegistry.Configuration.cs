@@ -1,0 +1,53 @@
+using Eventuali.Tenancy;
+using Microsoft.Data.Sqlite;
+
+namespace Eventuali.Sqlite;
+
+/// <summary>The registry's per-tenant configuration (table tenant_config).</summary>
+internal sealed partial class SqliteTenantRegistry
+{
+    /// <summary>The tenant's stored configuration; throws <see cref="UnknownTenantException"/> when it is not registered.</summary>
+    public TenantConfiguration GetConfiguration(TenantId tenant)
+    {
+        lock (_gate)
+        {
+            _ = Query("get", c => c.Parameters.AddWithValue("$id", tenant.Value)).SingleOrDefault() ?? throw new UnknownTenantException(tenant);
+            using var command = Command("get_config");
+            command.Parameters.AddWithValue("$id", tenant.Value);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return TenantConfiguration.Default;
+            }
+
+            var quotas = new TenantQuotas(Nullable(reader, 0), Nullable(reader, 1), Nullable(reader, 2));
+            Durability? durability = reader.IsDBNull(3) ? null : reader.GetString(3) == "full" ? Durability.Full : Durability.Relaxed;
+            return new TenantConfiguration(quotas.Any ? quotas : null, durability);
+        }
+    }
+
+    /// <summary>Stores the tenant's configuration with an audit line, in one transaction.</summary>
+    public void SetConfiguration(TenantId tenant, TenantConfiguration configuration)
+    {
+        lock (_gate)
+        {
+            InTransaction(() =>
+            {
+                _ = Query("get", c => c.Parameters.AddWithValue("$id", tenant.Value)).SingleOrDefault() ?? throw new UnknownTenantException(tenant);
+                var quotas = configuration.Quotas ?? TenantQuotas.None;
+                Execute("set_config", c =>
+                {
+                    c.Parameters.AddWithValue("$id", tenant.Value);
+                    c.Parameters.AddWithValue("$max_events_per_day", (object?)quotas.MaxEventsPerDay ?? DBNull.Value);
+                    c.Parameters.AddWithValue("$max_streams", (object?)quotas.MaxStreams ?? DBNull.Value);
+                    c.Parameters.AddWithValue("$max_bytes", (object?)quotas.MaxBytes ?? DBNull.Value);
+                    c.Parameters.AddWithValue("$durability", configuration.Durability switch { Durability.Full => (object)"full", Durability.Relaxed => "relaxed", _ => DBNull.Value });
+                });
+                Audit(tenant, "configured", _clock.GetUtcNow());
+                return true;
+            });
+        }
+    }
+
+    private static long? Nullable(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column);
+}

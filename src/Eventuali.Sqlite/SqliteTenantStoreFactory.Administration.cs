@@ -1,0 +1,47 @@
+using Eventuali.Tenancy;
+
+namespace Eventuali.Sqlite;
+
+/// <summary>Per-tenant configuration (in the registry) and usage (in each tenant's file).</summary>
+public sealed partial class SqliteTenantStoreFactory : ITenantAdministration
+{
+    /// <inheritdoc />
+    public ValueTask<TenantConfiguration> GetConfigurationAsync(TenantId tenant, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_registry.GetConfiguration(tenant));
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetConfigurationAsync(TenantId tenant, TenantConfiguration configuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        cancellationToken.ThrowIfCancellationRequested();
+        TenantConfigurationRules.Validate(configuration);
+        _registry.SetConfiguration(tenant, configuration);
+        if (_meters.TryGetValue(tenant.Value, out var meter))
+        {
+            meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TenantUsage>> ReadUsageAsync(TenantId? tenant, DateOnly? from, DateOnly? to, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        TenantConfigurationRules.ValidateRange(from, to);
+        IEnumerable<TenantId> tenants = tenant is { } one
+            ? [(_registry.Find(one) ?? throw new UnknownTenantException(one)).Tenant]
+            : _registry.List().Select(t => t.Tenant);
+        var usage = new List<TenantUsage>();
+        foreach (var t in tenants)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            usage.Add(SqliteTenantUsageReader.Read(t, FileOf(t), from, to));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<TenantUsage>>(usage);
+    }
+}

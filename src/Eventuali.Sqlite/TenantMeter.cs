@@ -1,0 +1,152 @@
+using Eventuali.Tenancy;
+using SQLitePCL;
+
+namespace Eventuali.Sqlite;
+
+/// <summary>
+/// What a tenant's store meters and enforces: its id, its quotas (replaced when the configuration changes) and the
+/// reads counted since the last write. Shared by the factory (which updates the quotas) and the tenant's open store.
+/// </summary>
+internal sealed class TenantMeter(TenantId tenant, TenantQuotas quotas)
+{
+    private TenantQuotas _quotas = quotas;
+    private long _reads;
+
+    public TenantId Tenant { get; } = tenant;
+
+    public TenantQuotas Quotas
+    {
+        get => Volatile.Read(ref _quotas);
+        set => Volatile.Write(ref _quotas, value);
+    }
+
+    public void CountReads(int events)
+    {
+        if (events > 0)
+        {
+            Interlocked.Add(ref _reads, events);
+        }
+    }
+
+    /// <summary>Takes the reads counted so far; <see cref="ReturnReads"/> gives them back when their write failed.</summary>
+    public long TakeReads() => Interlocked.Exchange(ref _reads, 0);
+
+    public void ReturnReads(long reads) => Interlocked.Add(ref _reads, reads);
+
+    public bool HasReads => Volatile.Read(ref _reads) > 0;
+
+    /// <summary>The UTC day number (days since 1970-01-01) usage is bucketed by.</summary>
+    public static long DayOf(DateTimeOffset at) => at.UtcTicks / TimeSpan.TicksPerDay - DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerDay;
+}
+
+/// <summary>
+/// The metering statements on the writer connection: the quota check before an append writes, and the usage update
+/// after, both inside the append's transaction (and savepoint), so a refused or failed append counts nothing.
+/// </summary>
+internal sealed class TenantUsageWriter : IDisposable
+{
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> Sql = new(() => SqlFile.Load("usage.sql"));
+
+    private readonly TenantMeter _meter;
+    private readonly TimeProvider _clock;
+    private readonly RawStatement _totals;
+    private readonly RawStatement _add;
+
+    public TenantUsageWriter(sqlite3 db, TenantMeter meter, TimeProvider clock)
+    {
+        _meter = meter;
+        _clock = clock;
+        _totals = new RawStatement(db, "usage_totals", Sql.Value["usage_totals"]);
+        _add = new RawStatement(db, "usage_add", Sql.Value["usage_add"]);
+    }
+
+    /// <summary>Throws <see cref="TenantQuotaExceededException"/> when the append would go over a quota; writes nothing.</summary>
+    public void Check(PendingAppend append, bool newStream)
+    {
+        var quotas = _meter.Quotas;
+        if (!quotas.Any)
+        {
+            return;
+        }
+
+        _totals.Bind(1, TenantMeter.DayOf(_clock.GetUtcNow()));
+        long today, streams, bytes;
+        try
+        {
+            _totals.Step();
+            (today, streams, bytes) = (_totals.GetInt64(0), _totals.GetInt64(1), _totals.GetInt64(2));
+        }
+        finally
+        {
+            _totals.Reset();
+        }
+
+        Refuse("events-per-day", quotas.MaxEventsPerDay, today, append.Events.Count);
+        Refuse("streams", quotas.MaxStreams, streams, newStream ? 1 : 0);
+        Refuse("bytes", quotas.MaxBytes, bytes, BytesOf(append.Events));
+    }
+
+    /// <summary>Adds what the append wrote to today's usage row.</summary>
+    public void Record(PendingAppend append, bool newStream)
+        => Add(append.Events.Count, BytesOf(append.Events), newStream ? 1 : 0, 0);
+
+    /// <summary>Adds the reads counted since the last write (before the batch commits).</summary>
+    public long FlushReads()
+    {
+        var reads = _meter.TakeReads();
+        if (reads > 0)
+        {
+            try
+            {
+                Add(0, 0, 0, reads);
+            }
+            catch
+            {
+                _meter.ReturnReads(reads);
+                throw;
+            }
+        }
+
+        return reads;
+    }
+
+    public void ReturnReads(long reads) => _meter.ReturnReads(reads);
+
+    public bool HasReads => _meter.HasReads;
+
+    public void Dispose()
+    {
+        _totals.Dispose();
+        _add.Dispose();
+    }
+
+    private void Add(long events, long bytes, long streams, long reads)
+    {
+        _add.Bind(1, TenantMeter.DayOf(_clock.GetUtcNow()));
+        _add.Bind(2, events);
+        _add.Bind(3, bytes);
+        _add.Bind(4, streams);
+        _add.Bind(5, reads);
+        _add.Step();
+        _add.Reset();
+    }
+
+    private void Refuse(string quota, long? limit, long current, long requested)
+    {
+        if (limit is { } max && requested > 0 && current + requested > max)
+        {
+            throw new TenantQuotaExceededException(_meter.Tenant, quota, max, current, requested);
+        }
+    }
+
+    private static long BytesOf(IReadOnlyList<EventData> events)
+    {
+        long bytes = 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            bytes += events[i].Data.Length;
+        }
+
+        return bytes;
+    }
+}
