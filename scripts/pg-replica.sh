@@ -29,7 +29,7 @@ fi
 
 if [[ "$(id -u)" == 0 ]]; then
   OWNER=postgres
-  as_owner() { runuser -u "$OWNER" -- "$@"; }
+  as_owner() { (cd / && runuser -u "$OWNER" -- "$@"); }
 else
   OWNER="$(id -un)"
   as_owner() { "$@"; }
