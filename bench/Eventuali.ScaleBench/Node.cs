@@ -9,11 +9,11 @@ namespace Eventuali.ScaleBench;
 /// </summary>
 internal static class Node
 {
-    public static async Task<int> RunAsync(string url, string projection, string node, TimeSpan lease, TimeSpan retry)
+    public static async Task<int> RunAsync(string url, string projection, string node, TimeSpan lease, TimeSpan retry, int rounds)
     {
         await using var store = await EventStore.CreateAsync(url, EventStoreOptions.Default);
         var options = new ProjectionDaemonOptions { NodeId = node, LeaseRetryInterval = retry, Lease = new LeaseOptions { Duration = lease } };
-        await using var daemon = new ProjectionDaemon(store, [new BenchProjection(projection)], options);
+        await using var daemon = new ProjectionDaemon(store, [new BenchProjection(projection, rounds)], options);
         Console.WriteLine("ready");
         if (Console.ReadLine() != "go")
         {
@@ -34,7 +34,7 @@ internal static class Node
     /// the node runs on that one core only (<c>taskset</c>, set before the runtime starts, so it sizes its thread pool
     /// for one core): a node with a machine of its own, on a machine that has only a few.
     /// </summary>
-    public static async Task<Process> StartAsync(string url, string projection, string node, TimeSpan lease, TimeSpan retry, int? cpu = null)
+    public static async Task<Process> StartAsync(string url, string projection, string node, TimeSpan lease, TimeSpan retry, int? cpu = null, int rounds = 0)
     {
         var dll = typeof(Node).Assembly.Location;
         var appHost = Path.ChangeExtension(dll, null);
@@ -45,7 +45,7 @@ internal static class Node
         }
 
         var info = new ProcessStartInfo(command[0]);
-        foreach (var arg in command.Skip(1).Concat(["node", url, projection, node, Seconds(lease), Seconds(retry)]))
+        foreach (var arg in command.Skip(1).Concat(["node", url, projection, node, Seconds(lease), Seconds(retry), rounds.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             info.ArgumentList.Add(arg);
         }

@@ -3,8 +3,9 @@ using Eventuali.ScaleBench;
 
 // Scale-out of a partitioned projection over PostgreSQL, with nodes as separate OS processes (this program started
 // again as children):
-//   Eventuali.ScaleBench scale [events] [runs] [pinned|unpinned]   events/s of 1 node against 2 nodes, median of the runs;
-//                                                        pinned (the default): each node on a core of its own
+//   Eventuali.ScaleBench scale [events] [runs] [pinned|unpinned] [rounds]   events/s of 1 node against 2 nodes, median
+//                                                        of the runs; pinned (the default): each node on a core of its
+//                                                        own; rounds: extra SHA-256 rounds per event in the handler (0)
 //   Eventuali.ScaleBench takeover [runs] [nodes]         SIGKILL a partition's leader: kill -> its checkpoint moves under a new owner
 // The server is EVENTUALI_TEST_POSTGRES (default: scripts/postgres.sh's URL); the bench works in schema "scalebench",
 // which it drops and refills first.
@@ -13,17 +14,17 @@ var benchUrl = url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") +
 
 switch (args)
 {
-    case ["node", var nodeUrl, var projection, var node, var lease, var retry]:
-        return await Node.RunAsync(nodeUrl, projection, node, Seconds(lease), Seconds(retry));
+    case ["node", var nodeUrl, var projection, var node, var lease, var retry, var rounds]:
+        return await Node.RunAsync(nodeUrl, projection, node, Seconds(lease), Seconds(retry), int.Parse(rounds, CultureInfo.InvariantCulture));
 
-    case ["scale", ..] when args.Length <= 4 && (args.Length < 4 || args[3] is "pinned" or "unpinned"):
-        return await ScaleRun.RunAsync(url, benchUrl, args.Length > 1 ? Int(args[1]) : 20_000, args.Length > 2 ? Int(args[2]) : 3, args.Length < 4 || args[3] == "pinned");
+    case ["scale", ..] when args.Length <= 5 && (args.Length < 4 || args[3] is "pinned" or "unpinned"):
+        return await ScaleRun.RunAsync(url, benchUrl, args.Length > 1 ? Int(args[1]) : 20_000, args.Length > 2 ? Int(args[2]) : 3, args.Length < 4 || args[3] == "pinned", args.Length > 4 ? Int(args[4]) : 0);
 
     case ["takeover", ..] when args.Length <= 3:
         return await TakeoverRun.RunAsync(url, benchUrl, args.Length > 1 ? Int(args[1]) : 5, args.Length > 2 ? Int(args[2]) : 3);
 
     default:
-        Console.Error.WriteLine("usage: Eventuali.ScaleBench scale [events] [runs] [pinned|unpinned] | takeover [runs] [nodes]");
+        Console.Error.WriteLine("usage: Eventuali.ScaleBench scale [events] [runs] [pinned|unpinned] [rounds] | takeover [runs] [nodes]");
         return 2;
 }
 

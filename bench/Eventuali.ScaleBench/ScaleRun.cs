@@ -14,13 +14,13 @@ internal static class ScaleRun
 {
     private const int EventsPerStream = 20;
 
-    public static async Task<int> RunAsync(string adminUrl, string url, int events, int runs, bool pinned)
+    public static async Task<int> RunAsync(string adminUrl, string url, int events, int runs, bool pinned, int rounds)
     {
         await Bench.ResetAsync(adminUrl);
         await using var store = await EventStore.CreateAsync(url, EventStoreOptions.Default);
         var fill = Stopwatch.StartNew();
         await FillAsync(store, events);
-        Console.WriteLine($"filled {events:N0} events over {events / EventsPerStream:N0} streams in {fill.Elapsed.TotalSeconds:F1} s; {BenchProjection.PartitionCount} partitions, handler: read + upsert of the stream's document, SHA-256 of the payload");
+        Console.WriteLine($"filled {events:N0} events over {events / EventsPerStream:N0} streams in {fill.Elapsed.TotalSeconds:F1} s; {BenchProjection.PartitionCount} partitions, handler: read + upsert of the stream's document, SHA-256 of the payload{(rounds > 0 ? $" and {rounds:N0} more SHA-256 rounds" : "")}");
         Console.WriteLine(pinned ? $"each node on one core of its own (taskset; {Environment.ProcessorCount} cores, the server unpinned)" : $"nodes unpinned ({Environment.ProcessorCount} cores shared by the nodes and the server)");
         var seconds = new Dictionary<int, List<double>> { [1] = [], [2] = [] };
         for (var run = 1; run <= runs; run++)
@@ -28,9 +28,9 @@ internal static class ScaleRun
             foreach (var nodes in new[] { 1, 2 })
             {
                 var load = Bench.Load();
-                var elapsed = await ProjectAsync(store, url, $"scale-r{run}-n{nodes}", nodes, events, pinned);
+                var (elapsed, server) = await ProjectAsync(store, url, $"scale-r{run}-n{nodes}", nodes, events, pinned, rounds);
                 seconds[nodes].Add(elapsed.TotalSeconds);
-                Console.WriteLine($"run {run}, {nodes} node(s): {elapsed.TotalSeconds:F2} s = {events / elapsed.TotalSeconds:N0} events/s ({load})");
+                Console.WriteLine($"run {run}, {nodes} node(s): {elapsed.TotalSeconds:F2} s = {events / elapsed.TotalSeconds:N0} events/s; PostgreSQL server cpu {server:F2} s ({load})");
             }
         }
 
@@ -56,7 +56,7 @@ internal static class ScaleRun
         await Task.WhenAll(writers);
     }
 
-    private static async Task<TimeSpan> ProjectAsync(IEventStore store, string url, string projection, int nodeCount, int events, bool pinned)
+    private static async Task<(TimeSpan Elapsed, double ServerCpu)> ProjectAsync(IEventStore store, string url, string projection, int nodeCount, int events, bool pinned, int rounds)
     {
         var lease = LeaseOptions.Default.Duration;
         var retry = TimeSpan.FromSeconds(1);
@@ -65,10 +65,11 @@ internal static class ScaleRun
         {
             for (var i = 1; i <= nodeCount; i++)
             {
-                nodes.Add(await Node.StartAsync(url, projection, $"node-{i}", lease, retry, pinned ? (i - 1) % Environment.ProcessorCount : null));
+                nodes.Add(await Node.StartAsync(url, projection, $"node-{i}", lease, retry, pinned ? (i - 1) % Environment.ProcessorCount : null, rounds));
             }
 
             var head = await store.GetHeadPositionAsync();
+            var serverCpu = Bench.ServerCpuSeconds();
             var clock = Stopwatch.StartNew();
             nodes.ForEach(Node.Go);
             // Per partition: when a node first saved a position for it, when it reached the head, and who ran it.
@@ -97,9 +98,11 @@ internal static class ScaleRun
                 return done.Count == BenchProjection.PartitionCount;
             }, "every partition is at the head", TimeSpan.FromMinutes(10));
             var elapsed = clock.Elapsed;
+            // Read before the nodes stop: their backends' CPU is gone from /proc once they exit.
+            serverCpu = Bench.ServerCpuSeconds() - serverCpu;
             Console.WriteLine("  " + string.Join("; ", done.OrderBy(d => d.Key).Select(d => $"#{d.Key} {string.Join('>', owners[d.Key])} done@{d.Value:F1}")));
             await VerifyAsync(store, projection, events);
-            return elapsed;
+            return (elapsed, serverCpu);
         }
         finally
         {
