@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Eventuali;
+using Eventuali.Bench;
 using Eventuali.Parquet;
 using Eventuali.Sqlite;
 using Eventuali.Tools.Analytics;
@@ -18,29 +19,9 @@ static string Rate(long n, TimeSpan t) => (n / t.TotalSeconds).ToString("N0", Cu
 // machine would need.
 static string ThreadCpu()
 {
-    if (!Directory.Exists("/proc/self/task"))
-    {
-        return $"cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s";
-    }
-
-    var threads = new List<(string Name, double Seconds)>();
-    foreach (var task in Directory.GetDirectories("/proc/self/task"))
-    {
-        try
-        {
-            var stat = File.ReadAllText(Path.Combine(task, "stat"));
-            var close = stat.LastIndexOf(')');
-            var fields = stat[(close + 2)..].Split(' ');
-            threads.Add((stat[(stat.IndexOf('(') + 1)..close], (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0));
-        }
-        catch (IOException)
-        {
-            // The thread ended meanwhile.
-        }
-    }
-
-    var top = threads.OrderByDescending(t => t.Seconds).Take(3).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Seconds:F2}"));
-    return $"cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s, busiest threads {string.Join(" / ", top)} s";
+    var top = ProcStat.Threads().Take(3).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Seconds:F2}")).ToList();
+    var process = $"cpu {ProcStat.ProcessSeconds():F2} s";
+    return top.Count == 0 ? process : $"{process}, busiest threads {string.Join(" / ", top)} s";
 }
 
 switch (args)

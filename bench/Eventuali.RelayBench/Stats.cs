@@ -35,29 +35,9 @@ internal static class Stats
     /// </summary>
     public static string ThreadCpu()
     {
-        if (!Directory.Exists("/proc/self/task"))
-        {
-            return Format($"cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s");
-        }
-
-        var threads = new List<(string Name, double Seconds)>();
-        foreach (var task in Directory.GetDirectories("/proc/self/task"))
-        {
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var close = stat.LastIndexOf(')');
-                var fields = stat[(close + 2)..].Split(' ');
-                threads.Add((stat[(stat.IndexOf('(') + 1)..close], (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0));
-            }
-            catch (IOException)
-            {
-                // The thread ended meanwhile.
-            }
-        }
-
-        var top = threads.OrderByDescending(t => t.Seconds).Take(4).Select(t => Format($"{t.Name} {t.Seconds:F2}"));
-        return Format($"cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s; busiest threads: {string.Join(", ", top)} s");
+        var top = Eventuali.Bench.ProcStat.Threads().Take(4).Select(t => Format($"{t.Name} {t.Seconds:F2}")).ToList();
+        var process = Format($"cpu {Eventuali.Bench.ProcStat.ProcessSeconds():F2} s");
+        return top.Count == 0 ? process : Format($"{process}; busiest threads: {string.Join(", ", top)} s");
     }
 
     public static TimeSpan ProcessCpu()

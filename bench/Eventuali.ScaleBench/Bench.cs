@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Eventuali.Bench;
 using Eventuali.Projections;
 using Npgsql;
 
@@ -59,38 +60,8 @@ internal static class Bench
     /// <summary>The 1, 5 and 15 minute load averages: the machine is shared, so every figure is printed with the load it was measured under.</summary>
     public static string Load() => File.Exists("/proc/loadavg") ? "load " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "load n/a";
 
-    /// <summary>
-    /// CPU seconds used so far by every process named <c>postgres</c> still running (the server is on this machine), so
-    /// a run can say how much of the two cores the database took. Backends that exit during the run are not counted.
-    /// </summary>
-    public static double ServerCpuSeconds()
-    {
-        double ticks = 0;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var close = stat.LastIndexOf(')');
-                if (close < 0 || !stat.AsSpan(0, close).EndsWith("(postgres", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                // After "(comm) ", field 3 is the state; utime and stime are fields 14 and 15.
-                var fields = stat[(close + 2)..].Split(' ');
-                ticks += double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-
-        return ticks / 100; // USER_HZ is 100 on Linux.
-    }
+    /// <summary>CPU seconds used so far by the running PostgreSQL processes (the server is on this machine).</summary>
+    public static double ServerCpuSeconds() => ProcStat.SecondsOf("postgres");
 
     public static string F(double value, string format = "F2") => value.ToString(format, CultureInfo.InvariantCulture);
 }
