@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Eventuali.Messaging.Testing;
 using Eventuali.Snapshots;
 using Eventuali.Sqlite;
 using Eventuali.Typed;
@@ -13,7 +14,7 @@ public sealed class RedisOutageTests
     [Fact]
     public async Task Loads_stay_correct_and_fast_while_Redis_is_down_and_use_it_again_after_a_restart()
     {
-        await using var redis = await OwnRedis.StartAsync();
+        await using var redis = await OwnBrokerServer.StartAsync("redis");
         var options = new RedisAggregateCacheOptions { OperationTimeout = TimeSpan.FromMilliseconds(200), BreakDuration = TimeSpan.FromMilliseconds(500) };
         await using var cache = await RedisAggregateCache.ConnectAsync(redis.Url, options, Ct);
         var dir = Path.Combine(Path.GetTempPath(), "eventuali-cache-outage-" + Guid.NewGuid().ToString("N"));
@@ -91,7 +92,7 @@ public sealed class RedisOutageTests
     [Fact]
     public async Task A_cache_whose_entries_were_lost_with_Redis_is_a_miss_not_an_error()
     {
-        await using var redis = await OwnRedis.StartAsync();
+        await using var redis = await OwnBrokerServer.StartAsync("redis");
         await using var cache = await RedisAggregateCache.ConnectAsync(redis.Url, SharedRedis.Isolated(), Ct);
         var entry = new CachedAggregate("s-1", 3, 9, "T", 1, 0, new byte[] { 1, 2, 3 });
         await cache.SetAsync(entry, Ct);

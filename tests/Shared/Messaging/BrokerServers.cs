@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Eventuali.Messaging.Tests;
+namespace Eventuali.Messaging.Testing;
 
-/// <summary>The Redis and RabbitMQ servers scripts/brokers.sh started for the whole test run.</summary>
+/// <summary>The broker servers scripts/brokers.sh started for the whole test run (EVENTUALI_{BROKER}_URL); missing is a failure.</summary>
 internal static class BrokerServers
 {
     public static string Url(string broker)
@@ -141,12 +141,4 @@ internal sealed class OwnBrokerServer : IAsyncDisposable
             return false;
         }
     }
-}
-
-/// <summary>The Redis and RabbitMQ tests start, kill and restart servers: they run one at a time, apart from the rest.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class BrokerRestartCollection
-{
-    /// <summary>The collection's name.</summary>
-    public const string Name = "broker restarts";
 }
