@@ -1,4 +1,5 @@
 using System.Globalization;
+using Eventuali.Redis;
 using StackExchange.Redis;
 
 namespace Eventuali.Caching.Redis;
@@ -57,7 +58,7 @@ public sealed class RedisAggregateCache : IAggregateCache, IAsyncDisposable
     public static async ValueTask<RedisAggregateCache> ConnectAsync(string url, RedisAggregateCacheOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RedisAggregateCacheOptions();
-        var (config, where, user) = RedisUrl.Parse(url, options.OperationTimeout);
+        var (config, where, user) = RedisUrl.Parse(url, "The Redis aggregate cache URL", "eventuali-cache", options.OperationTimeout);
         ConnectionMultiplexer? connection = null;
         try
         {
@@ -72,7 +73,7 @@ public sealed class RedisAggregateCache : IAggregateCache, IAsyncDisposable
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
 
-            throw new InvalidOperationException($"Cannot connect to the Redis aggregate cache at {where} as user '{user ?? "default"}': {RedisUrl.Reason(ex)}.");
+            throw new InvalidOperationException($"Cannot connect to the Redis aggregate cache at {where}: {RedisUrl.Reason(ex, user)}.");
         }
     }
 
