@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using Eventuali.Parquet;
 using Eventuali.Tools.ChangeEvents;
@@ -72,7 +73,9 @@ internal sealed class ExportFormats
             CheckpointFile = parse.GetValue(Checkpoint),
             FromPosition = fromPosition,
         };
+        var started = Stopwatch.GetTimestamp();
         var result = await ParquetExport.ExportAsync(store, options, ct).ConfigureAwait(false);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var root = Path.GetFullPath(output);
         await io.Out.WriteLineAsync(json
             ? Json.Object(w =>
@@ -82,8 +85,9 @@ internal sealed class ExportFormats
                 w.WriteNumber("toPosition", result.ToPosition);
                 w.WriteNumber("files", result.Files.Count);
                 w.WriteString("output", root);
+                w.WriteNumber("seconds", Math.Round(seconds, 3));
             })
-            : string.Create(CultureInfo.InvariantCulture, $"Exported {result.Events} events (positions {result.FromPosition}..{result.ToPosition}) to {result.Files.Count} Parquet file(s) under {root}.")).ConfigureAwait(false);
+            : string.Create(CultureInfo.InvariantCulture, $"Exported {result.Events} events (positions {result.FromPosition}..{result.ToPosition}) to {result.Files.Count} Parquet file(s) under {root} in {seconds:F2} s ({(seconds > 0 ? result.Events / seconds : 0):N0} events/s).")).ConfigureAwait(false);
         return ExitCodes.Success;
     }
 }
