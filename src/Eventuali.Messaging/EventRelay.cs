@@ -9,7 +9,7 @@ namespace Eventuali.Messaging;
 /// only once the broker confirmed it, after checking nobody else moved it (fencing). A broker that fails pauses the
 /// relay (retrying with back-off); the writers never wait for it. Delivery is at least once, in order per stream.
 /// </summary>
-public sealed class EventRelay
+public sealed partial class EventRelay
 {
     private readonly IEventStore _store;
     private readonly IMessagePublisher _publisher;
@@ -155,10 +155,16 @@ public sealed class EventRelay
                 // page before the publish below even starts.
                 var after = page.Through;
                 next = Task.Run(() => reader.ReadAsync(after, ct), ct);
-                var sent = await ConfirmAsync(window, lead, keep: _options.MaxBatchesInFlight - 1, onlyDone: false, ct).ConfigureAwait(false)
-                    && await SendAsync(window, reader.Messages(page), page.Through, ct).ConfigureAwait(false)
-                    && await ConfirmAsync(window, lead, keep: 0, onlyDone: true, ct).ConfigureAwait(false);
-                if (!sent)
+                var sent = await ConfirmAsync(window, lead, keep: _options.MaxBatchesInFlight - 1, onlyDone: false, ct).ConfigureAwait(false);
+                if (sent && !await SendAsync(window, reader.Messages(page), page.Through, ct).ConfigureAwait(false))
+                {
+                    // The batches sent before the one that could not be may still confirm: taken first, so the relay
+                    // publishes again from the one that failed.
+                    await ConfirmAsync(window, lead, keep: 0, onlyDone: false, ct).ConfigureAwait(false);
+                    sent = false;
+                }
+
+                if (!sent || !await ConfirmAsync(window, lead, keep: 0, onlyDone: true, ct).ConfigureAwait(false))
                 {
                     next = await RecoverAsync(reader, window, lead, next, ct).ConfigureAwait(false);
                     continue;
@@ -180,77 +186,6 @@ public sealed class EventRelay
                 await ((Task)lead.Saving).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
-    }
-
-    /// <summary>Sends a batch into the window. False: the broker refused it (the relay recovers).</summary>
-    private async Task<bool> SendAsync(RelayWindow window, OutboundMessage[] messages, long through, CancellationToken ct)
-    {
-        try
-        {
-            var confirmed = await _publisher.SendAsync(messages, ct).ConfigureAwait(false);
-            window.Add(new SentBatch(confirmed, through, messages.Length));
-            return true;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException and not BrokerConfigurationException && !ct.IsCancellationRequested)
-        {
-            _lastError = ex;
-            _isPaused = true;
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// Takes confirmations oldest first until <paramref name="keep"/> batches are left (with <paramref name="onlyDone"/>,
-    /// only those already in), moving the confirmed position and starting a checkpoint save when none is running.
-    /// False: a batch failed; the ones after it are not counted as confirmed even when the broker confirmed them.
-    /// </summary>
-    private async Task<bool> ConfirmAsync(RelayWindow window, LeadState lead, int keep, bool onlyDone, CancellationToken ct)
-    {
-        while (window.Count > keep && (!onlyDone || window.OldestIsDone))
-        {
-            SentBatch batch;
-            try
-            {
-                batch = await window.ConfirmOldestAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException and not BrokerConfigurationException && !ct.IsCancellationRequested)
-            {
-                _lastError = ex;
-                _isPaused = true;
-                return false;
-            }
-
-            Interlocked.Add(ref _published, batch.Messages);
-            _isPaused = false;
-            lead.RetryDelay = _options.RetryDelay;
-            lead.Confirmed = batch.Through;
-            if (lead.Saving is null || lead.Saving.IsCompleted)
-            {
-                if (lead.Saving is not null)
-                {
-                    lead.Saved = await lead.Saving.ConfigureAwait(false);
-                }
-
-                ct.ThrowIfCancellationRequested();
-                var (from, to) = (lead.Saved, lead.Confirmed);
-                lead.Saving = Task.Run(() => SaveAsync(lead.Lease, from, to, ct), ct);
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// After a failed batch: waits for every other batch out and the read ahead, backs off (the broker is down or
-    /// refusing: back-pressure falls on the relay only), then reads again from the oldest unconfirmed batch.
-    /// </summary>
-    private async Task<Task<RelayPage>> RecoverAsync(RelayPageReader reader, RelayWindow window, LeadState lead, Task<RelayPage> next, CancellationToken ct)
-    {
-        await window.AbandonAsync().ConfigureAwait(false);
-        await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await Task.Delay(lead.RetryDelay, _options.TimeProvider, ct).ConfigureAwait(false);
-        lead.RetryDelay = TimeSpan.FromTicks(Math.Min(lead.RetryDelay.Ticks * 2, _options.MaxRetryDelay.Ticks));
-        return reader.ReadAsync(lead.Confirmed, ct);
     }
 
     /// <summary>Moves the checkpoint from <paramref name="from"/> to <paramref name="to"/>, unless someone else moved it meanwhile.</summary>
