@@ -19,9 +19,9 @@ internal interface IBrokerBench : IAsyncDisposable
 
     /// <summary>
     /// The ceiling: <paramref name="messages"/> published with the same client, in batches of <paramref name="batchSize"/>,
-    /// every broker acknowledgement of a batch awaited before the next (the relay's semantics, without the relay).
+    /// at most <paramref name="window"/> batches not yet acknowledged at once (the relay's semantics, without the relay).
     /// </summary>
-    ValueTask RawPublishAsync(IReadOnlyList<OutboundMessage> messages, int batchSize, CancellationToken ct);
+    ValueTask RawPublishAsync(IReadOnlyList<OutboundMessage> messages, int batchSize, int window, CancellationToken ct);
 
     /// <summary>Consumes the destination's <paramref name="topic"/> with the adapter's source, calling <paramref name="handler"/> then acknowledging, until cancelled.</summary>
     Task ConsumeAsync(string topic, Action<InboundMessage> handler, CancellationToken ct);

@@ -30,12 +30,10 @@ internal sealed class NatsBench(NatsConnection connection) : IBrokerBench
     public ValueTask<IMessagePublisher> RelayPublisherAsync(CancellationToken ct)
         => ValueTask.FromResult<IMessagePublisher>(new NatsJetStreamPublisher(connection, _options));
 
-    public async ValueTask RawPublishAsync(IReadOnlyList<OutboundMessage> messages, int batchSize, CancellationToken ct)
-    {
-        var acks = new Task<PubAckResponse>[batchSize];
-        for (var start = 0; start < messages.Count; start += batchSize)
+    public async ValueTask RawPublishAsync(IReadOnlyList<OutboundMessage> messages, int batchSize, int window, CancellationToken ct)
+        => await RawWindow.RunAsync(messages.Count, batchSize, window, (start, n) =>
         {
-            var n = Math.Min(batchSize, messages.Count - start);
+            var acks = new Task<PubAckResponse>[n];
             for (var i = 0; i < n; i++)
             {
                 var m = messages[start + i];
@@ -48,10 +46,14 @@ internal sealed class NatsBench(NatsConnection connection) : IBrokerBench
                 acks[i] = _js.PublishAsync(_options.SubjectPrefix + "." + m.Topic, m.Body.ToArray(), NatsRawSerializer<byte[]>.Default, new NatsJSPubOpts { MsgId = m.MessageId }, headers, ct).AsTask();
             }
 
-            for (var i = 0; i < n; i++)
-            {
-                (await acks[i].ConfigureAwait(false)).EnsureSuccess();
-            }
+            return AckedAsync(acks);
+        }).ConfigureAwait(false);
+
+    private static async Task AckedAsync(Task<PubAckResponse>[] acks)
+    {
+        foreach (var ack in acks)
+        {
+            (await ack.ConfigureAwait(false)).EnsureSuccess();
         }
     }
 

@@ -5,7 +5,7 @@ using Eventuali.Sqlite;
 using static Eventuali.RelayBench.Stats;
 
 // Relay throughput and end-to-end latency per broker on loopback, against each broker's own publish ceiling:
-//   Eventuali.RelayBench [throughput|latency|all] [--brokers nats,redis,rabbitmq] [--events 200000] [--batch 1000]
+//   Eventuali.RelayBench [throughput|latency|all] [--brokers nats,redis,rabbitmq] [--events 200000] [--batch 1000] [--window 4]
 //                        [--runs 3] [--rate 1000] [--seconds 10] [--durability relaxed|full]
 // The brokers are the ones scripts/brokers.sh starts (EVENTUALI_NATS_URL, EVENTUALI_REDIS_URL, EVENTUALI_RABBITMQ_URL).
 var mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
@@ -29,13 +29,14 @@ int Number(string name, int fallback) => options.TryGetValue(name, out var text)
     ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"--{name} must be a positive whole number, not '{text}'.")
     : fallback;
 
-int events, batch, runs, rate, seconds;
+int events, batch, window, runs, rate, seconds;
 Durability durability;
 string[] brokers;
 try
 {
     events = Number("events", 200_000);
     batch = Number("batch", 1000);
+    window = Number("window", 4);
     runs = Number("runs", 3);
     rate = Number("rate", 1000);
     seconds = Number("seconds", 10);
@@ -46,7 +47,7 @@ try
         var other => throw new ArgumentException($"--durability must be relaxed or full, not '{other}'"),
     };
     brokers = (options.GetValueOrDefault("brokers") ?? "nats,redis,rabbitmq").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    foreach (var known in options.Keys.Except(["events", "batch", "runs", "rate", "seconds", "brokers", "durability"]))
+    foreach (var known in options.Keys.Except(["events", "batch", "window", "runs", "rate", "seconds", "brokers", "durability"]))
     {
         throw new ArgumentException($"unknown option --{known}");
     }
@@ -67,7 +68,7 @@ var dir = Path.Combine(Path.GetTempPath(), "eventuali-relaybench-" + Environment
 Directory.CreateDirectory(dir);
 try
 {
-    Console.WriteLine(Format($"relay benchmark: mode {mode}, brokers {string.Join(",", brokers)}, {events:N0} events, batch {batch}, {runs} runs, latency at {rate}/s for {seconds} s ({durability} appends); {Environment.ProcessorCount} cores, load {LoadAverage()}"));
+    Console.WriteLine(Format($"relay benchmark: mode {mode}, brokers {string.Join(",", brokers)}, {events:N0} events, batch {batch}, {window} batches in flight, {runs} runs, latency at {rate}/s for {seconds} s ({durability} appends); {Environment.ProcessorCount} cores, load {LoadAverage()}"));
     var throughput = new List<(string Broker, ThroughputResult[] Runs)>();
     var latency = new List<(string Broker, LatencyResult[] Runs)>();
     IEventStore? filled = null;
@@ -90,7 +91,7 @@ try
             var results = new ThroughputResult[runs];
             for (var r = 0; r < runs; r++)
             {
-                results[r] = await Throughput.RunAsync(broker, filled, messages, batch, ct);
+                results[r] = await Throughput.RunAsync(broker, filled, messages, batch, window, ct);
                 Console.WriteLine(Format($"  {name} throughput run {r + 1}: relay {results[r].RelayRate:N0} events/s, raw publish {results[r].RawRate:N0} events/s, ratio {results[r].Ratio:P0}; CPU per event relay {results[r].RelayCpuMicros:F1} us, raw {results[r].RawCpuMicros:F1} us (load {results[r].Load})"));
             }
 
@@ -134,6 +135,6 @@ finally
 static int Usage(string problem)
 {
     Console.Error.WriteLine($"Eventuali.RelayBench: {problem}.");
-    Console.Error.WriteLine("usage: Eventuali.RelayBench [throughput|latency|all] [--brokers nats,redis,rabbitmq] [--events 200000] [--batch 1000] [--runs 3] [--rate 1000] [--seconds 10] [--durability relaxed|full]");
+    Console.Error.WriteLine("usage: Eventuali.RelayBench [throughput|latency|all] [--brokers nats,redis,rabbitmq] [--events 200000] [--batch 1000] [--window 4] [--runs 3] [--rate 1000] [--seconds 10] [--durability relaxed|full]");
     return 2;
 }

@@ -28,15 +28,14 @@ internal sealed class RabbitMqBench(IConnection connection) : IBrokerBench
     public ValueTask<IMessagePublisher> RelayPublisherAsync(CancellationToken ct)
         => ValueTask.FromResult<IMessagePublisher>(new RabbitMqPublisher(connection, _options));
 
-    public async ValueTask RawPublishAsync(IReadOnlyList<OutboundMessage> messages, int batchSize, CancellationToken ct)
+    public async ValueTask RawPublishAsync(IReadOnlyList<OutboundMessage> messages, int batchSize, int window, CancellationToken ct)
     {
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct).ConfigureAwait(false);
         await using (channel.ConfigureAwait(false))
         {
-            var confirms = new Task[batchSize];
-            for (var start = 0; start < messages.Count; start += batchSize)
+            await RawWindow.RunAsync(messages.Count, batchSize, window, (start, n) =>
             {
-                var n = Math.Min(batchSize, messages.Count - start);
+                var confirms = new Task[n];
                 for (var i = 0; i < n; i++)
                 {
                     var m = messages[start + i];
@@ -50,11 +49,8 @@ internal sealed class RabbitMqBench(IConnection connection) : IBrokerBench
                     confirms[i] = channel.BasicPublishAsync(_options.Exchange, m.Topic, mandatory: true, properties, m.Body, ct).AsTask();
                 }
 
-                for (var i = 0; i < n; i++)
-                {
-                    await confirms[i].ConfigureAwait(false);
-                }
-            }
+                return Task.WhenAll(confirms);
+            }).ConfigureAwait(false);
         }
     }
 

@@ -26,13 +26,12 @@ internal sealed class RedisBench(ConnectionMultiplexer connection) : IBrokerBenc
     public ValueTask<IMessagePublisher> RelayPublisherAsync(CancellationToken ct)
         => ValueTask.FromResult<IMessagePublisher>(new RedisStreamsPublisher(connection, _options));
 
-    public async ValueTask RawPublishAsync(IReadOnlyList<OutboundMessage> messages, int batchSize, CancellationToken ct)
+    public async ValueTask RawPublishAsync(IReadOnlyList<OutboundMessage> messages, int batchSize, int window, CancellationToken ct)
     {
         var db = connection.GetDatabase();
-        var adds = new Task<RedisValue>[batchSize];
-        for (var start = 0; start < messages.Count; start += batchSize)
+        await RawWindow.RunAsync(messages.Count, batchSize, window, (start, n) =>
         {
-            var n = Math.Min(batchSize, messages.Count - start);
+            var adds = new Task<RedisValue>[n];
             for (var i = 0; i < n; i++)
             {
                 var m = messages[start + i];
@@ -49,11 +48,8 @@ internal sealed class RedisBench(ConnectionMultiplexer connection) : IBrokerBenc
                 adds[i] = db.StreamAddAsync(_options.KeyPrefix + m.Topic, fields, maxLength: _options.MaxLength, useApproximateMaxLength: true);
             }
 
-            for (var i = 0; i < n; i++)
-            {
-                await adds[i].WaitAsync(ct).ConfigureAwait(false);
-            }
-        }
+            return Task.WhenAll(adds).WaitAsync(ct);
+        }).ConfigureAwait(false);
     }
 
     public Task ConsumeAsync(string topic, Action<InboundMessage> handler, CancellationToken ct)

@@ -13,20 +13,20 @@ internal sealed record ThroughputResult(double RelayRate, double RawRate, double
 
 internal static class Throughput
 {
-    public static async Task<ThroughputResult> RunAsync(IBrokerBench broker, IEventStore store, IReadOnlyList<OutboundMessage> messages, int batchSize, CancellationToken ct)
+    public static async Task<ThroughputResult> RunAsync(IBrokerBench broker, IEventStore store, IReadOnlyList<OutboundMessage> messages, int batchSize, int window, CancellationToken ct)
     {
         var load = Stats.LoadAverage();
         var cpu = Stats.ProcessCpu();
-        var relayRate = await RelayAsync(broker, store, messages.Count, batchSize, ct).ConfigureAwait(false);
+        var relayRate = await RelayAsync(broker, store, messages.Count, batchSize, window, ct).ConfigureAwait(false);
         var relayCpu = Stats.ProcessCpu() - cpu;
         cpu = Stats.ProcessCpu();
-        var rawRate = await RawAsync(broker, messages, batchSize, ct).ConfigureAwait(false);
+        var rawRate = await RawAsync(broker, messages, batchSize, window, ct).ConfigureAwait(false);
         var rawCpu = Stats.ProcessCpu() - cpu;
         return new ThroughputResult(relayRate, rawRate, relayCpu.TotalMicroseconds / messages.Count, rawCpu.TotalMicroseconds / messages.Count, load + " -> " + Stats.LoadAverage());
     }
 
     /// <summary>Events/s of a relay from position 0 until the broker confirmed all <paramref name="count"/> events.</summary>
-    private static async Task<double> RelayAsync(IBrokerBench broker, IEventStore store, int count, int batchSize, CancellationToken ct)
+    private static async Task<double> RelayAsync(IBrokerBench broker, IEventStore store, int count, int batchSize, int window, CancellationToken ct)
     {
         var tag = Tags.New();
         await broker.PrepareAsync(tag, ct).ConfigureAwait(false);
@@ -36,7 +36,7 @@ internal static class Throughput
             await using (publisher.ConfigureAwait(false))
             {
                 // A route of its own per run: its checkpoint starts at the beginning of the log.
-                var relay = new EventRelay(store, publisher, new RelayRoute("bench-" + tag) { BatchSize = batchSize }, new RelayOptions { NodeId = "relay-bench" });
+                var relay = new EventRelay(store, publisher, new RelayRoute("bench-" + tag) { BatchSize = batchSize }, new RelayOptions { NodeId = "relay-bench", MaxBatchesInFlight = window });
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var clock = Stopwatch.StartNew();
                 var running = relay.RunAsync(stop.Token);
@@ -66,13 +66,13 @@ internal static class Throughput
         }
     }
 
-    private static async Task<double> RawAsync(IBrokerBench broker, IReadOnlyList<OutboundMessage> messages, int batchSize, CancellationToken ct)
+    private static async Task<double> RawAsync(IBrokerBench broker, IReadOnlyList<OutboundMessage> messages, int batchSize, int window, CancellationToken ct)
     {
         await broker.PrepareAsync(Tags.New(), ct).ConfigureAwait(false);
         try
         {
             var clock = Stopwatch.StartNew();
-            await broker.RawPublishAsync(messages, batchSize, ct).ConfigureAwait(false);
+            await broker.RawPublishAsync(messages, batchSize, window, ct).ConfigureAwait(false);
             return messages.Count / clock.Elapsed.TotalSeconds;
         }
         finally
@@ -93,9 +93,18 @@ internal sealed class CountingPublisher(IMessagePublisher inner, int target) : I
     public string Broker => inner.Broker;
 
     public async ValueTask PublishAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+        => await (await SendAsync(messages, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    public async ValueTask<Task> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
     {
-        await inner.PublishAsync(messages, cancellationToken).ConfigureAwait(false);
-        if (Interlocked.Add(ref _confirmed, messages.Count) >= target)
+        var confirmed = await inner.SendAsync(messages, cancellationToken).ConfigureAwait(false);
+        return CountAsync(confirmed, messages.Count);
+    }
+
+    private async Task CountAsync(Task confirmed, int count)
+    {
+        await confirmed.ConfigureAwait(false);
+        if (Interlocked.Add(ref _confirmed, count) >= target)
         {
             _all.TrySetResult();
         }

@@ -12,8 +12,14 @@ internal sealed class TimedPublisher(IMessagePublisher inner, long[] confirmed) 
     public string Broker => inner.Broker;
 
     public async ValueTask PublishAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+        => await (await SendAsync(messages, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    public async ValueTask<Task> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+        => NoteAsync(await inner.SendAsync(messages, cancellationToken).ConfigureAwait(false), messages);
+
+    private async Task NoteAsync(Task batch, IReadOnlyList<OutboundMessage> messages)
     {
-        await inner.PublishAsync(messages, cancellationToken).ConfigureAwait(false);
+        await batch.ConfigureAwait(false);
         var now = Stopwatch.GetTimestamp();
         foreach (var m in messages)
         {

@@ -18,7 +18,7 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
     private readonly bool _ownsConnection;
     private const string ExpectedLastMsgIdHeader = "Nats-Expected-Last-Msg-Id";
     private int _streamReady;
-    private string? _lastConfirmed;
+    private readonly NatsChain _chain = new();
 
     /// <summary>A publisher on <paramref name="connection"/>; disposing it closes the connection when <paramref name="ownsConnection"/>.</summary>
     public NatsJetStreamPublisher(NatsConnection connection, NatsJetStreamOptions? options = null, bool ownsConnection = false)
@@ -35,6 +35,10 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
 
     /// <inheritdoc />
     public async ValueTask PublishAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+        => await (await SendAsync(messages, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<Task> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         if (Volatile.Read(ref _streamReady) == 0)
@@ -45,14 +49,15 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
 
         ThrowIfTooLarge(messages);
 
-        // All sent on the one connection in order, then every ack awaited. Each message but the first ever sent expects
-        // the one before it to be the stream's last (Nats-Expected-Last-Msg-Id): when one fails, the ones after it are
-        // refused rather than stored ahead of it, so a retried batch keeps stream order. JetStream checks the message id
-        // for duplicates first, so a batch published again confirms what was stored and stores the rest after it.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // All sent on the one connection in order; the acks are awaited by the returned task, so the next batch can be
+        // sent meanwhile. Each message but the first ever sent expects the one sent before it to be the stream's last
+        // (Nats-Expected-Last-Msg-Id), across batches too: when one fails, every one after it is refused rather than
+        // stored ahead of it, so a batch published again keeps stream order. JetStream checks the message id for
+        // duplicates first, so a batch published again confirms what was stored and stores the rest after it.
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.PublishTimeout);
         var acks = new Task<PubAckResponse>[messages.Count];
-        var previous = _lastConfirmed;
+        var link = _chain.Add(messages.Count > 0 ? messages[^1].MessageId : null, out var previous);
         for (var i = 0; i < acks.Length; i++)
         {
             var m = messages[i];
@@ -71,31 +76,35 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
             acks[i] = _js.PublishAsync(_options.Subject(m.Topic), m.Body.ToArray(), NatsRawSerializer<byte[]>.Default, new NatsJSPubOpts { MsgId = m.MessageId }, headers, timeout.Token).AsTask();
         }
 
+        return ConfirmAsync(acks, link, timeout);
+    }
+
+    private async Task ConfirmAsync(Task<PubAckResponse>[] acks, NatsChain.Link link, CancellationTokenSource timeout)
+    {
         Exception? failed = null;
-        foreach (var ack in acks)
+        using (timeout)
         {
-            try
+            foreach (var ack in acks)
             {
-                (await ack.ConfigureAwait(false)).EnsureSuccess();
-            }
-            catch (NatsJSDuplicateMessageException)
-            {
-                // Already stored within the duplicate window (a batch published again): confirmed all the same.
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                failed ??= ex;
+                try
+                {
+                    (await ack.ConfigureAwait(false)).EnsureSuccess();
+                }
+                catch (NatsJSDuplicateMessageException)
+                {
+                    // Already stored within the duplicate window (a batch published again): confirmed all the same.
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    failed ??= ex;
+                }
             }
         }
 
+        _chain.Complete(link, failed is null);
         if (failed is not null)
         {
-            throw new InvalidOperationException($"NATS JetStream did not confirm every message of the batch of {messages.Count} for stream '{_options.StreamName}': {failed.Message}", failed);
-        }
-
-        if (messages.Count > 0)
-        {
-            _lastConfirmed = messages[^1].MessageId;
+            throw new InvalidOperationException($"NATS JetStream did not confirm every message of the batch of {acks.Length} for stream '{_options.StreamName}': {failed.Message}", failed);
         }
     }
 

@@ -31,6 +31,10 @@ public sealed class RabbitMqPublisher : IMessagePublisher
 
     /// <inheritdoc />
     public async ValueTask PublishAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+        => await (await SendAsync(messages, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<Task> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         foreach (var m in messages)
@@ -42,14 +46,16 @@ public sealed class RabbitMqPublisher : IMessagePublisher
             }
         }
 
+        // The gate covers only the sending, so one batch's publishes are never interleaved with another's; the
+        // confirms are awaited by the returned task while the next batch is sent on the same channel.
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var channel = await ChannelAsync(cancellationToken).ConfigureAwait(false);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.PublishTimeout);
 
-            // Started in order on the one channel (RabbitMQ keeps a channel's order), then every confirm awaited.
+            // Started in order on the one channel (RabbitMQ keeps a channel's order), every confirm awaited together.
             var confirms = new Task[messages.Count];
             for (var i = 0; i < confirms.Length; i++)
             {
@@ -57,7 +63,19 @@ public sealed class RabbitMqPublisher : IMessagePublisher
                 confirms[i] = channel.BasicPublishAsync(_options.Exchange, RabbitMqOptions.RoutingKey(m.Topic), _options.Mandatory, Properties(m), m.Body, timeout.Token).AsTask();
             }
 
-            Exception? failed = null;
+            return ConfirmAsync(channel, confirms, timeout, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task ConfirmAsync(IChannel channel, Task[] confirms, CancellationTokenSource timeout, CancellationToken cancellationToken)
+    {
+        Exception? failed = null;
+        using (timeout)
+        {
             foreach (var confirm in confirms)
             {
                 try
@@ -69,21 +87,18 @@ public sealed class RabbitMqPublisher : IMessagePublisher
                     failed ??= ex;
                 }
             }
-
-            if (failed is not null)
-            {
-                if (!channel.IsOpen)
-                {
-                    _channel = null; // a new channel next time: this one was closed by the broker or the connection
-                }
-
-                var why = failed is OperationCanceledException ? $"no confirm within {_options.PublishTimeout.TotalSeconds} s" : failed.Message;
-                throw new InvalidOperationException($"RabbitMQ did not confirm every message of the batch of {messages.Count} for exchange '{_options.Exchange}': {why}", failed);
-            }
         }
-        finally
+
+        if (failed is not null)
         {
-            _gate.Release();
+            if (!channel.IsOpen)
+            {
+                // A new channel next time: this one was closed by the broker or the connection.
+                Interlocked.CompareExchange(ref _channel, null, channel);
+            }
+
+            var why = failed is OperationCanceledException ? $"no confirm within {_options.PublishTimeout.TotalSeconds} s" : failed.Message;
+            throw new InvalidOperationException($"RabbitMQ did not confirm every message of the batch of {confirms.Length} for exchange '{_options.Exchange}': {why}", failed);
         }
     }
 

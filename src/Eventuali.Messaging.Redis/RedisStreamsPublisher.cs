@@ -31,6 +31,10 @@ public sealed class RedisStreamsPublisher : IMessagePublisher
 
     /// <inheritdoc />
     public async ValueTask PublishAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+        => await (await SendAsync(messages, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public ValueTask<Task> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         foreach (var m in messages)
@@ -42,7 +46,8 @@ public sealed class RedisStreamsPublisher : IMessagePublisher
             }
         }
 
-        // Sent back to back on the one connection, which Redis runs in order, then every answer awaited.
+        // Sent back to back on the one connection, which Redis runs in order; the returned task awaits every answer
+        // while the next batch is sent.
         var db = _connection.GetDatabase();
         var adds = new Task<RedisValue>[messages.Count];
         for (var i = 0; i < adds.Length; i++)
@@ -51,6 +56,11 @@ public sealed class RedisStreamsPublisher : IMessagePublisher
             adds[i] = db.StreamAddAsync(_options.StreamKey(m.Topic), Fields(m), maxLength: _options.MaxLength, useApproximateMaxLength: true);
         }
 
+        return ValueTask.FromResult(ConfirmAsync(adds, cancellationToken));
+    }
+
+    private static async Task ConfirmAsync(Task<RedisValue>[] adds, CancellationToken cancellationToken)
+    {
         Exception? failed = null;
         foreach (var add in adds)
         {
@@ -66,7 +76,7 @@ public sealed class RedisStreamsPublisher : IMessagePublisher
 
         if (failed is not null)
         {
-            throw new InvalidOperationException($"Redis did not confirm every message of the batch of {messages.Count}: {failed.Message}", failed);
+            throw new InvalidOperationException($"Redis did not confirm every message of the batch of {adds.Length}: {failed.Message}", failed);
         }
     }
 

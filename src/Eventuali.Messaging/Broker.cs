@@ -16,6 +16,19 @@ public interface IMessagePublisher : IAsyncDisposable
     /// Messages of one stream are given in stream order and must reach the broker in that order.
     /// </summary>
     ValueTask PublishAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends <paramref name="messages"/> ahead of any later call's and returns, once they are sent, their confirmation:
+    /// a task that completes when the broker confirmed every one, or fails as <see cref="PublishAsync"/> would throw.
+    /// A relay keeps several batches outstanding this way (<see cref="RelayOptions.MaxBatchesInFlight"/>), calling it
+    /// for the next batch only after the previous call returned, so consecutive batches reach the broker in order.
+    /// The default publishes and confirms before returning: an adapter that does not override it has one batch in flight.
+    /// </summary>
+    async ValueTask<Task> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+    {
+        await PublishAsync(messages, cancellationToken).ConfigureAwait(false);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>Receives from one broker with explicit acknowledgement.</summary>

@@ -9,7 +9,7 @@ namespace Eventuali.Messaging;
 /// only once the broker confirmed it, after checking nobody else moved it (fencing). A broker that fails pauses the
 /// relay (retrying with back-off); the writers never wait for it. Delivery is at least once, in order per stream.
 /// </summary>
-public sealed class EventRelay
+public sealed partial class EventRelay
 {
     private readonly IEventStore _store;
     private readonly IMessagePublisher _publisher;
@@ -32,6 +32,11 @@ public sealed class EventRelay
         _publisher = publisher;
         _route = route;
         _options = options ?? new RelayOptions();
+        if (_options.MaxBatchesInFlight is < 1 or > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.MaxBatchesInFlight, $"Relay route '{route.Name}': {nameof(RelayOptions.MaxBatchesInFlight)} must be 1-64.");
+        }
+
         _leases = store.GetFeature<IProjectionStore>()
             ?? throw new NotSupportedException($"The store type {store.GetType().FullName} keeps no leases or checkpoints for relays (it does not implement {nameof(IProjectionStore)}).");
     }
@@ -102,41 +107,47 @@ public sealed class EventRelay
 
         // Loaded once: afterwards this relay is the only writer of the checkpoint, and SaveAsync's fence check
         // catches anyone who moved it anyway.
-        var saved = (await lease.LoadAsync(ct).ConfigureAwait(false)).Position;
-        var confirmed = saved;
+        var lead = new LeadState(lease, (await lease.LoadAsync(ct).ConfigureAwait(false)).Position, _options.RetryDelay);
+        var window = new RelayWindow();
 
-        // Pipelined, each step still in order: the next page is read while this one is published, and the checkpoint
-        // of a confirmed page is saved while the next is published. One save at a time, always of a confirmed
-        // position; a save that starts later covers every page confirmed meanwhile (on a busy store, fewer saves).
-        var next = reader.ReadAsync(saved, ct);
-        Task<long>? saving = null;
+        // Pipelined, each step still in order: the next page is read while earlier ones are out, up to
+        // MaxBatchesInFlight batches are sent before the oldest must be confirmed, and the checkpoint of the confirmed
+        // prefix is saved meanwhile. One save at a time, always of a position below which every batch was confirmed.
+        var next = reader.ReadAsync(lead.Confirmed, ct);
         try
         {
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
                 var page = await next.ConfigureAwait(false);
-                lag.Set(page.Head - confirmed, page.Events.Count == 0 ? TimeSpan.Zero : _options.TimeProvider.GetUtcNow() - page.Events[0].Timestamp);
+                lag.Set(page.Head - lead.Confirmed, page.Events.Count == 0 ? TimeSpan.Zero : _options.TimeProvider.GetUtcNow() - page.Events[0].Timestamp);
                 if (page.Events.Count == 0)
                 {
-                    // Caught up: the checkpoint goes to what was confirmed (or past filtered-out events) before waiting.
-                    if (saving is not null)
+                    // Caught up: every batch out is confirmed, then the checkpoint goes to what was confirmed (or past
+                    // filtered-out events) before waiting.
+                    if (!await ConfirmAsync(window, lead, keep: 0, onlyDone: false, ct).ConfigureAwait(false))
                     {
-                        saved = await saving.ConfigureAwait(false);
-                        saving = null;
+                        next = await RecoverAsync(reader, window, lead, next, ct).ConfigureAwait(false);
+                        continue;
                     }
 
-                    if (page.Through != saved)
+                    if (lead.Saving is not null)
                     {
-                        await SaveAsync(lease, saved, page.Through, ct).ConfigureAwait(false);
-                        saved = confirmed = page.Through;
+                        lead.Saved = await lead.Saving.ConfigureAwait(false);
+                        lead.Saving = null;
+                    }
+
+                    if (page.Through != lead.Saved)
+                    {
+                        await SaveAsync(lease, lead.Saved, page.Through, ct).ConfigureAwait(false);
+                        lead.Saved = lead.Confirmed = page.Through;
                     }
                     else
                     {
                         await WaitForAppendAsync(page.Appended, ct).ConfigureAwait(false);
                     }
 
-                    next = reader.ReadAsync(confirmed, ct);
+                    next = reader.ReadAsync(lead.Confirmed, ct);
                     continue;
                 }
 
@@ -144,57 +155,36 @@ public sealed class EventRelay
                 // page before the publish below even starts.
                 var after = page.Through;
                 next = Task.Run(() => reader.ReadAsync(after, ct), ct);
-                await PublishUntilConfirmedAsync(reader.Messages(page), ct).ConfigureAwait(false);
-                confirmed = page.Through;
-                lag.Set(page.Head - confirmed, TimeSpan.Zero);
-                if (saving is null || saving.IsCompleted)
+                var sent = await ConfirmAsync(window, lead, keep: _options.MaxBatchesInFlight - 1, onlyDone: false, ct).ConfigureAwait(false);
+                if (sent && !await SendAsync(window, reader.Messages(page), page.Through, ct).ConfigureAwait(false))
                 {
-                    if (saving is not null)
-                    {
-                        saved = await saving.ConfigureAwait(false);
-                    }
-
-                    ct.ThrowIfCancellationRequested();
-                    var (from, to) = (saved, confirmed);
-                    saving = Task.Run(() => SaveAsync(lease, from, to, ct), ct);
+                    // The batches sent before the one that could not be may still confirm: taken first, so the relay
+                    // publishes again from the one that failed.
+                    await ConfirmAsync(window, lead, keep: 0, onlyDone: false, ct).ConfigureAwait(false);
+                    sent = false;
                 }
+
+                if (!sent || !await ConfirmAsync(window, lead, keep: 0, onlyDone: true, ct).ConfigureAwait(false))
+                {
+                    next = await RecoverAsync(reader, window, lead, next, ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                lag.Set(page.Head - lead.Confirmed, TimeSpan.Zero);
             }
         }
         finally
         {
             _isLeader = false;
 
-            // Nothing outlives the lead: the lease is released after this returns. A failed save or read was either
-            // already thrown above or belongs to a lead that is ending anyway.
+            // Nothing outlives the lead: the lease is released after this returns. A failed save, read or batch was
+            // either already handled above or belongs to a lead that is ending anyway.
+            await window.AbandonAsync().ConfigureAwait(false);
             await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (saving is not null)
+            if (lead.Saving is not null)
             {
-                await ((Task)saving).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await ((Task)lead.Saving).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-        }
-    }
-
-    /// <summary>Publishes the batch, waiting and retrying while the broker fails: back-pressure falls on the relay only.</summary>
-    private async Task PublishUntilConfirmedAsync(OutboundMessage[] messages, CancellationToken ct)
-    {
-        var delay = _options.RetryDelay;
-        while (true)
-        {
-            try
-            {
-                await _publisher.PublishAsync(messages, ct).ConfigureAwait(false);
-                Interlocked.Add(ref _published, messages.Length);
-                _isPaused = false;
-                return;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException and not BrokerConfigurationException && !ct.IsCancellationRequested)
-            {
-                _lastError = ex;
-                _isPaused = true;
-            }
-
-            await Task.Delay(delay, _options.TimeProvider, ct).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
         }
     }
 
@@ -242,18 +232,4 @@ public sealed class EventRelay
             return false;
         }
     }
-}
-
-/// <summary>The route's checkpoint moved under this relay: another node took the route; this one gives it up.</summary>
-public sealed class RelayFencedException : Exception
-{
-    /// <summary>Creates the exception for <paramref name="route"/>, expected at <paramref name="expected"/>, found at <paramref name="found"/>.</summary>
-    public RelayFencedException(string route, long expected, long found, string? owner)
-        : base($"Relay route '{route}': its checkpoint moved from {expected} to {found} (last owner '{owner}') while this relay published; another node runs the route, so this one stops leading it.")
-    {
-        Route = route;
-    }
-
-    /// <summary>The route.</summary>
-    public string Route { get; }
 }

@@ -90,6 +90,13 @@ public sealed record RelayOptions
     /// <summary>The longest wait between publish attempts.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Batches sent and not yet all confirmed at once (1-64; 1 waits for each batch's confirms before sending the
+    /// next). The checkpoint only ever moves to the end of the last batch before the oldest unconfirmed one; when a
+    /// batch fails, the relay waits for the others, then publishes again from that oldest unconfirmed batch.
+    /// </summary>
+    public int MaxBatchesInFlight { get; init; } = 4;
+
     /// <summary>The clock for waits.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -4,8 +4,9 @@ using Eventuali.Messaging;
 namespace Eventuali.Messaging.RelayHost;
 
 /// <summary>
-/// Publishes through the real adapter; after the broker confirmed the Nth batch it reports the batch's last position
-/// and never returns, so the relay cannot move its checkpoint: the parent kills the process in exactly that gap.
+/// Publishes through the real adapter, with the relay's window of batches in flight; once the broker confirmed the Nth
+/// batch it reports the batch's last position and never hands that confirmation on, and no later batch is sent, so the
+/// relay cannot move its checkpoint past batch N-1: the parent kills the process in exactly that gap.
 /// </summary>
 internal sealed class GatedPublisher(IMessagePublisher inner, int stopAfter, TextWriter report) : IMessagePublisher
 {
@@ -14,13 +15,26 @@ internal sealed class GatedPublisher(IMessagePublisher inner, int stopAfter, Tex
     public string Broker => inner.Broker;
 
     public async ValueTask PublishAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
+        => await await SendAsync(messages, cancellationToken);
+
+    public async ValueTask<Task> SendAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
     {
-        await inner.PublishAsync(messages, cancellationToken);
-        if (++_batches == stopAfter)
+        var batch = Interlocked.Increment(ref _batches);
+        if (stopAfter > 0 && batch > stopAfter)
         {
-            await report.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"confirmed {messages[^1].Headers[MessageHeaders.Position]}"));
+            // Past the gate: nothing more reaches the broker before the kill.
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
+
+        var confirmed = await inner.SendAsync(messages, cancellationToken);
+        return batch == stopAfter ? HoldAsync(confirmed, messages[^1], cancellationToken) : confirmed;
+    }
+
+    private async Task HoldAsync(Task confirmed, OutboundMessage last, CancellationToken cancellationToken)
+    {
+        await confirmed;
+        await report.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"confirmed {last.Headers[MessageHeaders.Position]}"));
+        await Task.Delay(Timeout.Infinite, cancellationToken);
     }
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
