@@ -50,7 +50,7 @@ var batches = Int("--batches", 40, 5);
 var sseEvents = Int("--sse-events", 1_000_000, 20_000);
 var liveEvents = Int("--live-events", 50_000, 2_000);
 var clients = Int("--clients", 1_000, 1_000);
-var fanoutEvents = Int("--fanout-events", 10_000, 500);
+var fanoutEvents = Int("--fanout-events", 10_000, 200);
 Console.WriteLine(F($"server bench{(quick ? " (quick)" : "")}: {Environment.ProcessorCount} cores, load average {LoadAverage()}, {writers} writers x {batches} batches of {Workload.BatchSize} per round, {runs} rounds"));
 
 var appends = new List<AppendBench.Result>();

@@ -20,11 +20,11 @@ internal static class Report
 
         Console.WriteLine();
         Console.WriteLine("SSE to one client, every frame parsed (target: at least 100,000 events/s)");
-        Console.WriteLine("| store | catch-up events | catch-up events/s | MB/s | live events | live delivered events/s | live HTTP append events/s |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| store | catch-up events | SSE catch-up events/s | MB/s | in-process catch-up events/s | SSE / in-process | live events | live delivered events/s | live HTTP append events/s |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in sse)
         {
-            Console.WriteLine(F($"| {s.Store} | {s.Events:N0} | {s.CatchUp:N0} | {s.MegabytesPerSecond:F1} | {s.LiveEvents:N0} | {s.Live:N0} | {s.LiveAppend:N0} |"));
+            Console.WriteLine(F($"| {s.Store} | {s.Events:N0} | {s.CatchUp:N0} | {s.MegabytesPerSecond:F1} | {s.InProcess:N0} | {s.CatchUp / s.InProcess:P0} | {s.LiveEvents:N0} | {s.Live:N0} | {s.LiveAppend:N0} |"));
         }
 
         Console.WriteLine();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Eventuali.Import;
+using Eventuali.Subscriptions;
 using static Eventuali.ServerBench.Stats;
 
 namespace Eventuali.ServerBench;
@@ -10,7 +11,7 @@ namespace Eventuali.ServerBench;
 /// </summary>
 internal static class SseBench
 {
-    public sealed record Result(string Store, long Events, double CatchUp, double MegabytesPerSecond, long LiveEvents, double Live, double LiveAppend);
+    public sealed record Result(string Store, long Events, double CatchUp, double InProcess, double MegabytesPerSecond, long LiveEvents, double Live, double LiveAppend);
 
     public static async Task<Result> RunAsync(string label, IEventStore store, ServerProcess server, int events, int runs, int liveEvents, int writers)
     {
@@ -20,8 +21,10 @@ internal static class SseBench
         using var http = server.Client();
         var rates = new List<double>();
         var throughput = new List<double>();
+        var local = new List<double>();
         for (var r = 0; r < runs; r++)
         {
+            local.Add(await InProcessAsync(store, first, head, events));
             var reader = new SseReader(events);
             var clock = Stopwatch.StartNew();
             using (var response = await http.GetAsync(new Uri($"subscribe/all?from={first}", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead))
@@ -40,12 +43,31 @@ internal static class SseBench
 
             rates.Add(events / clock.Elapsed.TotalSeconds);
             throughput.Add(reader.Bytes / 1048576.0 / clock.Elapsed.TotalSeconds);
-            Console.WriteLine(F($"  {label} SSE catch-up run {r + 1}: {events:N0} events in {clock.Elapsed.TotalSeconds:F2} s = {rates[^1]:N0} events/s, {throughput[^1]:F1} MB/s (load {LoadAverage()})"));
+            Console.WriteLine(F($"  {label} SSE catch-up run {r + 1}: {events:N0} events in {clock.Elapsed.TotalSeconds:F2} s = {rates[^1]:N0} events/s, {throughput[^1]:F1} MB/s; in process {local[^1]:N0} events/s (load {LoadAverage()})"));
         }
 
         var (liveTotal, live, append) = await LiveAsync(http, liveEvents, writers);
         Console.WriteLine(F($"  {label} SSE live: {liveTotal:N0} events appended over HTTP at {append:N0} events/s, delivered at {live:N0} events/s (load {LoadAverage()})"));
-        return new Result(label, events, Median(rates), Median(throughput), liveTotal, live, append);
+        return new Result(label, events, Median(rates), Median(local), Median(throughput), liveTotal, live, append);
+    }
+
+    /// <summary>The same catch-up in process: the store's SubscribeToAllAsync from the same position to the head.</summary>
+    private static async Task<double> InProcessAsync(IEventStore store, long first, long head, int events)
+    {
+        using var done = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        long count = 0;
+        await foreach (var e in store.SubscribeToAllAsync(first - 1, null, done.Token))
+        {
+            count++;
+            if (e.Position >= head)
+            {
+                break;
+            }
+        }
+
+        clock.Stop();
+        return count == events ? events / clock.Elapsed.TotalSeconds : throw new InvalidOperationException($"In process, the catch-up read {count} events, not {events}.");
     }
 
     /// <summary>The log pre-filled through the bulk import path: batches of 1,000 events over 100 streams.</summary>

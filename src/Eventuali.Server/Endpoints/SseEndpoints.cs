@@ -186,19 +186,20 @@ internal static class SseEndpoints
 
     private static async Task WaitWithHeartbeatAsync(Task<bool> pending, PipeWriter pipe, ServerContext server, CancellationToken aborted)
     {
-        while (!pending.IsCompleted)
+        // One timed wait per idle gap: a live event wakes a thousand connections at once, so no token source, delay
+        // task or WhenAny is made per wake-up; only a timeout (an idle heartbeat interval) costs an exception.
+        while (true)
         {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-            var delay = Task.Delay(server.Options.SseHeartbeat, server.Clock, idle.Token);
-            var first = await Task.WhenAny(pending, delay).ConfigureAwait(false);
-            if (first == pending)
+            try
             {
-                await idle.CancelAsync().ConfigureAwait(false);
-                break;
+                await pending.WaitAsync(server.Options.SseHeartbeat, server.Clock, aborted).ConfigureAwait(false);
+                return;
             }
-
-            pipe.Write(Heartbeat);
-            await pipe.FlushAsync(aborted).ConfigureAwait(false);
+            catch (TimeoutException) when (!pending.IsFaulted)
+            {
+                pipe.Write(Heartbeat);
+                await pipe.FlushAsync(aborted).ConfigureAwait(false);
+            }
         }
     }
 
