@@ -51,7 +51,16 @@ var sseEvents = Int("--sse-events", 1_000_000, 20_000);
 var liveEvents = Int("--live-events", 50_000, 2_000);
 var clients = Int("--clients", 1_000, 1_000);
 var fanoutEvents = Int("--fanout-events", 10_000, 200);
-Console.WriteLine(F($"server bench{(quick ? " (quick)" : "")}: {Environment.ProcessorCount} cores, load average {LoadAverage()}, {writers} writers x {batches} batches of {Workload.BatchSize} per round, {runs} rounds"));
+
+// Each client is a socket here and one in the server process (.NET raises the soft limit to the hard one at start).
+var descriptors = OpenFileLimit();
+if (descriptors < clients + 256)
+{
+    var fitting = Math.Max(1, (int)descriptors - 256);
+    Console.WriteLine(F($"the open-file limit is {descriptors}: {fitting:N0} SSE clients instead of {clients:N0} (raise it with ulimit -n)"));
+    clients = fitting;
+}
+Console.WriteLine(F($"server bench{(quick ? " (quick)" : "")}: {Environment.ProcessorCount} cores, load average {LoadAverage()}, {writers} writers x {batches} batches of {Workload.BatchSize} per round, {runs} rounds, open-file limit {descriptors}"));
 
 var appends = new List<AppendBench.Result>();
 var sse = new List<SseBench.Result>();
@@ -87,3 +96,17 @@ foreach (var name in stores)
 
 Report.Print(appends, sse, fanout, runs, writers);
 return 0;
+
+static long OpenFileLimit()
+{
+    try
+    {
+        var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        var soft = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3];
+        return soft is null or "unlimited" ? long.MaxValue : long.Parse(soft, CultureInfo.InvariantCulture);
+    }
+    catch (IOException)
+    {
+        return long.MaxValue;
+    }
+}
