@@ -114,6 +114,13 @@ else
   echo "relay benchmark: FAILED"; tail -n 30 "$results/relaybench.log"; failed=$((failed + 1))
 fi
 
+step "Server benchmark (smoke: HTTP append and SSE on SQLite and PostgreSQL, 1,000 SSE clients each; figures in docs/server.md)"
+if timeout 300 dotnet run -c "$config" --no-build --project bench/Eventuali.ServerBench -- --quick >"$results/serverbench.log" 2>&1; then
+  echo "server benchmark: ok"; grep -E '^\| (sqlite|postgres) ' "$results/serverbench.log" || true; passed=$((passed + 1))
+else
+  echo "server benchmark: FAILED"; tail -n 30 "$results/serverbench.log"; failed=$((failed + 1))
+fi
+
 step "Packages (pack, install the tool, a console project on the packed Eventuali, the Native AOT CLI)"
 if bash scripts/packages-check.sh "$results"; then :; fi
 pk_passed=$(grep -c '^packages: ok' "$results/packages.summary" 2>/dev/null || true)

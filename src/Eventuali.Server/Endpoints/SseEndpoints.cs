@@ -127,9 +127,15 @@ internal static class SseEndpoints
     private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
     private static ReadOnlySpan<byte> Heartbeat => ": keep-alive\n\n"u8;
 
+    /// <summary>Events written between flushes at most while the next one is already at hand.</summary>
+    private const int FlushEvery = 256;
+
     /// <summary>
     /// Writes events as they come, flushing whenever the next one is not already at hand (so a burst goes out in large
-    /// writes and a lone live event goes out at once), with a comment line when idle for the heartbeat interval.
+    /// writes and a lone live event goes out at once) and after every <see cref="FlushEvery"/> events, with a comment
+    /// line when idle for the heartbeat interval. The bounded batch matters for a store whose reads complete
+    /// synchronously (SQLite): without it a catch-up never awaited a flush, so the whole backlog piled up in the
+    /// response pipe (and stayed in Kestrel's memory pool) instead of waiting for a slow client.
     /// </summary>
     private static async Task PumpAsync(HttpContext context, Caller caller, ServerContext server, IAsyncEnumerable<RecordedEvent> events)
     {
@@ -146,10 +152,18 @@ internal static class SseEndpoints
         using var json = new Utf8JsonWriter(pipe);
         var enumerator = events.GetAsyncEnumerator(aborted);
         await using var _ = enumerator.ConfigureAwait(false);
+        var unflushed = 0;
         try
         {
             while (true)
             {
+                if (unflushed >= FlushEvery)
+                {
+                    // Awaited: a client slower than the store holds the pump here instead of growing the buffer.
+                    await pipe.FlushAsync(aborted).ConfigureAwait(false);
+                    unflushed = 0;
+                }
+
                 var move = enumerator.MoveNextAsync();
                 bool more;
                 if (move.IsCompleted)
@@ -159,6 +173,7 @@ internal static class SseEndpoints
                 else
                 {
                     await pipe.FlushAsync(aborted).ConfigureAwait(false);
+                    unflushed = 0;
                     var pending = move.AsTask();
                     await WaitWithHeartbeatAsync(pending, pipe, server, aborted).ConfigureAwait(false);
                     more = await pending.ConfigureAwait(false);
@@ -176,6 +191,7 @@ internal static class SseEndpoints
                 }
 
                 Write(pipe, json, e);
+                unflushed++;
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -186,19 +202,20 @@ internal static class SseEndpoints
 
     private static async Task WaitWithHeartbeatAsync(Task<bool> pending, PipeWriter pipe, ServerContext server, CancellationToken aborted)
     {
-        while (!pending.IsCompleted)
+        // One timed wait per idle gap: a live event wakes a thousand connections at once, so no token source, delay
+        // task or WhenAny is made per wake-up; only a timeout (an idle heartbeat interval) costs an exception.
+        while (true)
         {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-            var delay = Task.Delay(server.Options.SseHeartbeat, server.Clock, idle.Token);
-            var first = await Task.WhenAny(pending, delay).ConfigureAwait(false);
-            if (first == pending)
+            try
             {
-                await idle.CancelAsync().ConfigureAwait(false);
-                break;
+                await pending.WaitAsync(server.Options.SseHeartbeat, server.Clock, aborted).ConfigureAwait(false);
+                return;
             }
-
-            pipe.Write(Heartbeat);
-            await pipe.FlushAsync(aborted).ConfigureAwait(false);
+            catch (TimeoutException) when (!pending.IsFaulted)
+            {
+                pipe.Write(Heartbeat);
+                await pipe.FlushAsync(aborted).ConfigureAwait(false);
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -133,30 +134,32 @@ internal static class AppendBody
 
     private static (EventData? Data, string? Error) ParseEvent(JsonElement e, int index, TimeProvider clock)
     {
-        var at = $"Event {index.ToString(CultureInfo.InvariantCulture)}";
+        // Only an error names the event: the text is not built for the events that parse.
+        string At() => $"Event {index.ToString(CultureInfo.InvariantCulture)}";
         if (e.ValueKind != JsonValueKind.Object)
         {
-            return (null, $"{at} is not a JSON object.");
+            return (null, $"{At()} is not a JSON object.");
         }
 
-        if (!e.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(type.GetString()))
+        var typeName = e.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null;
+        if (string.IsNullOrWhiteSpace(typeName))
         {
-            return (null, $"{at} has no 'type' (a non-empty string).");
+            return (null, $"{At()} has no 'type' (a non-empty string).");
         }
 
         if (!e.TryGetProperty("data", out var data) || data.ValueKind == JsonValueKind.Undefined)
         {
-            return (null, $"{at} has no 'data'.");
+            return (null, $"{At()} has no 'data'.");
         }
 
         var id = Guid.Empty;
         if (e.TryGetProperty("id", out var idElement) && idElement.ValueKind != JsonValueKind.Null
             && (idElement.ValueKind != JsonValueKind.String || !Guid.TryParse(idElement.GetString(), out id) || id == Guid.Empty))
         {
-            return (null, $"{at} has an 'id' that is not a non-empty UUID.");
+            return (null, $"{At()} has an 'id' that is not a non-empty UUID.");
         }
 
-        var (metadata, metadataError) = ParseMetadata(e, at);
+        var (metadata, metadataError) = e.TryGetProperty("metadata", out var m) && m.ValueKind != JsonValueKind.Null ? ParseMetadata(m, At()) : (null, null);
         if (metadataError is not null)
         {
             return (null, metadataError);
@@ -169,22 +172,18 @@ internal static class AppendBody
 
         try
         {
-            var bytes = System.Text.Encoding.UTF8.GetBytes(data.GetRawText());
-            return (new EventData(id, type.GetString()!, bytes, metadata), null);
+            // The payload's UTF-8 bytes as they came, copied once (not via a string and back).
+            var bytes = JsonMarshal.GetRawUtf8Value(data).ToArray();
+            return (new EventData(id, typeName, bytes, metadata), null);
         }
         catch (ArgumentException ex)
         {
-            return (null, $"{at}: {ex.Message}");
+            return (null, $"{At()}: {ex.Message}");
         }
     }
 
-    private static (EventMetadata? Metadata, string? Error) ParseMetadata(JsonElement e, string at)
+    private static (EventMetadata? Metadata, string? Error) ParseMetadata(JsonElement m, string at)
     {
-        if (!e.TryGetProperty("metadata", out var m) || m.ValueKind == JsonValueKind.Null)
-        {
-            return (null, null);
-        }
-
         if (m.ValueKind != JsonValueKind.Object)
         {
             return (null, $"{at} has 'metadata' that is not an object.");
