@@ -23,7 +23,7 @@ internal static class KeyEndpoints
             .Produces<ApiKeyDocument[]>().ProducesProblem(401).ProducesProblem(403);
         routes.MapPost("/keys", CreateAsync)
             .WithName("CreateApiKey").WithSummary("Creates an API key; the answer holds the key, shown this once (admin)")
-            .Accepts<CreateApiKeyDocument>("application/json")
+            .Accepts<CreateApiKeyDocument>("application/json", "*/*")
             .Produces<CreatedApiKeyDocument>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415);
         routes.MapDelete("/keys/{id}", RevokeAsync)
             .WithName("RevokeApiKey").WithSummary("Revokes an API key at once (admin)")

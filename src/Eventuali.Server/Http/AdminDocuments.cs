@@ -105,7 +105,7 @@ public sealed record AuditEntryDocument(long Position, DateTimeOffset Time, stri
 /// <summary>A page of the audit log; pass <paramref name="Next"/> as <c>from</c> to read on (null: the end was reached).</summary>
 /// <param name="Entries">The matching entries, in position order.</param>
 /// <param name="Next">Where the next page starts, or null.</param>
-public sealed record AuditPageDocument(IReadOnlyList<AuditEntryDocument> Entries, long? Next);
+public sealed record AuditPageDocument(IReadOnlyList<AuditEntryDocument> Entries, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Next);
 
 /// <summary>JSON source generation for the admin documents (dead letters, snapshots, tenants, keys, audit).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
