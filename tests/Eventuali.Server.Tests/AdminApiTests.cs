@@ -145,6 +145,8 @@ public sealed class AdminApiTests : IAsyncLifetime
         await Http.ProblemAsync(await admin.PostAsync("/keys", Http.Json("""{"role":"read","scope":" """ + new string('x', 20_000) + "\"}")), 413, "payload-too-large");
         await Http.ProblemAsync(await scoped.PostAsync("/keys", Http.Json("""{"role":"admin","scope":""}""")), 403, "forbidden");
         Assert.Equal(before, (await _host.Keys.ListAsync()).Count);
+        var audit = await Http.JsonAsync(await admin.GetAsync("/audit?outcome=failed"));
+        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("operation").GetString() == "http-create-key" && e.GetProperty("errorType").GetString() == "Forbidden");
 
         // A scoped admin sees only the keys inside its scope, and its own keys default to that scope.
         var own = await Http.JsonAsync(await scoped.PostAsync("/keys", Http.Json("""{"role":"read"}""")));

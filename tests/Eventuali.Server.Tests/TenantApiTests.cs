@@ -14,7 +14,8 @@ public sealed class TenantApiTests
         await using var host = await ServerHost.StartAsync();
         var admin = await host.ClientAsync(ApiRole.Admin);
         var read = await host.ClientAsync(ApiRole.Read);
-        await Http.ProblemAsync(await admin.GetAsync("/tenants"), 501, "not-supported");
+        var off = await Http.ProblemAsync(await admin.GetAsync("/tenants"), 501, "not-supported");
+        Assert.Contains("Tenancy is off", off.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await Http.ProblemAsync(await admin.GetAsync("/tenants/acme/usage"), 501, "not-supported");
         await Http.ProblemAsync(await read.GetAsync("/tenants"), 403, "forbidden");
         await Http.ProblemAsync(await read.GetAsync("/tenants/acme/usage"), 403, "forbidden");

@@ -63,7 +63,7 @@ internal static class KeyEndpoints
             var tenant = body.Tenant ?? caller.Tenant;
             if (!scope.StartsWith(caller.Scope, StringComparison.Ordinal) || (caller.Tenant is not null && tenant != caller.Tenant))
             {
-                await Problems.WriteAsync(context, Problems.Forbidden, "A key may not reach beyond its creator's scope or tenant.").ConfigureAwait(false);
+                await Refusals.ForbidAsync(context, caller, "create-key", "A key may not reach beyond its creator's scope or tenant.").ConfigureAwait(false);
                 return;
             }
 

@@ -33,7 +33,11 @@ internal static class TenantEndpoints
         var server = ServerContext.Of(context);
         return server.RunAsync(context, "list-tenants", ApiRole.Admin, null, async caller =>
         {
-            var factory = Factory(context);
+            if (await FactoryAsync(context).ConfigureAwait(false) is not { } factory)
+            {
+                return;
+            }
+
             var tenants = await factory.ListTenantsAsync(context.RequestAborted).ConfigureAwait(false);
             var documents = tenants
                 .Where(t => caller.Tenant is null || t.Tenant.Value == caller.Tenant)
@@ -48,8 +52,17 @@ internal static class TenantEndpoints
         var server = ServerContext.Of(context);
         return server.RunAsync(context, "tenant-usage", ApiRole.Admin, null, async caller =>
         {
-            var admin = Factory(context) as ITenantAdministration
-                ?? throw new NotSupportedException("This tenant store factory keeps no usage.");
+            if (await FactoryAsync(context).ConfigureAwait(false) is not { } factory)
+            {
+                return;
+            }
+
+            if (factory is not ITenantAdministration admin)
+            {
+                await Problems.WriteAsync(context, Problems.NotSupported, "This tenant store keeps no per-tenant usage.").ConfigureAwait(false);
+                return;
+            }
+
             if (!TenantId.TryParse(tenant, out var id))
             {
                 await Problems.WriteAsync(context, Problems.InvalidParameter, "The tenant id is not valid.").ConfigureAwait(false);
@@ -58,7 +71,7 @@ internal static class TenantEndpoints
 
             if (caller.Tenant is not null && caller.Tenant != id.Value)
             {
-                await Problems.WriteAsync(context, Problems.Forbidden, "This caller may see only its own tenant.").ConfigureAwait(false);
+                await Refusals.ForbidAsync(context, caller, "tenant-usage", "This caller may see only its own tenant.").ConfigureAwait(false);
                 return;
             }
 
@@ -91,9 +104,17 @@ internal static class TenantEndpoints
         });
     }
 
-    private static ITenantStoreFactory Factory(HttpContext context)
-        => context.RequestServices.GetService<ITenantStoreFactory>()
-           ?? throw new NotSupportedException("Tenancy is off: no tenant store factory is registered.");
+    /// <summary>The registered tenant store factory, or null with a 501 written (tenancy is off).</summary>
+    private static async ValueTask<ITenantStoreFactory?> FactoryAsync(HttpContext context)
+    {
+        if (context.RequestServices.GetService<ITenantStoreFactory>() is { } factory)
+        {
+            return factory;
+        }
+
+        await Problems.WriteAsync(context, Problems.NotSupported, "Tenancy is off: no tenant store factory is registered with this server.").ConfigureAwait(false);
+        return null;
+    }
 
     private static DateOnly? Day(string text)
         => DateOnly.TryParseExact(text, DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
