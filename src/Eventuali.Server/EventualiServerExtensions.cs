@@ -40,6 +40,7 @@ public static class EventualiServerExtensions
         services.TryAddSingleton<AccessGate>();
         services.TryAddSingleton<ServerContext>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default));
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(1, AdminJson.Default));
         services.AddHealthChecks().AddEventualiHealthChecks();
         services.AddEventualiMetrics();
         services.AddOpenApi(OpenApiDocument, openApi => openApi.AddDocumentTransformer((document, _, _) =>
@@ -90,6 +91,14 @@ public static class EventualiServerExtensions
         LogEndpoints.Map(group);
         SseEndpoints.Map(group);
         AdminEndpoints.Map(group);
+
+        // Dead letters, snapshots, tenants, keys and the audit log.
+        DeadLetterEndpoints.Map(group);
+        SnapshotEndpoints.Map(group);
+        TenantEndpoints.Map(group);
+        KeyEndpoints.Map(group);
+        AuditEndpoints.Map(group);
+
         group.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(EventualiHealthChecks.LiveTag) });
         group.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(EventualiHealthChecks.ReadyTag) });
         group.MapEventualiMetrics();

@@ -118,6 +118,107 @@ public sealed class BrowserTests
         _ = JsonSerializer.Serialize(errors);
     }
 
+    [Fact]
+    public async Task Admin_views_retry_a_dead_letter_revoke_a_key_and_show_the_denial()
+    {
+        var poison = new AdminApiTests.Poison();
+        await using var host = await ServerHost.StartAsync(services: s => s.AddEventualiProjections(_ => [poison]));
+        var admin = await host.Keys.CreateAsync(ApiRole.Admin);
+        var reader = await host.Keys.CreateAsync(ApiRole.Read);
+        var victim = await host.Keys.CreateAsync(ApiRole.Write, "victim-");
+        var http = host.Client(admin.Key);
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/streams/job-7", Http.Json(Http.Events("ok", "poison")))).StatusCode);
+        var projections = host.Store.GetProjectionStore();
+        await WaitAsync(async () => (await projections.ReadDeadLettersAsync("poison")).Count == 1, "the poison event to be parked");
+
+        // The read key is refused the admin routes (and each refusal is audited).
+        var denied = await host.Client(reader.Key).GetAsync("/keys");
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true, Args = ChromiumFlags, Timeout = 120_000 });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        page.SetDefaultTimeout(60_000);
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync(new Uri(host.Address, "/ui/").ToString());
+
+        // A read key does not see the admin views.
+        await page.FillAsync("#key", reader.Key);
+        await page.ClickAsync("#login");
+        await Assertions.Expect(page.Locator("#who")).ToContainTextAsync("read");
+        await Assertions.Expect(page.Locator("#admin-views")).ToBeHiddenAsync();
+        await page.ClickAsync("#logout");
+        await page.FillAsync("#key", admin.Key);
+        await page.ClickAsync("#login");
+        await Assertions.Expect(page.Locator("#who")).ToContainTextAsync("admin");
+        await Assertions.Expect(page.Locator("#admin-views")).ToBeVisibleAsync();
+
+        // Dead letters: the parked event is listed; once the handler is fixed, Retry clears it.
+        await Assertions.Expect(page.Locator("#dead-letters tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#dead-letters tbody tr")).ToContainTextAsync("poisoned event");
+        poison.Healed = true;
+        await page.ClickAsync("#dead-letters tbody button");
+        await Assertions.Expect(page.Locator("#dead-letters-note")).ToContainTextAsync("Retry of dead letter");
+        await WaitAsync(async () => (await projections.ReadDeadLettersAsync("poison")).Count == 0, "the retried dead letter to be cleared");
+        await page.ClickAsync("#refresh-dead-letters");
+        await Assertions.Expect(page.Locator("#dead-letters tbody tr")).ToHaveCountAsync(0);
+
+        // Keys: no secret is shown; revoking one takes effect at once.
+        await Assertions.Expect(page.Locator($"#keys tr[data-key='{victim.Info.Id}']")).ToContainTextAsync("active");
+        Assert.DoesNotContain(victim.Key, await page.ContentAsync(), StringComparison.Ordinal);
+        await page.ClickAsync($"#keys tr[data-key='{victim.Info.Id}'] button");
+        await Assertions.Expect(page.Locator("#keys-note")).ToContainTextAsync($"Key {victim.Info.Id} revoked");
+        await Assertions.Expect(page.Locator($"#keys tr[data-key='{victim.Info.Id}']")).ToContainTextAsync("revoked");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client(victim.Key).GetAsync("/me")).StatusCode);
+
+        // Audit: the read key's refusal, filtered by actor and outcome.
+        await page.FillAsync("#audit-actor", "apikey:" + reader.Info.Id);
+        await page.SelectOptionAsync("#audit-outcome", "failed");
+        await page.ClickAsync("#audit-form button[type=submit]");
+        await Assertions.Expect(page.Locator("#audit tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#audit tbody tr")).ToContainTextAsync("http-list-keys");
+        await Assertions.Expect(page.Locator("#audit tbody tr")).ToContainTextAsync("Forbidden");
+
+        // Latency: events appended now show up on the latency chart's figure.
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            for (var n = 0; n < 300 && !stop.IsCancellationRequested; n++)
+            {
+                await http.PostAsync($"/streams/lat-{n % 3}", Http.Json(Http.Events("tick")));
+                await Task.Delay(50);
+            }
+        });
+        try
+        {
+            await Assertions.Expect(page.Locator("#latency")).ToContainTextAsync("median", new LocatorAssertionsToContainTextOptions { Timeout = 90_000 });
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await writer;
+        }
+
+        var artefacts = Environment.GetEnvironmentVariable("EVENTUALI_TEST_ARTIFACTS") is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "artifacts");
+        Directory.CreateDirectory(artefacts);
+        var shot = Path.Combine(artefacts, "ui-admin.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        Assert.True(new FileInfo(shot).Length > 10_000);
+        TestContext.Current.SendDiagnosticMessage($"UI admin screenshot: {shot}");
+        Assert.Empty(errors);
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
+        while (!await condition())
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(100);
+        }
+    }
+
     private sealed class Counter : Projection
     {
         public Counter()

@@ -28,6 +28,7 @@ async function login(key) {
     const me = await api('/me');
     sessionStorage.setItem('eventuali-key', key);
     $('who').textContent = `${me.actor} · ${me.role}${me.scope ? ' · scope ' + me.scope : ''}`;
+    document.dispatchEvent(new CustomEvent('eventuali:login', { detail: me }));
     $('login-panel').hidden = true;
     $('app').hidden = false;
     $('logout').hidden = false;
@@ -160,6 +161,7 @@ async function startLive() {
           buffer = buffer.slice(cut + 2);
           const id = block.split('\n').find((line) => line.startsWith('id: '));
           if (id) { last = id.slice(4); state.buckets[state.buckets.length - 1]++; state.seen++; }
+          if (id) document.dispatchEvent(new CustomEvent('eventuali:event', { detail: block }));
         }
       }
     } catch (error) {
