@@ -90,6 +90,7 @@ public static class EventualiServerExtensions
         LogEndpoints.Map(group);
         SseEndpoints.Map(group);
         AdminEndpoints.Map(group);
+        DiagramEndpoints.Map(group);
         group.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(EventualiHealthChecks.LiveTag) });
         group.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(EventualiHealthChecks.ReadyTag) });
         group.MapEventualiMetrics();
