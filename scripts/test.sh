@@ -65,6 +65,12 @@ eval "$(bash scripts/kafka-mock.sh | tail -n 1)"
 trap "bash scripts/kafka-mock.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT$/\1/")" EXIT
 echo "tests use the Kafka mock cluster at $EVENTUALI_KAFKA_BOOTSTRAP"
 
+step "OIDC provider (npm oidc-provider, installed and started when missing, for the server's bearer-token tests)"
+trap "bash scripts/oidc-provider.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
+oidc_env=$(bash scripts/oidc-provider.sh)
+eval "$(tail -n 1 <<<"$oidc_env")"
+echo "tests use the OIDC provider at $EVENTUALI_OIDC_ISSUER"
+
 step "Build (warnings are errors)"
 dotnet build Eventuali.sln -c "$config" -nologo -clp:ErrorsOnly
 

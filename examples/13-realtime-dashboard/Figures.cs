@@ -8,7 +8,7 @@ internal sealed record OrderPlaced(string OrderId, string Region, decimal Amount
 [EventType("shop.order-cancelled")]
 internal sealed record OrderCancelled(string OrderId, string Region, decimal Amount);
 
-/// <summary>Figures computed from the event stream, one event at a time.</summary>
+/// <summary>Figures computed from the event stream, one event at a time (read while another thread writes).</summary>
 internal sealed class Figures
 {
     public long Events { get; private set; }

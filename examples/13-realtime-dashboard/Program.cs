@@ -1,72 +1,107 @@
-// Example 13: a live dashboard. A writer appends orders (and some cancellations) to a real SQLite file while a
-// subscription computes figures from the event stream; on a terminal the figures update in place
-// (Spectre.Console live display), when piped they print as plain lines. It stops after a fixed number of events.
-using System.Diagnostics;
+// Example 13: a real-time dashboard. One process serves the web admin UI (app.MapEventuali()) over a SQLite store
+// while a writer appends orders (every tenth one cancelled) for a bounded time. It prints the UI's URL and a one-time
+// admin key to log in with, and checks over HTTP, as any browser or non-.NET client would, that the live server-sent
+// event feed delivers exactly what the writer wrote: the same events, in order, with the same revenue.
+//   dotnet run --project examples/13-realtime-dashboard -- [--seconds 5] [--urls http://127.0.0.1:5080]
+using System.Globalization;
 using Dashboard;
 using Eventuali;
-using Eventuali.Subscriptions;
+using Eventuali.Hosting;
+using Eventuali.Server;
 using Eventuali.Typed;
-using Spectre.Console;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
-const int Total = 600;
+var seconds = Option(args, "--seconds", "5");
+var urls = Option(args, "--urls", "http://127.0.0.1:0");
+if (!int.TryParse(seconds, CultureInfo.InvariantCulture, out var runSeconds) || runSeconds is < 1 or > 86_400)
+{
+    Console.Error.WriteLine($"Example 13: --seconds must be a whole number from 1 to 86400, not '{seconds}'.");
+    return 2;
+}
+
 string[] regions = ["north", "south", "east", "west"];
 var directory = Directory.CreateTempSubdirectory("eventuali-example-13-");
 var url = "sqlite://" + Path.Combine(directory.FullName, "shop.db");
+WebApplication? app = null;
 try
 {
-    var options = new EventStoreOptions { Types = new EventTypeRegistry().RegisterAssembly(typeof(Figures).Assembly) };
-    await using var store = await EventStore.CreateAsync(url, options);
-    Console.WriteLine($"Store: {url}; {Total} events, writer and dashboard running together.");
-
-    // The writer: every tenth order is cancelled right after it is placed. It keeps its own totals to check against.
-    decimal expectedRevenue = 0;
-    var writer = Task.Run(async () =>
+    var builder = WebApplication.CreateSlimBuilder(args);
+    builder.Logging.ClearProviders();
+    builder.WebHost.UseUrls(urls);
+    builder.Services.AddEventuali(o =>
     {
-        var written = 0;
-        for (var i = 0; written < Total; i++)
+        o.Url = url;
+        o.StoreOptions = new EventStoreOptions { Types = new EventTypeRegistry().RegisterAssembly(typeof(Figures).Assembly) };
+    });
+    builder.Services.AddEventualiServer();
+    app = builder.Build();
+    app.MapEventuali();
+    await app.StartAsync();
+    var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    var store = app.Services.GetRequiredService<IEventStore>();
+
+    // Shown once and never stored in plain text; it stops working a minute after the run ends.
+    var key = await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync(ApiRole.Admin, expiresAt: DateTimeOffset.UtcNow.AddSeconds(runSeconds + 60));
+    Console.WriteLine($"Dashboard: {address}/ui/ (store {url}), serving for {runSeconds} s while a writer appends orders.");
+    Console.WriteLine($"One-time admin key (log in with it; it is not shown again): {key.Key}");
+
+    // The feed is opened before the writer starts, from the first position, so nothing written can be missed.
+    using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = Timeout.InfiniteTimeSpan };
+    http.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
+    using var feedStop = new CancellationTokenSource();
+    var feed = new SseFeed(http);
+    var reading = feed.ReadAsync("/subscribe/all?from=1", feedStop.Token);
+
+    var written = new List<(string Type, decimal Amount)>();
+    using (var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(25)))
+    {
+        var until = DateTimeOffset.UtcNow.AddSeconds(runSeconds);
+        var nextReport = DateTimeOffset.UtcNow.AddSeconds(1);
+        for (var i = 0; DateTimeOffset.UtcNow < until && await pace.WaitForNextTickAsync(); i++)
         {
             var id = $"o-{i}";
             var region = regions[i % regions.Length];
             var amount = 10m + (i * 37 % 190);
             await store.AppendAsync("order-" + id, ExpectedVersion.NoStream, [store.Options.Types.ToEventData(new OrderPlaced(id, region, amount))]);
-            written++;
-            expectedRevenue += amount;
-            if (i % 10 == 7 && written < Total)
+            written.Add(("shop.order-placed", amount));
+            if (i % 10 == 7)
             {
                 await store.AppendAsync("order-" + id, ExpectedVersion.Exact(1), [store.Options.Types.ToEventData(new OrderCancelled(id, region, amount))]);
-                written++;
-                expectedRevenue -= amount;
+                written.Add(("shop.order-cancelled", amount));
+            }
+
+            if (DateTimeOffset.UtcNow >= nextReport)
+            {
+                nextReport = nextReport.AddSeconds(1);
+                var f = feed.Figures;
+                Console.WriteLine($"  written {written.Count,5}  delivered over SSE {f.Events,5}  orders {f.Orders,4}  cancelled {f.Cancelled,3}  revenue {f.Revenue,10:0.00}");
             }
         }
-    });
-
-    var figures = new Figures();
-    var clock = Stopwatch.StartNew();
-    using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-    var live = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-    if (live)
-    {
-        await AnsiConsole.Live(Render(figures, 0, clock.Elapsed)).StartAsync(async ctx =>
-        {
-            await FollowAsync(store, figures, stop.Token, async f => ctx.UpdateTarget(Render(f, await store.GetHeadPositionAsync(), clock.Elapsed)));
-        });
-    }
-    else
-    {
-        await FollowAsync(store, figures, stop.Token, async f => Console.WriteLine(
-            $"  {clock.Elapsed.TotalMilliseconds,6:0} ms  events {f.Events,4}  lag {await store.GetHeadPositionAsync() - f.Position,4}  orders {f.Orders,4}  cancelled {f.Cancelled,3}  revenue {f.Revenue,9:0.00}"));
     }
 
-    await writer;
-    var rate = figures.Events / clock.Elapsed.TotalSeconds;
-    Console.WriteLine($"Read {figures.Events} events in {clock.Elapsed.TotalMilliseconds:0} ms while they were written ({rate:0} events/s, writer-bound: one durable append per event).");
+    // The writer stopped; the feed has a generous deadline to deliver the rest.
+    var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+    await feed.WaitForAsync(written.Count, deadline);
+    await feedStop.CancelAsync();
+    await reading;
+
+    var figures = feed.Figures;
+    Console.WriteLine($"Wrote {written.Count} events in {runSeconds} s; the SSE feed delivered {figures.Events}.");
     foreach (var (region, (orders, revenue)) in figures.Regions)
     {
         Console.WriteLine($"  {region,-6} {orders,4} orders  {revenue,10:0.00}");
     }
 
-    Check(figures.Events == Total && figures.Position == await store.GetHeadPositionAsync(), $"the dashboard saw all {Total} events");
-    Check(figures.Revenue == expectedRevenue && figures.Regions.Values.Sum(r => r.Revenue) == expectedRevenue, $"its revenue {figures.Revenue:0.00} equals the writer's own total");
+    Check(figures.Events == written.Count, $"the SSE feed delivered all {written.Count} events the writer wrote, and no more");
+    Check(feed.Types.SequenceEqual(written.Select(w => w.Type)), "in the order they were written");
+    Check(feed.PositionsIncrease, "each once, at increasing positions");
+    var expectedRevenue = written.Sum(w => w.Type == "shop.order-placed" ? w.Amount : -w.Amount);
+    Check(figures.Revenue == expectedRevenue, $"the revenue computed from the feed ({figures.Revenue:0.00}) equals the writer's own total");
     Console.WriteLine("Example 13 finished: every step behaved as described.");
     return 0;
 }
@@ -77,42 +112,21 @@ catch (Exception ex)
 }
 finally
 {
+    if (app is not null)
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     directory.Delete(recursive: true);
     Console.WriteLine($"(deleted {directory.FullName})");
 }
 
-// Follows the log until Total events are in; refreshes the view every 50 events and at the end.
-static async Task FollowAsync(IEventStore store, Figures figures, CancellationToken ct, Func<Figures, Task> show)
+static string Option(string[] args, string name, string fallback)
 {
-    await foreach (var e in store.SubscribeToAllAsync(0, null, ct))
-    {
-        figures.Apply(store.Options.Types.Deserialize(e), e.Position);
-        if (figures.Events % 50 == 0 || figures.Events == Total)
-        {
-            await show(figures);
-        }
-
-        if (figures.Events == Total)
-        {
-            return;
-        }
-    }
-}
-
-static Table Render(Figures f, long head, TimeSpan elapsed)
-{
-    var table = new Table().Title($"[bold]Orders, live[/] ({elapsed.TotalSeconds:0.0} s, {f.Events}/{Total} events, lag {Math.Max(0, head - f.Position)})");
-    table.AddColumn("Region");
-    table.AddColumn(new TableColumn("Orders").RightAligned());
-    table.AddColumn(new TableColumn("Revenue").RightAligned());
-    foreach (var (region, (orders, revenue)) in f.Regions)
-    {
-        table.AddRow(region, orders.ToString(), revenue.ToString("0.00"));
-    }
-
-    table.AddRow("[bold]all[/]", $"[bold]{f.Orders - f.Cancelled}[/]", $"[bold]{f.Revenue:0.00}[/]");
-    table.Caption($"{f.Orders} placed, {f.Cancelled} cancelled");
-    return table;
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
 }
 
 static void Check(bool condition, string what)

@@ -99,6 +99,7 @@ public static class EventualiServerExtensions
         KeyEndpoints.Map(group);
         AuditEndpoints.Map(group);
 
+        DiagramEndpoints.Map(group);
         group.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(EventualiHealthChecks.LiveTag) });
         group.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(EventualiHealthChecks.ReadyTag) });
         group.MapEventualiMetrics();

@@ -78,7 +78,7 @@ public sealed class ServeCommandTests
         Assert.Contains("--expires", expiry.Error, StringComparison.Ordinal);
     }
 
-    private static Process StartServe(string directory, string db)
+    internal static Process StartServe(string directory, string db)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -96,7 +96,7 @@ public sealed class ServeCommandTests
         return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
     }
 
-    private static async Task<string> ReadAddressAsync(Process server)
+    internal static async Task<string> ReadAddressAsync(Process server)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         while (await server.StandardOutput.ReadLineAsync(timeout.Token) is { } line)

@@ -10,7 +10,7 @@ namespace Eventuali.Server.Tests;
 /// <summary>
 /// The web UI in Debian's headless Chromium (scripts/chromium.sh installs it; EVENTUALI_CHROMIUM names it), driven by
 /// Playwright: log in with a key, browse and open a stream, open an event, step the debugger, watch the live chart
-/// count appends made meanwhile, rebuild a projection; a screenshot is kept as a test artefact.
+/// count appends made meanwhile, draw the event-flow diagram, rebuild a projection; a screenshot is kept as a test artefact.
 /// </summary>
 public sealed class BrowserTests
 {
@@ -101,6 +101,13 @@ public sealed class BrowserTests
             await stop.CancelAsync();
             await writer;
         }
+
+        // The event-flow diagram: event types drawn as nodes, the timed causation hop marked as the slowest edge.
+        await page.ClickAsync("#flow-draw");
+        await Assertions.Expect(page.Locator("#flow g.node[data-id='event:opened']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#flow g.node[data-id='event:deposited']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#flow g.edge.slow[data-from='event:opened'][data-to='event:deposited']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#flow-note")).ToContainTextAsync("Slowest: event:opened");
 
         // Rebuild a projection from its row.
         await page.ClickAsync("#refresh-projections");

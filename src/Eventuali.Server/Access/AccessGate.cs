@@ -77,6 +77,13 @@ internal sealed partial class AccessGate : IDisposable
         return caller;
     }
 
+    /// <summary>Refuses an admitted caller with 403 for a reason found after the role and scope checks; audited like any denial.</summary>
+    public async ValueTask RefuseAsync(HttpContext context, Caller caller, string operation, ApiRole role, string why)
+    {
+        await DenyAsync(context, caller.Actor, operation, role, null, "Forbidden").ConfigureAwait(false);
+        await Problems.WriteAsync(context, Problems.Forbidden, why).ConfigureAwait(false);
+    }
+
     private async ValueTask<Caller?> AuthenticateAsync(HttpContext context)
     {
         var request = context.Request;

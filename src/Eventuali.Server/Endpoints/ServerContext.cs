@@ -1,5 +1,6 @@
 using Eventuali.Auditing;
 using Eventuali.Server.Access;
+using Eventuali.Tenancy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,12 +9,19 @@ using Microsoft.Extensions.Options;
 namespace Eventuali.Server.Endpoints;
 
 /// <summary>What every handler needs: the store, the options, the access gate, and one way to run a handler.</summary>
-internal sealed partial class ServerContext(IEventStore store, IOptions<EventualiServerOptions> options, AccessGate gate, ILogger<ServerContext> logger)
+internal sealed partial class ServerContext(IEventStore store, IOptions<EventualiServerOptions> options, AccessGate gate, ILogger<ServerContext> logger, IServiceProvider services)
 {
-    public IEventStore Store { get; } = store;
+    // The tenant store of the request running on this flow (see RunAsync), so handlers need not know about tenancy.
+    private readonly AsyncLocal<IEventStore?> _requestStore = new();
+
+    /// <summary>The store the current request works on: its tenant's when tenancy routed it there, else the server's own.</summary>
+    public IEventStore Store => _requestStore.Value ?? store;
+
+    /// <summary>The tenant stores when tenancy is on (an <see cref="ITenantStoreFactory"/> is registered), else null.</summary>
+    public ITenantStoreFactory? Tenants { get; } = services.GetService<ITenantStoreFactory>();
     public EventualiServerOptions Options { get; } = options.Value;
     public AccessGate Gate { get; } = gate;
-    public TimeProvider Clock => Store.Options.TimeProvider;
+    public TimeProvider Clock => store.Options.TimeProvider;
 
     public static ServerContext Of(HttpContext context) => context.RequestServices.GetRequiredService<ServerContext>();
 
@@ -38,9 +46,27 @@ internal sealed partial class ServerContext(IEventStore store, IOptions<Eventual
                 return;
             }
 
-            using (AuditContext.Begin(caller.Actor))
+            var (proceed, tenantStore) = await TenantRouting.ResolveAsync(context, Tenants, Gate, caller, operation, role).ConfigureAwait(false);
+            if (!proceed)
             {
-                await body(caller).ConfigureAwait(false);
+                return;
+            }
+
+            _requestStore.Value = tenantStore;
+            try
+            {
+                using (AuditContext.Begin(caller.Actor))
+                {
+                    await body(caller).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (tenantStore is not null)
+                {
+                    // Releases this request's hold on the tenant's store; the factory keeps it open for others.
+                    await tenantStore.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
