@@ -1,5 +1,5 @@
 // Eventuali admin UI, second part: the latency chart and the admin views (dead letters, snapshots, tenants and usage,
-// keys, audit). Uses $, el and api from app.js; data goes into the page only as text.
+// keys, audit). Uses $, el, api and drawBars from app.js; data goes into the page only as text.
 'use strict';
 
 const admin = { latency: new Array(60).fill(0), current: [], auditFrom: 1, auditNext: null };
@@ -12,20 +12,7 @@ document.addEventListener('eventuali:event', (event) => {
 });
 
 function drawLatency() {
-  const canvas = $('latency-chart');
-  const g = canvas.getContext('2d');
-  const w = canvas.width, h = canvas.height;
-  g.clearRect(0, 0, w, h);
-  const max = Math.max(50, ...admin.latency);
-  const bar = w / admin.latency.length;
-  g.fillStyle = '#8a4baf';
-  admin.latency.forEach((v, i) => {
-    const height = (v / max) * (h - 20);
-    g.fillRect(i * bar + 1, h - height, bar - 2, height);
-  });
-  g.fillStyle = '#5b6875';
-  g.font = '12px sans-serif';
-  g.fillText(`max ${Math.round(max)} ms`, 4, 14);
+  drawBars('latency-chart', admin.latency, 50, '#8a4baf', (max) => `max ${Math.round(max)} ms`);
 }
 
 setInterval(() => {

@@ -171,21 +171,26 @@ async function startLive() {
   }
 }
 
-function drawChart() {
-  const canvas = $('chart');
+// One bar per second on a canvas, scaled to the highest value (at least floor); label(max) is drawn top left.
+function drawBars(canvasId, values, floor, color, label) {
+  const canvas = $(canvasId);
   const g = canvas.getContext('2d');
   const w = canvas.width, h = canvas.height;
   g.clearRect(0, 0, w, h);
-  const max = Math.max(10, ...state.buckets);
-  const bar = w / state.buckets.length;
-  g.fillStyle = '#0b69c7';
-  state.buckets.forEach((v, i) => {
+  const max = Math.max(floor, ...values);
+  const bar = w / values.length;
+  g.fillStyle = color;
+  values.forEach((v, i) => {
     const height = (v / max) * (h - 20);
     g.fillRect(i * bar + 1, h - height, bar - 2, height);
   });
   g.fillStyle = '#5b6875';
   g.font = '12px sans-serif';
-  g.fillText(`max ${max}/s`, 4, 14);
+  g.fillText(label(max), 4, 14);
+}
+
+function drawChart() {
+  drawBars('chart', state.buckets, 10, '#0b69c7', (max) => `max ${max}/s`);
 }
 
 setInterval(() => {
