@@ -6,28 +6,14 @@ namespace Eventuali.RelayBench;
 /// <summary>Medians, percentiles and what the machine was doing meanwhile.</summary>
 internal static class Stats
 {
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
+    public static double Median(IEnumerable<double> values) => Eventuali.Bench.Figures.Median(values);
 
     /// <summary>The <paramref name="p"/> quantile (0-1) of ascending <paramref name="sorted"/>, nearest rank.</summary>
     public static double Percentile(double[] sorted, double p)
         => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     /// <summary>The 1-minute load average (Linux), or "?" elsewhere: on a shared machine it says how loaded a figure is.</summary>
-    public static string LoadAverage()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        }
-        catch (IOException)
-        {
-            return "?";
-        }
-    }
+    public static string LoadAverage() => Eventuali.Bench.Figures.LoadAverage();
 
     /// <summary>
     /// CPU seconds of the process and of its busiest threads (Linux /proc, user + system): where the relay's time goes

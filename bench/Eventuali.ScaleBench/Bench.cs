@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Eventuali.Bench;
 using Eventuali.Projections;
-using Npgsql;
 
 namespace Eventuali.ScaleBench;
 
@@ -11,23 +10,7 @@ namespace Eventuali.ScaleBench;
 internal static class Bench
 {
     /// <summary>Drops the bench's schema, so every invocation starts from an empty store.</summary>
-    public static async Task ResetAsync(string url)
-    {
-        var pg = new Uri(url);
-        var userInfo = pg.UserInfo.Split(':');
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = pg.Host,
-            Port = pg.Port,
-            Database = pg.AbsolutePath.TrimStart('/'),
-            Username = Uri.UnescapeDataString(userInfo[0]),
-            Password = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : null,
-        };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand("DROP SCHEMA IF EXISTS scalebench CASCADE", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public static Task ResetAsync(string url) => BenchPostgres.DropSchemaAsync(url, "scalebench");
 
     public static EventData Event(int n)
         => new(EventData.NewEventId(), BenchProjection.EventType, Encoding.UTF8.GetBytes($$"""{"amount":{{n % 500}},"note":"payment {{n}}","currency":"EUR"}"""), EventMetadata.Empty, ContentTypes.Json);
@@ -51,14 +34,10 @@ internal static class Bench
         }
     }
 
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
+    public static double Median(IEnumerable<double> values) => Figures.Median(values);
 
     /// <summary>The 1, 5 and 15 minute load averages: the machine is shared, so every figure is printed with the load it was measured under.</summary>
-    public static string Load() => File.Exists("/proc/loadavg") ? "load " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "load n/a";
+    public static string Load() => "load " + Figures.LoadAverage(3);
 
     /// <summary>CPU seconds used so far by the running PostgreSQL processes (the server is on this machine).</summary>
     public static double ServerCpuSeconds() => ProcStat.SecondsOf("postgres");
