@@ -14,13 +14,13 @@ namespace Eventuali.Server.Tests;
 /// </summary>
 public sealed class BrowserTests
 {
-    private static readonly string[] ChromiumFlags =
+    internal static readonly string[] ChromiumFlags =
     [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync",
     ];
 
-    private static string Chromium()
+    internal static string Chromium()
     {
         var path = Environment.GetEnvironmentVariable("EVENTUALI_CHROMIUM") is { Length: > 0 } named ? named : "/usr/bin/chromium";
         Assert.True(File.Exists(path), $"Chromium not found at {path}: run scripts/chromium.sh (it installs Debian's chromium) and export what it prints.");

@@ -1,12 +1,18 @@
-// Eventuali admin UI: plain JavaScript, no dependencies. Every call carries the API key the user logged in with;
-// everything shown comes from the API, and data is only ever put in the page as text (never as HTML).
+// Eventuali admin UI: plain JavaScript, no dependencies. Every call carries the API key or OIDC access token the
+// user logged in with; everything shown comes from the API, and data is only ever put in the page as text (never as HTML).
 'use strict';
 
 const $ = (id) => document.getElementById(id);
 const state = { key: sessionStorage.getItem('eventuali-key'), events: [], buckets: new Array(60).fill(0), seen: 0, live: null };
 
+// An OIDC access token (a JWT: three base64url parts, the header starting "eyJ") travels as a bearer token; anything
+// else is an API key.
+function credentials() {
+  return /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/.test(state.key || '') ? { Authorization: `Bearer ${state.key}` } : { 'X-Api-Key': state.key };
+}
+
 async function api(path, options = {}) {
-  const response = await fetch(path, { ...options, headers: { 'X-Api-Key': state.key, ...(options.headers || {}) } });
+  const response = await fetch(path, { ...options, headers: { ...credentials(), ...(options.headers || {}) } });
   if (!response.ok) {
     let detail = response.statusText;
     try { detail = (await response.json()).detail || detail; } catch { /* not a problem document */ }
@@ -145,7 +151,7 @@ async function startLive() {
   let last = null;
   while (!controller.signal.aborted) {
     try {
-      const headers = { 'X-Api-Key': state.key };
+      const headers = credentials();
       if (last) headers['Last-Event-ID'] = last;
       const response = await fetch('/subscribe/all?from=end', { headers, signal: controller.signal });
       if (!response.ok) throw new Error(String(response.status));
