@@ -25,7 +25,7 @@ public sealed class KafkaFaultTests
 
         var import = new ImportOptions { StreamPrefix = "in-", KnownTypes = new HashSet<string> { "OrderPlaced" } };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        await using var source = new KafkaMessageSource(options, "importer", "order");
+        await using var source = new KafkaMessageSource(options, Kafka.Group(options, "importer"), "order");
         var handled = 0;
         var consuming = MessageConsumer.RunAsync(source, async (m, c) =>
         {
@@ -33,7 +33,7 @@ public sealed class KafkaFaultTests
             Interlocked.Increment(ref handled);
         }, cancellationToken: stop.Token);
 
-        var dead = await Task.Run(() => Kafka.ReadTopic(options, options.DeadLetterTopic("importer"), atLeast: 2, deadline: TimeSpan.FromSeconds(60)), Ct);
+        var dead = await Task.Run(() => Kafka.ReadTopic(options, options.DeadLetterTopic(Kafka.Group(options, "importer")), atLeast: 2, deadline: TimeSpan.FromSeconds(60)), Ct);
         Assert.Equal(2, dead.Count);
         Assert.Contains("is not valid JSON", Kafka.Header(dead[0], KafkaHeaders.DeadLetterReason), StringComparison.Ordinal);
         Assert.Contains("unknown event type 'Mystery'", Kafka.Header(dead[1], KafkaHeaders.DeadLetterReason), StringComparison.Ordinal);
@@ -108,7 +108,7 @@ public sealed class KafkaFaultTests
         await using var inbox = (await MessageInbox.TryOpenAsync(shipping.Store, "shipping", "test", Ct))!;
         using (var stopFirst = CancellationTokenSource.CreateLinkedTokenSource(Ct))
         {
-            await using var first = new KafkaMessageSource(options, "shipping", "order");
+            await using var first = new KafkaMessageSource(options, Kafka.Group(options, "shipping"), "order");
             var consumingFirst = MessageConsumer.RunAsync(first, (m, c) => consumer.HandleAsync(inbox, m, c), cancellationToken: stopFirst.Token);
             for (var s = 0; s < 3; s++)
             {
@@ -134,7 +134,7 @@ public sealed class KafkaFaultTests
         await Kafka.WaitUntilAsync(() => Task.FromResult(relay.IsPaused), "the relay to pause while the cluster is down", detail: () => relay.LastError);
         await Task.Delay(TimeSpan.FromSeconds(10), Ct); // the outage itself: the cluster stays down 10 s
         await mock.StartAsync();
-        await using var source = new KafkaMessageSource(options, "shipping", "order");
+        await using var source = new KafkaMessageSource(options, Kafka.Group(options, "shipping"), "order");
         var consuming = MessageConsumer.RunAsync(source, (m, c) => consumer.HandleAsync(inbox, m, c), cancellationToken: stop.Token);
         await Kafka.WaitUntilAsync(async () => await inbox.CountAsync(Ct) == 120, "all 120 consumed after the restart", TimeSpan.FromSeconds(90),
             detail: () => $"relay paused {relay.IsPaused}, error {relay.LastError?.Message}, deliveries {consumer.Deliveries}");

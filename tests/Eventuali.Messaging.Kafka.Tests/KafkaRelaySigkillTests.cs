@@ -12,7 +12,7 @@ public sealed class KafkaRelaySigkillTests : RelaySigkillTests
     // The names the relay host derives from the tag: topics tag.*.
     private KafkaOptions Options => Kafka.Isolated() with { TopicPrefix = Tag + "." };
 
-    protected override ValueTask<IMessageSource> OpenSourceAsync() => ValueTask.FromResult<IMessageSource>(new KafkaMessageSource(Options, "shipping", "order"));
+    protected override ValueTask<IMessageSource> OpenSourceAsync() => ValueTask.FromResult<IMessageSource>(new KafkaMessageSource(Options, Kafka.Group(Options, "shipping"), "order"));
 
     protected override Task<long> StoredAsync() => Task.FromResult((long)Kafka.ReadTopic(Options, Tag + ".order").Count);
 }

@@ -33,7 +33,7 @@ public sealed class KafkaRelayTests
         }
 
         await using var inbox = (await MessageInbox.TryOpenAsync(shipping.Store, "shipping", "test", Ct))!;
-        await using var source = new KafkaMessageSource(options, "shipping", "order");
+        await using var source = new KafkaMessageSource(options, Kafka.Group(options, "shipping"), "order");
         var consuming = MessageConsumer.RunAsync(source, (m, c) => consumer.HandleAsync(inbox, m, c), cancellationToken: stop.Token);
 
         // Appended while the relay runs: catching up and live are one loop.
@@ -106,7 +106,7 @@ public sealed class KafkaRelayTests
 
         var consumer = new CountingConsumer();
         await using var inbox = (await MessageInbox.TryOpenAsync(shipping.Store, "shipping", "test", Ct))!;
-        await using var source = new KafkaMessageSource(options, "shipping", "order");
+        await using var source = new KafkaMessageSource(options, Kafka.Group(options, "shipping"), "order");
         var consuming = MessageConsumer.RunAsync(source, (m, c) => consumer.HandleAsync(inbox, m, c), cancellationToken: stop.Token);
         await Kafka.WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref consumer.Deliveries) >= 60), "both copies delivered", detail: () => consumer.Deliveries);
         Assert.Equal(30, await inbox.CountAsync(Ct));
@@ -132,7 +132,7 @@ public sealed class KafkaRelayTests
 
         await publisher.PublishAsync(messages, Ct);
         string firstId;
-        await using (var dying = new KafkaMessageSource(options, "shipping", "order"))
+        await using (var dying = new KafkaMessageSource(options, Kafka.Group(options, "shipping"), "order"))
         {
             await using var e = dying.ReceiveAsync(Ct).GetAsyncEnumerator(Ct);
             Assert.True(await e.MoveNextAsync());
@@ -141,7 +141,7 @@ public sealed class KafkaRelayTests
             firstId = e.Current.Message.MessageId; // handled, never acknowledged: the process "dies" here
         }
 
-        await using var next = new KafkaMessageSource(options, "shipping", "order");
+        await using var next = new KafkaMessageSource(options, Kafka.Group(options, "shipping"), "order");
         await using var again = next.ReceiveAsync(Ct).GetAsyncEnumerator(Ct);
         Assert.True(await again.MoveNextAsync());
         Assert.Equal(firstId, again.Current.Message.MessageId);

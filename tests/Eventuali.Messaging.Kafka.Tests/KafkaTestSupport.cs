@@ -54,6 +54,13 @@ internal static class Kafka
         PublishTimeout = TimeSpan.FromSeconds(10),
     };
 
+    /// <summary>
+    /// A consumer (group) name of this test's own: tests run at once on one broker, and consumers sharing a group id
+    /// rebalance each other even on different topics, which stalled a test's consumer under load.
+    /// </summary>
+    public static string Group(KafkaOptions options, string name)
+        => name + "-" + new string([.. options.TopicPrefix.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit)]);
+
     public static async Task AppendAsync(IEventStore store, string streamId, int count, CancellationToken ct)
     {
         for (var i = 0; i < count; i++)

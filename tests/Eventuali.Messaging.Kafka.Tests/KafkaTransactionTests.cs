@@ -32,7 +32,7 @@ public sealed class KafkaTransactionTests
         var failing = inputs[29].MessageId;
         var failures = 0;
         var errors = 0;
-        var processor = new KafkaTransactionalProcessor(options, "shipper", "shipper-1", "order") { MaxBatch = 10 };
+        var processor = new KafkaTransactionalProcessor(options, Kafka.Group(options, "shipper"), "shipper-1", "order") { MaxBatch = 10 };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var calls = 0;
         var running = processor.RunAsync((m, _) =>
