@@ -17,6 +17,8 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
     private readonly NatsJetStreamOptions _options;
     private readonly bool _ownsConnection;
     private const string ExpectedLastMsgIdHeader = "Nats-Expected-Last-Msg-Id";
+    private const string MsgIdHeader = "Nats-Msg-Id";
+    private readonly NatsAckInbox _acks;
     private int _streamReady;
     private readonly NatsChain _chain = new();
 
@@ -28,6 +30,7 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
         _js = new NatsJSContext(connection);
         _options = options ?? new NatsJetStreamOptions();
         _ownsConnection = ownsConnection;
+        _acks = new NatsAckInbox(connection);
     }
 
     /// <inheritdoc />
@@ -54,14 +57,14 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
         // (Nats-Expected-Last-Msg-Id), across batches too: when one fails, every one after it is refused rather than
         // stored ahead of it, so a batch published again keeps stream order. JetStream checks the message id for
         // duplicates first, so a batch published again confirms what was stored and stores the rest after it.
-        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.PublishTimeout);
-        var acks = new Task<PubAckResponse>[messages.Count];
+        await _acks.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        var batch = _acks.Begin(messages.Count, _options.PublishTimeout, cancellationToken);
+        var deadline = batch.Deadline;
         var link = _chain.Add(messages.Count > 0 ? messages[^1].MessageId : null, out var previous);
-        for (var i = 0; i < acks.Length; i++)
+        for (var i = 0; i < messages.Count; i++)
         {
             var m = messages[i];
-            var headers = new NatsHeaders();
+            var headers = new NatsHeaders { [MsgIdHeader] = m.MessageId };
             foreach (var (key, value) in m.Headers)
             {
                 headers[key] = value;
@@ -73,39 +76,33 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
             }
 
             previous = m.MessageId;
-            acks[i] = _js.PublishAsync(_options.Subject(m.Topic), m.Body.ToArray(), NatsRawSerializer<byte[]>.Default, new NatsJSPubOpts { MsgId = m.MessageId }, headers, timeout.Token).AsTask();
-        }
-
-        return ConfirmAsync(acks, link, timeout);
-    }
-
-    private async Task ConfirmAsync(Task<PubAckResponse>[] acks, NatsChain.Link link, CancellationTokenSource timeout)
-    {
-        Exception? failed = null;
-        using (timeout)
-        {
-            foreach (var ack in acks)
+            try
             {
-                try
-                {
-                    (await ack.ConfigureAwait(false)).EnsureSuccess();
-                }
-                catch (NatsJSDuplicateMessageException)
-                {
-                    // Already stored within the duplicate window (a batch published again): confirmed all the same.
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    failed ??= ex;
-                }
+                await _acks.PublishAsync(batch, i, _options.Subject(m.Topic), m.Body, headers, deadline).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                batch.SendFailed(i, ex);
+                break;
             }
         }
 
-        _chain.Complete(link, failed is null);
-        if (failed is not null)
+        return ConfirmAsync(batch, link, messages.Count);
+    }
+
+    private async Task ConfirmAsync(NatsAckInbox.Batch batch, NatsChain.Link link, int count)
+    {
+        try
         {
-            throw new InvalidOperationException($"NATS JetStream did not confirm every message of the batch of {acks.Length} for stream '{_options.StreamName}': {failed.Message}", failed);
+            await batch.Completion.ConfigureAwait(false);
         }
+        catch (InvalidOperationException ex)
+        {
+            _chain.Complete(link, false);
+            throw new InvalidOperationException($"NATS JetStream did not confirm every message of the batch of {count} for stream '{_options.StreamName}': {ex.Message}", ex);
+        }
+
+        _chain.Complete(link, true);
     }
 
     /// <summary>
@@ -123,7 +120,7 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
         foreach (var m in messages)
         {
             // Headers count against the limit too: NATS/1.0 line, "key: value\r\n" each, the message id, the expectation.
-            var size = (long)m.Body.Length + 12 + HeaderLineBytes("Nats-Msg-Id", m.MessageId) + HeaderLineBytes(ExpectedLastMsgIdHeader, m.MessageId);
+            var size = (long)m.Body.Length + 12 + HeaderLineBytes(MsgIdHeader, m.MessageId) + HeaderLineBytes(ExpectedLastMsgIdHeader, m.MessageId);
             foreach (var (key, value) in m.Headers)
             {
                 size += HeaderLineBytes(key, value);
@@ -142,6 +139,7 @@ public sealed class NatsJetStreamPublisher : IMessagePublisher
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await _acks.DisposeAsync().ConfigureAwait(false);
         if (_ownsConnection)
         {
             await _connection.DisposeAsync().ConfigureAwait(false);
