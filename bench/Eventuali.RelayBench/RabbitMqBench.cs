@@ -20,7 +20,13 @@ internal sealed class RabbitMqBench(IConnection connection) : IBrokerBench
 
     public async ValueTask PrepareAsync(string tag, CancellationToken ct)
     {
-        _options = new RabbitMqOptions { Exchange = "rb" + tag };
+        // EVENTUALI_BENCH_RABBITMQ_QUEUE_VERSION=2: classic queues of the second version (RabbitMQ 3.10 and later).
+        var version = Environment.GetEnvironmentVariable("EVENTUALI_BENCH_RABBITMQ_QUEUE_VERSION");
+        _options = new RabbitMqOptions
+        {
+            Exchange = "rb" + tag,
+            QueueArguments = int.TryParse(version, out var v) ? new Dictionary<string, object?> { ["x-queue-version"] = v } : null,
+        };
         _queue = "rb" + tag + ".bench";
         await new RabbitMqSource(connection, _queue, null, _options).DeclareAsync(ct).ConfigureAwait(false);
     }

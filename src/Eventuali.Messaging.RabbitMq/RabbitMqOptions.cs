@@ -25,6 +25,12 @@ public sealed record RabbitMqOptions
     /// <summary>Dead letters of a consumer's queue go to the durable queue of this name followed by the suffix.</summary>
     public string DeadLetterSuffix { get; init; } = ".dead";
 
+    /// <summary>
+    /// The arguments the consumer's queues are declared with (e.g. <c>x-queue-version</c> = 2, <c>x-queue-type</c> =
+    /// quorum). Null: the broker's defaults. A queue that exists with other arguments is refused by the broker.
+    /// </summary>
+    public IDictionary<string, object?>? QueueArguments { get; init; }
+
     /// <summary>The routing key of <paramref name="topic"/>: '.', '*' and '#' mean something in topic keys, so a category keeps one word.</summary>
     internal static string RoutingKey(string topic)
     {

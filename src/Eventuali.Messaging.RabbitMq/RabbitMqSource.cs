@@ -91,9 +91,9 @@ public sealed class RabbitMqSource : IMessageSource
     private async Task DeclareAsync(IChannel channel, CancellationToken ct)
     {
         await channel.ExchangeDeclareAsync(_options.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct).ConfigureAwait(false);
-        await channel.QueueDeclareAsync(_queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: ct).ConfigureAwait(false);
+        await channel.QueueDeclareAsync(_queue, durable: true, exclusive: false, autoDelete: false, arguments: _options.QueueArguments, cancellationToken: ct).ConfigureAwait(false);
         await channel.QueueBindAsync(_queue, _options.Exchange, _bindingKey, cancellationToken: ct).ConfigureAwait(false);
-        await channel.QueueDeclareAsync(DeadLetterQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: ct).ConfigureAwait(false);
+        await channel.QueueDeclareAsync(DeadLetterQueue, durable: true, exclusive: false, autoDelete: false, arguments: _options.QueueArguments, cancellationToken: ct).ConfigureAwait(false);
     }
 
     private sealed class Delivery : ReceivedMessage

@@ -85,19 +85,20 @@ internal sealed class RedisKit : BrokerKit
     }
 }
 
-internal sealed class RabbitMqKit : BrokerKit
+internal sealed class RabbitMqKit(IDictionary<string, object?>? queueArguments = null) : BrokerKit
 {
     private IConnection? _admin;
 
     public override string Name => "rabbitmq";
 
-    private string Queue => Tag + ".shipping";
+    public string Queue => Tag + ".shipping";
 
     private RabbitMqOptions Options(int? maxBytes = null) => new()
     {
         Exchange = Tag,
         MaxMessageBytes = maxBytes ?? 8 * 1024 * 1024,
         PublishTimeout = TimeSpan.FromSeconds(3),
+        QueueArguments = queueArguments,
     };
 
     public override async ValueTask<IMessagePublisher> PublisherAsync(int? maxBytes = null)
