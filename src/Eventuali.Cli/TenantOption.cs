@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Eventuali.Cli;
 
 /// <summary>
-/// <c>--tenant ID</c>, accepted by every command: with a multi-tenant store URL (<c>sqlite://DIR/?tenancy=file</c>) the
+/// <c>--tenant ID</c>, accepted by every command: with a multi-tenant store URL (<c>sqlite://DIR/?tenancy=file</c>, <c>postgresql://…?tenancy=schema</c>) the
 /// command works on that tenant's store only. The id is validated by the store when it opens.
 /// </summary>
 internal static class TenantOption
@@ -13,7 +13,7 @@ internal static class TenantOption
     /// <summary>A fresh recursive --tenant option, installed on the root command.</summary>
     public static Option<string?> Create() => new("--tenant")
     {
-        Description = "With a multi-tenant store URL (sqlite://DIR/?tenancy=file): work on this tenant's store only.",
+        Description = "With a multi-tenant store URL (sqlite://DIR/?tenancy=file, postgresql://…?tenancy=schema): work on this tenant's store only.",
         HelpName = "id",
         Recursive = true,
     };

@@ -46,7 +46,7 @@ internal sealed partial class AppendCommitter
         }
         catch (Exception ex)
         {
-            var error = PgErrors.Map(ex, _settings) ?? ex;
+            var error = _settings.Meter?.QuotaError(ex) ?? PgErrors.Map(ex, _settings) ?? ex;
             foreach (var append in batch)
             {
                 append.Fail(error);
@@ -85,29 +85,49 @@ internal sealed partial class AppendCommitter
                 cmd.BatchCommands.Add(subjects);
             }
 
-            var reader = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            // A tenant's store: the quota check leads the round trip, the usage record ends it, one transaction.
+            var (reads, admits) = _settings.Meter?.AddTo(cmd, batch, _sql) ?? (0, false);
+            try
             {
-                foreach (var append in batch)
-                {
-                    if (!await reader.ReadAsync().ConfigureAwait(false))
-                    {
-                        throw new InvalidOperationException($"The append function returned no row for the append to stream '{append.StreamId}'.");
-                    }
+                await ReadOutcomesAsync(cmd, batch, admits).ConfigureAwait(false);
+            }
+            catch
+            {
+                _settings.Meter?.ReturnReads(reads);
+                throw;
+            }
+        }
+    }
 
-                    append.Stage(reader);
+    private async Task ReadOutcomesAsync(NpgsqlBatch cmd, List<PendingAppend> batch, bool admits)
+    {
+        var reader = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (admits)
+            {
+                await reader.NextResultAsync().ConfigureAwait(false); // past the quota check's empty result
+            }
+
+            foreach (var append in batch)
+            {
+                if (!await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException($"The append function returned no row for the append to stream '{append.StreamId}'.");
                 }
 
-                // Consume to ReadyForQuery: only then has the implicit transaction committed.
-                while (await reader.NextResultAsync().ConfigureAwait(false))
-                {
-                }
+                append.Stage(reader);
+            }
 
-                Telemetry?.RecordGroupCommit(batch.Count);
-                foreach (var append in batch)
-                {
-                    append.Committed();
-                }
+            // Consume to ReadyForQuery: only then has the implicit transaction committed.
+            while (await reader.NextResultAsync().ConfigureAwait(false))
+            {
+            }
+
+            Telemetry?.RecordGroupCommit(batch.Count);
+            foreach (var append in batch)
+            {
+                append.Committed();
             }
         }
     }

@@ -28,6 +28,17 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
     /// <summary>At most this many group-commit batches of this store are committing at once, each on its own connection.</summary>
     public int AppendBatches { get; init; } = DefaultAppendBatches;
 
+    /// <summary>The tenant this store is bound to (schema mode): its appends are metered and checked against its quotas; null otherwise.</summary>
+    public PgTenantMeter? Meter { get; init; }
+
+    /// <summary>The store's name in metrics: tenant stores share their factory's, so there is no series per tenant.</summary>
+    public string MetricsName => _metricsName ?? $"{Database}|{Schema}";
+
+    private readonly string? _metricsName;
+
+    /// <summary>Sets <see cref="MetricsName"/> (tenant stores: the base schema's).</summary>
+    public string? MetricsNameOverride { init => _metricsName = value; }
+
     /// <summary>The URL's hosts are a transaction-mode pooler (PgBouncer): nothing relies on session state through them.</summary>
     public bool BehindPooler { get; init; }
 

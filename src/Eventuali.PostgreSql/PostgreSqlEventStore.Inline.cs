@@ -46,9 +46,26 @@ public sealed partial class PostgreSqlEventStore : IInlineProjectionStore
                             batch.BatchCommands.Add(subjects);
                         }
 
-                        var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                        // A tenant's store: quota check first, usage record last, in the same transaction.
+                        var (reads, admits) = _settings.Meter?.AddTo(batch, [pending], _sql) ?? (0, false);
+                        NpgsqlDataReader reader;
+                        try
+                        {
+                            reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                        }
+                        catch
+                        {
+                            _settings.Meter?.ReturnReads(reads);
+                            throw;
+                        }
+
                         await using (reader.ConfigureAwait(false))
                         {
+                            if (admits)
+                            {
+                                await reader.NextResultAsync(ct).ConfigureAwait(false);
+                            }
+
                             await reader.ReadAsync(ct).ConfigureAwait(false);
                             status = reader.GetInt32(0);
                             pending.Stage(reader);
@@ -70,6 +87,10 @@ public sealed partial class PostgreSqlEventStore : IInlineProjectionStore
                     }
                 }
             }
+        }
+        catch (PostgresException ex) when (_settings.Meter?.QuotaError(ex) is { } refused)
+        {
+            throw refused;
         }
         catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
         {

@@ -28,12 +28,15 @@ public sealed partial class PostgreSqlEventStore : IAppendNotifications
     {
         get
         {
-            if (!_settings.BehindPooler)
+            if (!_settings.BehindPooler && _ownsDataSource)
             {
                 return _dataSource;
             }
 
-            if (_settings.DirectBuilder is not { } direct)
+            // A tenant's store listens on an unpooled connection: closing it ends the session and its LISTEN, so the
+            // shared pool never hands a connection still listening on this tenant's channel to another tenant.
+            var direct = _settings.BehindPooler ? _settings.DirectBuilder : new NpgsqlConnectionStringBuilder(_settings.Builder.ConnectionString) { Pooling = false };
+            if (direct is null)
             {
                 return null;
             }

@@ -20,16 +20,20 @@ public sealed partial class PostgreSqlEventStore : IEventStore
     private readonly OwnWritesVisibility _visibility = new();
     private readonly StoreTelemetry _telemetry;
 
-    private PostgreSqlEventStore(NpgsqlDataSource dataSource, PgSettings settings, SqlText sql, EventStoreOptions options)
+    // False for a tenant's store: its factory's data source is shared by every tenant and outlives the store.
+    private readonly bool _ownsDataSource;
+
+    private PostgreSqlEventStore(NpgsqlDataSource dataSource, PgSettings settings, SqlText sql, EventStoreOptions options, bool ownsDataSource = true)
     {
         _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
         _settings = settings;
         _sql = sql;
         Options = options;
         _committer = new AppendCommitter(dataSource, settings, sql);
 
         // Connection use is reported by Npgsql's own meter ("Npgsql", db.client.connection.count), not counted twice here.
-        _telemetry = new StoreTelemetry(Diagnostics.EventualiAttributes.SystemPostgreSql, $"{settings.Database}|{settings.Schema}", options);
+        _telemetry = new StoreTelemetry(Diagnostics.EventualiAttributes.SystemPostgreSql, settings.MetricsName, options);
         _committer.Telemetry = _telemetry;
         _telemetry.TrackWatermark(this);
         _replicas = settings.Replicas.Count == 0 ? null : new PgReplicas(settings.Replicas, dataSource, sql);
@@ -81,6 +85,25 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         }
 
         return new PostgreSqlEventStore(dataSource, settings, sql, options);
+    }
+
+    /// <summary>
+    /// A store on <paramref name="dataSource"/>, which it shares and does not dispose (a tenant's store: tables are
+    /// schema-qualified, so one pool serves every tenant's schema). Creates or checks the schema first.
+    /// </summary>
+    internal static async ValueTask<PostgreSqlEventStore> OpenSharedAsync(NpgsqlDataSource dataSource, PgSettings settings, EventStoreOptions options, CancellationToken cancellationToken)
+    {
+        var sql = new SqlText(settings);
+        try
+        {
+            await SchemaInstaller.InstallAsync(dataSource, settings, sql, PgMigrations.Catalog, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PgErrors.Map(ex, settings) is { } mapped)
+        {
+            throw mapped;
+        }
+
+        return new PostgreSqlEventStore(dataSource, settings, sql, options, ownsDataSource: false);
     }
 
     /// <inheritdoc />
@@ -148,6 +171,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
                 new NpgsqlParameter<long> { TypedValue = from, NpgsqlDbType = NpgsqlDbType.Bigint },
                 new NpgsqlParameter<int> { TypedValue = limit, NpgsqlDbType = NpgsqlDbType.Integer },
             ], cancellationToken).ConfigureAwait(false);
+            _settings.Meter?.CountReads(page.Count);
             foreach (var row in page)
             {
                 yield return row.ToRecorded(streamId);
@@ -189,6 +213,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
                 next = null;
                 var limit = Math.Min(remaining, query.PageSize);
                 remaining -= page.Count;
+                _settings.Meter?.CountReads(page.Count);
                 if (page.Count == limit && remaining > 0)
                 {
                     // Fetch the next page while this one is consumed: the server works while the caller does.
@@ -278,7 +303,12 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         _telemetry.Dispose();
         await StopListenerAsync().ConfigureAwait(false);
         await _committer.DisposeAsync().ConfigureAwait(false);
-        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        await FlushReadsAsync().ConfigureAwait(false);
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_replicas is not null)
         {
             await _replicas.DisposeAsync().ConfigureAwait(false);

@@ -11,10 +11,10 @@ internal sealed class SqlText
     public SqlText(PgSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        AppendFunction = Fill(Load("append.sql") + "\n" + Load("append_many.sql"), settings);
-        // queries.sql, lifecycle.sql, chain.sql, data_keys.sql (the appender records subjects) and replicas.sql; the other statement
+        AppendFunction = Fill(Load("append.sql") + "\n" + Load("append_many.sql") + "\n" + Load("tenant_admit.sql"), settings);
+        // queries.sql, lifecycle.sql, chain.sql, data_keys.sql (the appender records subjects), replicas.sql and usage.sql (tenant metering); the other statement
         // files have loaders of their own.
-        var queries = ((string[])["queries.sql", "lifecycle.sql", "chain.sql", "data_keys.sql", "replicas.sql"]).SelectMany(f => SqlSections.Parse(Fill(Load(f), settings))).ToDictionary(StringComparer.Ordinal);
+        var queries = ((string[])["queries.sql", "lifecycle.sql", "chain.sql", "data_keys.sql", "replicas.sql", "usage.sql"]).SelectMany(f => SqlSections.Parse(Fill(Load(f), settings))).ToDictionary(StringComparer.Ordinal);
         // Live and archived stream reads page the same way: one template, four statements.
         var page = queries["stream_page"];
         foreach (var (table, prefix) in (ReadOnlySpan<(string, string)>)[("events", "read_stream"), ("archived_events", "archived")])
@@ -32,7 +32,7 @@ internal sealed class SqlText
         }
     }
 
-    /// <summary>The append functions (append.sql, append_many.sql), re-created by the migration run that reaches the latest version.</summary>
+    /// <summary>The append functions (append.sql, append_many.sql, tenant_admit.sql), re-created by the migration run that reaches the latest version.</summary>
     public string AppendFunction { get; }
 
     /// <summary>read_all without filter, with types (1), with prefix (2), with both (3).</summary>

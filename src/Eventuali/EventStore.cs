@@ -21,7 +21,9 @@ public static class EventStore
 
     /// <summary>
     /// Opens the multi-tenant store at <paramref name="url"/>: <c>sqlite://DIR/?tenancy=file</c> (a registry and one
-    /// SQLite file per tenant under DIR; <c>&amp;cache=N</c> bounds the open files, default 64). With
+    /// SQLite file per tenant under DIR; <c>&amp;cache=N</c> bounds the open files, default 64) or
+    /// <c>postgresql://user:password@host/db?tenancy=schema</c> (the registry in the base schema, a schema per tenant,
+    /// one shared connection pool; <c>&amp;cache=N</c> bounds the open tenant stores, default 64). With
     /// <paramref name="create"/> false a missing directory or registry is "No such store". A single tenant's store can
     /// also be opened with <see cref="CreateAsync"/> by adding <c>tenant=ID</c> to the URL.
     /// </summary>

@@ -1,3 +1,4 @@
+using Eventuali.PostgreSql;
 using Eventuali.Sqlite;
 using Eventuali.Tenancy;
 
@@ -5,13 +6,13 @@ namespace Eventuali;
 
 internal static partial class StoreUrl
 {
-    /// <summary>Opens the multi-tenant store at <paramref name="url"/> (<c>sqlite://DIR/?tenancy=file</c>).</summary>
+    /// <summary>Opens the multi-tenant store at <paramref name="url"/> (<c>sqlite://DIR/?tenancy=file</c>, <c>postgresql://…?tenancy=schema</c>).</summary>
     public static async ValueTask<ITenantStoreFactory> OpenTenantsAsync(string url, EventStoreOptions options, bool create, CancellationToken cancellationToken)
     {
         var (stripped, tenant, tenancy) = SplitTenant(url);
         if (!tenancy)
         {
-            throw new EventStoreConfigurationException($"The store URL '{Redact(url)}' names a single store; a multi-tenant store takes ?tenancy=file (SQLite: a directory with a file per tenant).");
+            throw new EventStoreConfigurationException($"The store URL '{Redact(url)}' names a single store; a multi-tenant store takes ?tenancy=file (SQLite: a directory with a file per tenant) or ?tenancy=schema (PostgreSQL: a schema per tenant).");
         }
 
         if (tenant is not null)
@@ -23,12 +24,13 @@ internal static partial class StoreUrl
         return scheme switch
         {
             "sqlite" => await SqliteTenantStoreFactory.OpenAsync(rest, options, create, cancellationToken).ConfigureAwait(false),
-            _ => throw NotBuilt(scheme),
+            "postgresql" => await PostgreSqlTenantStoreFactory.OpenAsync(rest, options, create, cancellationToken).ConfigureAwait(false),
+            _ => throw new EventStoreConfigurationException($"The {scheme}:// store has no tenancy modes; use sqlite://DIR/?tenancy=file or postgresql://…?tenancy=schema."),
         };
     }
 
     /// <summary>
-    /// When <paramref name="url"/> names one tenant of a multi-tenant store (<c>?tenancy=file&amp;tenant=ID</c>), that
+    /// When <paramref name="url"/> names one tenant of a multi-tenant store (<c>?tenancy=file&amp;tenant=ID</c>, <c>?tenancy=schema&amp;tenant=ID</c>), that
     /// tenant's store (owning its factory); null for a single-store URL. A tenancy URL without a tenant, or a tenant
     /// without tenancy, is a configuration error.
     /// </summary>
@@ -39,7 +41,7 @@ internal static partial class StoreUrl
         {
             return tenant is null
                 ? null
-                : throw new EventStoreConfigurationException($"A tenant was given, but the store URL '{Redact(stripped)}' is not a multi-tenant store; use e.g. sqlite://DIR/?tenancy=file.");
+                : throw new EventStoreConfigurationException($"A tenant was given, but the store URL '{Redact(stripped)}' is not a multi-tenant store; use e.g. sqlite://DIR/?tenancy=file or postgresql://…?tenancy=schema.");
         }
 
         if (tenant is null)
@@ -81,8 +83,4 @@ internal static partial class StoreUrl
         var stripped = kept.Count == 0 ? url[..question] : url[..(question + 1)] + string.Join('&', kept);
         return (stripped, tenant, tenancy);
     }
-
-    private static EventStoreConfigurationException NotBuilt(string scheme) => scheme == "postgresql"
-        ? new("PostgreSQL tenancy (?tenancy=schema and ?tenancy=rls) is not built yet; use sqlite://DIR/?tenancy=file.")
-        : new($"The {scheme}:// store has no tenancy modes; use sqlite://DIR/?tenancy=file.");
 }

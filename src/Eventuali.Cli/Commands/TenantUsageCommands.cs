@@ -22,7 +22,7 @@ internal static class TenantUsageCommands
         {
             database, from, to, format,
         };
-        Examples.Add(command, "eventuali tenants usage -d sqlite://tenants/?tenancy=file --from 2026-03-01 --to 2026-03-31 --format csv");
+        Examples.Add(command, "eventuali tenants usage -d sqlite://tenants/?tenancy=file --from 2026-03-01 --to 2026-03-31 --format csv", "eventuali tenants usage -d postgresql://app@db/events?tenancy=schema --format json");
         command.SetAction(async (parse, ct) =>
         {
             var (first, last) = (Day(parse.GetValue(from), "--from"), Day(parse.GetValue(to), "--to"));
@@ -116,7 +116,7 @@ internal static class TenantUsageCommands
     }
 
     public static ITenantAdministration Administration(ITenantStoreFactory factory)
-        => factory as ITenantAdministration ?? throw new UsageException("This store keeps no per-tenant usage or configuration; use a sqlite://DIR/?tenancy=file store.");
+        => factory as ITenantAdministration ?? throw new UsageException("This store keeps no per-tenant usage or configuration; use a sqlite://DIR/?tenancy=file or postgresql://…?tenancy=schema store.");
 
     private static long? Limit(ParseResult parse, Option<string?> option, long? current)
     {

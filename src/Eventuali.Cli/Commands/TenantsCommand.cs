@@ -7,11 +7,11 @@ namespace Eventuali.Cli.Commands;
 
 /// <summary>
 /// <c>eventuali tenants create|list|suspend|resume|delete|export</c>: provisioning of a multi-tenant store
-/// (<c>-d sqlite://DIR/?tenancy=file</c>), through <see cref="ITenantStoreFactory"/>.
+/// (<c>-d sqlite://DIR/?tenancy=file</c> or <c>-d postgresql://…?tenancy=schema</c>), through <see cref="ITenantStoreFactory"/>.
 /// </summary>
 internal static class TenantsCommand
 {
-    public static Command Create(CliIo io) => new("tenants", "Provision the tenants of a multi-tenant store (-d sqlite://DIR/?tenancy=file): create, list, suspend, resume, delete, export, config, usage.")
+    public static Command Create(CliIo io) => new("tenants", "Provision the tenants of a multi-tenant store (-d sqlite://DIR/?tenancy=file, or -d postgresql://USER@HOST/DB?tenancy=schema for a schema per tenant): create, list, suspend, resume, delete, export, config, usage.")
     {
         CreateTenant(io), List(io), Suspend(io, true), Suspend(io, false), Delete(io), Export(io),
         TenantUsageCommands.Config(io, (d, c, ct) => OpenAsync(io, d, c, ct), IdArgument()),
@@ -54,7 +54,7 @@ internal static class TenantsCommand
         var database = CommonOptions.Database();
         var json = new Option<bool>("--json") { Description = "One JSON object per tenant." };
         var command = new Command("list", "List the tenants: id, state (active, suspended, deleting) and when each was created.") { database, json };
-        Examples.Add(command, "eventuali tenants list -d sqlite://tenants/?tenancy=file");
+        Examples.Add(command, "eventuali tenants list -d sqlite://tenants/?tenancy=file", "eventuali tenants list -d postgresql://app@db/events?tenancy=schema");
         command.SetAction(async (parse, ct) =>
         {
             var factory = await OpenAsync(io, parse.GetValue(database), create: false, ct).ConfigureAwait(false);

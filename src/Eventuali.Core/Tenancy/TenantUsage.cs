@@ -27,7 +27,7 @@ public sealed record TenantQuotas(long? MaxEventsPerDay = null, long? MaxStreams
 /// <param name="Bytes">Event payload bytes appended.</param>
 /// <param name="Streams">Streams created.</param>
 /// <param name="Reads">Events read (counted in memory, written with the next append and when the store closes).</param>
-/// <param name="StorageBytes">The tenant's storage now (its database file and write-ahead log), whatever the range.</param>
+/// <param name="StorageBytes">The tenant's storage now (its database file and write-ahead log; on PostgreSQL its schema's tables with indexes), whatever the range.</param>
 public sealed record TenantUsage(TenantId Tenant, DateOnly? From, DateOnly? To, long Events, long Bytes, long Streams, long Reads, long StorageBytes);
 
 /// <summary>

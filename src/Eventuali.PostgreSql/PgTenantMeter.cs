@@ -1,0 +1,122 @@
+using System.Globalization;
+using Eventuali.Tenancy;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Eventuali.PostgreSql;
+
+/// <summary>
+/// What a tenant's store (schema mode) meters and enforces: its id, its quotas (replaced when the configuration
+/// changes) and the reads counted since the last write. Shared by the factory (which updates the quotas) and the
+/// tenant's open store; the statements go into the append's own round trip (<see cref="AddTo"/>).
+/// </summary>
+internal sealed class PgTenantMeter(TenantId tenant, TenantQuotas quotas, TimeProvider clock)
+{
+    /// <summary>The SQLSTATE tenant_admit raises when an append would go past a quota.</summary>
+    public const string QuotaSqlState = "EV002";
+
+    private TenantQuotas _quotas = quotas;
+    private long _reads;
+
+    public TenantId Tenant { get; } = tenant;
+
+    public TenantQuotas Quotas
+    {
+        get => Volatile.Read(ref _quotas);
+        set => Volatile.Write(ref _quotas, value);
+    }
+
+    public void CountReads(int events)
+    {
+        if (events > 0)
+        {
+            Interlocked.Add(ref _reads, events);
+        }
+    }
+
+    /// <summary>Takes the reads counted so far; <see cref="ReturnReads"/> gives them back when their write failed.</summary>
+    public long TakeReads() => Interlocked.Exchange(ref _reads, 0);
+
+    public void ReturnReads(long reads)
+    {
+        if (reads > 0)
+        {
+            Interlocked.Add(ref _reads, reads);
+        }
+    }
+
+    /// <summary>The UTC day number (days since 1970-01-01) usage is bucketed by.</summary>
+    public int Today() => (int)(clock.GetUtcNow().UtcTicks / TimeSpan.TicksPerDay - DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerDay);
+
+    /// <summary>
+    /// Wraps the batch's append commands: the quota check first (when the tenant has quotas), the usage record last.
+    /// Returns the reads taken into the record (give them back with <see cref="ReturnReads"/> when the batch fails)
+    /// and whether a quota check leads the batch (its empty result comes first).
+    /// </summary>
+    public (long Reads, bool Admits) AddTo(NpgsqlBatch batch, IReadOnlyList<PendingAppend> appends, SqlText sql)
+    {
+        var day = Today();
+        var quotas = Quotas;
+        var admits = quotas.Any;
+        if (admits)
+        {
+            long events = 0, bytes = 0;
+            foreach (var a in appends)
+            {
+                events += a.Count;
+                bytes += BytesOf(a);
+            }
+
+            var admit = new NpgsqlBatchCommand(sql["usage_admit"]);
+            admit.Parameters.Add(new NpgsqlParameter<int> { TypedValue = day, NpgsqlDbType = NpgsqlDbType.Integer });
+            admit.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. appends.Select(a => a.StreamId)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            admit.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events, NpgsqlDbType = NpgsqlDbType.Bigint });
+            admit.Parameters.Add(new NpgsqlParameter<long> { TypedValue = bytes, NpgsqlDbType = NpgsqlDbType.Bigint });
+            admit.Parameters.Add(Limit(quotas.MaxEventsPerDay));
+            admit.Parameters.Add(Limit(quotas.MaxStreams));
+            admit.Parameters.Add(Limit(quotas.MaxBytes));
+            batch.BatchCommands.Insert(0, admit);
+        }
+
+        var reads = TakeReads();
+        var record = new NpgsqlBatchCommand(sql["usage_record"]);
+        record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = day, NpgsqlDbType = NpgsqlDbType.Integer });
+        record.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. appends.Select(a => a.Ids[0])], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        record.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. appends.Select(a => a.Count)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        record.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. appends.Select(BytesOf)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        record.Parameters.Add(new NpgsqlParameter<long> { TypedValue = reads, NpgsqlDbType = NpgsqlDbType.Bigint });
+        batch.BatchCommands.Add(record);
+        return (reads, admits);
+    }
+
+    /// <summary>The typed error of a refused quota check (tenant_admit's EV002), or null for any other error.</summary>
+    public TenantQuotaExceededException? QuotaError(Exception ex)
+    {
+        if (ex is not PostgresException { SqlState: QuotaSqlState } pg)
+        {
+            return null;
+        }
+
+        // "eventuali-quota QUOTA LIMIT CURRENT REQUESTED", written by tenant_admit (tenant_admit.sql).
+        var parts = pg.MessageText.Split(' ');
+        return parts.Length == 5
+            && long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit)
+            && long.TryParse(parts[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var current)
+            && long.TryParse(parts[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var requested)
+                ? new TenantQuotaExceededException(Tenant, parts[1], limit, current, requested)
+                : null;
+    }
+
+    private static NpgsqlParameter Limit(long? value) => new() { Value = value is { } v ? v : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint };
+
+    private static long BytesOf(PendingAppend append)
+    {
+        long bytes = 0;
+        foreach (var data in append.Data)
+        {
+            bytes += data.Length;
+        }
+
+        return bytes;
+    }
+}

@@ -1,0 +1,74 @@
+using Eventuali.Tenancy;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Eventuali.PostgreSql;
+
+/// <summary>Per-tenant configuration (in the registry) and usage (in each tenant's schema).</summary>
+public sealed partial class PostgreSqlTenantStoreFactory : ITenantAdministration
+{
+    /// <inheritdoc />
+    public async ValueTask<TenantConfiguration> GetConfigurationAsync(TenantId tenant, CancellationToken cancellationToken = default)
+        => await Mapped(_registry.GetConfigurationAsync(tenant, cancellationToken)).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask SetConfigurationAsync(TenantId tenant, TenantConfiguration configuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        TenantConfigurationRules.Validate(configuration);
+        await Mapped(_registry.SetConfigurationAsync(tenant, configuration, cancellationToken)).ConfigureAwait(false);
+        if (_meters.TryGetValue(tenant.Value, out var meter))
+        {
+            meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<TenantUsage>> ReadUsageAsync(TenantId? tenant, DateOnly? from, DateOnly? to, CancellationToken cancellationToken = default)
+    {
+        TenantConfigurationRules.ValidateRange(from, to);
+        IEnumerable<TenantId> tenants = tenant is { } one
+            ? [(await Mapped(_registry.FindAsync(one, cancellationToken)).ConfigureAwait(false) ?? throw new UnknownTenantException(one)).Tenant]
+            : (await Mapped(_registry.ListAsync(cancellationToken)).ConfigureAwait(false)).Select(t => t.Tenant);
+        var usage = new List<TenantUsage>();
+        var (settings, source) = Pool(_options.Durability);
+        foreach (var t in tenants)
+        {
+            usage.Add(await Mapped(ReadUsageAsync(source, settings with { Schema = SchemaOf(t) }, t, from, to, cancellationToken)).ConfigureAwait(false));
+        }
+
+        return usage;
+    }
+
+    // Straight from the tenant's schema, without opening its store: suspended tenants are reported too.
+    private static async Task<TenantUsage> ReadUsageAsync(NpgsqlDataSource source, PgSettings settings, TenantId tenant, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var sql = new SqlText(settings);
+        var conn = await source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            var batch = new NpgsqlBatch(conn);
+            await using (batch.ConfigureAwait(false))
+            {
+                var report = new NpgsqlBatchCommand(sql["usage_report"]);
+                report.Parameters.Add(new NpgsqlParameter<int> { TypedValue = from is { } f ? DayOf(f) : int.MinValue, NpgsqlDbType = NpgsqlDbType.Integer });
+                report.Parameters.Add(new NpgsqlParameter<int> { TypedValue = to is { } t ? DayOf(t) : int.MaxValue, NpgsqlDbType = NpgsqlDbType.Integer });
+                var storage = new NpgsqlBatchCommand(sql["usage_storage"]);
+                storage.Parameters.Add(new NpgsqlParameter<string> { TypedValue = settings.Schema, NpgsqlDbType = NpgsqlDbType.Text });
+                batch.BatchCommands.Add(report);
+                batch.BatchCommands.Add(storage);
+                var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(ct).ConfigureAwait(false);
+                    var (events, bytes, streams, reads) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+                    await reader.NextResultAsync(ct).ConfigureAwait(false);
+                    await reader.ReadAsync(ct).ConfigureAwait(false);
+                    return new TenantUsage(tenant, from, to, events, bytes, streams, reads, reader.GetInt64(0));
+                }
+            }
+        }
+    }
+
+    private static int DayOf(DateOnly day) => day.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+}

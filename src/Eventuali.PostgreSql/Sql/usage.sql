@@ -1,0 +1,39 @@
+-- Tenant usage metering (table tenant_usage, migration 015). Each section starts with "-- name: <key>".
+-- day: UTC days since 1970-01-01.
+
+-- The quota check (function tenant_admit, tenant_admit.sql), first in a metered append transaction with quotas.
+-- name: usage_admit
+SELECT __SCHEMA__.tenant_admit($1, $2, $3, $4, $5, $6, $7);
+
+-- Last in a metered append transaction: adds what this transaction stored. An append counts when its first event is
+-- stored at a position of this transaction (a replayed or refused append is not), with the events and payload bytes
+-- the client sent, and 1 stream when its first event is version 1 (the append created the stream). Reads counted
+-- since the last write ride along. Nothing stored and no reads: no row is touched.
+-- name: usage_record
+INSERT INTO __SCHEMA__.tenant_usage AS u (day, events, bytes, streams, reads)
+SELECT $1, coalesce(sum(a.cnt), 0), coalesce(sum(a.bytes), 0), count(e.version) FILTER (WHERE e.version = 1), $5
+  FROM unnest($2::uuid[], $3::integer[], $4::bigint[]) AS a(id, cnt, bytes)
+  JOIN __SCHEMA__.events e ON e.event_id = a.id
+ WHERE (e.position >> 20) = pg_current_xact_id_if_assigned()::text::bigint + (SELECT m.position_offset FROM __SCHEMA__.meta m)
+HAVING count(*) > 0 OR $5 > 0
+ON CONFLICT (day) DO UPDATE SET
+  events = u.events + excluded.events,
+  bytes = u.bytes + excluded.bytes,
+  streams = u.streams + excluded.streams,
+  reads = u.reads + excluded.reads;
+
+-- Reads alone (when the store closes with reads not yet written).
+-- name: usage_reads
+INSERT INTO __SCHEMA__.tenant_usage AS u (day, reads) VALUES ($1, $2)
+ON CONFLICT (day) DO UPDATE SET reads = u.reads + excluded.reads;
+
+-- The report: a range of days (inclusive); an open end is the widest day.
+-- name: usage_report
+SELECT coalesce(sum(events), 0)::bigint, coalesce(sum(bytes), 0)::bigint, coalesce(sum(streams), 0)::bigint, coalesce(sum(reads), 0)::bigint
+  FROM __SCHEMA__.tenant_usage WHERE day BETWEEN $1 AND $2;
+
+-- Storage now: every table of the tenant's schema with its indexes and TOAST.
+-- name: usage_storage
+SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = $1 AND c.relkind IN ('r', 'm');
