@@ -30,6 +30,15 @@ public sealed class EventualiServerOptions
     /// <summary>How often an idle server-sent event stream sends a comment, so proxies keep it open (default 15 s).</summary>
     public TimeSpan SseHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// With tenancy on (an <c>ITenantStoreFactory</c> registered): whether a request that reaches no tenant (a caller
+    /// without a tenant that names none in <c>X-Eventuali-Tenant</c>) is refused with 400 <c>tenant-required</c> on every
+    /// route that works on events, instead of working on the server's own store (default false). The server's own
+    /// routes (<c>/me</c>, <c>/keys</c>, <c>/tenants</c>, <c>/audit</c>) still answer. <c>eventuali serve</c> over a
+    /// tenant directory sets it: there the server's own store holds only keys and the access audit.
+    /// </summary>
+    public bool RequireTenant { get; set; }
+
     /// <summary>OIDC bearer tokens; off while <see cref="OidcOptions.Authority"/> is null.</summary>
     public OidcOptions Oidc { get; } = new();
 

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Eventuali.Hosting;
 using Eventuali.Server;
+using Eventuali.Sqlite;
+using Eventuali.Tenancy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,6 +20,9 @@ namespace Eventuali.Cli.Commands;
 internal static class ServeCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    // Disposed in place of the tenants when serving a single store.
+    private static readonly IAsyncDisposable NoTenants = new NothingToDispose();
 
     public static Command Create(CliIo io)
     {
@@ -43,15 +48,21 @@ internal static class ServeCommand
             }
 
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
-            var store = await CommonOptions.OpenOrCreateAsync(url, ct).ConfigureAwait(false);
+            var (store, tenants) = await OpenServedAsync(url, ct).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
+            await using ((tenants ?? NoTenants).ConfigureAwait(false))
             {
                 var builder = WebApplication.CreateSlimBuilder();
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
                 builder.WebHost.UseUrls(parse.GetValue(urls) ?? DefaultUrls);
                 // The store opened above (with the key file and audit options) is the one served.
                 builder.Services.AddSingleton(store);
-                builder.Services.AddEventuali(url);
+                builder.Services.AddEventuali(tenants is null ? url : TenantDirectory.ServerStoreUrl(tenants.Directory));
+                if (tenants is not null)
+                {
+                    builder.Services.AddSingleton<ITenantStoreFactory>(new AuditedTenantStores(tenants, tenants));
+                }
+
                 try
                 {
                     builder.Services.AddEventualiServer(o =>
@@ -65,6 +76,8 @@ internal static class ServeCommand
                             o.RequestBurst = perSecond * 2;
                         }
 
+                        // Over a tenant directory the server's own store holds only keys and the audit: no data to serve.
+                        o.RequireTenant = tenants is not null;
                         o.Oidc.Authority = parse.GetValue(authority);
                         o.Oidc.Audience = parse.GetValue(audience);
                     });
@@ -102,5 +115,38 @@ internal static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The store to serve, and for a tenant directory URL (<c>sqlite://DIR/?tenancy=file</c> without a tenant) its
+    /// tenants: then the store is the server's own (<c>DIR/server.db</c>: keys and the access audit).
+    /// </summary>
+    private static async ValueTask<(IEventStore Store, SqliteTenantStoreFactory? Tenants)> OpenServedAsync(string url, CancellationToken ct)
+    {
+        if (!TenantDirectory.IsWholeDirectory(url))
+        {
+            return (await CommonOptions.OpenOrCreateAsync(url, ct).ConfigureAwait(false), null);
+        }
+
+        if (KeyFileOption.Path is not null)
+        {
+            throw new UsageException("--key-file does not apply to a served tenant directory yet; serve one tenant with --tenant ID, or serve without field encryption.");
+        }
+
+        var factory = await TenantDirectory.OpenTenantsAsync(url, create: true, ct).ConfigureAwait(false);
+        try
+        {
+            return (await CommonOptions.OpenOrCreateAsync(TenantDirectory.ServerStoreUrl(factory.Directory), ct).ConfigureAwait(false), factory);
+        }
+        catch
+        {
+            await factory.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private sealed class NothingToDispose : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
