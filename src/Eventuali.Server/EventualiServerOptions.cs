@@ -68,6 +68,15 @@ public sealed class EventualiServerOptions
         }
 
         ArgumentNullException.ThrowIfNull(AnonymousScope, nameof(AnonymousScope));
+        if (Oidc.UiClientId is not null && (Oidc.Authority is null || !Uri.TryCreate(Oidc.Authority, UriKind.Absolute, out _)))
+        {
+            throw new ArgumentException("Oidc.UiClientId needs Oidc.Authority, an absolute URL: the UI signs in at that issuer.", nameof(EventualiServerOptions));
+        }
+
+        if (string.IsNullOrWhiteSpace(Oidc.UiScope))
+        {
+            throw new ArgumentException("Oidc.UiScope must name at least one scope (e.g. openid).", nameof(EventualiServerOptions));
+        }
     }
 }
 
@@ -94,4 +103,14 @@ public sealed class OidcOptions
 
     /// <summary>The claim holding the caller's tenant; default <c>eventuali_tenant</c>.</summary>
     public string TenantClaim { get; set; } = "eventuali_tenant";
+
+    /// <summary>
+    /// A public client registered at <see cref="Authority"/> for the web UI (no secret; its redirect URI is the UI's
+    /// address, e.g. <c>https://host/ui/</c>). When set, the UI offers "Sign in with OIDC": the authorization code flow
+    /// with PKCE, run in the browser. Null (the default): the UI takes a pasted access token only.
+    /// </summary>
+    public string? UiClientId { get; set; }
+
+    /// <summary>The scopes the UI's sign-in asks for (default <c>openid</c>); add what your provider needs for the API's access token.</summary>
+    public string UiScope { get; set; } = "openid";
 }

@@ -34,9 +34,11 @@ internal static class ServeCommand
         var rate = new Option<int?>("--requests-per-second") { Description = "Average requests per second each caller may make (default 200; bursts of twice that)." };
         var authority = new Option<string?>("--oidc-authority") { Description = "Accept OIDC bearer tokens from this issuer (its discovery document and signing keys are fetched from it)." };
         var audience = new Option<string?>("--oidc-audience") { Description = "With --oidc-authority: the audience tokens must be issued for." };
+        var uiClient = new Option<string?>("--oidc-client-id") { Description = "With --oidc-authority: a public client (no secret) registered at the issuer for the web UI, whose redirect URI is this server's /ui/. The UI then offers \"Sign in with OIDC\" (authorization code with PKCE)." };
+        var uiScope = new Option<string?>("--oidc-scope") { Description = "With --oidc-client-id: the scopes the UI's sign-in asks for (default openid)." };
         var command = new Command("serve", "Serve the store over HTTP: the JSON API, server-sent event subscriptions, /health/live, /health/ready, /metrics, /openapi/v1.json and the web UI at /ui/.")
         {
-            database, urls, anonymousRole, anonymousScope, maxBody, rate, authority, audience,
+            database, urls, anonymousRole, anonymousScope, maxBody, rate, authority, audience, uiClient, uiScope,
         };
         Examples.Add(command, "eventuali serve -d sqlite://events.db", "eventuali serve -d postgresql://app@db/events --urls http://0.0.0.0:5080");
         command.SetAction(async (parse, ct) =>
@@ -80,6 +82,8 @@ internal static class ServeCommand
                         o.RequireTenant = tenants is not null;
                         o.Oidc.Authority = parse.GetValue(authority);
                         o.Oidc.Audience = parse.GetValue(audience);
+                        o.Oidc.UiClientId = parse.GetValue(uiClient);
+                        o.Oidc.UiScope = parse.GetValue(uiScope) ?? o.Oidc.UiScope;
                     });
                 }
                 catch (ArgumentException ex)
