@@ -23,17 +23,8 @@ public sealed class OidcSignInBrowserTests
         Assert.Equal(HttpStatusCode.OK, (await writer.PostAsync("/streams/secret-1", Http.Json(Http.Events("hidden")))).StatusCode);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserTests.Chromium(),
-            Headless = true,
-            Args = BrowserTests.ChromiumFlags,
-            Timeout = 120_000,
-        });
-        var page = await browser.NewPageAsync();
-        page.SetDefaultTimeout(60_000);
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
+        await using var chromium = await Chromium.OpenPageAsync(playwright);
+        var (page, errors) = (chromium.Page, chromium.Errors);
         // The provider's built-in pages link a web font; there is no internet here, so fail it at once.
         await page.RouteAsync(url => !url.StartsWith("http://127.0.0.1:", StringComparison.Ordinal), route => route.AbortAsync());
         await page.GotoAsync(new Uri(host.Address, "/ui/").ToString());
@@ -52,9 +43,9 @@ public sealed class OidcSignInBrowserTests
         await page.FillAsync("input[name=password]", "any");
         await page.ClickAsync("button[type=submit]");
         await page.ClickAsync("button:has-text('Continue')"); // the consent page
-        await page.WaitForURLAsync(new Uri(host.Address, "/ui/").ToString(), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
 
-        await Assertions.Expect(page.Locator("#who")).ToContainTextAsync("oidc:ui-writer");
+        // Back on the UI, which swaps the code for tokens and logs in (generous: a loaded machine, several round trips).
+        await Assertions.Expect(page.Locator("#who")).ToContainTextAsync("oidc:ui-writer", new LocatorAssertionsToContainTextOptions { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("#who")).ToContainTextAsync("write");
         Assert.DoesNotContain("code=", page.Url, StringComparison.Ordinal);
         Assert.StartsWith("eyJ", await page.EvaluateAsync<string>("() => sessionStorage.getItem('eventuali-key')"), StringComparison.Ordinal);
