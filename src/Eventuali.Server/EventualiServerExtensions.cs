@@ -106,7 +106,7 @@ public static class EventualiServerExtensions
         group.MapOpenApi("/openapi/{documentName}.json");
         if (options.Value.EnableUi)
         {
-            UiEndpoints.Map(group);
+            UiEndpoints.Map(group, options.Value);
         }
 
         group.MapFallback((HttpContext context) => Problems.WriteAsync(context, Problems.NotFound, "No route matches this path.")).ExcludeFromDescription();

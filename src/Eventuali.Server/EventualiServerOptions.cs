@@ -30,6 +30,15 @@ public sealed class EventualiServerOptions
     /// <summary>How often an idle server-sent event stream sends a comment, so proxies keep it open (default 15 s).</summary>
     public TimeSpan SseHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// With tenancy on (an <c>ITenantStoreFactory</c> registered): whether a request that reaches no tenant (a caller
+    /// without a tenant that names none in <c>X-Eventuali-Tenant</c>) is refused with 400 <c>tenant-required</c> on every
+    /// route that works on events, instead of working on the server's own store (default false). The server's own
+    /// routes (<c>/me</c>, <c>/keys</c>, <c>/tenants</c>, <c>/audit</c>) still answer. <c>eventuali serve</c> over a
+    /// tenant directory sets it: there the server's own store holds only keys and the access audit.
+    /// </summary>
+    public bool RequireTenant { get; set; }
+
     /// <summary>OIDC bearer tokens; off while <see cref="OidcOptions.Authority"/> is null.</summary>
     public OidcOptions Oidc { get; } = new();
 
@@ -59,6 +68,15 @@ public sealed class EventualiServerOptions
         }
 
         ArgumentNullException.ThrowIfNull(AnonymousScope, nameof(AnonymousScope));
+        if (Oidc.UiClientId is not null && (Oidc.Authority is null || !Uri.TryCreate(Oidc.Authority, UriKind.Absolute, out _)))
+        {
+            throw new ArgumentException("Oidc.UiClientId needs Oidc.Authority, an absolute URL: the UI signs in at that issuer.", nameof(EventualiServerOptions));
+        }
+
+        if (string.IsNullOrWhiteSpace(Oidc.UiScope))
+        {
+            throw new ArgumentException("Oidc.UiScope must name at least one scope (e.g. openid).", nameof(EventualiServerOptions));
+        }
     }
 }
 
@@ -85,4 +103,14 @@ public sealed class OidcOptions
 
     /// <summary>The claim holding the caller's tenant; default <c>eventuali_tenant</c>.</summary>
     public string TenantClaim { get; set; } = "eventuali_tenant";
+
+    /// <summary>
+    /// A public client registered at <see cref="Authority"/> for the web UI (no secret; its redirect URI is the UI's
+    /// address, e.g. <c>https://host/ui/</c>). When set, the UI offers "Sign in with OIDC": the authorization code flow
+    /// with PKCE, run in the browser. Null (the default): the UI takes a pasted access token only.
+    /// </summary>
+    public string? UiClientId { get; set; }
+
+    /// <summary>The scopes the UI's sign-in asks for (default <c>openid</c>); add what your provider needs for the API's access token.</summary>
+    public string UiScope { get; set; } = "openid";
 }

@@ -78,7 +78,7 @@ public sealed class ServeCommandTests
         Assert.Contains("--expires", expiry.Error, StringComparison.Ordinal);
     }
 
-    internal static Process StartServe(string directory, string db)
+    internal static Process StartServe(string directory, string db, params string[] more)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -87,7 +87,8 @@ public sealed class ServeCommandTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Eventuali.Cli.dll"), "serve", "--database", db, "--urls", "http://127.0.0.1:0" })
+        string[] arguments = [Path.Combine(AppContext.BaseDirectory, "Eventuali.Cli.dll"), "serve", "--database", db, "--urls", "http://127.0.0.1:0", .. more];
+        foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);
         }

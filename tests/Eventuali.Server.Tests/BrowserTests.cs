@@ -14,19 +14,6 @@ namespace Eventuali.Server.Tests;
 /// </summary>
 public sealed class BrowserTests
 {
-    internal static readonly string[] ChromiumFlags =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-    ];
-
-    internal static string Chromium()
-    {
-        var path = Environment.GetEnvironmentVariable("EVENTUALI_CHROMIUM") is { Length: > 0 } named ? named : "/usr/bin/chromium";
-        Assert.True(File.Exists(path), $"Chromium not found at {path}: run scripts/chromium.sh (it installs Debian's chromium) and export what it prints.");
-        return path;
-    }
-
     [Fact]
     public async Task Log_in_browse_open_an_event_step_watch_the_chart_and_rebuild()
     {
@@ -39,17 +26,8 @@ public sealed class BrowserTests
         await http.PostAsync("/streams/order-1", Http.Json(Http.Events("placed")));
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium(),
-            Headless = true,
-            Args = ChromiumFlags,
-            Timeout = 120_000,
-        });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(60_000);
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
+        await using var chromium = await Chromium.OpenPageAsync(playwright);
+        var (page, errors) = (chromium.Page, chromium.Errors);
         await page.GotoAsync(new Uri(host.Address, "/ui/").ToString());
 
         // A wrong key is refused with a message; the right one logs in.
@@ -143,11 +121,8 @@ public sealed class BrowserTests
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true, Args = ChromiumFlags, Timeout = 120_000 });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(60_000);
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
+        await using var chromium = await Chromium.OpenPageAsync(playwright);
+        var (page, errors) = (chromium.Page, chromium.Errors);
         await page.GotoAsync(new Uri(host.Address, "/ui/").ToString());
 
         // A read key does not see the admin views.

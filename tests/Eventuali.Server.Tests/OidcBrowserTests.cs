@@ -21,17 +21,8 @@ public sealed class OidcBrowserTests
         await host.Store.AppendAsync("secret-1", ExpectedVersion.Any, [new EventData(EventData.NewEventId(), "hidden", "{}"u8.ToArray(), EventMetadata.Empty, ContentTypes.Json)]);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserTests.Chromium(),
-            Headless = true,
-            Args = BrowserTests.ChromiumFlags,
-            Timeout = 120_000,
-        });
-        var page = await browser.NewPageAsync();
-        page.SetDefaultTimeout(60_000);
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
+        await using var chromium = await Chromium.OpenPageAsync(playwright);
+        var (page, errors) = (chromium.Page, chromium.Errors);
         await page.GotoAsync(new Uri(host.Address, "/ui/").ToString());
 
         await page.FillAsync("#key", token);

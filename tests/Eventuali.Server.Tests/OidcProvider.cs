@@ -20,13 +20,14 @@ internal static class OidcProvider
             : throw new InvalidOperationException("EVENTUALI_OIDC_ISSUER is not set: run eval \"$(bash scripts/oidc-provider.sh | tail -n 1)\" (it installs and starts the local OIDC provider).");
 
     /// <summary>Starts a server that accepts the provider's tokens for <see cref="Audience"/>, with no clock skew allowed.</summary>
-    public static Task<ServerHost> StartServerAsync(Action<IServiceCollection>? services = null)
+    public static Task<ServerHost> StartServerAsync(Action<IServiceCollection>? services = null, Action<EventualiServerOptions>? configure = null)
         => ServerHost.StartAsync(o =>
         {
             o.Oidc.Authority = Issuer;
             o.Oidc.Audience = Audience;
             o.Oidc.RequireHttpsMetadata = false; // a loopback test provider; production issuers are HTTPS
             o.Oidc.ClockSkew = TimeSpan.Zero;
+            configure?.Invoke(o);
         }, services);
 
     /// <summary>An access token for <paramref name="clientId"/> (one of provider.mjs's clients) and <paramref name="resource"/>.</summary>

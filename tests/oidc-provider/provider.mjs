@@ -1,7 +1,9 @@
 // A local OpenID Connect provider for the server's bearer-token tests: the npm oidc-provider package, serving
 // discovery and JWKS on a loopback port and issuing RS256-signed JWT access tokens through the client-credentials
 // grant for a resource indicator (the token's audience). Each test client stands for a caller with an Eventuali role,
-// stream scope and tenant, carried as extra claims. Started by scripts/oidc-provider.sh; for tests only.
+// stream scope and tenant, carried as extra claims. The web UI's sign-in uses a public client (authorization code with
+// PKCE, no secret) and the provider's built-in login and consent pages; the account signed in as carries the claims
+// there. Started by scripts/oidc-provider.sh; for tests only.
 import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
 
@@ -21,21 +23,42 @@ const callers = {
   'eventuali-shortlived': { eventuali_role: 'read' },
 };
 
+// login name -> the claims of the tokens issued to the UI for that account (any password is accepted).
+const accounts = {
+  'ui-writer': { eventuali_role: 'write', eventuali_scope: 'orders-' },
+  'ui-admin': { eventuali_role: 'admin' },
+};
+
+// The UI's public client: any loopback port (a native client's loopback redirect URIs ignore the port, RFC 8252), so
+// a test server on a free port can use it.
+const uiClient = {
+  client_id: 'eventuali-ui',
+  application_type: 'native',
+  grant_types: ['authorization_code'],
+  response_types: ['code'],
+  redirect_uris: ['http://127.0.0.1/ui/'],
+  token_endpoint_auth_method: 'none',
+};
+const loopbackOrigin = /^http:\/\/127\.0\.0\.1(:\d+)?$/;
+
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'eventuali-test-rs256', alg: 'RS256', use: 'sig' };
 
 const provider = new Provider(issuer, {
-  clients: Object.keys(callers).map((client_id) => ({
+  clients: [...Object.keys(callers).map((client_id) => ({
     client_id,
     client_secret: secret,
     grant_types: ['client_credentials'],
     redirect_uris: [],
     response_types: [],
     token_endpoint_auth_method: 'client_secret_post',
-  })),
+  })), uiClient],
+  findAccount: (ctx, sub) => (accounts[sub] ? { accountId: sub, claims: () => ({ sub }) } : undefined),
+  // The page exchanges the code from its own origin, a loopback server on any port.
+  clientBasedCORS: (ctx, origin, client) => client.clientId === uiClient.client_id && loopbackOrigin.test(origin),
   jwks: { keys: [jwk] },
   features: {
-    devInteractions: { enabled: false },
+    devInteractions: { enabled: true },
     clientCredentials: { enabled: true },
     resourceIndicators: {
       enabled: true,
@@ -56,7 +79,7 @@ const provider = new Provider(issuer, {
       },
     },
   },
-  extraTokenClaims: (ctx, token) => callers[token.clientId],
+  extraTokenClaims: (ctx, token) => (token.accountId ? accounts[token.accountId] : callers[token.clientId]),
 });
 
 provider.listen(port, '127.0.0.1', () => console.log(`oidc-provider listening on ${issuer}`));

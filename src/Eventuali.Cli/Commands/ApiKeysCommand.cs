@@ -6,7 +6,9 @@ namespace Eventuali.Cli.Commands;
 
 /// <summary>
 /// <c>eventuali apikeys create|list|revoke</c>: the keys <c>eventuali serve</c> accepts in X-Api-Key. They live in the
-/// store's own database (the <c>$eventuali-apikeys</c> stream) as salted hashes; create prints a key once.
+/// store's own database (the <c>$eventuali-apikeys</c> stream) as salted hashes; create prints a key once. For a tenant
+/// directory (<c>sqlite://DIR/?tenancy=file</c>) that is the server's own store, <c>DIR/server.db</c>, where
+/// <c>eventuali serve</c> over the directory looks for them.
 /// </summary>
 internal static class ApiKeysCommand
 {
@@ -24,13 +26,13 @@ internal static class ApiKeysCommand
         var database = CommonOptions.Database();
         var role = new Option<string>("--role") { Description = "read, write or admin.", Required = true };
         var scope = new Option<string?>("--scope") { Description = "Only streams whose id starts with this prefix (default: every stream)." };
-        var tenant = new Option<string?>("--tenant") { Description = "The tenant the key belongs to (recorded for tenant-aware servers)." };
+        var tenant = new Option<string?>("--tenant") { Description = "The tenant the key belongs to: with a tenant directory (sqlite://DIR/?tenancy=file) the key works on that tenant's store only (the tenant must exist); elsewhere it is recorded." };
         var expires = new Option<string?>("--expires") { Description = "When the key stops working: a duration (90d, 12h, 30m) or a UTC date-time (2027-01-31T00:00:00Z). Default: never." };
         var command = new Command("create", "Create an API key and print it once on stdout; only its salted hash is stored.")
         {
             database, role, scope, tenant, expires,
         };
-        Examples.Add(command, "eventuali apikeys create -d sqlite://events.db --role read --scope orders-", "eventuali apikeys create -d sqlite://events.db --role admin --expires 90d");
+        Examples.Add(command, "eventuali apikeys create -d sqlite://events.db --role read --scope orders-", "eventuali apikeys create -d sqlite://events.db --role admin --expires 90d", "eventuali apikeys create -d sqlite://tenants/?tenancy=file --role write --tenant acme");
         command.SetAction(async (parse, ct) =>
         {
             if (!ApiRoles.TryParse(parse.GetValue(role), out var apiRole))
@@ -40,7 +42,7 @@ internal static class ApiKeysCommand
 
             var expiresAt = ParseExpiry(parse.GetValue(expires), TimeProvider.System.GetUtcNow());
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
-            var store = await CommonOptions.OpenOrCreateAsync(url, ct).ConfigureAwait(false);
+            var store = await TenantDirectory.OpenKeyStoreAsync(url, parse.GetValue(tenant), create: true, ct).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
                 using var keys = new ApiKeyStore(store);
@@ -62,7 +64,7 @@ internal static class ApiKeysCommand
         command.SetAction(async (parse, ct) =>
         {
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
-            var store = await CommonOptions.OpenAsync(url, ct).ConfigureAwait(false);
+            var store = await TenantDirectory.OpenKeyStoreAsync(url, null, create: false, ct).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
                 using var keys = new ApiKeyStore(store);
@@ -89,7 +91,7 @@ internal static class ApiKeysCommand
         command.SetAction(async (parse, ct) =>
         {
             var url = CommonOptions.ResolveDatabase(parse.GetValue(database), io);
-            var store = await CommonOptions.OpenAsync(url, ct).ConfigureAwait(false);
+            var store = await TenantDirectory.OpenKeyStoreAsync(url, null, create: false, ct).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
                 using var keys = new ApiKeyStore(store);

@@ -7,18 +7,25 @@ namespace Eventuali.Server.Access;
 /// Which store a request works on when tenancy is on (an <see cref="ITenantStoreFactory"/> is registered): a caller
 /// with a tenant always works on that tenant's store, and a request naming another tenant is refused (403); an admin
 /// without a tenant may name one in <see cref="Header"/>; any other caller without a tenant works on the server's own
-/// store. With tenancy off, naming a tenant is refused (400) rather than silently ignored.
+/// store, or with <see cref="EventualiServerOptions.RequireTenant"/> is refused (400) on event routes. With tenancy off, naming a tenant is refused (400) rather than silently ignored.
 /// </summary>
 internal static class TenantRouting
 {
     public const string Header = "X-Eventuali-Tenant";
+
+    // Routes about the server itself (its keys, its tenants, its audit log, the caller): they answer without a tenant
+    // even when RequireTenant refuses event routes there.
+    private static readonly HashSet<string> ServerOperations = new(StringComparer.Ordinal)
+    {
+        "whoami", "list-keys", "create-key", "revoke-key", "list-tenants", "tenant-usage", "read-audit",
+    };
 
     /// <summary>
     /// The tenant store to run the request on (null: the server's own store), or Proceed false with the refusal
     /// already written. The caller disposes the store it gets, releasing its hold.
     /// </summary>
     public static async ValueTask<(bool Proceed, IEventStore? Store)> ResolveAsync(
-        HttpContext context, ITenantStoreFactory? tenants, AccessGate gate, Caller caller, string operation, ApiRole role)
+        HttpContext context, ITenantStoreFactory? tenants, bool requireTenant, AccessGate gate, Caller caller, string operation, ApiRole role)
     {
         TenantId? named = null;
         if (context.Request.Headers.TryGetValue(Header, out var values))
@@ -69,6 +76,13 @@ internal static class TenantRouting
             }
 
             target = chosen;
+        }
+        else if (requireTenant && !ServerOperations.Contains(operation))
+        {
+            await Problems.WriteAsync(context, Problems.TenantRequired, caller.Has(ApiRole.Admin)
+                ? $"This server serves only its tenants' stores: name the tenant in {Header}."
+                : "This server serves only its tenants' stores, and this caller belongs to no tenant: use a key or token bound to a tenant.").ConfigureAwait(false);
+            return (false, null);
         }
         else
         {

@@ -46,7 +46,7 @@ internal sealed partial class ServerContext(IEventStore store, IOptions<Eventual
                 return;
             }
 
-            var (proceed, tenantStore) = await TenantRouting.ResolveAsync(context, Tenants, Gate, caller, operation, role).ConfigureAwait(false);
+            var (proceed, tenantStore) = await TenantRouting.ResolveAsync(context, Tenants, Options.RequireTenant, Gate, caller, operation, role).ConfigureAwait(false);
             if (!proceed)
             {
                 return;

@@ -18,6 +18,8 @@ public static class Problems
     public static readonly ProblemType InvalidEvent = new("invalid-event", "Invalid event", 400);
     /// <summary>A query or header value is not valid (400).</summary>
     public static readonly ProblemType InvalidParameter = new("invalid-parameter", "Invalid parameter", 400);
+    /// <summary>The server serves only tenants' stores and the request reached none (400; see <see cref="EventualiServerOptions.RequireTenant"/>).</summary>
+    public static readonly ProblemType TenantRequired = new("tenant-required", "Tenant required", 400);
     /// <summary>The stream id is not valid (400).</summary>
     public static readonly ProblemType InvalidStreamId = new("invalid-stream-id", "Invalid stream id", 400);
     /// <summary>No or bad credentials (401).</summary>
