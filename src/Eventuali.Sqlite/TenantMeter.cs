@@ -34,9 +34,6 @@ internal sealed class TenantMeter(TenantId tenant, TenantQuotas quotas)
     public void ReturnReads(long reads) => Interlocked.Add(ref _reads, reads);
 
     public bool HasReads => Volatile.Read(ref _reads) > 0;
-
-    /// <summary>The UTC day number (days since 1970-01-01) usage is bucketed by.</summary>
-    public static long DayOf(DateTimeOffset at) => at.UtcTicks / TimeSpan.TicksPerDay - DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerDay;
 }
 
 /// <summary>
@@ -69,26 +66,24 @@ internal sealed class TenantUsageWriter : IDisposable
             return;
         }
 
-        _totals.Bind(1, TenantMeter.DayOf(_clock.GetUtcNow()));
-        long today, streams, bytes;
+        _totals.Bind(1, TenantQuotaRules.DayOf(_clock.GetUtcNow()));
+        TenantUsageTotals current;
         try
         {
             _totals.Step();
-            (today, streams, bytes) = (_totals.GetInt64(0), _totals.GetInt64(1), _totals.GetInt64(2));
+            current = new TenantUsageTotals(_totals.GetInt64(0), _totals.GetInt64(1), _totals.GetInt64(2));
         }
         finally
         {
             _totals.Reset();
         }
 
-        Refuse("events-per-day", quotas.MaxEventsPerDay, today, append.Events.Count);
-        Refuse("streams", quotas.MaxStreams, streams, newStream ? 1 : 0);
-        Refuse("bytes", quotas.MaxBytes, bytes, BytesOf(append.Events));
+        TenantQuotaRules.Check(_meter.Tenant, quotas, current, append.Events, newStream);
     }
 
     /// <summary>Adds what the append wrote to today's usage row.</summary>
     public void Record(PendingAppend append, bool newStream)
-        => Add(append.Events.Count, BytesOf(append.Events), newStream ? 1 : 0, 0);
+        => Add(append.Events.Count, TenantQuotaRules.PayloadBytes(append.Events), newStream ? 1 : 0, 0);
 
     /// <summary>Adds the reads counted since the last write (before the batch commits).</summary>
     public long FlushReads()
@@ -122,31 +117,12 @@ internal sealed class TenantUsageWriter : IDisposable
 
     private void Add(long events, long bytes, long streams, long reads)
     {
-        _add.Bind(1, TenantMeter.DayOf(_clock.GetUtcNow()));
+        _add.Bind(1, TenantQuotaRules.DayOf(_clock.GetUtcNow()));
         _add.Bind(2, events);
         _add.Bind(3, bytes);
         _add.Bind(4, streams);
         _add.Bind(5, reads);
         _add.Step();
         _add.Reset();
-    }
-
-    private void Refuse(string quota, long? limit, long current, long requested)
-    {
-        if (limit is { } max && requested > 0 && current + requested > max)
-        {
-            throw new TenantQuotaExceededException(_meter.Tenant, quota, max, current, requested);
-        }
-    }
-
-    private static long BytesOf(IReadOnlyList<EventData> events)
-    {
-        long bytes = 0;
-        for (var i = 0; i < events.Count; i++)
-        {
-            bytes += events[i].Data.Length;
-        }
-
-        return bytes;
     }
 }
