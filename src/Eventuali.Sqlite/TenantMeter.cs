@@ -1,3 +1,4 @@
+using Eventuali.Diagnostics;
 using Eventuali.Tenancy;
 using SQLitePCL;
 
@@ -10,6 +11,7 @@ namespace Eventuali.Sqlite;
 internal sealed class TenantMeter(TenantId tenant, TenantQuotas quotas)
 {
     private TenantQuotas _quotas = quotas;
+    private string _tier = TenantConfiguration.DefaultTier;
     private long _reads;
 
     public TenantId Tenant { get; } = tenant;
@@ -18,6 +20,13 @@ internal sealed class TenantMeter(TenantId tenant, TenantQuotas quotas)
     {
         get => Volatile.Read(ref _quotas);
         set => Volatile.Write(ref _quotas, value);
+    }
+
+    /// <summary>The tier the tenant's metrics are counted under.</summary>
+    public string Tier
+    {
+        get => Volatile.Read(ref _tier);
+        set => Volatile.Write(ref _tier, value);
     }
 
     public void CountReads(int events)
@@ -48,6 +57,8 @@ internal sealed class TenantUsageWriter : IDisposable
     private readonly TimeProvider _clock;
     private readonly RawStatement _totals;
     private readonly RawStatement _add;
+    private long _pendingEvents;
+    private long _pendingBytes;
 
     public TenantUsageWriter(sqlite3 db, TenantMeter meter, TimeProvider clock)
     {
@@ -81,9 +92,24 @@ internal sealed class TenantUsageWriter : IDisposable
         TenantQuotaRules.Check(_meter.Tenant, quotas, current, append.Events, newStream);
     }
 
-    /// <summary>Adds what the append wrote to today's usage row.</summary>
+    /// <summary>Adds what the append wrote to today's usage row; the metrics follow once the batch commits.</summary>
     public void Record(PendingAppend append, bool newStream)
-        => Add(append.Events.Count, TenantQuotaRules.PayloadBytes(append.Events), newStream ? 1 : 0, 0);
+    {
+        var bytes = TenantQuotaRules.PayloadBytes(append.Events);
+        Add(append.Events.Count, bytes, newStream ? 1 : 0, 0);
+        _pendingEvents += append.Events.Count;
+        _pendingBytes += bytes;
+    }
+
+    /// <summary>The batch committed: its appends go to the tenant metrics (writer thread only).</summary>
+    public void Committed()
+    {
+        TenantTelemetry.RecordAppend(_meter.Tenant, _meter.Tier, _pendingEvents, _pendingBytes);
+        Discard();
+    }
+
+    /// <summary>The batch was rolled back: nothing of it is counted.</summary>
+    public void Discard() => (_pendingEvents, _pendingBytes) = (0, 0);
 
     /// <summary>Adds the reads counted since the last write (before the batch commits).</summary>
     public long FlushReads()

@@ -231,6 +231,26 @@ public sealed partial class InMemoryEventStore : IEventStore
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    /// <summary>The streams and the events per type the store holds now (cross-tenant analytics; no read is counted).</summary>
+    internal (long Streams, IReadOnlyList<KeyValuePair<string, long>> EventsByType) Counts()
+    {
+        var streams = new HashSet<string>(StringComparer.Ordinal);
+        var types = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            foreach (var e in _log)
+            {
+                if (e is not null)
+                {
+                    streams.Add(e.StreamId);
+                    types[e.EventType] = types.GetValueOrDefault(e.EventType) + 1;
+                }
+            }
+        }
+
+        return (streams.Count, [.. types]);
+    }
+
     /// <summary>The payload bytes of the events the store holds now: an in-memory tenant's storage used.</summary>
     internal long StoredPayloadBytes()
     {

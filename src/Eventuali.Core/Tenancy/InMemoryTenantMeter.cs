@@ -10,6 +10,7 @@ internal sealed class InMemoryTenantMeter(TenantId tenant, TimeProvider clock)
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, DayUsage> _days = [];
     private TenantQuotas _quotas = TenantQuotas.None;
+    private string _tier = TenantConfiguration.DefaultTier;
 
     public TenantId Tenant { get; } = tenant;
 
@@ -17,6 +18,13 @@ internal sealed class InMemoryTenantMeter(TenantId tenant, TimeProvider clock)
     {
         get => Volatile.Read(ref _quotas);
         set => Volatile.Write(ref _quotas, value);
+    }
+
+    /// <summary>The tier the tenant's metrics are counted under.</summary>
+    public string Tier
+    {
+        get => Volatile.Read(ref _tier);
+        set => Volatile.Write(ref _tier, value);
     }
 
     /// <summary>Throws <see cref="TenantQuotaExceededException"/> when the append would go over a quota.</summary>
@@ -45,8 +53,13 @@ internal sealed class InMemoryTenantMeter(TenantId tenant, TimeProvider clock)
         TenantQuotaRules.Check(Tenant, quotas, current, events, newStream);
     }
 
+    /// <summary>Counts an append the store has made (in memory it is committed once made).</summary>
     public void RecordAppend(IReadOnlyList<EventData> events, bool newStream)
-        => Add(events.Count, TenantQuotaRules.PayloadBytes(events), newStream ? 1 : 0, 0);
+    {
+        var bytes = TenantQuotaRules.PayloadBytes(events);
+        Add(events.Count, bytes, newStream ? 1 : 0, 0);
+        Diagnostics.TenantTelemetry.RecordAppend(Tenant, Tier, events.Count, bytes);
+    }
 
     public void CountRead() => Add(0, 0, 0, 1);
 

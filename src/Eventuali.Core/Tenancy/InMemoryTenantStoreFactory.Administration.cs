@@ -1,7 +1,7 @@
 namespace Eventuali.Tenancy;
 
 /// <summary>Per-tenant configuration and usage, kept in memory with the tenant.</summary>
-public sealed partial class InMemoryTenantStoreFactory : ITenantAdministration
+public sealed partial class InMemoryTenantStoreFactory : ITenantAdministration, ICrossTenantAnalyticsSource
 {
     /// <inheritdoc />
     public ValueTask<TenantConfiguration> GetConfigurationAsync(TenantId tenant, CancellationToken cancellationToken = default)
@@ -26,6 +26,7 @@ public sealed partial class InMemoryTenantStoreFactory : ITenantAdministration
 
             // The store is always open in memory: quotas apply at once.
             entry.Meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
+            entry.Meter.Tier = configuration.TierOrDefault;
             Audit(tenant, "configured");
         }
 
@@ -45,5 +46,32 @@ public sealed partial class InMemoryTenantStoreFactory : ITenantAdministration
 
         IReadOnlyList<TenantUsage> usage = [.. entries.Select(e => e.Meter.Report(from, to, e.Store.StoredPayloadBytes()))];
         return ValueTask.FromResult(usage);
+    }
+
+    /// <inheritdoc />
+    public ICrossTenantAnalytics OpenCrossTenantAnalytics(CrossTenantAnalyticsGrant grant)
+        => new CrossTenantAnalyticsReader(this, this, grant, CountsAsync, AuditAsync);
+
+    private ValueTask<(long Streams, IReadOnlyList<KeyValuePair<string, long>> EventsByType)> CountsAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        InMemory.InMemoryEventStore store;
+        lock (_gate)
+        {
+            store = Find(tenant).Store;
+        }
+
+        return ValueTask.FromResult(store.Counts());
+    }
+
+    private ValueTask AuditAsync(TenantId tenant, string action, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            Audit(tenant, action);
+        }
+
+        return ValueTask.CompletedTask;
     }
 }
