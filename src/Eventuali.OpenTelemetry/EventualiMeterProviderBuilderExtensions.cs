@@ -15,4 +15,16 @@ public static class EventualiMeterProviderBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddMeter(EventualiDiagnostics.MeterName);
     }
+
+    /// <summary>
+    /// Adds Eventuali's meter and turns on per-tenant series for the <paramref name="topTenants"/> tenants that append
+    /// most (<see cref="TenantMetrics.TopTenants"/>: process-wide, 0 to <see cref="TenantMetrics.MaxTopTenants"/>, 0 = off).
+    /// Tenant metrics are otherwise per tier only.
+    /// </summary>
+    public static MeterProviderBuilder AddEventualiInstrumentation(this MeterProviderBuilder builder, int topTenants)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        TenantMetrics.TopTenants = topTenants;
+        return builder.AddMeter(EventualiDiagnostics.MeterName);
+    }
 }

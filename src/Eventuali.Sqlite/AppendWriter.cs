@@ -137,6 +137,7 @@ internal sealed class AppendWriter : IDisposable
         catch (Exception ex)
         {
             RollbackQuietly();
+            _executor.Usage?.Discard();
             foreach (var append in _batch)
             {
                 append.Fail(ex);
@@ -192,11 +193,18 @@ internal sealed class AppendWriter : IDisposable
         {
             Commit();
         }
-        catch when (reads > 0)
+        catch
         {
-            _executor.Usage!.ReturnReads(reads);
+            _executor.Usage?.Discard();
+            if (reads > 0)
+            {
+                _executor.Usage!.ReturnReads(reads);
+            }
+
             throw;
         }
+
+        _executor.Usage?.Committed();
     }
 
     /// <summary>BEGIN IMMEDIATE without waiting: false when another connection holds the write lock.</summary>

@@ -22,7 +22,7 @@ internal sealed partial class SqliteTenantRegistry
 
             var quotas = new TenantQuotas(Nullable(reader, 0), Nullable(reader, 1), Nullable(reader, 2));
             Durability? durability = reader.IsDBNull(3) ? null : reader.GetString(3) == "full" ? Durability.Full : Durability.Relaxed;
-            return new TenantConfiguration(quotas.Any ? quotas : null, durability);
+            return new TenantConfiguration(quotas.Any ? quotas : null, durability, reader.GetInt64(4) != 0, reader.IsDBNull(5) ? null : reader.GetString(5));
         }
     }
 
@@ -42,11 +42,51 @@ internal sealed partial class SqliteTenantRegistry
                     c.Parameters.AddWithValue("$max_streams", (object?)quotas.MaxStreams ?? DBNull.Value);
                     c.Parameters.AddWithValue("$max_bytes", (object?)quotas.MaxBytes ?? DBNull.Value);
                     c.Parameters.AddWithValue("$durability", configuration.Durability switch { Durability.Full => (object)"full", Durability.Relaxed => "relaxed", _ => DBNull.Value });
+                    c.Parameters.AddWithValue("$analytics", configuration.AllowCrossTenantAnalytics ? 1 : 0);
+                    c.Parameters.AddWithValue("$tier", (object?)configuration.Tier ?? DBNull.Value);
                 });
                 Audit(tenant, "configured", _clock.GetUtcNow());
                 return true;
             });
         }
+    }
+
+    /// <summary>Writes one audit line for the tenant (e.g. a cross-tenant analytics read and its purpose).</summary>
+    public void AuditAction(TenantId tenant, string action)
+    {
+        lock (_gate)
+        {
+            Audit(tenant, action, _clock.GetUtcNow());
+        }
+    }
+
+    /// <summary>Brings an older registry's tables up to date (see the migrations in tenancy.sql).</summary>
+    private void Migrate()
+    {
+        const long current = 1;
+        if (UserVersion() >= current)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            InTransaction(() =>
+            {
+                if (UserVersion() < 1)
+                {
+                    Execute("migrate_1", static _ => { });
+                }
+
+                return true;
+            });
+        }
+    }
+
+    private long UserVersion()
+    {
+        using var command = Command("user_version");
+        return (long)command.ExecuteScalar()!;
     }
 
     private static long? Nullable(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column);

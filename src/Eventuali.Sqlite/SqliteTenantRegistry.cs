@@ -41,6 +41,7 @@ internal sealed partial class SqliteTenantRegistry : IDisposable
             SqliteConnections.Pragma(connection, location, "synchronous = FULL");
             var registry = new SqliteTenantRegistry(connection, clock);
             registry.Execute("schema", static _ => { });
+            registry.Migrate();
             return registry;
         }
         catch

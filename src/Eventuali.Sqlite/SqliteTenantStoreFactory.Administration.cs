@@ -22,6 +22,7 @@ public sealed partial class SqliteTenantStoreFactory : ITenantAdministration
         if (_meters.TryGetValue(tenant.Value, out var meter))
         {
             meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
+            meter.Tier = configuration.TierOrDefault;
         }
 
         return ValueTask.CompletedTask;

@@ -143,6 +143,7 @@ public sealed partial class SqliteTenantStoreFactory : ITenantStoreFactory
         var configuration = _registry.GetConfiguration(tenant);
         var meter = _meters.GetOrAdd(tenant.Value, static (_, t) => new TenantMeter(t, TenantQuotas.None), tenant);
         meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
+        meter.Tier = configuration.TierOrDefault;
         var query = configuration.Durability is { } durability ? Query(durability) : _query;
         return SqliteEventStore.OpenAsync(FileOf(tenant) + query, _options, SqliteMigrations.Catalog, meter, cancellationToken);
     }

@@ -23,14 +23,12 @@ internal static class SqliteTenantUsageReader
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = Sql.Value["usage_report"];
-        command.Parameters.AddWithValue("$from", from is { } f ? DayOf(f) : long.MinValue);
-        command.Parameters.AddWithValue("$to", to is { } t ? DayOf(t) : long.MaxValue);
+        command.Parameters.AddWithValue("$from", from is { } f ? TenantQuotaRules.DayOf(f) : long.MinValue);
+        command.Parameters.AddWithValue("$to", to is { } t ? TenantQuotaRules.DayOf(t) : long.MaxValue);
         using var reader = command.ExecuteReader();
         reader.Read();
         return new TenantUsage(tenant, from, to, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), StorageOf(file));
     }
-
-    private static long DayOf(DateOnly day) => day.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     private static long StorageOf(string file)
     {

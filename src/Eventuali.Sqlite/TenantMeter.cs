@@ -1,3 +1,4 @@
+using Eventuali.Diagnostics;
 using Eventuali.Tenancy;
 using SQLitePCL;
 
@@ -10,6 +11,7 @@ namespace Eventuali.Sqlite;
 internal sealed class TenantMeter(TenantId tenant, TenantQuotas quotas)
 {
     private TenantQuotas _quotas = quotas;
+    private string _tier = TenantConfiguration.DefaultTier;
     private long _reads;
 
     public TenantId Tenant { get; } = tenant;
@@ -18,6 +20,13 @@ internal sealed class TenantMeter(TenantId tenant, TenantQuotas quotas)
     {
         get => Volatile.Read(ref _quotas);
         set => Volatile.Write(ref _quotas, value);
+    }
+
+    /// <summary>The tier the tenant's metrics are counted under.</summary>
+    public string Tier
+    {
+        get => Volatile.Read(ref _tier);
+        set => Volatile.Write(ref _tier, value);
     }
 
     public void CountReads(int events)
@@ -34,9 +43,6 @@ internal sealed class TenantMeter(TenantId tenant, TenantQuotas quotas)
     public void ReturnReads(long reads) => Interlocked.Add(ref _reads, reads);
 
     public bool HasReads => Volatile.Read(ref _reads) > 0;
-
-    /// <summary>The UTC day number (days since 1970-01-01) usage is bucketed by.</summary>
-    public static long DayOf(DateTimeOffset at) => at.UtcTicks / TimeSpan.TicksPerDay - DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerDay;
 }
 
 /// <summary>
@@ -51,6 +57,8 @@ internal sealed class TenantUsageWriter : IDisposable
     private readonly TimeProvider _clock;
     private readonly RawStatement _totals;
     private readonly RawStatement _add;
+    private long _pendingEvents;
+    private long _pendingBytes;
 
     public TenantUsageWriter(sqlite3 db, TenantMeter meter, TimeProvider clock)
     {
@@ -69,26 +77,39 @@ internal sealed class TenantUsageWriter : IDisposable
             return;
         }
 
-        _totals.Bind(1, TenantMeter.DayOf(_clock.GetUtcNow()));
-        long today, streams, bytes;
+        _totals.Bind(1, TenantQuotaRules.DayOf(_clock.GetUtcNow()));
+        TenantUsageTotals current;
         try
         {
             _totals.Step();
-            (today, streams, bytes) = (_totals.GetInt64(0), _totals.GetInt64(1), _totals.GetInt64(2));
+            current = new TenantUsageTotals(_totals.GetInt64(0), _totals.GetInt64(1), _totals.GetInt64(2));
         }
         finally
         {
             _totals.Reset();
         }
 
-        Refuse("events-per-day", quotas.MaxEventsPerDay, today, append.Events.Count);
-        Refuse("streams", quotas.MaxStreams, streams, newStream ? 1 : 0);
-        Refuse("bytes", quotas.MaxBytes, bytes, BytesOf(append.Events));
+        TenantQuotaRules.Check(_meter.Tenant, quotas, current, append.Events, newStream);
     }
 
-    /// <summary>Adds what the append wrote to today's usage row.</summary>
+    /// <summary>Adds what the append wrote to today's usage row; the metrics follow once the batch commits.</summary>
     public void Record(PendingAppend append, bool newStream)
-        => Add(append.Events.Count, BytesOf(append.Events), newStream ? 1 : 0, 0);
+    {
+        var bytes = TenantQuotaRules.PayloadBytes(append.Events);
+        Add(append.Events.Count, bytes, newStream ? 1 : 0, 0);
+        _pendingEvents += append.Events.Count;
+        _pendingBytes += bytes;
+    }
+
+    /// <summary>The batch committed: its appends go to the tenant metrics (writer thread only).</summary>
+    public void Committed()
+    {
+        TenantTelemetry.RecordAppend(_meter.Tenant, _meter.Tier, _pendingEvents, _pendingBytes);
+        Discard();
+    }
+
+    /// <summary>The batch was rolled back: nothing of it is counted.</summary>
+    public void Discard() => (_pendingEvents, _pendingBytes) = (0, 0);
 
     /// <summary>Adds the reads counted since the last write (before the batch commits).</summary>
     public long FlushReads()
@@ -122,31 +143,12 @@ internal sealed class TenantUsageWriter : IDisposable
 
     private void Add(long events, long bytes, long streams, long reads)
     {
-        _add.Bind(1, TenantMeter.DayOf(_clock.GetUtcNow()));
+        _add.Bind(1, TenantQuotaRules.DayOf(_clock.GetUtcNow()));
         _add.Bind(2, events);
         _add.Bind(3, bytes);
         _add.Bind(4, streams);
         _add.Bind(5, reads);
         _add.Step();
         _add.Reset();
-    }
-
-    private void Refuse(string quota, long? limit, long current, long requested)
-    {
-        if (limit is { } max && requested > 0 && current + requested > max)
-        {
-            throw new TenantQuotaExceededException(_meter.Tenant, quota, max, current, requested);
-        }
-    }
-
-    private static long BytesOf(IReadOnlyList<EventData> events)
-    {
-        long bytes = 0;
-        for (var i = 0; i < events.Count; i++)
-        {
-            bytes += events[i].Data.Length;
-        }
-
-        return bytes;
     }
 }

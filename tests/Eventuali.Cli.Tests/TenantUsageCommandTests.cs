@@ -77,7 +77,7 @@ public sealed class TenantUsageCommandTests
 
         var config = await Run(dir, "tenants", "config", "acme", "-d", Url, "--max-streams", "none", "--max-events-per-day", "5", "--durability", "relaxed");
         Assert.True(config.ExitCode == 0, config.ToString());
-        Assert.Equal("Tenant 'acme': max-events-per-day 5, max-streams none, max-bytes none, durability relaxed.", Assert.Single(config.OutLines));
+        Assert.Equal("Tenant 'acme': max-events-per-day 5, max-streams none, max-bytes none, durability relaxed, analytics deny, tier default.", Assert.Single(config.OutLines));
         Assert.Equal(0, (await Run(dir, "append", "-s", "b", "-t", "x", "--data", "{}", "-d", Url, "--tenant", "acme")).ExitCode);
         Assert.Equal(config.Out, (await Run(dir, "tenants", "config", "acme", "-d", Url)).Out);
 

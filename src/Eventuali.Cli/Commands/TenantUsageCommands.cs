@@ -53,11 +53,14 @@ internal static class TenantUsageCommands
         var clear = new Option<bool>("--no-quotas") { Description = "Remove every quota." };
         var durability = new Option<string?>("--durability") { Description = "full, relaxed, or default (the store URL's), applied when the tenant's store next opens." };
         durability.AcceptOnlyFromAmong("full", "relaxed", "default");
-        var command = new Command("config", "Show a tenant's settings, or change its quotas (stored in the registry, enforced in the append transaction; 'none' removes one) and durability.")
+        var analytics = new Option<string?>("--analytics") { Description = "allow: the tenant opts in to cross-tenant analytics ('tenants analytics'); deny (the default) opts out." };
+        analytics.AcceptOnlyFromAmong("allow", "deny");
+        var tier = new Option<string?>("--tier") { Description = "The tier the tenant's metrics are grouped under (1-32 of a-z, 0-9, -, _), or 'default'.", HelpName = "name" };
+        var command = new Command("config", "Show a tenant's settings, or change its quotas (stored in the registry, enforced in the append transaction; 'none' removes one), durability, cross-tenant analytics opt-in and tier.")
         {
-            database, id, events, streams, bytes, clear, durability,
+            database, id, events, streams, bytes, clear, durability, analytics, tier,
         };
-        Examples.Add(command, "eventuali tenants config acme -d sqlite://tenants/?tenancy=file --max-events-per-day 100000 --max-streams 5000", "eventuali tenants config acme -d sqlite://tenants/?tenancy=file --max-bytes none");
+        Examples.Add(command, "eventuali tenants config acme -d sqlite://tenants/?tenancy=file --max-events-per-day 100000 --max-streams 5000", "eventuali tenants config acme -d sqlite://tenants/?tenancy=file --analytics allow --tier pro", "eventuali tenants config acme -d sqlite://tenants/?tenancy=file --max-bytes none");
         command.SetAction(async (parse, ct) =>
         {
             var tenant = TenantId.Parse(parse.GetValue(id));
@@ -75,9 +78,11 @@ internal static class TenantUsageCommands
                     "relaxed" => Durability.Relaxed,
                     _ => (Durability?)null,
                 };
-                if (parse.GetValue(clear) || changed != quotas || commits != configuration.Durability)
+                var allow = parse.GetValue(analytics) is { } a ? a == "allow" : configuration.AllowCrossTenantAnalytics;
+                var named = parse.GetValue(tier) switch { null => configuration.Tier, "default" => null, var t => t };
+                if (parse.GetValue(clear) || changed != quotas || commits != configuration.Durability || allow != configuration.AllowCrossTenantAnalytics || named != configuration.Tier)
                 {
-                    configuration = configuration with { Quotas = changed.Any ? changed : null, Durability = commits };
+                    configuration = configuration with { Quotas = changed.Any ? changed : null, Durability = commits, AllowCrossTenantAnalytics = allow, Tier = named };
                     await admin.SetConfigurationAsync(tenant, configuration, ct).ConfigureAwait(false);
                 }
 
@@ -112,7 +117,7 @@ internal static class TenantUsageCommands
     public static string Describe(TenantId tenant, TenantConfiguration configuration)
     {
         var q = configuration.Quotas ?? TenantQuotas.None;
-        return string.Create(CultureInfo.InvariantCulture, $"Tenant '{tenant}': max-events-per-day {Show(q.MaxEventsPerDay)}, max-streams {Show(q.MaxStreams)}, max-bytes {Show(q.MaxBytes)}, durability {configuration.Durability?.ToString().ToLowerInvariant() ?? "default"}.");
+        return string.Create(CultureInfo.InvariantCulture, $"Tenant '{tenant}': max-events-per-day {Show(q.MaxEventsPerDay)}, max-streams {Show(q.MaxStreams)}, max-bytes {Show(q.MaxBytes)}, durability {configuration.Durability?.ToString().ToLowerInvariant() ?? "default"}, analytics {(configuration.AllowCrossTenantAnalytics ? "allow" : "deny")}, tier {configuration.TierOrDefault}.");
     }
 
     public static ITenantAdministration Administration(ITenantStoreFactory factory)

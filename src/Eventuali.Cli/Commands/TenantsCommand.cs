@@ -11,11 +11,12 @@ namespace Eventuali.Cli.Commands;
 /// </summary>
 internal static class TenantsCommand
 {
-    public static Command Create(CliIo io) => new("tenants", "Provision the tenants of a multi-tenant store (-d sqlite://DIR/?tenancy=file, or -d postgresql://USER@HOST/DB?tenancy=schema for a schema per tenant): create, list, suspend, resume, delete, export, config, usage.")
+    public static Command Create(CliIo io) => new("tenants", "Provision the tenants of a multi-tenant store (-d sqlite://DIR/?tenancy=file, or -d postgresql://USER@HOST/DB?tenancy=schema for a schema per tenant): create, list, suspend, resume, delete, export, config, usage, analytics.")
     {
         CreateTenant(io), List(io), Suspend(io, true), Suspend(io, false), Delete(io), Export(io),
         TenantUsageCommands.Config(io, (d, c, ct) => OpenAsync(io, d, c, ct), IdArgument()),
         TenantUsageCommands.Usage(io, (d, c, ct) => OpenAsync(io, d, c, ct)),
+        TenantAnalyticsCommand.Create(io, (d, c, ct) => OpenAsync(io, d, c, ct)),
     };
 
     private static Command CreateTenant(CliIo io)

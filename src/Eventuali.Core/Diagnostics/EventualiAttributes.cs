@@ -9,6 +9,12 @@ public static class EventualiAttributes
     /// <summary>The operation: one of the <see cref="EventualiOperations"/> names.</summary>
     public const string DbOperationName = "db.operation.name";
 
+    /// <summary>A tenant's tier (<c>TenantConfiguration.Tier</c>): the label per-tenant metrics are aggregated under.</summary>
+    public const string TenantTier = "eventuali.tenant.tier";
+
+    /// <summary>A tenant's id: only on the top-N tenant series, which are off unless <see cref="TenantMetrics.TopTenants"/> is set.</summary>
+    public const string TenantId = "eventuali.tenant.id";
+
     /// <summary>The database the store lives in (SQLite: the file name; PostgreSQL: <c>database|schema</c>).</summary>
     public const string DbNamespace = "db.namespace";
 

@@ -83,4 +83,19 @@ public static class EventualiInstruments
 
     /// <summary>Observable gauge, seconds: since the commit of the last transaction a read replica replayed (0 when it has replayed everything). Attribute <c>eventuali.replica</c>.</summary>
     public const string ReplicaLagSeconds = "eventuali.replica.lag.seconds";
+
+    /// <summary>Counter, <c>{event}</c>: events appended by tenant stores, per tier (never per tenant). Attribute <c>eventuali.tenant.tier</c>.</summary>
+    public const string TenantEventsAppended = "eventuali.tenant.events.appended";
+
+    /// <summary>Counter, bytes: event payload bytes appended by tenant stores, per tier. Attribute <c>eventuali.tenant.tier</c>.</summary>
+    public const string TenantBytesAppended = "eventuali.tenant.bytes.appended";
+
+    /// <summary>
+    /// Observable counter, <c>{event}</c>: events appended by each of the <see cref="TenantMetrics.TopTenants"/> tenants that
+    /// appended most in this process (none by default). Attributes <c>eventuali.tenant.id</c>, <c>eventuali.tenant.tier</c>.
+    /// </summary>
+    public const string TopTenantEventsAppended = "eventuali.tenant.top.events.appended";
+
+    /// <summary>Observable counter, bytes: payload bytes appended by the same top tenants. Attributes <c>eventuali.tenant.id</c>, <c>eventuali.tenant.tier</c>.</summary>
+    public const string TopTenantBytesAppended = "eventuali.tenant.top.bytes.appended";
 }

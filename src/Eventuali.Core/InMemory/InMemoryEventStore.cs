@@ -13,12 +13,19 @@ public sealed partial class InMemoryEventStore : IEventStore
     private readonly Dictionary<string, List<RecordedEvent>> _streams = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, RecordedEvent> _byEventId = [];
     private readonly StoreTelemetry _telemetry;
+    private readonly Tenancy.InMemoryTenantMeter? _meter; // a tenant's store: usage and quotas
 
     /// <summary>Creates an empty store with <paramref name="options"/> (default: <see cref="EventStoreOptions.Default"/>).</summary>
     public InMemoryEventStore(EventStoreOptions? options = null)
+        : this(options, null)
+    {
+    }
+
+    internal InMemoryEventStore(EventStoreOptions? options, Tenancy.InMemoryTenantMeter? meter)
     {
         Options = options ?? EventStoreOptions.Default;
         _telemetry = new StoreTelemetry(Diagnostics.EventualiAttributes.SystemOther, null, Options);
+        _meter = meter;
     }
 
     /// <inheritdoc />
@@ -58,8 +65,11 @@ public sealed partial class InMemoryEventStore : IEventStore
                 }
             }
 
+            // Quotas before anything is written, under the append lock: concurrent writers cannot overshoot.
+            _meter?.CheckAppend(events, stream is null);
             var now = timestamp ?? AppendValidation.Stamp(Options.TimeProvider);
             RunInline(streamId, stream?.Count ?? 0, events, now);
+            var newStream = stream is null;
             stream ??= _streams[streamId] = [];
             foreach (var e in events)
             {
@@ -70,6 +80,7 @@ public sealed partial class InMemoryEventStore : IEventStore
             }
 
             RecordSubjects(streamId, events);
+            _meter?.RecordAppend(events, newStream);
             _appended.Set();
             return ValueTask.FromResult(new AppendResult(stream.Count, _log.Count));
         }
@@ -159,6 +170,7 @@ public sealed partial class InMemoryEventStore : IEventStore
                 item = stream[(int)version - 1];
             }
 
+            _meter?.CountRead();
             yield return item;
         }
     }
@@ -191,6 +203,7 @@ public sealed partial class InMemoryEventStore : IEventStore
             if (item is not null && (filter is null || filter.Matches(item.StreamId, item.EventType)))
             {
                 n++;
+                _meter?.CountRead();
                 yield return item;
             }
         }
@@ -217,4 +230,39 @@ public sealed partial class InMemoryEventStore : IEventStore
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>The streams and the events per type the store holds now (cross-tenant analytics; no read is counted).</summary>
+    internal (long Streams, IReadOnlyList<KeyValuePair<string, long>> EventsByType) Counts()
+    {
+        var streams = new HashSet<string>(StringComparer.Ordinal);
+        var types = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            foreach (var e in _log)
+            {
+                if (e is not null)
+                {
+                    streams.Add(e.StreamId);
+                    types[e.EventType] = types.GetValueOrDefault(e.EventType) + 1;
+                }
+            }
+        }
+
+        return (streams.Count, [.. types]);
+    }
+
+    /// <summary>The payload bytes of the events the store holds now: an in-memory tenant's storage used.</summary>
+    internal long StoredPayloadBytes()
+    {
+        lock (_gate)
+        {
+            long bytes = 0;
+            foreach (var e in _log)
+            {
+                bytes += e?.Data.Length ?? 0;
+            }
+
+            return bytes;
+        }
+    }
 }

@@ -4,9 +4,10 @@ namespace Eventuali.Tenancy;
 
 /// <summary>
 /// The in-memory reference of <see cref="ITenantStoreFactory"/>: an <see cref="InMemoryEventStore"/> per tenant and
-/// an in-memory registry. Nothing persists; meant for tests and as the behaviour other backends match.
+/// an in-memory registry, with the same usage metering and quotas as the SQLite tenant stores
+/// (<see cref="ITenantAdministration"/>). Nothing persists; meant for tests and as the behaviour other backends match.
 /// </summary>
-public sealed class InMemoryTenantStoreFactory : ITenantStoreFactory
+public sealed partial class InMemoryTenantStoreFactory : ITenantStoreFactory
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _tenants = new(StringComparer.Ordinal);
@@ -44,7 +45,8 @@ public sealed class InMemoryTenantStoreFactory : ITenantStoreFactory
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_tenants.TryGetValue(key, out var entry))
             {
-                entry = new Entry(new TenantInfo(tenant, false, _options.TimeProvider.GetUtcNow()), new InMemoryEventStore(_options), null);
+                var meter = new InMemoryTenantMeter(tenant, _options.TimeProvider);
+                entry = new Entry(new TenantInfo(tenant, false, _options.TimeProvider.GetUtcNow()), new InMemoryEventStore(_options, meter), null, meter, TenantConfiguration.Default);
                 _tenants.Add(key, entry);
                 Audit(tenant, "created");
             }
@@ -157,5 +159,5 @@ public sealed class InMemoryTenantStoreFactory : ITenantStoreFactory
 
     private void Audit(TenantId tenant, string action) => _audit.Add(new TenantAuditRecord(_options.TimeProvider.GetUtcNow(), tenant, action));
 
-    private sealed record Entry(TenantInfo Info, InMemoryEventStore Store, string? Token);
+    private sealed record Entry(TenantInfo Info, InMemoryEventStore Store, string? Token, InMemoryTenantMeter Meter, TenantConfiguration Configuration);
 }

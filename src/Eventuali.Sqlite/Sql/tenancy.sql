@@ -24,6 +24,17 @@ CREATE TABLE IF NOT EXISTS tenant_audit (
     action TEXT NOT NULL
 ) STRICT;
 
+-- Registry migrations, numbered by PRAGMA user_version (0: the tables above as first shipped). Each runs once, in
+-- a write transaction that re-reads the version first, so two processes opening an old registry upgrade it once.
+-- name: user_version
+PRAGMA user_version;
+
+-- 1: a tenant may opt in to cross-tenant analytics (off by default) and names the tier its metrics are grouped by.
+-- name: migrate_1
+ALTER TABLE tenant_config ADD COLUMN analytics INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tenant_config ADD COLUMN tier TEXT;
+PRAGMA user_version = 1;
+
 -- name: insert
 INSERT INTO tenants (id, created_at) VALUES ($id, $at) ON CONFLICT (id) DO NOTHING;
 
@@ -45,16 +56,18 @@ DELETE FROM tenant_config WHERE id = $id;
 DELETE FROM tenants WHERE id = $id;
 
 -- name: get_config
-SELECT max_events_per_day, max_streams, max_bytes, durability FROM tenant_config WHERE id = $id;
+SELECT max_events_per_day, max_streams, max_bytes, durability, analytics, tier FROM tenant_config WHERE id = $id;
 
 -- name: set_config
-INSERT INTO tenant_config (id, max_events_per_day, max_streams, max_bytes, durability)
-VALUES ($id, $max_events_per_day, $max_streams, $max_bytes, $durability)
+INSERT INTO tenant_config (id, max_events_per_day, max_streams, max_bytes, durability, analytics, tier)
+VALUES ($id, $max_events_per_day, $max_streams, $max_bytes, $durability, $analytics, $tier)
 ON CONFLICT (id) DO UPDATE SET
     max_events_per_day = excluded.max_events_per_day,
     max_streams = excluded.max_streams,
     max_bytes = excluded.max_bytes,
-    durability = excluded.durability;
+    durability = excluded.durability,
+    analytics = excluded.analytics,
+    tier = excluded.tier;
 
 -- name: audit
 INSERT INTO tenant_audit (at, tenant, action) VALUES ($at, $tenant, $action);
