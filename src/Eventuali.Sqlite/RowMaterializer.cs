@@ -83,7 +83,12 @@ internal sealed class RowMaterializer
 
     private static readonly int[] MetadataColumns = [EventRow.CorrelationId, EventRow.CausationId, EventRow.ActorId, EventRow.Headers];
 
-    private static EventMetadata Materialize(RawStatement row)
+    // Events of one stream often carry the same headers (an encrypted aggregate's subject, key version and
+    // fields) with a different correlation id each: parse the headers column once while its bytes repeat.
+    private byte[] _lastHeaders = [];
+    private Dictionary<string, string>? _lastHeadersParsed;
+
+    private EventMetadata Materialize(RawStatement row)
     {
         var correlation = row.GetStringOrNull(EventRow.CorrelationId);
         var causation = row.GetStringOrNull(EventRow.CausationId);
@@ -94,6 +99,18 @@ internal sealed class RowMaterializer
             return EventMetadata.Empty;
         }
 
-        return new EventMetadata(correlation, causation, actor, hasHeaders ? EventRow.ReadHeaders(row.GetBytes(EventRow.Headers)) : null);
+        return new EventMetadata(correlation, causation, actor, hasHeaders ? Headers(row.GetBytes(EventRow.Headers)) : null);
+    }
+
+    private Dictionary<string, string> Headers(ReadOnlySpan<byte> json)
+    {
+        if (_lastHeadersParsed is not null && json.SequenceEqual(_lastHeaders))
+        {
+            return _lastHeadersParsed;
+        }
+
+        _lastHeadersParsed = EventRow.ReadHeaders(json);
+        _lastHeaders = json.ToArray();
+        return _lastHeadersParsed;
     }
 }

@@ -18,7 +18,9 @@ public static class DataKeyValidation
 
     /// <summary>True for a subject id <see cref="Subject"/> accepts: 1 to <see cref="MaxSubjectLength"/> characters, not blank, no control characters.</summary>
     public static bool IsValidSubject(string? subjectId)
-        => !string.IsNullOrWhiteSpace(subjectId) && subjectId.Length <= MaxSubjectLength && !subjectId.Any(char.IsControl);
+        => !string.IsNullOrWhiteSpace(subjectId) && subjectId.Length <= MaxSubjectLength
+           // char.IsControl's two ranges, scanned as a span: this runs for every event that carries personal data.
+           && !subjectId.AsSpan().ContainsAnyInRange('\u0000', '\u001F') && !subjectId.AsSpan().ContainsAnyInRange('\u007F', '\u009F');
 
     /// <summary>Refuses a key that is malformed (bad subject, version below 1, blank KEK id, empty wrapped bytes).</summary>
     public static void Key(StoredDataKey key)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text;
 
 namespace Eventuali.Security.Encryption;
@@ -25,9 +26,7 @@ internal static class AssociatedData
         var at = 0;
         foreach (var part in parts)
         {
-            var n = Encoding.UTF8.GetBytes(part, bytes.AsSpan(at + 4));
-            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(at), n);
-            at += 4 + n;
+            Part(bytes, ref at, part);
         }
 
         return bytes;
@@ -35,5 +34,39 @@ internal static class AssociatedData
 
     /// <summary>What a wrapped data key is bound to: the store, the subject and the key version.</summary>
     public static byte[] ForDataKey(string storeId, string subjectId, int version)
-        => Build(DataKeyPurpose, storeId, subjectId, version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        => Build(DataKeyPurpose, storeId, subjectId, version.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>An upper bound of <see cref="WriteField"/>'s length for these parts.</summary>
+    public static int MaxFieldLength(string storeId, string? tenant, string streamId, int fieldPathChars, string subjectId)
+        => (8 * 4) + FieldPurpose.Length + 32 + 11
+           + Encoding.UTF8.GetMaxByteCount(storeId.Length + (tenant?.Length ?? 0) + streamId.Length + fieldPathChars + subjectId.Length);
+
+    /// <summary>
+    /// The field associated data (purpose, store, tenant, stream, event id as 32 hex digits, field path, subject,
+    /// key version) written into <paramref name="destination"/>, byte for byte what <see cref="Build"/> makes of the
+    /// same parts, without a string per part: it is built once per encrypted field read or written.
+    /// </summary>
+    public static int WriteField(Span<byte> destination, string storeId, string? tenant, string streamId, Guid eventId, ReadOnlySpan<char> fieldPath, string subjectId, int version)
+    {
+        var at = 0;
+        Part(destination, ref at, FieldPurpose);
+        Part(destination, ref at, storeId);
+        Part(destination, ref at, tenant ?? string.Empty);
+        Part(destination, ref at, streamId);
+        Span<char> text = stackalloc char[32];
+        eventId.TryFormat(text, out var n, "N");
+        Part(destination, ref at, text[..n]);
+        Part(destination, ref at, fieldPath);
+        Part(destination, ref at, subjectId);
+        version.TryFormat(text, out n, default, CultureInfo.InvariantCulture);
+        Part(destination, ref at, text[..n]);
+        return at;
+    }
+
+    private static void Part(Span<byte> destination, ref int at, ReadOnlySpan<char> part)
+    {
+        var n = Encoding.UTF8.GetBytes(part, destination[(at + 4)..]);
+        BinaryPrimitives.WriteInt32BigEndian(destination[at..], n);
+        at += 4 + n;
+    }
 }

@@ -216,7 +216,7 @@ public sealed class FieldEncryptionInterceptor : EventStoreInterceptor
             throw context.Fail(null, version, $"subject '{subject}' was erased at {lookup.ErasedAt:O}.");
         }
 
-        var redacted = new List<string>();
+        List<string>? redacted = null;
         RecordedEvent result;
         if (encrypted == EncryptionHeaders.WholePayload)
         {
@@ -228,7 +228,7 @@ public sealed class FieldEncryptionInterceptor : EventStoreInterceptor
                     throw context.Fail(null, version, "its data key is not in the store.");
                 }
 
-                redacted.Add(EncryptionHeaders.WholePayload);
+                redacted = [EncryptionHeaders.WholePayload];
                 result = recorded with { Data = ReadOnlyMemory<byte>.Empty, ContentType = contentType };
             }
             else if (PayloadCipher.VersionOf(recorded.Data.Span) != version)
@@ -242,10 +242,10 @@ public sealed class FieldEncryptionInterceptor : EventStoreInterceptor
         }
         else
         {
-            result = recorded with { Data = JsonFieldCipher.Decrypt(recorded.Data, lookup, version, context, redacted) };
+            result = recorded with { Data = JsonFieldCipher.Decrypt(recorded.Data, lookup, version, context, ref redacted) };
         }
 
-        if (redacted.Count == 0)
+        if (redacted is null)
         {
             return result;
         }

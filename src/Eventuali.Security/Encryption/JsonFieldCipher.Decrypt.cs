@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
@@ -14,9 +15,11 @@ internal static partial class JsonFieldCipher
 
     /// <summary>
     /// The object with its envelopes opened; each envelope <paramref name="lookup"/> cannot open (erased key) becomes the
-    /// redaction marker and is listed in <paramref name="redacted"/>. A payload with no envelope is returned as it is.
+    /// redaction marker and is listed in <paramref name="redacted"/> (made when needed). A payload with no envelope is
+    /// returned as it is. Each field is decrypted straight into the one output array, with its sealed bytes decoded
+    /// into a pooled buffer and its associated data built on the stack: one allocation per event, not one per step.
     /// </summary>
-    public static ReadOnlyMemory<byte> Decrypt(ReadOnlyMemory<byte> json, KeyLookup lookup, int version, in FieldContext context, List<string> redacted)
+    public static ReadOnlyMemory<byte> Decrypt(ReadOnlyMemory<byte> json, KeyLookup lookup, int version, in FieldContext context, ref List<string>? redacted)
     {
         var source = json.Span;
         List<Envelope> envelopes;
@@ -34,48 +37,69 @@ internal static partial class JsonFieldCipher
             return json;
         }
 
-        var values = new byte[envelopes.Count][];
-        var length = source.Length;
-        for (var i = 0; i < envelopes.Count; i++)
+        var decodedSize = 0;
+        foreach (var envelope in envelopes)
         {
-            values[i] = Open(source, envelopes[i], lookup, context, redacted);
-            length += values[i].Length - (envelopes[i].End - envelopes[i].Start);
+            decodedSize += envelope.CipherStart < 0 ? 0 : Base64.GetMaxDecodedFromUtf8Length(envelope.CipherEnd - envelope.CipherStart);
         }
 
-        var output = new byte[length];
-        var (from, to) = (0, 0);
-        for (var i = 0; i < envelopes.Count; i++)
+        var boxes = ArrayPool<byte>.Shared.Rent(Math.Max(decodedSize, 1));
+        try
         {
-            var gap = source[from..envelopes[i].Start];
-            gap.CopyTo(output.AsSpan(to));
-            to += gap.Length;
-            values[i].CopyTo(output, to);
-            to += values[i].Length;
-            from = envelopes[i].End;
-        }
+            // First every check that needs no key operation, in payload order, then one output array of the exact size.
+            var length = source.Length;
+            var decodedAt = 0;
+            for (var i = 0; i < envelopes.Count; i++)
+            {
+                var envelope = envelopes[i];
+                Prepare(source, ref envelope, lookup, context, ref redacted, boxes, ref decodedAt);
+                envelopes[i] = envelope;
+                length += envelope.ValueLength - (envelope.End - envelope.Start);
+            }
 
-        source[from..].CopyTo(output.AsSpan(to));
-        return output;
+            var output = new byte[length];
+            var (from, to) = (0, 0);
+            foreach (var envelope in envelopes)
+            {
+                var gap = source[from..envelope.Start];
+                gap.CopyTo(output.AsSpan(to));
+                to += gap.Length;
+                Open(envelope, lookup.Key, context, boxes, output.AsSpan(to, envelope.ValueLength));
+                to += envelope.ValueLength;
+                from = envelope.End;
+            }
+
+            source[from..].CopyTo(output.AsSpan(to));
+            return output;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(boxes, clearArray: false);
+        }
     }
 
-    private static byte[] Open(ReadOnlySpan<byte> source, in Envelope envelope, KeyLookup lookup, in FieldContext context, List<string> redacted)
+    // Decodes the sealed box (ciphertext only: nothing secret) into the shared buffer, or chooses the redaction marker.
+    private static void Prepare(ReadOnlySpan<byte> source, ref Envelope envelope, KeyLookup lookup, in FieldContext context, ref List<string>? redacted, byte[] boxes, ref int decodedAt)
     {
         if (lookup.Key is null || lookup.Key.Version != envelope.Version)
         {
             if (lookup.ErasedAt is not null && lookup.Key is null)
             {
-                redacted.Add(envelope.Name);
-                return envelope.Kind == 's' ? RedactedString : JsonNull;
+                (redacted ??= []).Add(envelope.Name);
+                envelope.Replacement = envelope.Kind == 's' ? RedactedString : JsonNull;
+                envelope.ValueLength = envelope.Replacement.Length;
+                return;
             }
 
             throw context.Fail(lookup.Key, envelope.Version, $"field '{envelope.Name}' names data key version {envelope.Version}, which is not in the store.");
         }
 
         var key = lookup.Key;
-        byte[] sealedBox;
+        int boxLength;
         if (envelope.Decoded is { } decoded)
         {
-            sealedBox = decoded;
+            envelope.BoxStart = -1;
+            boxLength = decoded.Length;
         }
         else if (envelope.CipherStart < 0)
         {
@@ -84,27 +108,56 @@ internal static partial class JsonFieldCipher
         else
         {
             var base64 = source[envelope.CipherStart..envelope.CipherEnd];
-            sealedBox = new byte[Base64.GetMaxDecodedFromUtf8Length(base64.Length)];
-            if (Base64.DecodeFromUtf8(base64, sealedBox, out _, out var written) != System.Buffers.OperationStatus.Done)
+            if (Base64.DecodeFromUtf8(base64, boxes.AsSpan(decodedAt), out _, out boxLength) != System.Buffers.OperationStatus.Done)
             {
                 throw context.Fail(key, envelope.Version, $"field '{envelope.Name}' holds a malformed ciphertext.");
             }
 
-            sealedBox = written == sealedBox.Length ? sealedBox : sealedBox[..written];
+            envelope.BoxStart = decodedAt;
+            decodedAt += boxLength;
         }
 
-        if (sealedBox.Length < AesGcmBox.Overhead)
+        if (boxLength < AesGcmBox.Overhead)
         {
             throw context.Fail(key, envelope.Version, $"field '{envelope.Name}' holds a truncated ciphertext.");
         }
 
-        var plain = new byte[sealedBox.Length - AesGcmBox.Overhead];
-        if (!key.TryOpen(sealedBox, context.For(envelope.Name, envelope.Version), plain))
+        envelope.BoxLength = boxLength;
+        envelope.ValueLength = boxLength - AesGcmBox.Overhead;
+    }
+
+    private static void Open(in Envelope envelope, DataKey? key, in FieldContext context, byte[] boxes, Span<byte> plain)
+    {
+        if (envelope.Replacement is { } replacement)
         {
-            throw context.Fail(key, envelope.Version, $"field '{envelope.Name}' does not authenticate: it was altered, truncated, or copied from another event, field or store.");
+            replacement.CopyTo(plain);
+            return;
         }
 
-        return IsOneJsonValue(plain) ? plain : throw context.Fail(key, envelope.Version, $"field '{envelope.Name}' decrypted to invalid JSON.");
+        ReadOnlySpan<byte> sealedBox = envelope.BoxStart < 0 ? envelope.Decoded : boxes.AsSpan(envelope.BoxStart, envelope.BoxLength);
+        var max = context.MaxLength(envelope.Name.Length);
+        var rented = max > FieldContext.StackLimit ? ArrayPool<byte>.Shared.Rent(max) : null;
+        var associated = rented ?? stackalloc byte[FieldContext.StackLimit];
+        try
+        {
+            associated = associated[..context.Write(associated, envelope.Name, envelope.Version)];
+            if (!key!.TryOpen(sealedBox, associated, plain))
+            {
+                throw context.Fail(key, envelope.Version, $"field '{envelope.Name}' does not authenticate: it was altered, truncated, or copied from another event, field or store.");
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        if (!IsOneJsonValue(plain))
+        {
+            throw context.Fail(key, envelope.Version, $"field '{envelope.Name}' decrypted to invalid JSON.");
+        }
     }
 
     private static bool IsOneJsonValue(ReadOnlySpan<byte> json)
@@ -132,7 +185,9 @@ internal static partial class JsonFieldCipher
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
+            // The name is made into a string only for an envelope (one per encrypted field), not for every property.
+            var (nameStart, nameLength, nameEscaped) = ((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);
+            var escapedName = nameEscaped ? reader.GetString() : null;
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject)
             {
@@ -140,7 +195,7 @@ internal static partial class JsonFieldCipher
                 continue;
             }
 
-            var envelope = new Envelope { Name = name, Start = (int)reader.TokenStartIndex, CipherStart = -1 };
+            var envelope = new Envelope { Start = (int)reader.TokenStartIndex, CipherStart = -1 };
             var isEnvelope = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -177,6 +232,7 @@ internal static partial class JsonFieldCipher
 
             if (isEnvelope)
             {
+                envelope.Name = escapedName ?? Encoding.UTF8.GetString(source.Slice(nameStart, nameLength));
                 envelope.End = (int)reader.BytesConsumed;
                 found.Add(envelope);
             }
@@ -200,5 +256,9 @@ internal static partial class JsonFieldCipher
         public int CipherStart;
         public int CipherEnd;
         public byte[]? Decoded;
+        public byte[]? Replacement;
+        public int BoxStart;
+        public int BoxLength;
+        public int ValueLength;
     }
 }

@@ -75,7 +75,7 @@ internal static partial class JsonFieldCipher
         {
             var (name, start, end, kind) = values[i];
             output.Write(source[copied..start]);
-            WriteEnvelope(output, source[start..end], kind, key, context.For(name, key.Version));
+            WriteEnvelope(output, source[start..end], kind, key, name, context);
             copied = end;
             done[i] = name;
         }
@@ -134,13 +134,16 @@ internal static partial class JsonFieldCipher
         return null;
     }
 
-    private static void WriteEnvelope(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> plain, char kind, DataKey key, byte[] associatedData)
+    private static void WriteEnvelope(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> plain, char kind, DataKey key, string name, in FieldContext context)
     {
         var sealedLength = plain.Length + AesGcmBox.Overhead;
-        var rented = ArrayPool<byte>.Shared.Rent(sealedLength);
+        var max = context.MaxLength(name.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(sealedLength + max);
         try
         {
             var sealedBox = rented.AsSpan(0, sealedLength);
+            var associatedData = rented.AsSpan(sealedLength, max);
+            associatedData = associatedData[..context.Write(associatedData, name, key.Version)];
             key.Seal(plain, associatedData, sealedBox);
             Write(output, "{\"$eventuali\":\"enc1\",\"k\":"u8);
             var digits = output.GetSpan(11);
