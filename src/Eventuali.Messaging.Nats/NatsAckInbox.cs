@@ -148,6 +148,9 @@ internal sealed class NatsAckInbox : IAsyncDisposable
             _remaining = count;
             _timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
             _timer.CancelAfter(timeout);
+
+            // Kept before anything can finish the batch and dispose the timer (an empty batch finishes at once).
+            Deadline = _timer.Token;
             _timeout = _timer.Token.Register(static s => ((Batch)s!).Abandon(), this);
             if (count == 0)
             {
@@ -161,7 +164,7 @@ internal sealed class NatsAckInbox : IAsyncDisposable
         public Task Completion => _done.Task;
 
         /// <summary>Cancelled at the batch's deadline: a publish waiting for a lost connection gives up with it.</summary>
-        public CancellationToken Deadline => _timer.Token;
+        public CancellationToken Deadline { get; }
 
         public void Acknowledged(string? failure)
         {
