@@ -30,6 +30,16 @@ public static class EventStore
     public static ValueTask<Tenancy.ITenantStoreFactory> OpenTenantsAsync(string url, EventStoreOptions? options = null, bool create = true, CancellationToken cancellationToken = default)
         => StoreUrl.OpenTenantsAsync(url, options ?? EventStoreOptions.Default, create, cancellationToken);
 
+    /// <summary>
+    /// Whether <paramref name="url"/> names a whole multi-tenant store (a <c>tenancy=</c> mode and no <c>tenant=</c>):
+    /// open it with <see cref="OpenTenantsAsync"/> rather than as one store.
+    /// </summary>
+    public static bool IsMultiTenantUrl(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return StoreUrl.IsMultiTenant(url);
+    }
+
     /// <summary>The URL with any password replaced by <c>***</c>, safe to log or print.</summary>
     public static string RedactUrl(string url)
     {

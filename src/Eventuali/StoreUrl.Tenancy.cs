@@ -54,6 +54,9 @@ internal static partial class StoreUrl
         return await factory.OpenOwnedStoreAsync(id, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Whether <paramref name="url"/> asks for a tenancy mode and names no tenant.</summary>
+    public static bool IsMultiTenant(string url) => SplitTenant(url) is { Tenancy: true, Tenant: null };
+
     /// <summary>The URL without its tenant= option, that option's value, and whether it asks for a tenancy mode.</summary>
     private static (string Url, string? Tenant, bool Tenancy) SplitTenant(string url)
     {

@@ -127,7 +127,7 @@ internal static class ServeCommand
     /// </summary>
     private static async ValueTask<(IEventStore Store, SqliteTenantStoreFactory? Tenants)> OpenServedAsync(string url, CancellationToken ct)
     {
-        if (!TenantDirectory.IsWholeDirectory(url))
+        if (!EventStore.IsMultiTenantUrl(url))
         {
             return (await CommonOptions.OpenOrCreateAsync(url, ct).ConfigureAwait(false), null);
         }

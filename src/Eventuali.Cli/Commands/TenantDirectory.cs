@@ -14,21 +14,6 @@ internal static class TenantDirectory
     /// <summary>The server's own store, next to the registry (tenants.db) and the tenants' files (data/).</summary>
     public const string ServerStoreFile = "server.db";
 
-    /// <summary>Whether <paramref name="url"/> asks for a tenancy mode and names no tenant.</summary>
-    public static bool IsWholeDirectory(string url)
-    {
-        var question = url.IndexOf('?', StringComparison.Ordinal);
-        if (question < 0)
-        {
-            return false;
-        }
-
-        var keys = url[(question + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(pair => pair.Split('=', 2)[0].ToLowerInvariant())
-            .ToList();
-        return keys.Contains("tenancy") && !keys.Contains("tenant");
-    }
-
     /// <summary>Opens the tenants of <paramref name="url"/> (creating the directory with <paramref name="create"/>).</summary>
     public static async ValueTask<SqliteTenantStoreFactory> OpenTenantsAsync(string url, bool create, CancellationToken ct)
     {
@@ -51,7 +36,7 @@ internal static class TenantDirectory
     /// </summary>
     public static async ValueTask<IEventStore> OpenKeyStoreAsync(string url, string? tenant, bool create, CancellationToken ct)
     {
-        if (!IsWholeDirectory(url))
+        if (!EventStore.IsMultiTenantUrl(url))
         {
             return create ? await CommonOptions.OpenOrCreateAsync(url, ct).ConfigureAwait(false) : await CommonOptions.OpenAsync(url, ct).ConfigureAwait(false);
         }
