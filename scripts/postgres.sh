@@ -98,4 +98,15 @@ SELECT 'CREATE DATABASE eventuali OWNER eventuali'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'eventuali') \gexec
 SQL
 
+# A role of its own for the cross-tenant analytics reader: no privileges but what the tenant registry grants it.
+psql_admin >/dev/null <<'SQL'
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'eventuali_analytics') THEN
+    CREATE ROLE eventuali_analytics LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD 'eventuali_analytics';
+  END IF;
+END
+$$;
+SQL
+
 echo "postgresql://eventuali:eventuali@127.0.0.1:${PORT}/eventuali"

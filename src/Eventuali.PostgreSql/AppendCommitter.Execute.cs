@@ -129,6 +129,8 @@ internal sealed partial class AppendCommitter
             {
                 append.Committed();
             }
+
+            _settings.Meter?.Committed(batch);
         }
     }
 }

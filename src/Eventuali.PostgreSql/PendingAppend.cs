@@ -121,6 +121,9 @@ internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
     private Exception? _error;
     private bool _committed;
 
+    /// <summary>Whether the staged outcome stored the events (not a replay of an earlier append, not refused).</summary>
+    public bool Written { get; private set; }
+
     /// <summary>Keeps the outcome from the function's status row; <see cref="Publish"/> hands it out after COMMIT.</summary>
     public void Stage(NpgsqlDataReader r)
     {
@@ -130,7 +133,9 @@ internal sealed class PendingAppend : TaskCompletionSource<AppendResult>
         }
 
         _error = null;
-        switch (r.GetInt32(0))
+        var status = r.GetInt32(0);
+        Written = status == 0;
+        switch (status)
         {
             case 0 or 1:
                 _result = new AppendResult(r.GetInt64(1), r.GetInt64(2));

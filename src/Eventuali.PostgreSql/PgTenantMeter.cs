@@ -16,6 +16,7 @@ internal sealed class PgTenantMeter(TenantId tenant, TenantQuotas quotas, TimePr
     public const string QuotaSqlState = "EV002";
 
     private TenantQuotas _quotas = quotas;
+    private string _tier = TenantConfiguration.DefaultTier;
     private long _reads;
 
     public TenantId Tenant { get; } = tenant;
@@ -24,6 +25,29 @@ internal sealed class PgTenantMeter(TenantId tenant, TenantQuotas quotas, TimePr
     {
         get => Volatile.Read(ref _quotas);
         set => Volatile.Write(ref _quotas, value);
+    }
+
+    /// <summary>The tier the tenant's metrics are counted under.</summary>
+    public string Tier
+    {
+        get => Volatile.Read(ref _tier);
+        set => Volatile.Write(ref _tier, value);
+    }
+
+    /// <summary>The appends of a committed transaction go to the tenant metrics (the ones that stored events).</summary>
+    public void Committed(IReadOnlyList<PendingAppend> appends)
+    {
+        long events = 0, bytes = 0;
+        foreach (var a in appends)
+        {
+            if (a.Written)
+            {
+                events += a.Count;
+                bytes += BytesOf(a);
+            }
+        }
+
+        Diagnostics.TenantTelemetry.RecordAppend(Tenant, Tier, events, bytes);
     }
 
     public void CountReads(int events)

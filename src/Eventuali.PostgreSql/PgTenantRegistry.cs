@@ -16,9 +16,11 @@ internal sealed partial class PgTenantRegistry
     private readonly NpgsqlDataSource _dataSource;
     private readonly PgSettings _settings;
     private readonly TimeProvider _clock;
+    private readonly string? _analyticsRole;
 
-    public PgTenantRegistry(NpgsqlDataSource dataSource, PgSettings settings, TimeProvider clock)
+    public PgTenantRegistry(NpgsqlDataSource dataSource, PgSettings settings, TimeProvider clock, string? analyticsRole)
     {
+        _analyticsRole = analyticsRole;
         _dataSource = dataSource;
         _settings = settings;
         _clock = clock;
@@ -31,6 +33,7 @@ internal sealed partial class PgTenantRegistry
         {
             await ExecAsync(conn, tx, "setup_lock", ct, Text(_settings.Schema)).ConfigureAwait(false);
             await ExecAsync(conn, tx, "setup", ct).ConfigureAwait(false);
+            await MigrateAsync(conn, tx, ct).ConfigureAwait(false);
             return true;
         }, ct).ConfigureAwait(false);
     }
@@ -83,15 +86,16 @@ internal sealed partial class PgTenantRegistry
         return (await GetAsync(conn, tx, "get", tenant, ct).ConfigureAwait(false))!.Value.Info;
     }, ct);
 
-    public Task SetSuspendedAsync(TenantId tenant, bool suspended, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
+    public Task SetSuspendedAsync(TenantId tenant, bool suspended, string tenantSchema, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
     {
         var before = await GetAsync(conn, tx, "get_for_update", tenant, ct).ConfigureAwait(false) ?? throw new UnknownTenantException(tenant);
         await ExecAsync(conn, tx, "set_suspended", ct, Text(tenant.Value), new NpgsqlParameter<bool> { TypedValue = suspended }).ConfigureAwait(false);
+        await ApplyAnalyticsGrantAsync(conn, tx, tenant, tenantSchema, !suspended, ct).ConfigureAwait(false);
         await AuditAsync(conn, tx, tenant, !suspended && before.Token is not null ? "deletion-cancelled" : suspended ? "suspended" : "resumed", ct).ConfigureAwait(false);
         return true;
     }, ct);
 
-    public Task<string> RequestDeletionAsync(TenantId tenant, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
+    public Task<string> RequestDeletionAsync(TenantId tenant, string tenantSchema, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
     {
         var before = await GetAsync(conn, tx, "get_for_update", tenant, ct).ConfigureAwait(false) ?? throw new UnknownTenantException(tenant);
         if (before.Token is { } existing)
@@ -101,6 +105,7 @@ internal sealed partial class PgTenantRegistry
 
         var token = TenantDeletion.NewToken();
         await ExecAsync(conn, tx, "request_deletion", ct, Text(tenant.Value), Text(token)).ConfigureAwait(false);
+        await ApplyAnalyticsGrantAsync(conn, tx, tenant, tenantSchema, false, ct).ConfigureAwait(false);
         await AuditAsync(conn, tx, tenant, "deletion-requested", ct).ConfigureAwait(false);
         return token;
     }, ct);

@@ -78,12 +78,14 @@ public sealed partial class PostgreSqlEventStore : IInlineProjectionStore
                         var result = await pending.Task.ConfigureAwait(false);
                         await inline.RunAsync(Records(pending, events, result), p => new PgProjectionTransaction(p.Name, "inline", Options.TimeProvider, ProjectionStatements, conn, tx, inline: true), ct).ConfigureAwait(false);
                         await tx.CommitAsync(ct).ConfigureAwait(false);
+                        _settings.Meter?.Committed([pending]);
                         return result;
                     }
 
                     if (status == 0)
                     {
                         await tx.CommitAsync(ct).ConfigureAwait(false);
+                        _settings.Meter?.Committed([pending]);
                     }
                 }
             }

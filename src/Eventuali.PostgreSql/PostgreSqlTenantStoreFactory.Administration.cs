@@ -16,16 +16,11 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantAdministration
     {
         ArgumentNullException.ThrowIfNull(configuration);
         TenantConfigurationRules.Validate(configuration);
-        if (configuration.AllowCrossTenantAnalytics || configuration.Tier is not null)
-        {
-            // The PostgreSQL registry has no columns for them yet: refusing beats storing a setting that is then lost.
-            throw new ArgumentException("PostgreSQL tenant stores do not keep the cross-tenant analytics opt-in or a metrics tier yet; set them on SQLite (tenancy=file) or in-memory tenants, or leave them unset here.", nameof(configuration));
-        }
-
-        await Mapped(_registry.SetConfigurationAsync(tenant, configuration, cancellationToken)).ConfigureAwait(false);
+        await Mapped(_registry.SetConfigurationAsync(tenant, configuration, SchemaOf(tenant), cancellationToken)).ConfigureAwait(false);
         if (_meters.TryGetValue(tenant.Value, out var meter))
         {
             meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
+            meter.Tier = configuration.TierOrDefault;
         }
     }
 

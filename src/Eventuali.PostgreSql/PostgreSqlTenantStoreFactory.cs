@@ -28,13 +28,13 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantStoreFactory
     // One meter per tenant opened by this factory: a configuration change reaches the open store through it.
     private readonly ConcurrentDictionary<string, PgTenantMeter> _meters = new(StringComparer.Ordinal);
 
-    private PostgreSqlTenantStoreFactory(string url, EventStoreOptions options, PgSettings settings, NpgsqlDataSource source, int capacity)
+    private PostgreSqlTenantStoreFactory(string url, EventStoreOptions options, PgSettings settings, NpgsqlDataSource source, int capacity, string? analyticsRole)
     {
         _url = url;
         _options = options;
         _settings = settings;
         _pools[options.Durability] = (settings, source);
-        _registry = new PgTenantRegistry(source, settings, options.TimeProvider);
+        _registry = new PgTenantRegistry(source, settings, options.TimeProvider, analyticsRole);
         _cache = new TenantStoreCache(capacity, OpenTenantAsync);
     }
 
@@ -59,17 +59,19 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantStoreFactory
     /// <summary>
     /// Opens the multi-tenant store at <paramref name="url"/> (<c>postgresql://user:password@host/db?tenancy=schema</c>,
     /// optionally <c>&amp;schema=BASE</c>, at most <see cref="PgTenancyLocation.MaxBaseSchemaLength"/> characters, and
-    /// <c>&amp;cache=N</c>). With <paramref name="create"/> the registry is made when missing; without it a missing
+    /// <c>&amp;cache=N</c>, and <c>&amp;analytics_role=ROLE</c>: the role granted SELECT on the tenants that opt in to
+    /// cross-tenant analytics, see <see cref="OpenCrossTenantAnalyticsAsync"/>). With <paramref name="create"/> the registry is made when missing; without it a missing
     /// registry is "No such store".
     /// </summary>
     public static async ValueTask<PostgreSqlTenantStoreFactory> OpenAsync(string url, EventStoreOptions options, bool create = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var (stripped, capacity) = PgTenancyLocation.Parse(url);
+        var (withoutRole, analyticsRole) = PgTenantAnalyticsRole.Take(url);
+        var (stripped, capacity) = PgTenancyLocation.Parse(withoutRole);
         var settings = PgSettings.Parse(stripped, options);
         PgTenancyLocation.ValidateBase(settings.Schema);
         var source = NpgsqlDataSource.Create(settings.Builder);
-        var factory = new PostgreSqlTenantStoreFactory(stripped, options, settings, source, capacity);
+        var factory = new PostgreSqlTenantStoreFactory(stripped, options, settings, source, capacity, analyticsRole);
         try
         {
             if (create)
@@ -79,6 +81,11 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantStoreFactory
             else if (!await factory._registry.ExistsAsync(cancellationToken).ConfigureAwait(false))
             {
                 throw new EventStoreConfigurationException($"No such store: schema '{settings.Schema}' of {settings.Describe} has no tenant registry. Check the URL; 'eventuali tenants create' creates one.");
+            }
+            else
+            {
+                // An existing registry made by an older version is brought up to date (idempotent, under the set-up lock).
+                await factory._registry.SetUpAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -128,11 +135,11 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantStoreFactory
 
     /// <inheritdoc />
     public async ValueTask SetSuspendedAsync(TenantId tenant, bool suspended, CancellationToken cancellationToken = default)
-        => await Mapped(_registry.SetSuspendedAsync(tenant, suspended, cancellationToken)).ConfigureAwait(false);
+        => await Mapped(_registry.SetSuspendedAsync(tenant, suspended, SchemaOf(tenant), cancellationToken)).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async ValueTask<string> RequestDeletionAsync(TenantId tenant, CancellationToken cancellationToken = default)
-        => await Mapped(_registry.RequestDeletionAsync(tenant, cancellationToken)).ConfigureAwait(false);
+        => await Mapped(_registry.RequestDeletionAsync(tenant, SchemaOf(tenant), cancellationToken)).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async ValueTask PurgeTenantAsync(TenantId tenant, string confirmation, CancellationToken cancellationToken = default)
@@ -178,6 +185,7 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantStoreFactory
         var configuration = await Mapped(_registry.GetConfigurationAsync(tenant, cancellationToken)).ConfigureAwait(false);
         var meter = _meters.GetOrAdd(tenant.Value, static (_, state) => new PgTenantMeter(state.tenant, TenantQuotas.None, state.clock), (tenant, clock: _options.TimeProvider));
         meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
+        meter.Tier = configuration.TierOrDefault;
         var durability = configuration.Durability ?? _options.Durability;
         var (settings, source) = Pool(durability);
         return await PostgreSqlEventStore.OpenSharedAsync(source, TenantSettings(settings, tenant, meter), _options with { Durability = durability }, cancellationToken).ConfigureAwait(false);

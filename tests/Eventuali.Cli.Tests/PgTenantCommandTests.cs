@@ -80,6 +80,41 @@ public sealed class PgTenantCommandTests : IAsyncLifetime
         Assert.Contains("events-per-day", over.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Analytics_opt_in_and_tier_are_stored_and_the_reader_reads_as_its_own_role()
+    {
+        using var dir = new TempDirectory();
+        var withRole = Url + "&analytics_role=eventuali_analytics";
+        foreach (var tenant in new[] { "acme", "globex" })
+        {
+            Assert.Equal(0, (await Run(dir, "tenants", "create", tenant, "-d", Url)).ExitCode);
+            var append = await Run(dir, "append", "-s", "order-1", "-t", "placed", "--data", "{}", "-d", Url, "--tenant", tenant);
+            Assert.True(append.ExitCode == 0, append.ToString());
+        }
+
+        var noRole = await Run(dir, "tenants", "config", "acme", "-d", Url, "--analytics", "allow");
+        Assert.NotEqual(0, noRole.ExitCode);
+        Assert.Contains("analytics_role", noRole.Error, StringComparison.Ordinal);
+
+        var config = await Run(dir, "tenants", "config", "acme", "-d", withRole, "--analytics", "allow", "--tier", "pro");
+        Assert.True(config.ExitCode == 0, config.ToString());
+        Assert.EndsWith("analytics allow, tier pro.", Assert.Single(config.OutLines), StringComparison.Ordinal);
+        Assert.EndsWith("analytics allow, tier pro.", Assert.Single((await Run(dir, "tenants", "config", "acme", "-d", Url)).OutLines), StringComparison.Ordinal);
+
+        var reader = new UriBuilder(PgScratch.ServerUrl) { UserName = "eventuali_analytics", Password = "eventuali_analytics" }.Uri.ToString();
+        var noReader = await Run(dir, "tenants", "analytics", "-d", Url, "--purpose", "billing");
+        Assert.NotEqual(0, noReader.ExitCode);
+        Assert.Contains("--reader-url", noReader.Error, StringComparison.Ordinal);
+
+        var csv = await Run(dir, "tenants", "analytics", "-d", Url, "--purpose", "billing", "--reader-url", reader);
+        Assert.True(csv.ExitCode == 0, csv.ToString());
+        Assert.Equal(["tenant,tier,streams,events,bytes,event_type,type_events", "acme,pro,1,1,2,placed,1"], csv.OutLines);
+
+        var refused = await Run(dir, "tenants", "analytics", "-d", Url, "--purpose", "billing", "--reader-url", reader, "--tenant", "globex");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("'globex' has not opted in", refused.Error, StringComparison.Ordinal);
+    }
+
     private static Task<CliProcess.Result> Run(TempDirectory dir, params string[] args) => CliProcess.RunAsync(dir.Path, args);
 
     private static NpgsqlDataSource DataSource()

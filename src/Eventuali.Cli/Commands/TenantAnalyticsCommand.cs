@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Eventuali.PostgreSql;
 using Eventuali.Tenancy;
 
 namespace Eventuali.Cli.Commands;
@@ -16,11 +17,12 @@ internal static class TenantAnalyticsCommand
         var database = CommonOptions.Database();
         var purpose = new Option<string>("--purpose") { Description = "Why the aggregates are read: the grant, written to each read tenant's audit trail (1-200 characters).", Required = true, HelpName = "text" };
         var format = new Option<string>("--format") { Description = "csv (default: a header line, then one line per tenant and event type) or json (one object per tenant).", DefaultValueFactory = _ => "csv" };
+        var readerUrl = new Option<string?>("--reader-url") { Description = "PostgreSQL: the URL the reader connects with, as its own role (the URL's analytics_role); default EVENTUALI_ANALYTICS_URL.", HelpName = "url" };
         var command = new Command("analytics", "Cross-tenant analytics: streams, events per type and usage of every tenant that opted in ('tenants config ID --analytics allow'), or of the one --tenant names (refused when it did not opt in).")
         {
-            database, purpose, format,
+            database, purpose, format, readerUrl,
         };
-        Examples.Add(command, "eventuali tenants analytics -d sqlite://tenants/?tenancy=file --purpose \"monthly report\" --format json");
+        Examples.Add(command, "eventuali tenants analytics -d sqlite://tenants/?tenancy=file --purpose \"monthly report\" --format json", "eventuali tenants analytics -d postgresql://admin@db/events?tenancy=schema --reader-url postgresql://analyst@db/events --purpose billing");
         command.SetAction(async (parse, ct) =>
         {
             var json = parse.GetValue(format)?.ToLowerInvariant() switch
@@ -33,8 +35,15 @@ internal static class TenantAnalyticsCommand
             var factory = await open(parse.GetValue(database), false, ct).ConfigureAwait(false);
             await using (factory.ConfigureAwait(false))
             {
-                var source = factory as ICrossTenantAnalyticsSource ?? throw new UsageException("This store offers no cross-tenant analytics; use a sqlite://DIR/?tenancy=file store.");
-                var analytics = source.OpenCrossTenantAnalytics(new CrossTenantAnalyticsGrant(parse.GetValue(purpose) ?? string.Empty));
+                var grant = new CrossTenantAnalyticsGrant(parse.GetValue(purpose) ?? string.Empty);
+                var analytics = factory switch
+                {
+                    // PostgreSQL reads as a role of its own, named by a URL of its own.
+                    PostgreSqlTenantStoreFactory pg => await pg.OpenCrossTenantAnalyticsAsync(grant, parse.GetValue(readerUrl) ?? Environment.GetEnvironmentVariable("EVENTUALI_ANALYTICS_URL")
+                        ?? throw new UsageException("PostgreSQL cross-tenant analytics reads as a role of its own: give its URL with --reader-url or EVENTUALI_ANALYTICS_URL."), ct).ConfigureAwait(false),
+                    ICrossTenantAnalyticsSource source => source.OpenCrossTenantAnalytics(grant),
+                    _ => throw new UsageException("This store offers no cross-tenant analytics; use a sqlite://DIR/?tenancy=file or postgresql://…?tenancy=schema store."),
+                };
                 var result = await analytics.ReadAsync(tenants, ct).ConfigureAwait(false);
                 await (json ? WriteJsonAsync(io.Out, result) : WriteCsvAsync(io.Out, result)).ConfigureAwait(false);
             }

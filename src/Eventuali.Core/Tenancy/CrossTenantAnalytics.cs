@@ -31,7 +31,8 @@ public interface ICrossTenantAnalytics
 
     /// <summary>
     /// The aggregates of <paramref name="tenants"/>, ordered by id, or of every tenant that opted in when null (the
-    /// others are left out). Naming a tenant that did not opt in throws
+    /// others, and suspended tenants, are left out). Naming a suspended tenant throws
+    /// <see cref="TenantSuspendedException"/>, and naming a tenant that did not opt in throws
     /// <see cref="CrossTenantAnalyticsNotPermittedException"/> and an unregistered one
     /// <see cref="UnknownTenantException"/>, before any tenant is read.
     /// </summary>

@@ -2,8 +2,9 @@ namespace Eventuali.Tenancy;
 
 /// <summary>
 /// The backend-independent part of cross-tenant analytics: checks the grant, picks the opted-in tenants (refusing a
-/// named one that did not opt in before reading anything), reads usage through <see cref="ITenantAdministration"/>,
-/// and leaves the per-tenant counts and the audit line to the backend.
+/// named one that did not opt in, or is suspended, before reading anything), reads usage through
+/// <see cref="ITenantAdministration"/> unless the backend reads it itself, and leaves the per-tenant counts and the
+/// audit line to the backend.
 /// </summary>
 internal sealed class CrossTenantAnalyticsReader : ICrossTenantAnalytics
 {
@@ -13,13 +14,15 @@ internal sealed class CrossTenantAnalyticsReader : ICrossTenantAnalytics
     private readonly ITenantAdministration _admin;
     private readonly Func<TenantId, CancellationToken, ValueTask<(long Streams, IReadOnlyList<KeyValuePair<string, long>> EventsByType)>> _counts;
     private readonly Func<TenantId, string, CancellationToken, ValueTask> _audit;
+    private readonly Func<TenantId, CancellationToken, ValueTask<TenantUsage>> _usage;
 
     public CrossTenantAnalyticsReader(
         ITenantStoreFactory factory,
         ITenantAdministration admin,
         CrossTenantAnalyticsGrant grant,
         Func<TenantId, CancellationToken, ValueTask<(long Streams, IReadOnlyList<KeyValuePair<string, long>> EventsByType)>> counts,
-        Func<TenantId, string, CancellationToken, ValueTask> audit)
+        Func<TenantId, string, CancellationToken, ValueTask> audit,
+        Func<TenantId, CancellationToken, ValueTask<TenantUsage>>? usage = null)
     {
         ArgumentNullException.ThrowIfNull(grant);
         var purpose = grant.Purpose?.Trim();
@@ -29,6 +32,7 @@ internal sealed class CrossTenantAnalyticsReader : ICrossTenantAnalytics
         }
 
         (_factory, _admin, _counts, _audit) = (factory, admin, counts, audit);
+        _usage = usage ?? (async (tenant, ct) => (await admin.ReadUsageAsync(tenant, null, null, ct).ConfigureAwait(false))[0]);
         Grant = grant with { Purpose = purpose };
     }
 
@@ -40,7 +44,8 @@ internal sealed class CrossTenantAnalyticsReader : ICrossTenantAnalytics
         var chosen = new List<(TenantId Tenant, TenantConfiguration Configuration)>();
         if (tenants is null)
         {
-            foreach (var info in registered)
+            // A suspended tenant is left out: its grant is withdrawn while it is suspended.
+            foreach (var info in registered.Where(i => !i.Suspended))
             {
                 var configuration = await _admin.GetConfigurationAsync(info.Tenant, cancellationToken).ConfigureAwait(false);
                 if (configuration.AllowCrossTenantAnalytics)
@@ -54,6 +59,11 @@ internal sealed class CrossTenantAnalyticsReader : ICrossTenantAnalytics
             // Every named tenant is checked before any is read: a refusal reads nothing.
             foreach (var tenant in tenants.Distinct().OrderBy(t => t.Value, StringComparer.Ordinal))
             {
+                if (registered.FirstOrDefault(i => i.Tenant == tenant) is { Suspended: true })
+                {
+                    throw new TenantSuspendedException(tenant);
+                }
+
                 var configuration = await _admin.GetConfigurationAsync(tenant, cancellationToken).ConfigureAwait(false);
                 chosen.Add(configuration.AllowCrossTenantAnalytics ? (tenant, configuration) : throw new CrossTenantAnalyticsNotPermittedException(tenant));
             }
@@ -63,7 +73,7 @@ internal sealed class CrossTenantAnalyticsReader : ICrossTenantAnalytics
         foreach (var (tenant, configuration) in chosen)
         {
             var (streams, byType) = await _counts(tenant, cancellationToken).ConfigureAwait(false);
-            var usage = (await _admin.ReadUsageAsync(tenant, null, null, cancellationToken).ConfigureAwait(false))[0];
+            var usage = await _usage(tenant, cancellationToken).ConfigureAwait(false);
             await _audit(tenant, "analytics-read: " + Grant.Purpose, cancellationToken).ConfigureAwait(false);
             result.Add(new TenantAnalytics(tenant, configuration.TierOrDefault, streams, byType, usage));
         }

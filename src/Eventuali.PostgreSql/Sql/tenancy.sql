@@ -28,6 +28,26 @@ CREATE TABLE IF NOT EXISTS __SCHEMA__.tenant_audit (
   tenant text NOT NULL,
   action text NOT NULL
 );
+-- The registry's own version: the migrate_N sections below it has run (a registry made before it is version 1).
+CREATE TABLE IF NOT EXISTS __SCHEMA__.tenant_registry (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  version   integer NOT NULL
+);
+INSERT INTO __SCHEMA__.tenant_registry (version) VALUES (1) ON CONFLICT (singleton) DO NOTHING;
+
+-- name: registry_version
+SELECT version FROM __SCHEMA__.tenant_registry;
+
+-- name: set_registry_version
+UPDATE __SCHEMA__.tenant_registry SET version = $1;
+
+-- Version 2: the cross-tenant analytics opt-in, the role granted SELECT for it, and the metrics tier.
+-- IF NOT EXISTS: a crash after the change but before the version was written is finished by running it again.
+-- name: migrate_2
+ALTER TABLE __SCHEMA__.tenant_config
+  ADD COLUMN IF NOT EXISTS analytics boolean NOT NULL DEFAULT false,
+  ADD COLUMN IF NOT EXISTS analytics_role text,
+  ADD COLUMN IF NOT EXISTS tier text;
 
 -- Whether the registry exists ($1: the quoted base schema and .tenants).
 -- name: exists
@@ -64,16 +84,38 @@ DELETE FROM __SCHEMA__.tenant_config WHERE id = $1;
 DELETE FROM __SCHEMA__.tenants WHERE id = $1;
 
 -- name: get_config
-SELECT max_events_per_day, max_streams, max_bytes, durability FROM __SCHEMA__.tenant_config WHERE id = $1;
+SELECT max_events_per_day, max_streams, max_bytes, durability, analytics, tier, analytics_role
+  FROM __SCHEMA__.tenant_config WHERE id = $1;
 
+-- analytics_role is kept as it was: only the grant and revoke below change it.
 -- name: set_config
-INSERT INTO __SCHEMA__.tenant_config (id, max_events_per_day, max_streams, max_bytes, durability)
-VALUES ($1, $2, $3, $4, $5)
+INSERT INTO __SCHEMA__.tenant_config (id, max_events_per_day, max_streams, max_bytes, durability, analytics, tier)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (id) DO UPDATE SET
   max_events_per_day = excluded.max_events_per_day,
   max_streams = excluded.max_streams,
   max_bytes = excluded.max_bytes,
-  durability = excluded.durability;
+  durability = excluded.durability,
+  analytics = excluded.analytics,
+  tier = excluded.tier;
+
+-- The role that now holds SELECT on the tenant's schema for cross-tenant analytics (NULL: none).
+-- name: set_analytics_role
+UPDATE __SCHEMA__.tenant_config SET analytics_role = $2 WHERE id = $1;
+
+-- Whether a role exists ($1: its name); granting to a missing one is refused with a clear message.
+-- name: role_exists
+SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1);
+
+-- What the analytics reader may read of an opted-in tenant: its schema, its events and its usage; nothing else.
+-- __ROLE__ is the quoted analytics role, checked against the role rules before it gets here.
+-- name: grant_analytics
+GRANT USAGE ON SCHEMA __TENANT_SCHEMA__ TO __ROLE__;
+GRANT SELECT ON __TENANT_SCHEMA__.events, __TENANT_SCHEMA__.tenant_usage TO __ROLE__;
+
+-- name: revoke_analytics
+REVOKE SELECT ON __TENANT_SCHEMA__.events, __TENANT_SCHEMA__.tenant_usage FROM __ROLE__;
+REVOKE USAGE ON SCHEMA __TENANT_SCHEMA__ FROM __ROLE__;
 
 -- name: audit
 INSERT INTO __SCHEMA__.tenant_audit (at, tenant, action) VALUES ($1, $2, $3);

@@ -16,6 +16,15 @@ internal static class PgTenants
     public static async Task<PostgreSqlTenantStoreFactory> OpenAsync(string baseSchema, string? extra = null, EventStoreOptions? options = null)
         => await PostgreSqlTenantStoreFactory.OpenAsync(await UrlAsync(baseSchema, extra), options ?? EventStoreOptions.Default, cancellationToken: TestContext.Current.CancellationToken);
 
+    /// <summary>The role scripts/postgres.sh makes for the cross-tenant analytics reader.</summary>
+    public const string AnalyticsRole = "eventuali_analytics";
+
+    /// <summary>The test server's URL as the analytics reader (env EVENTUALI_TEST_POSTGRES_ANALYTICS, or the role postgres.sh makes).</summary>
+    public static async Task<string> ReaderUrlAsync()
+        => Environment.GetEnvironmentVariable("EVENTUALI_TEST_POSTGRES_ANALYTICS") is { Length: > 0 } url
+            ? url
+            : new UriBuilder(await PgTestServer.UrlAsync()) { UserName = AnalyticsRole, Password = AnalyticsRole }.Uri.ToString();
+
     /// <summary>Drops the base schema and every tenant schema under it.</summary>
     public static async Task DropAsync(string baseSchema)
     {
