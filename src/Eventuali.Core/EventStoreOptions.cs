@@ -19,6 +19,12 @@ public sealed record EventStoreOptions
     public SnapshotOptions Snapshots { get; init; } = new();
 
     /// <summary>
+    /// What the store keeps of every stream, applied by <see cref="Lifecycle.StreamRetention.ApplyStoreRetentionAsync"/>
+    /// (never on append). Null (the default): nothing is removed by it. A tenant store gets its tenant's.
+    /// </summary>
+    public Lifecycle.StoreRetention? Retention { get; init; }
+
+    /// <summary>
     /// A cache of aggregate states that loads of <see cref="ISnapshottable{TState}"/> aggregates consult first and
     /// saves keep current (see docs/caching.md): <see cref="Caching.MemoryAggregateCache"/> in process, or a shared one
     /// (package Eventuali.Caching.Redis). Null (the default): no cache. An entry is always checked against the stream,

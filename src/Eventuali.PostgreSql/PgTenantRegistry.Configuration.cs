@@ -8,7 +8,7 @@ namespace Eventuali.PostgreSql;
 internal sealed partial class PgTenantRegistry
 {
     /// <summary>The registry version the migrate_N sections of tenancy.sql bring a registry to.</summary>
-    private const int CurrentVersion = 2;
+    private const int CurrentVersion = 3;
 
     /// <summary>The tenant's stored configuration; throws <see cref="UnknownTenantException"/> when it is not registered.</summary>
     public async Task<TenantConfiguration> GetConfigurationAsync(TenantId tenant, CancellationToken ct)
@@ -32,7 +32,11 @@ internal sealed partial class PgTenantRegistry
         await ExecAsync(conn, tx, "set_config", ct, Text(tenant.Value), Long(quotas.MaxEventsPerDay), Long(quotas.MaxStreams), Long(quotas.MaxBytes),
             new NpgsqlParameter { Value = configuration.Durability switch { Durability.Full => "full", Durability.Relaxed => "relaxed", _ => DBNull.Value }, NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter<bool> { TypedValue = configuration.AllowCrossTenantAnalytics },
-            new NpgsqlParameter { Value = (object?)configuration.Tier ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }).ConfigureAwait(false);
+            new NpgsqlParameter { Value = (object?)configuration.Tier ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = (object?)configuration.Retention?.MaxCount ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer },
+            Long(TenantSettingColumns.MaxAgeSeconds(configuration)),
+            new NpgsqlParameter { Value = (object?)configuration.SnapshotEveryEvents ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer },
+            new NpgsqlParameter { Value = (object?)TenantSettingColumns.Encryption(configuration) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }).ConfigureAwait(false);
         await ApplyAnalyticsGrantAsync(conn, tx, tenant, tenantSchema, !info.Info.Suspended, ct).ConfigureAwait(false);
         await AuditAsync(conn, tx, tenant, "configured", ct).ConfigureAwait(false);
         return true;
@@ -114,7 +118,9 @@ internal sealed partial class PgTenantRegistry
 
                 var quotas = new TenantQuotas(Nullable(reader, 0), Nullable(reader, 1), Nullable(reader, 2));
                 Durability? durability = reader.IsDBNull(3) ? null : reader.GetString(3) == "full" ? Durability.Full : Durability.Relaxed;
-                var configuration = new TenantConfiguration(quotas.Any ? quotas : null, durability, reader.GetBoolean(4), reader.IsDBNull(5) ? null : reader.GetString(5));
+                var configuration = TenantSettingColumns.With(
+                    new TenantConfiguration(quotas.Any ? quotas : null, durability, reader.GetBoolean(4), reader.IsDBNull(5) ? null : reader.GetString(5)),
+                    reader.IsDBNull(7) ? null : reader.GetInt32(7), Nullable(reader, 8), reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.IsDBNull(10) ? null : reader.GetString(10));
                 return (configuration, reader.IsDBNull(6) ? null : reader.GetString(6));
             }
         }

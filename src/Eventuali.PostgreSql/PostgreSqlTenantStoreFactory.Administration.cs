@@ -22,6 +22,10 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantAdministration
             meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
             meter.Tier = configuration.TierOrDefault;
         }
+
+        // Settings applied when the store opens (durability, retention, snapshots, encryption): an idle open store is
+        // closed so that the next hold opens it with them; one still held keeps its settings until released.
+        await _cache.TryCloseAsync(tenant).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

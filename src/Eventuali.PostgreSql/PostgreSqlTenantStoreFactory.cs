@@ -188,7 +188,8 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantStoreFactory
         meter.Tier = configuration.TierOrDefault;
         var durability = configuration.Durability ?? _options.Durability;
         var (settings, source) = Pool(durability);
-        return await PostgreSqlEventStore.OpenSharedAsync(source, TenantSettings(settings, tenant, meter), _options with { Durability = durability }, cancellationToken).ConfigureAwait(false);
+        var store = await PostgreSqlEventStore.OpenSharedAsync(source, TenantSettings(settings, tenant, meter), Tenancy.TenantSettings.Apply(_options with { Durability = durability }, configuration), cancellationToken).ConfigureAwait(false);
+        return Tenancy.TenantSettings.Wrap(store, tenant, configuration);
     }
 
     private PgSettings TenantSettings(PgSettings pool, TenantId tenant, PgTenantMeter? meter)

@@ -22,7 +22,8 @@ internal sealed partial class SqliteTenantRegistry
 
             var quotas = new TenantQuotas(Nullable(reader, 0), Nullable(reader, 1), Nullable(reader, 2));
             Durability? durability = reader.IsDBNull(3) ? null : reader.GetString(3) == "full" ? Durability.Full : Durability.Relaxed;
-            return new TenantConfiguration(quotas.Any ? quotas : null, durability, reader.GetInt64(4) != 0, reader.IsDBNull(5) ? null : reader.GetString(5));
+            var configuration = new TenantConfiguration(quotas.Any ? quotas : null, durability, reader.GetInt64(4) != 0, reader.IsDBNull(5) ? null : reader.GetString(5));
+            return TenantSettingColumns.With(configuration, Nullable(reader, 6), Nullable(reader, 7), Nullable(reader, 8), reader.IsDBNull(9) ? null : reader.GetString(9));
         }
     }
 
@@ -44,6 +45,10 @@ internal sealed partial class SqliteTenantRegistry
                     c.Parameters.AddWithValue("$durability", configuration.Durability switch { Durability.Full => (object)"full", Durability.Relaxed => "relaxed", _ => DBNull.Value });
                     c.Parameters.AddWithValue("$analytics", configuration.AllowCrossTenantAnalytics ? 1 : 0);
                     c.Parameters.AddWithValue("$tier", (object?)configuration.Tier ?? DBNull.Value);
+                    c.Parameters.AddWithValue("$retention_max_count", (object?)configuration.Retention?.MaxCount ?? DBNull.Value);
+                    c.Parameters.AddWithValue("$retention_max_age_seconds", (object?)TenantSettingColumns.MaxAgeSeconds(configuration) ?? DBNull.Value);
+                    c.Parameters.AddWithValue("$snapshot_every", (object?)configuration.SnapshotEveryEvents ?? DBNull.Value);
+                    c.Parameters.AddWithValue("$encryption", (object?)TenantSettingColumns.Encryption(configuration) ?? DBNull.Value);
                 });
                 Audit(tenant, "configured", _clock.GetUtcNow());
                 return true;
@@ -63,7 +68,7 @@ internal sealed partial class SqliteTenantRegistry
     /// <summary>Brings an older registry's tables up to date (see the migrations in tenancy.sql).</summary>
     private void Migrate()
     {
-        const long current = 1;
+        const long current = 2;
         if (UserVersion() >= current)
         {
             return;
@@ -76,6 +81,11 @@ internal sealed partial class SqliteTenantRegistry
                 if (UserVersion() < 1)
                 {
                     Execute("migrate_1", static _ => { });
+                }
+
+                if (UserVersion() < 2)
+                {
+                    Execute("migrate_2", static _ => { });
                 }
 
                 return true;

@@ -13,7 +13,7 @@ public sealed partial class SqliteTenantStoreFactory : ITenantAdministration
     }
 
     /// <inheritdoc />
-    public ValueTask SetConfigurationAsync(TenantId tenant, TenantConfiguration configuration, CancellationToken cancellationToken = default)
+    public async ValueTask SetConfigurationAsync(TenantId tenant, TenantConfiguration configuration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         cancellationToken.ThrowIfCancellationRequested();
@@ -25,7 +25,9 @@ public sealed partial class SqliteTenantStoreFactory : ITenantAdministration
             meter.Tier = configuration.TierOrDefault;
         }
 
-        return ValueTask.CompletedTask;
+        // Settings applied when the store opens (durability, retention, snapshots, encryption): an idle open store is
+        // closed so that the next hold opens it with them; one still held keeps its settings until released.
+        await _cache.TryCloseAsync(tenant).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

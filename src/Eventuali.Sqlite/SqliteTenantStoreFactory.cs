@@ -138,14 +138,15 @@ public sealed partial class SqliteTenantStoreFactory : ITenantStoreFactory
         _registry.Dispose();
     }
 
-    private ValueTask<IEventStore> OpenTenantAsync(TenantId tenant, CancellationToken cancellationToken)
+    private async ValueTask<IEventStore> OpenTenantAsync(TenantId tenant, CancellationToken cancellationToken)
     {
         var configuration = _registry.GetConfiguration(tenant);
         var meter = _meters.GetOrAdd(tenant.Value, static (_, t) => new TenantMeter(t, TenantQuotas.None), tenant);
         meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
         meter.Tier = configuration.TierOrDefault;
         var query = configuration.Durability is { } durability ? Query(durability) : _query;
-        return SqliteEventStore.OpenAsync(FileOf(tenant) + query, _options, SqliteMigrations.Catalog, meter, cancellationToken);
+        var store = await SqliteEventStore.OpenAsync(FileOf(tenant) + query, TenantSettings.Apply(_options, configuration), SqliteMigrations.Catalog, meter, cancellationToken).ConfigureAwait(false);
+        return TenantSettings.Wrap(store, tenant, configuration);
     }
 
     private static string Query(Durability durability) => "?durability=" + (durability == Durability.Full ? "full" : "relaxed");

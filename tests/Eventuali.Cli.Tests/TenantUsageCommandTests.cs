@@ -77,13 +77,37 @@ public sealed class TenantUsageCommandTests
 
         var config = await Run(dir, "tenants", "config", "acme", "-d", Url, "--max-streams", "none", "--max-events-per-day", "5", "--durability", "relaxed");
         Assert.True(config.ExitCode == 0, config.ToString());
-        Assert.Equal("Tenant 'acme': max-events-per-day 5, max-streams none, max-bytes none, durability relaxed, analytics deny, tier default.", Assert.Single(config.OutLines));
+        Assert.Equal("Tenant 'acme': max-events-per-day 5, max-streams none, max-bytes none, durability relaxed, retention-max-count none, retention-max-age none, snapshot-every none, encryption default, analytics deny, tier default.", Assert.Single(config.OutLines));
         Assert.Equal(0, (await Run(dir, "append", "-s", "b", "-t", "x", "--data", "{}", "-d", Url, "--tenant", "acme")).ExitCode);
         Assert.Equal(config.Out, (await Run(dir, "tenants", "config", "acme", "-d", Url)).Out);
 
         var bad = await Run(dir, "tenants", "config", "acme", "-d", Url, "--max-bytes", "lots");
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--max-bytes", Assert.Single(bad.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Retention_snapshot_interval_and_encryption_are_stored_and_the_tenants_retention_is_applied()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(0, (await Run(dir, "tenants", "create", "acme", "-d", Url)).ExitCode);
+        var config = await Run(dir, "tenants", "config", "acme", "-d", Url, "--retention-max-count", "2", "--retention-max-age", "30d", "--snapshot-every", "50", "--encryption", "off");
+        Assert.True(config.ExitCode == 0, config.ToString());
+        Assert.Contains("retention-max-count 2, retention-max-age 2592000s, snapshot-every 50, encryption off,", Assert.Single(config.OutLines), StringComparison.Ordinal);
+        Assert.Equal(config.Out, (await Run(dir, "tenants", "config", "acme", "-d", Url)).Out);
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(0, (await Run(dir, "append", "-s", "order-1", "-t", "placed", "--data", "{}", "-d", Url, "--tenant", "acme")).ExitCode);
+        }
+
+        var applied = await Run(dir, "stream", "retention", "-d", Url, "--tenant", "acme");
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        Assert.StartsWith("Removed 3 event(s) from 1 stream(s)", Assert.Single(applied.OutLines), StringComparison.Ordinal);
+
+        var bad = await Run(dir, "tenants", "config", "acme", "-d", Url, "--snapshot-every", "0");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--snapshot-every", bad.Error, StringComparison.Ordinal);
     }
 
     private static async Task<(long Events, long Bytes, long Streams)> CountAsync(string file)

@@ -56,9 +56,10 @@ internal static class TenantUsageCommands
         var analytics = new Option<string?>("--analytics") { Description = "allow: the tenant opts in to cross-tenant analytics ('tenants analytics'); deny (the default) opts out." };
         analytics.AcceptOnlyFromAmong("allow", "deny");
         var tier = new Option<string?>("--tier") { Description = "The tier the tenant's metrics are grouped under (1-32 of a-z, 0-9, -, _), or 'default'.", HelpName = "name" };
-        var command = new Command("config", "Show a tenant's settings, or change its quotas (stored in the registry, enforced in the append transaction; 'none' removes one), durability, cross-tenant analytics opt-in and tier.")
+        var (keepCount, keepAge, snapshots, encryption) = TenantSettingOptions.Create();
+        var command = new Command("config", "Show a tenant's settings, or change its quotas (stored in the registry, enforced in the append transaction; 'none' removes one), durability, retention, snapshot interval, encryption, cross-tenant analytics opt-in and tier.")
         {
-            database, id, events, streams, bytes, clear, durability, analytics, tier,
+            database, id, events, streams, bytes, clear, durability, keepCount, keepAge, snapshots, encryption, analytics, tier,
         };
         Examples.Add(command, "eventuali tenants config acme -d sqlite://tenants/?tenancy=file --max-events-per-day 100000 --max-streams 5000", "eventuali tenants config acme -d sqlite://tenants/?tenancy=file --analytics allow --tier pro", "eventuali tenants config acme -d sqlite://tenants/?tenancy=file --max-bytes none");
         command.SetAction(async (parse, ct) =>
@@ -80,9 +81,11 @@ internal static class TenantUsageCommands
                 };
                 var allow = parse.GetValue(analytics) is { } a ? a == "allow" : configuration.AllowCrossTenantAnalytics;
                 var named = parse.GetValue(tier) switch { null => configuration.Tier, "default" => null, var t => t };
-                if (parse.GetValue(clear) || changed != quotas || commits != configuration.Durability || allow != configuration.AllowCrossTenantAnalytics || named != configuration.Tier)
+                var settings = TenantSettingOptions.Apply(parse, configuration, keepCount, keepAge, snapshots, encryption);
+                var updated = settings with { Quotas = changed.Any ? changed : null, Durability = commits, AllowCrossTenantAnalytics = allow, Tier = named };
+                if (parse.GetValue(clear) || updated != configuration)
                 {
-                    configuration = configuration with { Quotas = changed.Any ? changed : null, Durability = commits, AllowCrossTenantAnalytics = allow, Tier = named };
+                    configuration = updated;
                     await admin.SetConfigurationAsync(tenant, configuration, ct).ConfigureAwait(false);
                 }
 
@@ -117,7 +120,7 @@ internal static class TenantUsageCommands
     public static string Describe(TenantId tenant, TenantConfiguration configuration)
     {
         var q = configuration.Quotas ?? TenantQuotas.None;
-        return string.Create(CultureInfo.InvariantCulture, $"Tenant '{tenant}': max-events-per-day {Show(q.MaxEventsPerDay)}, max-streams {Show(q.MaxStreams)}, max-bytes {Show(q.MaxBytes)}, durability {configuration.Durability?.ToString().ToLowerInvariant() ?? "default"}, analytics {(configuration.AllowCrossTenantAnalytics ? "allow" : "deny")}, tier {configuration.TierOrDefault}.");
+        return string.Create(CultureInfo.InvariantCulture, $"Tenant '{tenant}': max-events-per-day {Show(q.MaxEventsPerDay)}, max-streams {Show(q.MaxStreams)}, max-bytes {Show(q.MaxBytes)}, durability {configuration.Durability?.ToString().ToLowerInvariant() ?? "default"}, {TenantSettingOptions.Describe(configuration)}, analytics {(configuration.AllowCrossTenantAnalytics ? "allow" : "deny")}, tier {configuration.TierOrDefault}.");
     }
 
     public static ITenantAdministration Administration(ITenantStoreFactory factory)

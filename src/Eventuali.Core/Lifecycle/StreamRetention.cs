@@ -35,6 +35,42 @@ public static class StreamRetention
         return new RetentionResult(streams, removed);
     }
 
+    /// <summary>
+    /// Applies the store's own retention (<see cref="EventStoreOptions.Retention"/>, e.g. a tenant's) to every live
+    /// stream; nothing when the store has none. The maintenance job of a store whose retention is configured.
+    /// </summary>
+    public static async ValueTask<RetentionResult> ApplyStoreRetentionAsync(this IEventStore store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (store.Options.Retention is not { } retention)
+        {
+            return default;
+        }
+
+        retention.Validate();
+        var lifecycle = store.GetStreamLifecycle();
+        var names = new List<string>();
+        await foreach (var name in lifecycle.ListStreamsAsync(null, cancellationToken).ConfigureAwait(false))
+        {
+            names.Add(name);
+        }
+
+        var streams = 0;
+        long removed = 0;
+        foreach (var name in names)
+        {
+            var policy = new RetentionPolicy { StreamId = name, MaxCount = retention.MaxCount, MaxAge = retention.MaxAge };
+            var n = await ApplyToStreamAsync(store, lifecycle, name, policy, cancellationToken).ConfigureAwait(false);
+            if (n > 0)
+            {
+                streams++;
+                removed += n;
+            }
+        }
+
+        return new RetentionResult(streams, removed);
+    }
+
     /// <summary>The first version a policy keeps of a stream (everything below is removed).</summary>
     internal static async ValueTask<long> KeepFromAsync(IEventStore store, StreamInfo info, RetentionPolicy policy, CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ namespace Eventuali.Snapshots;
 public sealed class SnapshotOptions
 {
     private readonly ConcurrentDictionary<Type, SnapshotPolicy> _policies = new();
+    private SnapshotPolicy? _default;
 
     /// <summary>
     /// Called for every snapshot skipped on load (corrupt, older shape, stale) and every failed snapshot write.
@@ -38,8 +39,27 @@ public sealed class SnapshotOptions
         return this;
     }
 
-    /// <summary>The policy of <paramref name="aggregateType"/>, or null when it has none.</summary>
-    public SnapshotPolicy? PolicyFor(Type aggregateType) => _policies.TryGetValue(aggregateType, out var p) ? p : null;
+    /// <summary>
+    /// The policy of <paramref name="aggregateType"/>: its own, else the one every aggregate type gets
+    /// (<see cref="WithEveryEvents"/>), else null.
+    /// </summary>
+    public SnapshotPolicy? PolicyFor(Type aggregateType) => _policies.TryGetValue(aggregateType, out var p) ? p : _default;
+
+    /// <summary>
+    /// A copy whose policies all take a snapshot every <paramref name="events"/> events (their other settings kept),
+    /// and in which every snapshottable aggregate type without a policy gets <see cref="SnapshotPolicy.Every"/>. A
+    /// tenant's stored snapshot interval (<see cref="Tenancy.TenantConfiguration.SnapshotEveryEvents"/>) is applied so.
+    /// </summary>
+    public SnapshotOptions WithEveryEvents(int events)
+    {
+        var copy = new SnapshotOptions { OnIssue = OnIssue, _default = SnapshotPolicy.Every(events) };
+        foreach (var (type, policy) in _policies)
+        {
+            copy._policies[type] = policy with { EveryEvents = events };
+        }
+
+        return copy;
+    }
 
     internal void Report(SnapshotIssue issue)
     {

@@ -31,7 +31,9 @@ public sealed partial class InMemoryTenantStoreFactory : ITenantStoreFactory
             }
 
             // A hold whose disposal leaves the tenant's data alone: the factory owns the store.
-            return ValueTask.FromResult<IEventStore>(new TenantStoreHandle(entry.Store, null));
+            // The tenant's settings apply to each hold handed out from now on.
+            var handle = new TenantStoreHandle(entry.Store, null, TenantSettings.Apply(_options, entry.Configuration));
+            return ValueTask.FromResult(TenantSettings.Wrap(handle, tenant, entry.Configuration));
         }
     }
 

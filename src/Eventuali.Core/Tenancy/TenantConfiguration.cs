@@ -24,4 +24,23 @@ public sealed record TenantConfiguration(TenantQuotas? Quotas = null, Durability
 
     /// <summary>The tier, or <see cref="DefaultTier"/> when none is set.</summary>
     public string TierOrDefault => Tier ?? DefaultTier;
+
+    /// <summary>
+    /// What the tenant's store keeps of every stream (its <see cref="EventStoreOptions.Retention"/>), applied by
+    /// <see cref="Lifecycle.StreamRetention.ApplyStoreRetentionAsync"/> on the tenant's store. Null: the factory's.
+    /// </summary>
+    public Lifecycle.StoreRetention? Retention { get; init; }
+
+    /// <summary>
+    /// The tenant's snapshot interval: its repositories take a snapshot every this many events, for every snapshottable
+    /// aggregate type (<see cref="Snapshots.SnapshotOptions.WithEveryEvents"/>). Null: the application's policies.
+    /// </summary>
+    public int? SnapshotEveryEvents { get; init; }
+
+    /// <summary>
+    /// Field encryption for the tenant: true requires it (the tenant's store refuses an event marked as personal data,
+    /// header <c>eventuali-personal</c>, that arrives unencrypted), false refuses it (the store refuses encrypted events),
+    /// null leaves it to the application.
+    /// </summary>
+    public bool? Encryption { get; init; }
 }

@@ -17,6 +17,17 @@ public static class TenantConfigurationRules
             throw new EventStoreConfigurationException("A tenant's tier must be 1 to 32 lower-case letters, digits, hyphens or underscores (it becomes a metric label).");
         }
 
+        configuration.Retention?.Validate();
+        if (configuration.Retention?.MaxAge is { } age && age.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            throw new EventStoreConfigurationException($"A tenant's retention max age is kept in whole seconds; got {age}.");
+        }
+
+        if (configuration.SnapshotEveryEvents < 1)
+        {
+            throw new EventStoreConfigurationException($"A tenant's snapshot interval must be at least 1 event; got {configuration.SnapshotEveryEvents}.");
+        }
+
         if (configuration.Quotas is { } q)
         {
             NotNegative("max-events-per-day", q.MaxEventsPerDay);

@@ -55,3 +55,23 @@ public sealed class TenantDeletionException : EventualiException
     /// <summary>The tenant whose purge was refused.</summary>
     public TenantId Tenant { get; }
 }
+
+/// <summary>
+/// An append that breaks the tenant's encryption setting (<see cref="TenantConfiguration.Encryption"/>): personal data
+/// unencrypted where it is required, or encrypted data where it is refused. Nothing was written.
+/// </summary>
+public sealed class TenantEncryptionException : EventualiException
+{
+    /// <summary>Creates the exception for <paramref name="tenant"/>, the stream and the event's id.</summary>
+    public TenantEncryptionException(TenantId tenant, bool required, string streamId, Guid eventId)
+        : base(required
+            ? $"Tenant '{tenant}' requires field encryption: event {eventId} to stream '{streamId}' is marked as personal data (eventuali-personal) but arrived unencrypted; append through the field-encryption interceptor. Nothing was written."
+            : $"Tenant '{tenant}' has field encryption off: event {eventId} to stream '{streamId}' arrived encrypted. Nothing was written.")
+        => (Tenant, Required) = (tenant, required);
+
+    /// <summary>The tenant.</summary>
+    public TenantId Tenant { get; }
+
+    /// <summary>True when encryption is required and was missing; false when it is refused and was present.</summary>
+    public bool Required { get; }
+}

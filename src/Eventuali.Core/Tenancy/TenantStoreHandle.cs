@@ -2,13 +2,14 @@ namespace Eventuali.Tenancy;
 
 /// <summary>
 /// A caller's hold on a tenant's store: every call goes to the store; disposing releases the hold (once) instead of
-/// closing the store, which the factory owns.
+/// closing the store, which the factory owns. In memory, where the store outlives configuration changes, the hold
+/// carries the options of the tenant's settings at the time it was handed out.
 /// </summary>
-internal sealed class TenantStoreHandle(IEventStore inner, Func<ValueTask>? release) : IEventStore
+internal sealed class TenantStoreHandle(IEventStore inner, Func<ValueTask>? release, EventStoreOptions? options = null) : IEventStore
 {
     private Func<ValueTask>? _release = release;
 
-    public EventStoreOptions Options => inner.Options;
+    public EventStoreOptions Options => options ?? inner.Options;
 
     public ValueTask<AppendResult> AppendAsync(string streamId, ExpectedVersion expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
         => inner.AppendAsync(streamId, expectedVersion, events, cancellationToken);

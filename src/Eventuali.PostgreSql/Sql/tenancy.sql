@@ -49,6 +49,14 @@ ALTER TABLE __SCHEMA__.tenant_config
   ADD COLUMN IF NOT EXISTS analytics_role text,
   ADD COLUMN IF NOT EXISTS tier text;
 
+-- Version 3: the tenant's retention (max events per stream, max age in seconds), snapshot interval and encryption.
+-- name: migrate_3
+ALTER TABLE __SCHEMA__.tenant_config
+  ADD COLUMN IF NOT EXISTS retention_max_count integer,
+  ADD COLUMN IF NOT EXISTS retention_max_age_seconds bigint,
+  ADD COLUMN IF NOT EXISTS snapshot_every integer,
+  ADD COLUMN IF NOT EXISTS encryption text;
+
 -- Whether the registry exists ($1: the quoted base schema and .tenants).
 -- name: exists
 SELECT to_regclass($1) IS NOT NULL;
@@ -84,20 +92,26 @@ DELETE FROM __SCHEMA__.tenant_config WHERE id = $1;
 DELETE FROM __SCHEMA__.tenants WHERE id = $1;
 
 -- name: get_config
-SELECT max_events_per_day, max_streams, max_bytes, durability, analytics, tier, analytics_role
+SELECT max_events_per_day, max_streams, max_bytes, durability, analytics, tier, analytics_role,
+       retention_max_count, retention_max_age_seconds, snapshot_every, encryption
   FROM __SCHEMA__.tenant_config WHERE id = $1;
 
 -- analytics_role is kept as it was: only the grant and revoke below change it.
 -- name: set_config
-INSERT INTO __SCHEMA__.tenant_config (id, max_events_per_day, max_streams, max_bytes, durability, analytics, tier)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO __SCHEMA__.tenant_config (id, max_events_per_day, max_streams, max_bytes, durability, analytics, tier,
+                                      retention_max_count, retention_max_age_seconds, snapshot_every, encryption)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 ON CONFLICT (id) DO UPDATE SET
   max_events_per_day = excluded.max_events_per_day,
   max_streams = excluded.max_streams,
   max_bytes = excluded.max_bytes,
   durability = excluded.durability,
   analytics = excluded.analytics,
-  tier = excluded.tier;
+  tier = excluded.tier,
+  retention_max_count = excluded.retention_max_count,
+  retention_max_age_seconds = excluded.retention_max_age_seconds,
+  snapshot_every = excluded.snapshot_every,
+  encryption = excluded.encryption;
 
 -- The role that now holds SELECT on the tenant's schema for cross-tenant analytics (NULL: none).
 -- name: set_analytics_role

@@ -35,6 +35,14 @@ ALTER TABLE tenant_config ADD COLUMN analytics INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tenant_config ADD COLUMN tier TEXT;
 PRAGMA user_version = 1;
 
+-- 2: the tenant's retention (max events per stream, max age in seconds), snapshot interval and encryption (on, off).
+-- name: migrate_2
+ALTER TABLE tenant_config ADD COLUMN retention_max_count INTEGER;
+ALTER TABLE tenant_config ADD COLUMN retention_max_age_seconds INTEGER;
+ALTER TABLE tenant_config ADD COLUMN snapshot_every INTEGER;
+ALTER TABLE tenant_config ADD COLUMN encryption TEXT;
+PRAGMA user_version = 2;
+
 -- name: insert
 INSERT INTO tenants (id, created_at) VALUES ($id, $at) ON CONFLICT (id) DO NOTHING;
 
@@ -56,18 +64,26 @@ DELETE FROM tenant_config WHERE id = $id;
 DELETE FROM tenants WHERE id = $id;
 
 -- name: get_config
-SELECT max_events_per_day, max_streams, max_bytes, durability, analytics, tier FROM tenant_config WHERE id = $id;
+SELECT max_events_per_day, max_streams, max_bytes, durability, analytics, tier,
+       retention_max_count, retention_max_age_seconds, snapshot_every, encryption
+  FROM tenant_config WHERE id = $id;
 
 -- name: set_config
-INSERT INTO tenant_config (id, max_events_per_day, max_streams, max_bytes, durability, analytics, tier)
-VALUES ($id, $max_events_per_day, $max_streams, $max_bytes, $durability, $analytics, $tier)
+INSERT INTO tenant_config (id, max_events_per_day, max_streams, max_bytes, durability, analytics, tier,
+                           retention_max_count, retention_max_age_seconds, snapshot_every, encryption)
+VALUES ($id, $max_events_per_day, $max_streams, $max_bytes, $durability, $analytics, $tier,
+        $retention_max_count, $retention_max_age_seconds, $snapshot_every, $encryption)
 ON CONFLICT (id) DO UPDATE SET
     max_events_per_day = excluded.max_events_per_day,
     max_streams = excluded.max_streams,
     max_bytes = excluded.max_bytes,
     durability = excluded.durability,
     analytics = excluded.analytics,
-    tier = excluded.tier;
+    tier = excluded.tier,
+    retention_max_count = excluded.retention_max_count,
+    retention_max_age_seconds = excluded.retention_max_age_seconds,
+    snapshot_every = excluded.snapshot_every,
+    encryption = excluded.encryption;
 
 -- name: audit
 INSERT INTO tenant_audit (at, tenant, action) VALUES ($at, $tenant, $action);

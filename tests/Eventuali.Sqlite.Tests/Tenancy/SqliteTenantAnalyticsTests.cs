@@ -119,7 +119,7 @@ public sealed class SqliteTenantAnalyticsTests : IDisposable
         check.Open();
         using var version = check.CreateCommand();
         version.CommandText = "PRAGMA user_version";
-        Assert.Equal(1L, (long)version.ExecuteScalar()!);
+        Assert.Equal(2L, (long)version.ExecuteScalar()!);
     }
 
     private ValueTask<SqliteTenantStoreFactory> OpenAsync()

@@ -34,7 +34,8 @@ internal static class StreamRetentionCommand
             "Apply a retention policy now: truncate one stream (--stream) or a category (--category) to its newest events (--max-count) and/or its recent ones (--max-age). Versions are kept.",
             "eventuali stream retention -d sqlite://shop.db --category order- --max-count 1000",
             "eventuali stream retention -s audit-log --max-age 90d --json",
-            "eventuali stream retention --category session- --max-count 50 --max-age 12h"))
+            "eventuali stream retention --category session- --max-count 50 --max-age 12h",
+            "eventuali stream retention -d sqlite://tenants/?tenancy=file --tenant acme  (the tenant's stored retention)"))
         {
             database, stream, category, maxCount, maxAge, json,
         };
@@ -47,6 +48,25 @@ internal static class StreamRetentionCommand
                 MaxCount = parse.GetValue(maxCount),
                 MaxAge = parse.GetValue(maxAge),
             };
+            if (policy is { StreamId: null, StreamIdPrefix: null, MaxCount: null, MaxAge: null })
+            {
+                // No policy given: the store's own retention (a tenant's, set with 'tenants config --retention-…').
+                return await StreamCommandKit.RunAsync(io, parse.GetValue(database), async (store, _) =>
+                {
+                    if (store.Options.Retention is null)
+                    {
+                        throw new UsageException("This store has no retention of its own; give --stream or --category with --max-count and/or --max-age, or set a tenant's with 'tenants config ID --retention-max-count N'.");
+                    }
+
+                    var result = await store.ApplyStoreRetentionAsync(ct).ConfigureAwait(false);
+                    return await StreamCommandKit.ReportAsync(io, parse.GetValue(json), w =>
+                    {
+                        w.WriteNumber("streamsTruncated", result.StreamsTruncated);
+                        w.WriteNumber("eventsRemoved", result.EventsRemoved);
+                    }, $"Removed {result.EventsRemoved} event(s) from {result.StreamsTruncated} stream(s) (the store's own retention).").ConfigureAwait(false);
+                }, ct).ConfigureAwait(false);
+            }
+
             if ((policy.StreamId is null) == (policy.StreamIdPrefix is null))
             {
                 throw new UsageException("stream retention needs exactly one of --stream S or --category PREFIX.");
