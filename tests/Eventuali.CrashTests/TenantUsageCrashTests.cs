@@ -24,26 +24,33 @@ public sealed class TenantUsageCrashTests : IDisposable
             await factory.CreateTenantAsync(acme, ct);
         }
 
-        var url = $"sqlite://{_dir}/?tenancy=file&tenant=acme";
+        var plan = await LoadWithKillsAsync($"sqlite://{_dir}/?tenancy=file&tenant=acme", ct);
+        var (events, bytes, streams) = await CountAsync(Path.Combine(_dir, "data", "acme.db"), ct);
+        Assert.True(events >= 4 * 40 * plan.Batch, $"only {events} events stored");
+        await using var reopened = await EventStore.OpenTenantsAsync($"sqlite://{_dir}/?tenancy=file", cancellationToken: ct);
+        var usage = Assert.Single(await ((ITenantAdministration)reopened).ReadUsageAsync(acme, null, null, ct));
+        Assert.Equal((events, bytes, streams), (usage.Events, usage.Bytes, usage.Streams));
+    }
+
+    /// <summary>
+    /// Four runs of 8 concurrent lanes (so appends share group commits), each SIGKILLed after a number of acknowledged
+    /// appends, then a clean run in which every lane retries its interrupted append (same ids: counted once).
+    /// </summary>
+    internal static async Task<CrashPlan> LoadWithKillsAsync(string tenantUrl, CancellationToken ct)
+    {
         var plan = new CrashPlan(Guid.NewGuid(), Streams: 8, Batch: 3);
         var next = Enumerable.Range(0, plan.Streams).Select(s => (long)s).ToArray();
         for (var cycle = 0; cycle < 4; cycle++)
         {
-            foreach (var ack in await WriterProcess.RunLanesUntilAsync(url, plan, next, 40 + (cycle * 17), ct))
+            foreach (var ack in await WriterProcess.RunLanesUntilAsync(tenantUrl, plan, next, 40 + (cycle * 17), ct))
             {
                 var lane = ack.Append % plan.Streams;
                 next[lane] = Math.Max(next[lane], ack.Append + plan.Streams);
             }
         }
 
-        // The last run is clean: every lane retries its interrupted append (same ids, so nothing is counted twice).
-        await WriterProcess.RunLanesAsync(url, plan, next, 2, null, ct);
-
-        var (events, bytes, streams) = await CountAsync(Path.Combine(_dir, "data", "acme.db"), ct);
-        Assert.True(events >= 4 * 40 * plan.Batch, $"only {events} events stored");
-        await using var reopened = await EventStore.OpenTenantsAsync($"sqlite://{_dir}/?tenancy=file", cancellationToken: ct);
-        var usage = Assert.Single(await ((ITenantAdministration)reopened).ReadUsageAsync(acme, null, null, ct));
-        Assert.Equal((events, bytes, streams), (usage.Events, usage.Bytes, usage.Streams));
+        await WriterProcess.RunLanesAsync(tenantUrl, plan, next, 2, null, ct);
+        return plan;
     }
 
     private static async Task<(long Events, long Bytes, long Streams)> CountAsync(string file, CancellationToken ct)
