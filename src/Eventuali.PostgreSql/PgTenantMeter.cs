@@ -6,33 +6,13 @@ using NpgsqlTypes;
 namespace Eventuali.PostgreSql;
 
 /// <summary>
-/// What a tenant's store (schema mode) meters and enforces: its id, its quotas (replaced when the configuration
-/// changes) and the reads counted since the last write. Shared by the factory (which updates the quotas) and the
-/// tenant's open store; the statements go into the append's own round trip (<see cref="AddTo"/>).
+/// What a tenant's store (schema mode) meters and enforces: the state every backend's meter shares
+/// (<see cref="TenantMeterState"/>), and the statements that go into the append's own round trip (<see cref="AddTo"/>).
 /// </summary>
-internal sealed class PgTenantMeter(TenantId tenant, TenantQuotas quotas, TimeProvider clock)
+internal sealed class PgTenantMeter(TenantId tenant, TenantQuotas quotas, TimeProvider clock) : TenantMeterState(tenant, quotas)
 {
     /// <summary>The SQLSTATE tenant_admit raises when an append would go past a quota.</summary>
     public const string QuotaSqlState = "EV002";
-
-    private TenantQuotas _quotas = quotas;
-    private string _tier = TenantConfiguration.DefaultTier;
-    private long _reads;
-
-    public TenantId Tenant { get; } = tenant;
-
-    public TenantQuotas Quotas
-    {
-        get => Volatile.Read(ref _quotas);
-        set => Volatile.Write(ref _quotas, value);
-    }
-
-    /// <summary>The tier the tenant's metrics are counted under.</summary>
-    public string Tier
-    {
-        get => Volatile.Read(ref _tier);
-        set => Volatile.Write(ref _tier, value);
-    }
 
     /// <summary>The appends of a committed transaction go to the tenant metrics (the ones that stored events).</summary>
     public void Committed(IReadOnlyList<PendingAppend> appends)
@@ -50,31 +30,12 @@ internal sealed class PgTenantMeter(TenantId tenant, TenantQuotas quotas, TimePr
         Diagnostics.TenantTelemetry.RecordAppend(Tenant, Tier, events, bytes);
     }
 
-    public void CountReads(int events)
-    {
-        if (events > 0)
-        {
-            Interlocked.Add(ref _reads, events);
-        }
-    }
-
-    /// <summary>Takes the reads counted so far; <see cref="ReturnReads"/> gives them back when their write failed.</summary>
-    public long TakeReads() => Interlocked.Exchange(ref _reads, 0);
-
-    public void ReturnReads(long reads)
-    {
-        if (reads > 0)
-        {
-            Interlocked.Add(ref _reads, reads);
-        }
-    }
-
     /// <summary>The UTC day number (days since 1970-01-01) usage is bucketed by.</summary>
     public int Today() => (int)(clock.GetUtcNow().UtcTicks / TimeSpan.TicksPerDay - DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerDay);
 
     /// <summary>
     /// Wraps the batch's append commands: the quota check first (when the tenant has quotas), the usage record last.
-    /// Returns the reads taken into the record (give them back with <see cref="ReturnReads"/> when the batch fails)
+    /// Returns the reads taken into the record (give them back with <see cref="TenantMeterState.ReturnReads"/> when the batch fails)
     /// and whether a quota check leads the batch (its empty result comes first).
     /// </summary>
     public (long Reads, bool Admits) AddTo(NpgsqlBatch batch, IReadOnlyList<PendingAppend> appends, SqlText sql)

@@ -19,8 +19,7 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantAdministration
         await Mapped(_registry.SetConfigurationAsync(tenant, configuration, SchemaOf(tenant), cancellationToken)).ConfigureAwait(false);
         if (_meters.TryGetValue(tenant.Value, out var meter))
         {
-            meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
-            meter.Tier = configuration.TierOrDefault;
+            meter.Configure(configuration);
         }
 
         // Settings applied when the store opens (durability, retention, snapshots, encryption): an idle open store is

@@ -184,8 +184,7 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantStoreFactory
     {
         var configuration = await Mapped(_registry.GetConfigurationAsync(tenant, cancellationToken)).ConfigureAwait(false);
         var meter = _meters.GetOrAdd(tenant.Value, static (_, state) => new PgTenantMeter(state.tenant, TenantQuotas.None, state.clock), (tenant, clock: _options.TimeProvider));
-        meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
-        meter.Tier = configuration.TierOrDefault;
+        meter.Configure(configuration);
         var durability = configuration.Durability ?? _options.Durability;
         var (settings, source) = Pool(durability);
         var store = await PostgreSqlEventStore.OpenSharedAsync(source, TenantSettings(settings, tenant, meter), Tenancy.TenantSettings.Apply(_options with { Durability = durability }, configuration), cancellationToken).ConfigureAwait(false);

@@ -21,8 +21,7 @@ public sealed partial class SqliteTenantStoreFactory : ITenantAdministration
         _registry.SetConfiguration(tenant, configuration);
         if (_meters.TryGetValue(tenant.Value, out var meter))
         {
-            meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
-            meter.Tier = configuration.TierOrDefault;
+            meter.Configure(configuration);
         }
 
         // Settings applied when the store opens (durability, retention, snapshots, encryption): an idle open store is

@@ -142,8 +142,7 @@ public sealed partial class SqliteTenantStoreFactory : ITenantStoreFactory
     {
         var configuration = _registry.GetConfiguration(tenant);
         var meter = _meters.GetOrAdd(tenant.Value, static (_, t) => new TenantMeter(t, TenantQuotas.None), tenant);
-        meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
-        meter.Tier = configuration.TierOrDefault;
+        meter.Configure(configuration);
         var query = configuration.Durability is { } durability ? Query(durability) : _query;
         var store = await SqliteEventStore.OpenAsync(FileOf(tenant) + query, TenantSettings.Apply(_options, configuration), SqliteMigrations.Catalog, meter, cancellationToken).ConfigureAwait(false);
         return TenantSettings.Wrap(store, tenant, configuration);

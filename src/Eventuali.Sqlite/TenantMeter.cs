@@ -4,46 +4,8 @@ using SQLitePCL;
 
 namespace Eventuali.Sqlite;
 
-/// <summary>
-/// What a tenant's store meters and enforces: its id, its quotas (replaced when the configuration changes) and the
-/// reads counted since the last write. Shared by the factory (which updates the quotas) and the tenant's open store.
-/// </summary>
-internal sealed class TenantMeter(TenantId tenant, TenantQuotas quotas)
-{
-    private TenantQuotas _quotas = quotas;
-    private string _tier = TenantConfiguration.DefaultTier;
-    private long _reads;
-
-    public TenantId Tenant { get; } = tenant;
-
-    public TenantQuotas Quotas
-    {
-        get => Volatile.Read(ref _quotas);
-        set => Volatile.Write(ref _quotas, value);
-    }
-
-    /// <summary>The tier the tenant's metrics are counted under.</summary>
-    public string Tier
-    {
-        get => Volatile.Read(ref _tier);
-        set => Volatile.Write(ref _tier, value);
-    }
-
-    public void CountReads(int events)
-    {
-        if (events > 0)
-        {
-            Interlocked.Add(ref _reads, events);
-        }
-    }
-
-    /// <summary>Takes the reads counted so far; <see cref="ReturnReads"/> gives them back when their write failed.</summary>
-    public long TakeReads() => Interlocked.Exchange(ref _reads, 0);
-
-    public void ReturnReads(long reads) => Interlocked.Add(ref _reads, reads);
-
-    public bool HasReads => Volatile.Read(ref _reads) > 0;
-}
+/// <summary>A SQLite tenant store's meter: the state every backend's meter shares (<see cref="TenantMeterState"/>).</summary>
+internal sealed class TenantMeter(TenantId tenant, TenantQuotas quotas) : TenantMeterState(tenant, quotas);
 
 /// <summary>
 /// The metering statements on the writer connection: the quota check before an append writes, and the usage update

@@ -5,27 +5,10 @@ namespace Eventuali.Tenancy;
 /// under the store's append lock, so the check and the count are atomic with the append, like the SQLite store's
 /// transaction; reads are counted as they are returned.
 /// </summary>
-internal sealed class InMemoryTenantMeter(TenantId tenant, TimeProvider clock)
+internal sealed class InMemoryTenantMeter(TenantId tenant, TimeProvider clock) : TenantMeterState(tenant, TenantQuotas.None)
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, DayUsage> _days = [];
-    private TenantQuotas _quotas = TenantQuotas.None;
-    private string _tier = TenantConfiguration.DefaultTier;
-
-    public TenantId Tenant { get; } = tenant;
-
-    public TenantQuotas Quotas
-    {
-        get => Volatile.Read(ref _quotas);
-        set => Volatile.Write(ref _quotas, value);
-    }
-
-    /// <summary>The tier the tenant's metrics are counted under.</summary>
-    public string Tier
-    {
-        get => Volatile.Read(ref _tier);
-        set => Volatile.Write(ref _tier, value);
-    }
 
     /// <summary>Throws <see cref="TenantQuotaExceededException"/> when the append would go over a quota.</summary>
     public void CheckAppend(IReadOnlyList<EventData> events, bool newStream)

@@ -25,8 +25,7 @@ public sealed partial class InMemoryTenantStoreFactory : ITenantAdministration, 
             _tenants[tenant.Value] = entry with { Configuration = configuration };
 
             // The store is always open in memory: quotas apply at once.
-            entry.Meter.Quotas = configuration.Quotas ?? TenantQuotas.None;
-            entry.Meter.Tier = configuration.TierOrDefault;
+            entry.Meter.Configure(configuration);
             Audit(tenant, "configured");
         }
 

@@ -7,8 +7,6 @@ namespace Eventuali.Core.Tests.Tenancy;
 /// <summary>In-memory tenant stores meter usage and enforce quotas with the same semantics as the SQLite tenant stores.</summary>
 public sealed class MemoryTenantQuotaTests
 {
-    private const int Writers = 32;
-
     private readonly TenantId _a = TenantId.Parse("a");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -83,64 +81,6 @@ public sealed class MemoryTenantQuotaTests
         Assert.Equal([_a, b], all.Select(u => u.Tenant));
         Assert.Equal((count, bytes, streams, 7L, bytes), (all[0].Events, all[0].Bytes, all[0].Streams, all[0].Reads, all[0].StorageBytes));
         Assert.Equal(new TenantUsage(b, null, null, 0, 0, 0, 0, 0), all[1]);
-    }
-
-    [Fact]
-    public async Task Thirty_two_concurrent_writers_never_go_over_the_daily_quota_nor_below_it_by_a_batch()
-    {
-        const int batch = 7;
-        const long limit = 500;
-        await using var factory = new InMemoryTenantStoreFactory();
-        await factory.CreateTenantAsync(_a, Ct);
-        await factory.SetConfigurationAsync(_a, new TenantConfiguration(new TenantQuotas(MaxEventsPerDay: limit)), Ct);
-        await using var a = await factory.GetStoreAsync(_a, Ct);
-        var refused = 0;
-        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
-        {
-            while (true)
-            {
-                try
-                {
-                    await a.AppendAsync($"w{w}", ExpectedVersion.Any, [.. Enumerable.Range(0, batch).Select(Ev)], Ct);
-                }
-                catch (TenantQuotaExceededException ex)
-                {
-                    Assert.True(ex.Current + ex.Requested > ex.Limit);
-                    Interlocked.Increment(ref refused);
-                    return;
-                }
-            }
-        }, Ct)));
-
-        var stored = await a.GetHeadPositionAsync(Ct);
-        Assert.InRange(stored, limit - batch + 1, limit);
-        Assert.Equal(Writers, refused);
-        Assert.Equal(stored, Assert.Single(await factory.ReadUsageAsync(_a, null, null, Ct)).Events);
-    }
-
-    [Fact]
-    public async Task Thirty_two_concurrent_writers_create_exactly_the_stream_quota()
-    {
-        await using var factory = new InMemoryTenantStoreFactory();
-        await factory.CreateTenantAsync(_a, Ct);
-        await factory.SetConfigurationAsync(_a, new TenantConfiguration(new TenantQuotas(MaxStreams: 10)), Ct);
-        await using var a = await factory.GetStoreAsync(_a, Ct);
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
-        {
-            try
-            {
-                await a.AppendAsync($"new-{w}", ExpectedVersion.NoStream, [Ev(w)], Ct);
-                return true;
-            }
-            catch (TenantQuotaExceededException)
-            {
-                return false;
-            }
-        }, Ct)));
-
-        Assert.Equal(10, outcomes.Count(o => o));
-        Assert.Equal(10, (await CountAsync(a)).Streams);
-        Assert.Equal(10, Assert.Single(await factory.ReadUsageAsync(_a, null, null, Ct)).Streams);
     }
 
     private static EventData Ev(int n) => new(EventData.NewEventId(), "q", Encoding.UTF8.GetBytes($"{{\"n\":{n}}}"));

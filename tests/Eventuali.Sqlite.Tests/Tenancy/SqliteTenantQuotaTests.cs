@@ -5,8 +5,6 @@ namespace Eventuali.Sqlite.Tests.Tenancy;
 /// <summary>File-per-tenant SQLite: quotas stored in the registry, enforced in the append transaction before anything is written.</summary>
 public sealed class SqliteTenantQuotaTests : IDisposable
 {
-    private const int Writers = 32;
-
     private readonly string _directory = Directory.CreateTempSubdirectory("eventuali-quota-").FullName;
     private readonly TenantId _a = TenantId.Parse("a");
 
@@ -76,63 +74,6 @@ public sealed class SqliteTenantQuotaTests : IDisposable
         Assert.Equal((Durability.Full, Durability.Relaxed), (a.Options.Durability, other.Options.Durability)); // b keeps the URL's
         Assert.Equal(Durability.Full, (await factory.GetConfigurationAsync(_a, Ct)).Durability);
         await Assert.ThrowsAsync<EventStoreConfigurationException>(async () => await factory.SetConfigurationAsync(b, new TenantConfiguration(Durability: (Durability)7), Ct));
-    }
-
-    [Fact]
-    public async Task Thirty_two_concurrent_writers_never_go_over_the_daily_quota_nor_below_it_by_a_batch()
-    {
-        const int batch = 7;
-        const long limit = 500;
-        await using var factory = await OpenAsync();
-        await factory.CreateTenantAsync(_a, Ct);
-        await factory.SetConfigurationAsync(_a, new TenantConfiguration(new TenantQuotas(MaxEventsPerDay: limit)), Ct);
-        await using var a = await factory.GetStoreAsync(_a, Ct);
-        var refused = 0;
-        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
-        {
-            for (var n = 0; ; n++)
-            {
-                try
-                {
-                    await a.AppendAsync($"w{w}", ExpectedVersion.Any, [.. Enumerable.Range(0, batch).Select(i => Ev(i))], Ct);
-                }
-                catch (TenantQuotaExceededException ex)
-                {
-                    Assert.True(ex.Current + ex.Requested > ex.Limit);
-                    Interlocked.Increment(ref refused);
-                    return;
-                }
-            }
-        }, Ct)));
-
-        var rows = await TenantUsageCounts.CountAsync(factory.FileOf(_a));
-        Assert.InRange(rows.Events, limit - batch + 1, limit);
-        Assert.Equal(Writers, refused);
-        Assert.Equal(rows.Events, Assert.Single(await factory.ReadUsageAsync(_a, null, null, Ct)).Events);
-    }
-
-    [Fact]
-    public async Task Thirty_two_concurrent_writers_create_exactly_the_stream_quota()
-    {
-        await using var factory = await OpenAsync();
-        await factory.CreateTenantAsync(_a, Ct);
-        await factory.SetConfigurationAsync(_a, new TenantConfiguration(new TenantQuotas(MaxStreams: 10)), Ct);
-        await using var a = await factory.GetStoreAsync(_a, Ct);
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
-        {
-            try
-            {
-                await a.AppendAsync($"new-{w}", ExpectedVersion.NoStream, [Ev(w)], Ct);
-                return true;
-            }
-            catch (TenantQuotaExceededException)
-            {
-                return false;
-            }
-        }, Ct)));
-
-        Assert.Equal(10, outcomes.Count(o => o));
-        Assert.Equal(new TenantUsageCounts(10, (await TenantUsageCounts.CountAsync(factory.FileOf(_a))).Bytes, 10), await TenantUsageCounts.CountAsync(factory.FileOf(_a)));
     }
 
     private static EventData Ev(int n) => SqliteTenantUsageTests.Event("q", n);
