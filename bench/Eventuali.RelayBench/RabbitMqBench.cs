@@ -5,8 +5,9 @@ using RabbitMQ.Client;
 namespace Eventuali.RelayBench;
 
 /// <summary>
-/// RabbitMQ: a durable topic exchange and one durable queue bound to every key per run (so mandatory publishes are
-/// routed and confirms mean "on disk in the queue"); the raw loop is a confirm-tracking channel's persistent publish.
+/// RabbitMQ: a durable topic exchange and one durable queue (the adapter's default type, quorum) bound to every key per
+/// run (so mandatory publishes are routed and confirms mean "on disk in the queue"); the raw loop is a confirm-tracking
+/// channel's persistent publish into the same kind of queue.
 /// </summary>
 internal sealed class RabbitMqBench(IConnection connection) : IBrokerBench
 {
@@ -20,13 +21,20 @@ internal sealed class RabbitMqBench(IConnection connection) : IBrokerBench
 
     public async ValueTask PrepareAsync(string tag, CancellationToken ct)
     {
-        // EVENTUALI_BENCH_RABBITMQ_QUEUE_VERSION=2: classic queues of the second version (RabbitMQ 3.10 and later).
-        var version = Environment.GetEnvironmentVariable("EVENTUALI_BENCH_RABBITMQ_QUEUE_VERSION");
-        _options = new RabbitMqOptions
+        // The adapter's default queue (quorum) unless EVENTUALI_BENCH_RABBITMQ_QUEUE_ARGS names others, e.g.
+        // "x-queue-type=classic,x-queue-version=2" or "x-queue-type=classic,x-queue-mode=lazy" (numbers as numbers).
+        var arguments = new RabbitMqOptions().QueueArguments;
+        if (Environment.GetEnvironmentVariable("EVENTUALI_BENCH_RABBITMQ_QUEUE_ARGS") is { Length: > 0 } text)
         {
-            Exchange = "rb" + tag,
-            QueueArguments = int.TryParse(version, out var v) ? new Dictionary<string, object?> { ["x-queue-version"] = v } : null,
-        };
+            arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var parts = pair.Split('=', 2);
+                arguments[parts[0]] = parts.Length < 2 ? "" : int.TryParse(parts[1], out var number) ? number : parts[1];
+            }
+        }
+
+        _options = new RabbitMqOptions { Exchange = "rb" + tag, QueueArguments = arguments };
         _queue = "rb" + tag + ".bench";
         await new RabbitMqSource(connection, _queue, null, _options).DeclareAsync(ct).ConfigureAwait(false);
     }
