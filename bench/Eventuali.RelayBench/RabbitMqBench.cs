@@ -34,7 +34,9 @@ internal sealed class RabbitMqBench(IConnection connection) : IBrokerBench
             }
         }
 
-        _options = new RabbitMqOptions { Exchange = "rb" + tag, QueueArguments = arguments };
+        // EVENTUALI_BENCH_RABBITMQ_CHANNELS=N: publish channels of the relay and the raw loop alike (the adapter's default otherwise).
+        var channels = int.TryParse(Environment.GetEnvironmentVariable("EVENTUALI_BENCH_RABBITMQ_CHANNELS"), out var n) ? n : new RabbitMqOptions().PublishChannels;
+        _options = new RabbitMqOptions { Exchange = "rb" + tag, QueueArguments = arguments, PublishChannels = channels };
         _queue = "rb" + tag + ".bench";
         await new RabbitMqSource(connection, _queue, null, _options).DeclareAsync(ct).ConfigureAwait(false);
     }
@@ -44,8 +46,14 @@ internal sealed class RabbitMqBench(IConnection connection) : IBrokerBench
 
     public async ValueTask RawPublishAsync(IReadOnlyList<OutboundMessage> messages, int batchSize, int window, CancellationToken ct)
     {
-        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct).ConfigureAwait(false);
-        await using (channel.ConfigureAwait(false))
+        // As many channels as the relay's publisher, a stream's messages always on the same one.
+        var channels = new IChannel[_options.PublishChannels];
+        for (var c = 0; c < channels.Length; c++)
+        {
+            channels[c] = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct).ConfigureAwait(false);
+        }
+
+        try
         {
             await RawWindow.RunAsync(messages.Count, batchSize, window, (start, n) =>
             {
@@ -60,11 +68,19 @@ internal sealed class RabbitMqBench(IConnection connection) : IBrokerBench
                     }
 
                     var properties = new BasicProperties { MessageId = m.MessageId, Persistent = true, Headers = headers };
+                    var channel = channels[(int)((uint)m.Key.GetHashCode(StringComparison.Ordinal) % (uint)channels.Length)];
                     confirms[i] = channel.BasicPublishAsync(_options.Exchange, m.Topic, mandatory: true, properties, m.Body, ct).AsTask();
                 }
 
                 return Task.WhenAll(confirms);
             }).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var channel in channels)
+            {
+                await channel.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
