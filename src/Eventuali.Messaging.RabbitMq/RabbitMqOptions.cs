@@ -15,11 +15,12 @@ public sealed record RabbitMqOptions
 
     /// <summary>
     /// AMQP channels a publisher sends on at once. Each is one process in the broker (with a quorum queue the busiest
-    /// one per message: routing, confirm tracking), so several let the broker use more than one core. Events are spread
-    /// by a hash of their stream id, so one stream's events always take the same channel and keep their order; a batch
-    /// is confirmed when every channel confirmed its part. 1 to 64.
+    /// one per message: routing, confirm tracking), so several let a broker with cores to spare use more of them; on a
+    /// broker short of CPU they only add its cost per message (measured in docs/brokers.md), hence 1 by default.
+    /// Events are spread by a hash of their stream id, so one stream's events always take the same channel and keep
+    /// their order; a batch is confirmed when every channel confirmed its part. 1 to 64.
     /// </summary>
-    public int PublishChannels { get; init; } = 2;
+    public int PublishChannels { get; init; } = 1;
 
     /// <summary>The largest message body published; a larger event fails the batch with an error naming it.</summary>
     public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024 - 64 * 1024;
