@@ -92,7 +92,7 @@ try
             for (var r = 0; r < runs; r++)
             {
                 results[r] = await Throughput.RunAsync(broker, filled, messages, batch, window, ct);
-                Console.WriteLine(Format($"  {name} throughput run {r + 1}: relay {results[r].RelayRate:N0} events/s, raw publish {results[r].RawRate:N0} events/s, ratio {results[r].Ratio:P0}; CPU per event relay {results[r].RelayCpuMicros:F1} us, raw {results[r].RawCpuMicros:F1} us (load {results[r].Load})"));
+                Console.WriteLine(Format($"  {name} throughput run {r + 1}: relay {results[r].RelayRate:N0} events/s, raw publish {results[r].RawRate:N0} events/s, ratio {results[r].Ratio:P0}; CPU per event relay {results[r].RelayCpuMicros:F1} us, raw {results[r].RawCpuMicros:F1} us; broker CPU per event relay {results[r].BrokerRelayMicros:F1} us, raw {results[r].BrokerRawMicros:F1} us (load {results[r].Load})"));
             }
 
             throughput.Add((name, results));

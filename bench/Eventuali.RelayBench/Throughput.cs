@@ -6,7 +6,9 @@ namespace Eventuali.RelayBench;
 /// <summary>One throughput run: the relay drains the pre-filled store, then the client's raw loop publishes the same messages.</summary>
 /// <param name="RelayCpuMicros">This process's CPU (all threads) per event while the relay ran, in microseconds.</param>
 /// <param name="RawCpuMicros">The same for the raw publish loop: on a loaded machine CPU per event varies far less than events/s.</param>
-internal sealed record ThroughputResult(double RelayRate, double RawRate, double RelayCpuMicros, double RawCpuMicros, string Load)
+/// <param name="BrokerRelayMicros">The broker process's CPU per event while the relay ran (NaN when unknown).</param>
+/// <param name="BrokerRawMicros">The same while the raw loop ran.</param>
+internal sealed record ThroughputResult(double RelayRate, double RawRate, double RelayCpuMicros, double RawCpuMicros, double BrokerRelayMicros, double BrokerRawMicros, string Load)
 {
     public double Ratio => RelayRate / RawRate;
 }
@@ -17,12 +19,19 @@ internal static class Throughput
     {
         var load = Stats.LoadAverage();
         var cpu = Stats.ProcessCpu();
+        var brokerCpu = Stats.BrokerCpu(broker.Name);
         var relayRate = await RelayAsync(broker, store, messages.Count, batchSize, window, ct).ConfigureAwait(false);
         var relayCpu = Stats.ProcessCpu() - cpu;
+        var brokerRelay = Stats.BrokerCpu(broker.Name) - brokerCpu;
         cpu = Stats.ProcessCpu();
+        brokerCpu = Stats.BrokerCpu(broker.Name);
         var rawRate = await RawAsync(broker, messages, batchSize, window, ct).ConfigureAwait(false);
         var rawCpu = Stats.ProcessCpu() - cpu;
-        return new ThroughputResult(relayRate, rawRate, relayCpu.TotalMicroseconds / messages.Count, rawCpu.TotalMicroseconds / messages.Count, load + " -> " + Stats.LoadAverage());
+        var brokerRaw = Stats.BrokerCpu(broker.Name) - brokerCpu;
+        return new ThroughputResult(
+            relayRate, rawRate, relayCpu.TotalMicroseconds / messages.Count, rawCpu.TotalMicroseconds / messages.Count,
+            brokerRelay?.TotalMicroseconds / messages.Count ?? double.NaN, brokerRaw?.TotalMicroseconds / messages.Count ?? double.NaN,
+            load + " -> " + Stats.LoadAverage());
     }
 
     /// <summary>Events/s of a relay from position 0 until the broker confirmed all <paramref name="count"/> events.</summary>

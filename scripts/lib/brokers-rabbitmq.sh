@@ -28,6 +28,8 @@ CONF
   (
     cd "$rabbit_dir"
     export HOME=$rabbit_dir/home ERL_EPMD_PORT=$rabbitmq_epmd_port ERL_EPMD_ADDRESS=127.0.0.1
+    # No scheduler flags here: RabbitMQ's own defaults already turn busy waiting off (+sbwt none +sbwtdcpu none
+    # +sbwtdio none, checked on the running beam.smp) and run one scheduler per core.
     export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
     export RABBITMQ_NODENAME=eventuali-$rabbitmq_port@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
     export RABBITMQ_NODE_PORT=$rabbitmq_port RABBITMQ_DIST_PORT=$rabbitmq_dist_port

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.Json;
 using NATS.Client.Core;
 
 namespace Eventuali.Messaging.Nats;
@@ -96,22 +95,7 @@ internal sealed class NatsAckInbox : IAsyncDisposable
             return "an empty acknowledgement";
         }
 
-        try
-        {
-            using var doc = JsonDocument.Parse(data);
-            if (doc.RootElement.TryGetProperty("error", out var error))
-            {
-                var code = error.TryGetProperty("err_code", out var c) ? c.GetInt32() : 0;
-                var description = error.TryGetProperty("description", out var d) ? d.GetString() : null;
-                return $"{description} (error {code})";
-            }
-
-            return doc.RootElement.TryGetProperty("seq", out _) ? null : "an acknowledgement without a sequence";
-        }
-        catch (JsonException)
-        {
-            return "an acknowledgement that is not JSON";
-        }
+        return JetStreamAck.Parse(data).Failure;
     }
 
     public async ValueTask DisposeAsync()

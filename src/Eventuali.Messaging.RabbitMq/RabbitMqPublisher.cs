@@ -7,7 +7,8 @@ namespace Eventuali.Messaging.RabbitMq;
 /// Publishes to a durable RabbitMQ topic exchange with publisher confirms: routing key = the topic (the category by
 /// default), message id = event id, persistent delivery, the headers as AMQP headers. A batch is confirmed when the
 /// broker acknowledged every message (persisted to disk for a durable queue). RabbitMQ keeps no message-id dedup: a
-/// batch published again adds its messages again, and consumers drop them by message id through their inbox.
+/// batch published again adds its messages again, and consumers drop them by message id through their inbox. Messages
+/// go out on <see cref="RabbitMqOptions.PublishChannels"/> channels, a stream's always on the same one (its order kept).
 /// </summary>
 public sealed class RabbitMqPublisher : IMessagePublisher
 {
@@ -15,7 +16,7 @@ public sealed class RabbitMqPublisher : IMessagePublisher
     private readonly RabbitMqOptions _options;
     private readonly bool _ownsConnection;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private IChannel? _channel;
+    private readonly IChannel?[] _channels;
 
     /// <summary>A publisher on <paramref name="connection"/>; disposing it closes the connection when <paramref name="ownsConnection"/>.</summary>
     public RabbitMqPublisher(IConnection connection, RabbitMqOptions? options = null, bool ownsConnection = false)
@@ -23,6 +24,12 @@ public sealed class RabbitMqPublisher : IMessagePublisher
         ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
         _options = options ?? new RabbitMqOptions();
+        if (_options.PublishChannels is < 1 or > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.PublishChannels, "RabbitMqOptions.PublishChannels must be from 1 to 64.");
+        }
+
+        _channels = new IChannel?[_options.PublishChannels];
         _ownsConnection = ownsConnection;
     }
 
@@ -51,19 +58,26 @@ public sealed class RabbitMqPublisher : IMessagePublisher
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var channel = await ChannelAsync(cancellationToken).ConfigureAwait(false);
+            var channels = new IChannel[_channels.Length];
+            for (var c = 0; c < channels.Length; c++)
+            {
+                channels[c] = await ChannelAsync(c, cancellationToken).ConfigureAwait(false);
+            }
+
             var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.PublishTimeout);
 
-            // Started in order on the one channel (RabbitMQ keeps a channel's order), every confirm awaited together.
+            // Started in order, each on its stream's channel (RabbitMQ keeps a channel's order), every confirm awaited
+            // together: the batch is confirmed only when each channel confirmed its part.
             var confirms = new Task[messages.Count];
             for (var i = 0; i < confirms.Length; i++)
             {
                 var m = messages[i];
+                var channel = channels[RabbitMqOptions.ChannelOf(m.Key, channels.Length)];
                 confirms[i] = channel.BasicPublishAsync(_options.Exchange, RabbitMqOptions.RoutingKey(m.Topic), _options.Mandatory, Properties(m), m.Body, timeout.Token).AsTask();
             }
 
-            return ConfirmAsync(channel, confirms, timeout, cancellationToken);
+            return ConfirmAsync(channels, confirms, timeout, cancellationToken);
         }
         finally
         {
@@ -71,7 +85,7 @@ public sealed class RabbitMqPublisher : IMessagePublisher
         }
     }
 
-    private async Task ConfirmAsync(IChannel channel, Task[] confirms, CancellationTokenSource timeout, CancellationToken cancellationToken)
+    private async Task ConfirmAsync(IChannel[] channels, Task[] confirms, CancellationTokenSource timeout, CancellationToken cancellationToken)
     {
         Exception? failed = null;
         using (timeout)
@@ -91,10 +105,13 @@ public sealed class RabbitMqPublisher : IMessagePublisher
 
         if (failed is not null)
         {
-            if (!channel.IsOpen)
+            for (var c = 0; c < channels.Length; c++)
             {
-                // A new channel next time: this one was closed by the broker or the connection.
-                Interlocked.CompareExchange(ref _channel, null, channel);
+                if (!channels[c].IsOpen)
+                {
+                    // A new channel next time: this one was closed by the broker or the connection.
+                    Interlocked.CompareExchange(ref _channels[c], null, channels[c]);
+                }
             }
 
             var why = failed is OperationCanceledException ? $"no confirm within {_options.PublishTimeout.TotalSeconds} s" : failed.Message;
@@ -105,9 +122,12 @@ public sealed class RabbitMqPublisher : IMessagePublisher
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_channel is { } channel)
+        foreach (var channel in _channels)
         {
-            await channel.DisposeAsync().ConfigureAwait(false);
+            if (channel is not null)
+            {
+                await channel.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         if (_ownsConnection)
@@ -118,22 +138,22 @@ public sealed class RabbitMqPublisher : IMessagePublisher
         _gate.Dispose();
     }
 
-    private async ValueTask<IChannel> ChannelAsync(CancellationToken ct)
+    private async ValueTask<IChannel> ChannelAsync(int index, CancellationToken ct)
     {
-        if (_channel is { IsOpen: true } open)
+        if (_channels[index] is { IsOpen: true } open)
         {
             return open;
         }
 
-        if (_channel is { } closed)
+        if (_channels[index] is { } closed)
         {
             await closed.DisposeAsync().ConfigureAwait(false);
-            _channel = null;
+            _channels[index] = null;
         }
 
         var channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct).ConfigureAwait(false);
         await channel.ExchangeDeclareAsync(_options.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct).ConfigureAwait(false);
-        _channel = channel;
+        _channels[index] = channel;
         return channel;
     }
 

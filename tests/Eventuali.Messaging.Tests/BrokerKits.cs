@@ -85,7 +85,7 @@ internal sealed class RedisKit : BrokerKit
     }
 }
 
-internal sealed class RabbitMqKit(IDictionary<string, object?>? queueArguments = null) : BrokerKit
+internal sealed class RabbitMqKit(IDictionary<string, object?>? queueArguments = null, int? publishChannels = null) : BrokerKit
 {
     private IConnection? _admin;
 
@@ -98,7 +98,8 @@ internal sealed class RabbitMqKit(IDictionary<string, object?>? queueArguments =
         Exchange = Tag,
         MaxMessageBytes = maxBytes ?? 8 * 1024 * 1024,
         PublishTimeout = TimeSpan.FromSeconds(3),
-        QueueArguments = queueArguments,
+        QueueArguments = queueArguments ?? new RabbitMqOptions().QueueArguments, // the adapter's default unless a test names others
+        PublishChannels = publishChannels ?? new RabbitMqOptions().PublishChannels,
     };
 
     public override async ValueTask<IMessagePublisher> PublisherAsync(int? maxBytes = null)

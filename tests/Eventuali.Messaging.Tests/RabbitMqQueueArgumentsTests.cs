@@ -6,6 +6,20 @@ public sealed class RabbitMqQueueArgumentsTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task The_default_queue_is_a_quorum_queue()
+    {
+        await using var kit = new RabbitMqKit();
+        await kit.PrepareAsync();
+
+        // Declaring it again as a classic queue is refused as inequivalent: the adapter made a quorum queue.
+        await using var admin = await Eventuali.Messaging.RabbitMq.RabbitMqConnect.ConnectAsync(kit.Url, "test-quorum", Ct);
+        await using var channel = await admin.CreateChannelAsync(cancellationToken: Ct);
+        var refused = await Assert.ThrowsAnyAsync<RabbitMQ.Client.Exceptions.OperationInterruptedException>(async () =>
+            await channel.QueueDeclareAsync(kit.Queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?> { ["x-queue-type"] = "classic" }, cancellationToken: Ct));
+        Assert.Contains("x-queue-type", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_version_2_classic_queue_receives_every_relayed_event_in_order()
     {
         await using var kit = new RabbitMqKit(new Dictionary<string, object?> { ["x-queue-version"] = 2 });
