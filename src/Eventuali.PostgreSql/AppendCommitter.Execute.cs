@@ -26,13 +26,12 @@ internal sealed partial class AppendCommitter
             long? actual = null;
             try
             {
-                var conn = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+                var conn = PgTenantScope.Mark(await _dataSource.OpenConnectionAsync().ConfigureAwait(false), _settings);
                 await using (conn.ConfigureAwait(false))
                 {
-                    var cmd = new NpgsqlCommand(_sql["stream_version"], conn);
+                    var cmd = PgTenantScope.Batch(conn, null, _sql["stream_version"], new NpgsqlParameter<string> { TypedValue = append.StreamId });
                     await using (cmd.ConfigureAwait(false))
                     {
-                        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamId });
                         actual = await cmd.ExecuteScalarAsync().ConfigureAwait(false) is long v ? v : null;
                     }
                 }
@@ -56,7 +55,7 @@ internal sealed partial class AppendCommitter
 
     private async Task ExecuteAsync(List<PendingAppend> batch)
     {
-        var conn = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        var conn = PgTenantScope.Mark(await _dataSource.OpenConnectionAsync().ConfigureAwait(false), _settings);
         await using (conn.ConfigureAwait(false))
         {
             try
@@ -76,6 +75,8 @@ internal sealed partial class AppendCommitter
         var cmd = new NpgsqlBatch(conn);
         await using (cmd.ConfigureAwait(false))
         {
+            // A tenant's store in shared tables: the batch's first statement sets the tenant (one tenant per committer).
+            PgTenantScope.Lead(cmd, conn);
             // A lone append is one call of append(); several are one call of append_many(), one row each.
             cmd.BatchCommands.Add(batch.Count == 1
                 ? batch[0].ToCommand(_sql["append"], _settings.Channel)

@@ -10,14 +10,13 @@ internal sealed partial class PgTenantRegistry
     /// <summary>The tenant's stored configuration; throws <see cref="UnknownTenantException"/> when it is not registered.</summary>
     public async Task<TenantConfiguration> GetConfigurationAsync(TenantId tenant, CancellationToken ct)
     {
-        var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var conn = await OpenForAsync(tenant, ct).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
             _ = await GetAsync(conn, null, "get", tenant, ct).ConfigureAwait(false) ?? throw new UnknownTenantException(tenant);
-            var cmd = new NpgsqlCommand(_sql["get_config"], conn);
+            var cmd = PgTenantScope.Batch(conn, null, _sql["get_config"], Text(tenant.Value));
             await using (cmd.ConfigureAwait(false))
             {
-                cmd.Parameters.Add(Text(tenant.Value));
                 var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {

@@ -17,8 +17,12 @@ internal sealed partial class PgTenantRegistry
     private readonly PgSettings _settings;
     private readonly TimeProvider _clock;
 
-    public PgTenantRegistry(NpgsqlDataSource dataSource, PgSettings settings, TimeProvider clock)
+    // Shared tables (tenancy=rls) read as the application role: it sees one tenant's rows, the one its transaction sets.
+    private readonly bool _tenantScoped;
+
+    public PgTenantRegistry(NpgsqlDataSource dataSource, PgSettings settings, TimeProvider clock, bool tenantScoped = false)
     {
+        _tenantScoped = tenantScoped;
         _dataSource = dataSource;
         _settings = settings;
         _clock = clock;
@@ -55,7 +59,7 @@ internal sealed partial class PgTenantRegistry
 
     public async Task<(TenantInfo Info, string? Token)?> FindWithTokenAsync(TenantId tenant, CancellationToken ct)
     {
-        var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var conn = await OpenForAsync(tenant, ct).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
             return await GetAsync(conn, null, "get", tenant, ct).ConfigureAwait(false);
@@ -110,7 +114,11 @@ internal sealed partial class PgTenantRegistry
     /// transactional): a crash leaves the tenant whole and marked, and purging again finishes. The token is checked
     /// again under the row lock, so a concurrent resume wins cleanly.
     /// </summary>
-    public Task PurgeAsync(TenantId tenant, string confirmation, string tenantSchema, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
+    public Task PurgeAsync(TenantId tenant, string confirmation, string tenantSchema, CancellationToken ct)
+        => PurgeAsync(tenant, confirmation, (conn, tx) => ExecTextAsync(conn, tx, _sql["drop_tenant_schema"].Replace("__TENANT_SCHEMA__", $"\"{tenantSchema}\"", StringComparison.Ordinal), ct), ct);
+
+    /// <summary>As the schema mode's purge, with <paramref name="removeData"/> removing the tenant's data in the same transaction.</summary>
+    public Task PurgeAsync(TenantId tenant, string confirmation, Func<NpgsqlConnection, NpgsqlTransaction, Task> removeData, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
     {
         var (_, token) = await GetAsync(conn, tx, "get_for_update", tenant, ct).ConfigureAwait(false) ?? throw new UnknownTenantException(tenant);
         if (!TenantDeletion.Confirms(token, confirmation))
@@ -118,7 +126,7 @@ internal sealed partial class PgTenantRegistry
             throw TenantDeletion.Refused(tenant, token is not null);
         }
 
-        await ExecTextAsync(conn, tx, _sql["drop_tenant_schema"].Replace("__TENANT_SCHEMA__", $"\"{tenantSchema}\"", StringComparison.Ordinal), ct).ConfigureAwait(false);
+        await removeData(conn, tx).ConfigureAwait(false);
         await ExecAsync(conn, tx, "delete_config", ct, Text(tenant.Value)).ConfigureAwait(false);
         await ExecAsync(conn, tx, "delete", ct, Text(tenant.Value)).ConfigureAwait(false);
         await AuditAsync(conn, tx, tenant, "purged", ct).ConfigureAwait(false);
@@ -174,12 +182,18 @@ internal sealed partial class PgTenantRegistry
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <summary>A connection for reading <paramref name="tenant"/>'s rows: as the application role of shared tables, bound to that tenant.</summary>
+    private async Task<NpgsqlConnection> OpenForAsync(TenantId tenant, CancellationToken ct)
+    {
+        var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return _tenantScoped ? PgTenantScope.Mark(conn, _settings with { Tenant = tenant }) : conn;
+    }
+
     private async Task<List<(TenantInfo Info, string? Token)>> RowsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string name, CancellationToken ct, params NpgsqlParameter[] args)
     {
-        var cmd = new NpgsqlCommand(_sql[name], conn, tx);
+        var cmd = PgTenantScope.Batch(conn, tx, _sql[name], args);
         await using (cmd.ConfigureAwait(false))
         {
-            cmd.Parameters.AddRange(args);
             var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

@@ -65,7 +65,12 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantStoreFactory
     public static async ValueTask<PostgreSqlTenantStoreFactory> OpenAsync(string url, EventStoreOptions options, bool create = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var (stripped, capacity) = PgTenancyLocation.Parse(url);
+        var (stripped, capacity, mode) = PgTenancyLocation.ParseMode(url);
+        if (mode != "schema")
+        {
+            throw new EventStoreConfigurationException("This URL asks for tenancy=rls (shared tables); open it with PostgreSqlRlsTenantStoreFactory or EventStore.OpenTenantsAsync.");
+        }
+
         var settings = PgSettings.Parse(stripped, options);
         PgTenancyLocation.ValidateBase(settings.Schema);
         var source = NpgsqlDataSource.Create(settings.Builder);
