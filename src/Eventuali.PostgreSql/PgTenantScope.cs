@@ -40,13 +40,19 @@ internal static class PgTenantScope
     public static TenantId? TenantOf(NpgsqlConnection connection) => Bindings.TryGetValue(connection, out var b) ? b.Tenant : null;
 
     /// <summary>
-    /// A batch of <paramref name="sql"/> with <paramref name="args"/>, led on a tenant's connection by the statement that
-    /// sets the tenant: both run in one transaction (the implicit one of the batch, or <paramref name="transaction"/>).
+    /// A batch of <paramref name="sql"/> with <paramref name="args"/>. Outside an explicit transaction, on a tenant's
+    /// connection, it is led by the statement that sets the tenant, both in the batch's one implicit transaction. Inside
+    /// <paramref name="transaction"/> (begun by <see cref="BeginAsync"/>, which set the tenant) nothing is added: setting
+    /// it again would hide a change made by other code in the transaction from <see cref="VerifyAsync"/>.
     /// </summary>
     public static NpgsqlBatch Batch(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params NpgsqlParameter[] args)
     {
         var batch = new NpgsqlBatch(connection, transaction);
-        Lead(batch, connection);
+        if (transaction is null)
+        {
+            Lead(batch, connection);
+        }
+
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.AddRange(args);
         batch.BatchCommands.Add(command);

@@ -22,7 +22,9 @@ DECLARE
   t record;
   k record;
   v_key text;
-  v_app_rights text;
+  -- The transaction's tenant; NULL when unset or empty (a custom setting reads '' on a session after the transaction
+  -- that set it ended): then no row matches and no row can be written.
+  v_tenant constant text := format('nullif(current_setting(%L, true), %L)', 'eventuali.tenant', '');
 BEGIN
   EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', p_schema, p_app);
   FOR t IN SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -45,7 +47,7 @@ BEGIN
       -- The registry: the owner administers every tenant; the application reads its own tenant's row only.
       v_key := CASE t.relname WHEN 'tenant_audit' THEN 'tenant' ELSE 'id' END;
       EXECUTE format('CREATE POLICY eventuali_owner ON %I.%I TO %I USING (true) WITH CHECK (true)', p_schema, t.relname, current_user);
-      EXECUTE format('CREATE POLICY eventuali_tenant ON %I.%I FOR SELECT USING (%I = current_setting(%L, true))', p_schema, t.relname, v_key, 'eventuali.tenant');
+      EXECUTE format('CREATE POLICY eventuali_tenant ON %I.%I FOR SELECT USING (%I = %s)', p_schema, t.relname, v_key, v_tenant);
       IF t.relname <> 'tenant_audit' THEN
         EXECUTE format('GRANT SELECT ON %I.%I TO %I', p_schema, t.relname, p_app);
       END IF;
@@ -55,8 +57,6 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped) THEN
       -- Rows from before the conversion get the empty tenant, which no tenant id can be: kept, and seen by nobody.
       EXECUTE format('ALTER TABLE %I.%I ADD COLUMN tenant_id text NOT NULL DEFAULT %L', p_schema, t.relname, '');
-      -- Unset, current_setting fails: a row written without a tenant is refused, never given one.
-      EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN tenant_id SET DEFAULT current_setting(%L)', p_schema, t.relname, 'eventuali.tenant');
       FOR k IN SELECT con.conname, pg_get_constraintdef(con.oid) AS def FROM pg_constraint con
                 WHERE con.conrelid = t.oid AND con.contype IN ('p', 'u') ORDER BY con.contype LOOP
         EXECUTE format('ALTER TABLE %I.%I DROP CONSTRAINT %I', p_schema, t.relname, k.conname);
@@ -69,8 +69,10 @@ BEGIN
       END LOOP;
     END IF;
 
-    EXECUTE format('CREATE POLICY eventuali_tenant ON %I.%I USING (tenant_id = current_setting(%L, true)) WITH CHECK (tenant_id = current_setting(%L, true))',
-                   p_schema, t.relname, 'eventuali.tenant', 'eventuali.tenant');
+    -- Unset (or empty, as a setting reads on a session where one ended), the default is NULL: a row written
+    -- without a tenant is refused by NOT NULL, never given one.
+    EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN tenant_id SET DEFAULT %s', p_schema, t.relname, v_tenant);
+    EXECUTE format('CREATE POLICY eventuali_tenant ON %I.%I USING (tenant_id = %s) WITH CHECK (tenant_id = %s)', p_schema, t.relname, v_tenant, v_tenant);
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO %I', p_schema, t.relname, p_app);
   END LOOP;
 
