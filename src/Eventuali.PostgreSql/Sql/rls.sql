@@ -147,5 +147,7 @@ ALTER TABLE __SCHEMA__.audit_log ENABLE TRIGGER audit_log_append_only;
 SELECT ((SELECT coalesce(sum(pg_column_size(e.*)), 0) FROM __SCHEMA__.events e)
       + (SELECT coalesce(sum(pg_column_size(a.*)), 0) FROM __SCHEMA__.archived_events a)
       + (SELECT coalesce(sum(pg_column_size(s.*)), 0) FROM __SCHEMA__.snapshots s)
-      + (SELECT coalesce(sum(pg_column_size(d.*)), 0) FROM __SCHEMA__.projection_documents d))::bigint
+      + (SELECT coalesce(sum(pg_column_size(d.*)), 0) FROM __SCHEMA__.projection_documents d)
+      + (SELECT coalesce(sum(pg_column_size(n.*)), 0) FROM __SCHEMA__.streams n)
+      + (SELECT coalesce(sum(pg_column_size(i.*)), 0) FROM __SCHEMA__.store_identity i))::bigint
  WHERE $1::text IS NOT NULL;
