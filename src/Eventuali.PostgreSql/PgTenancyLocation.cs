@@ -65,7 +65,7 @@ internal static class PgTenancyLocation
         if (schema.Length > MaxBaseSchemaLength)
         {
             throw new EventStoreConfigurationException(
-                $"The base schema '{schema}' is {schema.Length} characters; with tenancy=schema it may have at most {MaxBaseSchemaLength}, so that it plus '{Infix}' and a {TenantId.MaxLength}-character tenant id fit PostgreSQL's 63-byte identifiers.");
+                $"The base schema '{schema}' is {schema.Length} characters; with tenancy=schema (or rls, whose per-tenant notification channels are named the same way) it may have at most {MaxBaseSchemaLength}, so that it plus '{Infix}' and a {TenantId.MaxLength}-character tenant id fit PostgreSQL's 63-byte identifiers.");
         }
     }
 
