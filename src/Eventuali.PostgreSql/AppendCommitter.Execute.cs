@@ -75,8 +75,6 @@ internal sealed partial class AppendCommitter
         var cmd = new NpgsqlBatch(conn);
         await using (cmd.ConfigureAwait(false))
         {
-            // A tenant's store in shared tables: the batch's first statement sets the tenant (one tenant per committer).
-            PgTenantScope.Lead(cmd, conn);
             // A lone append is one call of append(); several are one call of append_many(), one row each.
             cmd.BatchCommands.Add(batch.Count == 1
                 ? batch[0].ToCommand(_sql["append"], _settings.Channel)
@@ -88,6 +86,10 @@ internal sealed partial class AppendCommitter
 
             // A tenant's store: the quota check leads the round trip, the usage record ends it, one transaction.
             var (reads, admits) = _settings.Meter?.AddTo(cmd, batch, _sql) ?? (0, false);
+
+            // A tenant's store in shared tables: the tenant is set before anything else, the quota check included
+            // (one committer per tenant store, so a batch holds one tenant's appends).
+            PgTenantScope.Lead(cmd, conn);
             try
             {
                 await ReadOutcomesAsync(cmd, batch, admits).ConfigureAwait(false);

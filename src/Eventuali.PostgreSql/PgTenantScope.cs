@@ -59,14 +59,14 @@ internal static class PgTenantScope
         return batch;
     }
 
-    /// <summary>Adds the statement that sets the tenant to an empty <paramref name="batch"/> on a tenant's connection.</summary>
+    /// <summary>Puts the statement that sets the tenant first in <paramref name="batch"/>, on a tenant's connection.</summary>
     public static void Lead(NpgsqlBatch batch, NpgsqlConnection connection)
     {
         if (Bindings.TryGetValue(connection, out var binding))
         {
             var use = new NpgsqlBatchCommand(binding.UseTenant);
             use.Parameters.Add(new NpgsqlParameter<string> { TypedValue = binding.Tenant.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            batch.BatchCommands.Add(use);
+            batch.BatchCommands.Insert(0, use);
         }
     }
 

@@ -55,6 +55,24 @@ public sealed class PgRlsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Quotas_count_the_tenants_own_usage_and_refuse_before_writing()
+    {
+        await using var factory = await _rls.OpenAsync();
+        await factory.CreateTenantAsync(_a, Ct);
+        await factory.CreateTenantAsync(_b, Ct);
+        await factory.SetConfigurationAsync(_a, new TenantConfiguration(new TenantQuotas(MaxEventsPerDay: 3, MaxStreams: null, MaxBytes: null), null), Ct);
+        await using var a = await factory.GetStoreAsync(_a, Ct);
+        await using var b = await factory.GetStoreAsync(_b, Ct);
+
+        // B's appends are not A's usage.
+        await b.AppendAsync("s", ExpectedVersion.Any, [PgRls.Event("b", 1), PgRls.Event("b", 2), PgRls.Event("b", 3)], Ct);
+        await a.AppendAsync("s", ExpectedVersion.Any, [PgRls.Event("a", 1), PgRls.Event("a", 2)], Ct);
+        await a.AppendAsync("s", ExpectedVersion.Any, [PgRls.Event("a", 3)], Ct);
+        await Assert.ThrowsAsync<TenantQuotaExceededException>(async () => await a.AppendAsync("s", ExpectedVersion.Any, [PgRls.Event("a", 4)], Ct));
+        Assert.Equal(3, await a.GetStreamVersionAsync("s", Ct));
+    }
+
+    [Fact]
     public async Task Read_models_and_a_tenants_listen_channel_are_its_own()
     {
         await using var factory = await _rls.OpenAsync();
