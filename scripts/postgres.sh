@@ -92,6 +92,12 @@ BEGIN
   ELSE
     ALTER ROLE eventuali LOGIN CREATEDB PASSWORD 'eventuali';
   END IF;
+  -- For the shared-table tenancy tests only: they create owner and application roles (and try a BYPASSRLS one).
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'eventuali_admin') THEN
+    CREATE ROLE eventuali_admin LOGIN SUPERUSER PASSWORD 'eventuali';
+  ELSE
+    ALTER ROLE eventuali_admin LOGIN SUPERUSER PASSWORD 'eventuali';
+  END IF;
 END
 $$;
 SELECT 'CREATE DATABASE eventuali OWNER eventuali'

@@ -49,6 +49,8 @@ internal static class CliApp
         root.Options.Add(auditActor);
         var tenant = TenantOption.Create();
         root.Options.Add(tenant);
+        var ownerUrl = OwnerUrlOption.Create();
+        root.Options.Add(ownerUrl);
         Examples.Install(root);
 
         var parse = root.Parse(args);
@@ -63,6 +65,7 @@ internal static class CliApp
         var verbose = parse.GetValue(common.Verbose);
         KeyFileOption.Resolve(parse, keyFile, io);
         TenantOption.Resolve(parse, tenant);
+        OwnerUrlOption.Resolve(parse, ownerUrl, io);
         var config = new InvocationConfiguration
         {
             EnableDefaultExceptionHandler = false,

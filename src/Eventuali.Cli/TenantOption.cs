@@ -13,7 +13,7 @@ internal static class TenantOption
     /// <summary>A fresh recursive --tenant option, installed on the root command.</summary>
     public static Option<string?> Create() => new("--tenant")
     {
-        Description = "With a multi-tenant store URL (sqlite://DIR/?tenancy=file, postgresql://…?tenancy=schema): work on this tenant's store only.",
+        Description = "With a multi-tenant store URL (sqlite://DIR/?tenancy=file, postgresql://…?tenancy=schema or ?tenancy=rls): work on this tenant's store only.",
         HelpName = "id",
         Recursive = true,
     };

@@ -26,13 +26,12 @@ internal sealed partial class AppendCommitter
             long? actual = null;
             try
             {
-                var conn = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+                var conn = PgTenantScope.Mark(await _dataSource.OpenConnectionAsync().ConfigureAwait(false), _settings);
                 await using (conn.ConfigureAwait(false))
                 {
-                    var cmd = new NpgsqlCommand(_sql["stream_version"], conn);
+                    var cmd = PgTenantScope.Batch(conn, null, _sql["stream_version"], new NpgsqlParameter<string> { TypedValue = append.StreamId });
                     await using (cmd.ConfigureAwait(false))
                     {
-                        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamId });
                         actual = await cmd.ExecuteScalarAsync().ConfigureAwait(false) is long v ? v : null;
                     }
                 }
@@ -56,7 +55,7 @@ internal sealed partial class AppendCommitter
 
     private async Task ExecuteAsync(List<PendingAppend> batch)
     {
-        var conn = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        var conn = PgTenantScope.Mark(await _dataSource.OpenConnectionAsync().ConfigureAwait(false), _settings);
         await using (conn.ConfigureAwait(false))
         {
             try
@@ -87,6 +86,10 @@ internal sealed partial class AppendCommitter
 
             // A tenant's store: the quota check leads the round trip, the usage record ends it, one transaction.
             var (reads, admits) = _settings.Meter?.AddTo(cmd, batch, _sql) ?? (0, false);
+
+            // A tenant's store in shared tables: the tenant is set before anything else, the quota check included
+            // (one committer per tenant store, so a batch holds one tenant's appends).
+            PgTenantScope.Lead(cmd, conn);
             try
             {
                 await ReadOutcomesAsync(cmd, batch, admits).ConfigureAwait(false);

@@ -17,14 +17,14 @@ internal sealed class PgLeaseConnections(PgSettings settings, LeaseOptions optio
 
     public async Task<NpgsqlConnection> OpenKeepAliveAsync(CancellationToken ct)
     {
-        var connection = await _keepAlive.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var connection = PgTenantScope.Mark(await _keepAlive.OpenConnectionAsync(ct).ConfigureAwait(false), settings);
         await SetAsync(connection, "lock_timeout", options.RenewInterval, ct).ConfigureAwait(false);
         return connection;
     }
 
     public async Task<NpgsqlConnection> OpenWorkAsync(CancellationToken ct)
     {
-        var connection = await _work.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var connection = PgTenantScope.Mark(await _work.OpenConnectionAsync(ct).ConfigureAwait(false), settings);
         await SetAsync(connection, "idle_in_transaction_session_timeout", options.Duration, ct).ConfigureAwait(false);
         return connection;
     }

@@ -21,30 +21,27 @@ internal static class PgProjectionDb
 
     public static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken ct, params NpgsqlParameter[] args)
     {
-        var command = new NpgsqlCommand(sql, connection, transaction);
+        var command = PgTenantScope.Batch(connection, transaction, sql, args);
         await using (command.ConfigureAwait(false))
         {
-            command.Parameters.AddRange(args);
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }
 
     public static async Task<object?> ScalarAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken ct, params NpgsqlParameter[] args)
     {
-        var command = new NpgsqlCommand(sql, connection, transaction);
+        var command = PgTenantScope.Batch(connection, transaction, sql, args);
         await using (command.ConfigureAwait(false))
         {
-            command.Parameters.AddRange(args);
             return await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
         }
     }
 
     public static async Task<List<T>> QueryAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params NpgsqlParameter[] args)
     {
-        var command = new NpgsqlCommand(sql, connection, transaction);
+        var command = PgTenantScope.Batch(connection, transaction, sql, args);
         await using (command.ConfigureAwait(false))
         {
-            command.Parameters.AddRange(args);
             var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

@@ -81,7 +81,7 @@ internal sealed partial class PgProjectionLease : IProjectionLease
     public async ValueTask<IProjectionTransaction> BeginAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var transaction = await _work.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var transaction = await PgTenantScope.BeginAsync(_work, cancellationToken).ConfigureAwait(false);
         return new PgProjectionTransaction(Name, Owner, Clock, _sql, _work, transaction, fence: new PgLeaseFence(_leases, Name, Epoch));
     }
 

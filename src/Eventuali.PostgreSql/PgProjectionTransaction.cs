@@ -99,6 +99,8 @@ internal sealed class PgProjectionTransaction(string name, string owner, TimePro
     {
         if (!inline)
         {
+            // The projection's own SQL ran in this transaction: it commits only under the tenant the store set.
+            await PgTenantScope.VerifyAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -57,8 +57,24 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
     /// <summary>The schema as a quoted SQL identifier (validated, so quoting is only belt and braces).</summary>
     public string QuotedSchema => $"\"{Schema}\"";
 
-    /// <summary>NOTIFY channel of this store: the schema name plus a suffix while that fits in an identifier.</summary>
-    public string Channel => Schema.Length <= 54 ? Schema + "_appended" : Schema;
+    /// <summary>
+    /// NOTIFY channel of this store: the schema name plus a suffix while that fits in an identifier; a tenant's store in
+    /// shared tables (<see cref="Tenant"/>) has a channel of its own, derived from the validated id, so no tenant is woken
+    /// by (or learns the positions of) another's appends.
+    /// </summary>
+    public string Channel => Tenant is { } tenant ? PgTenancyLocation.SchemaOf(Schema, tenant) : Schema.Length <= 54 ? Schema + "_appended" : Schema;
+
+    /// <summary>
+    /// Shared tables with row-level security (<c>tenancy=rls</c>): every table has a tenant_id leading its keys, so the
+    /// statements' conflict targets name it (<see cref="SqlText"/>). Set for the owner's set-up and every tenant's store.
+    /// </summary>
+    public bool Rls { get; init; }
+
+    /// <summary>
+    /// The tenant a store in shared tables is bound to: every transaction of the store sets it first
+    /// (<see cref="PgTenantScope"/>); null for every other store.
+    /// </summary>
+    public Eventuali.Tenancy.TenantId? Tenant { get; init; }
 
     public string Host => Builder.Host ?? "localhost";
     public int Port => Builder.Port;

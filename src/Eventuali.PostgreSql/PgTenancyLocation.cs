@@ -18,7 +18,10 @@ internal static class PgTenancyLocation
     /// </summary>
     public const int MaxBaseSchemaLength = 63 - 3 - TenantId.MaxLength;
 
-    public static (string Url, int Capacity) Parse(string url)
+    public static (string Url, int Capacity) Parse(string url) => ParseMode(url) is var (rest, capacity, _) ? (rest, capacity) : default;
+
+    /// <summary>As <see cref="Parse"/>, with the mode asked for: <c>schema</c> or <c>rls</c>.</summary>
+    public static (string Url, int Capacity, string Mode) ParseMode(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
         var question = url.IndexOf('?', StringComparison.Ordinal);
@@ -47,18 +50,13 @@ internal static class PgTenancyLocation
             }
         }
 
-        switch (mode)
+        if (mode is not ("schema" or "rls"))
         {
-            case "schema":
-                break;
-            case "rls":
-                throw new EventStoreConfigurationException("PostgreSQL tenancy=rls (shared tables with row-level security) is not built yet; use tenancy=schema (a schema per tenant).");
-            default:
-                throw new EventStoreConfigurationException($"Unknown tenancy mode '{mode}' for PostgreSQL; the built mode is tenancy=schema (a schema per tenant).");
+            throw new EventStoreConfigurationException($"Unknown tenancy mode '{mode}' for PostgreSQL; the modes are tenancy=schema (a schema per tenant) and tenancy=rls (shared tables with row-level security).");
         }
 
         var rest = question < 0 ? url : url[..question];
-        return (kept.Count == 0 ? rest : rest + "?" + string.Join('&', kept), capacity);
+        return (kept.Count == 0 ? rest : rest + "?" + string.Join('&', kept), capacity, mode);
     }
 
     /// <summary>Refuses a base schema too long to take a tenant suffix.</summary>
@@ -67,7 +65,7 @@ internal static class PgTenancyLocation
         if (schema.Length > MaxBaseSchemaLength)
         {
             throw new EventStoreConfigurationException(
-                $"The base schema '{schema}' is {schema.Length} characters; with tenancy=schema it may have at most {MaxBaseSchemaLength}, so that it plus '{Infix}' and a {TenantId.MaxLength}-character tenant id fit PostgreSQL's 63-byte identifiers.");
+                $"The base schema '{schema}' is {schema.Length} characters; with tenancy=schema (or rls, whose per-tenant notification channels are named the same way) it may have at most {MaxBaseSchemaLength}, so that it plus '{Infix}' and a {TenantId.MaxLength}-character tenant id fit PostgreSQL's 63-byte identifiers.");
         }
     }
 

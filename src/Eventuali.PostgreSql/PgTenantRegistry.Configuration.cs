@@ -13,7 +13,7 @@ internal sealed partial class PgTenantRegistry
     /// <summary>The tenant's stored configuration; throws <see cref="UnknownTenantException"/> when it is not registered.</summary>
     public async Task<TenantConfiguration> GetConfigurationAsync(TenantId tenant, CancellationToken ct)
     {
-        var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var conn = await OpenForAsync(tenant, ct).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
             _ = await GetAsync(conn, null, "get", tenant, ct).ConfigureAwait(false) ?? throw new UnknownTenantException(tenant);
@@ -25,7 +25,7 @@ internal sealed partial class PgTenantRegistry
     /// Stores the tenant's configuration with an audit line, in one transaction; opting in to cross-tenant analytics
     /// grants the analytics role SELECT on the tenant's events and usage, opting out revokes it (same transaction).
     /// </summary>
-    public Task SetConfigurationAsync(TenantId tenant, TenantConfiguration configuration, string tenantSchema, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
+    public Task SetConfigurationAsync(TenantId tenant, TenantConfiguration configuration, string? tenantSchema, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
     {
         var info = await GetAsync(conn, tx, "get_for_update", tenant, ct).ConfigureAwait(false) ?? throw new UnknownTenantException(tenant);
         var quotas = configuration.Quotas ?? TenantQuotas.None;
@@ -51,8 +51,13 @@ internal sealed partial class PgTenantRegistry
     /// opted in and <paramref name="active"/> (not suspended), held by nobody otherwise. The role that holds it is
     /// kept in the registry, so a process opened without <c>analytics_role</c> still revokes it.
     /// </summary>
-    private async Task ApplyAnalyticsGrantAsync(NpgsqlConnection conn, NpgsqlTransaction tx, TenantId tenant, string tenantSchema, bool active, CancellationToken ct)
+    private async Task ApplyAnalyticsGrantAsync(NpgsqlConnection conn, NpgsqlTransaction tx, TenantId tenant, string? tenantSchema, bool active, CancellationToken ct)
     {
+        if (tenantSchema is null)
+        {
+            return; // shared tables (tenancy=rls) keep no analytics grants: their factory refuses the opt-in
+        }
+
         var (configuration, held) = await ReadConfigurationAsync(conn, tx, tenant, ct).ConfigureAwait(false);
         var wanted = configuration.AllowCrossTenantAnalytics && active ? _analyticsRole ?? held : null;
         if (configuration.AllowCrossTenantAnalytics && active && wanted is null)
@@ -104,10 +109,9 @@ internal sealed partial class PgTenantRegistry
 
     private async Task<(TenantConfiguration Configuration, string? AnalyticsRole)> ReadConfigurationAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, TenantId tenant, CancellationToken ct)
     {
-        var cmd = new NpgsqlCommand(_sql["get_config"], conn, tx);
+        var cmd = PgTenantScope.Batch(conn, tx, _sql["get_config"], Text(tenant.Value));
         await using (cmd.ConfigureAwait(false))
         {
-            cmd.Parameters.Add(Text(tenant.Value));
             var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

@@ -18,9 +18,13 @@ internal sealed partial class PgTenantRegistry
     private readonly TimeProvider _clock;
     private readonly string? _analyticsRole;
 
-    public PgTenantRegistry(NpgsqlDataSource dataSource, PgSettings settings, TimeProvider clock, string? analyticsRole)
+    // Shared tables (tenancy=rls) read as the application role: it sees one tenant's rows, the one its transaction sets.
+    private readonly bool _tenantScoped;
+
+    public PgTenantRegistry(NpgsqlDataSource dataSource, PgSettings settings, TimeProvider clock, string? analyticsRole = null, bool tenantScoped = false)
     {
         _analyticsRole = analyticsRole;
+        _tenantScoped = tenantScoped;
         _dataSource = dataSource;
         _settings = settings;
         _clock = clock;
@@ -58,7 +62,7 @@ internal sealed partial class PgTenantRegistry
 
     public async Task<(TenantInfo Info, string? Token)?> FindWithTokenAsync(TenantId tenant, CancellationToken ct)
     {
-        var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var conn = await OpenForAsync(tenant, ct).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
             return await GetAsync(conn, null, "get", tenant, ct).ConfigureAwait(false);
@@ -86,7 +90,7 @@ internal sealed partial class PgTenantRegistry
         return (await GetAsync(conn, tx, "get", tenant, ct).ConfigureAwait(false))!.Value.Info;
     }, ct);
 
-    public Task SetSuspendedAsync(TenantId tenant, bool suspended, string tenantSchema, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
+    public Task SetSuspendedAsync(TenantId tenant, bool suspended, string? tenantSchema, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
     {
         var before = await GetAsync(conn, tx, "get_for_update", tenant, ct).ConfigureAwait(false) ?? throw new UnknownTenantException(tenant);
         await ExecAsync(conn, tx, "set_suspended", ct, Text(tenant.Value), new NpgsqlParameter<bool> { TypedValue = suspended }).ConfigureAwait(false);
@@ -95,7 +99,7 @@ internal sealed partial class PgTenantRegistry
         return true;
     }, ct);
 
-    public Task<string> RequestDeletionAsync(TenantId tenant, string tenantSchema, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
+    public Task<string> RequestDeletionAsync(TenantId tenant, string? tenantSchema, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
     {
         var before = await GetAsync(conn, tx, "get_for_update", tenant, ct).ConfigureAwait(false) ?? throw new UnknownTenantException(tenant);
         if (before.Token is { } existing)
@@ -115,7 +119,11 @@ internal sealed partial class PgTenantRegistry
     /// transactional): a crash leaves the tenant whole and marked, and purging again finishes. The token is checked
     /// again under the row lock, so a concurrent resume wins cleanly.
     /// </summary>
-    public Task PurgeAsync(TenantId tenant, string confirmation, string tenantSchema, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
+    public Task PurgeAsync(TenantId tenant, string confirmation, string tenantSchema, CancellationToken ct)
+        => PurgeAsync(tenant, confirmation, (conn, tx) => ExecTextAsync(conn, tx, _sql["drop_tenant_schema"].Replace("__TENANT_SCHEMA__", $"\"{tenantSchema}\"", StringComparison.Ordinal), ct), ct);
+
+    /// <summary>As the schema mode's purge, with <paramref name="removeData"/> removing the tenant's data in the same transaction.</summary>
+    public Task PurgeAsync(TenantId tenant, string confirmation, Func<NpgsqlConnection, NpgsqlTransaction, Task> removeData, CancellationToken ct) => InTransactionAsync(async (conn, tx) =>
     {
         var (_, token) = await GetAsync(conn, tx, "get_for_update", tenant, ct).ConfigureAwait(false) ?? throw new UnknownTenantException(tenant);
         if (!TenantDeletion.Confirms(token, confirmation))
@@ -123,7 +131,7 @@ internal sealed partial class PgTenantRegistry
             throw TenantDeletion.Refused(tenant, token is not null);
         }
 
-        await ExecTextAsync(conn, tx, _sql["drop_tenant_schema"].Replace("__TENANT_SCHEMA__", $"\"{tenantSchema}\"", StringComparison.Ordinal), ct).ConfigureAwait(false);
+        await removeData(conn, tx).ConfigureAwait(false);
         await ExecAsync(conn, tx, "delete_config", ct, Text(tenant.Value)).ConfigureAwait(false);
         await ExecAsync(conn, tx, "delete", ct, Text(tenant.Value)).ConfigureAwait(false);
         await AuditAsync(conn, tx, tenant, "purged", ct).ConfigureAwait(false);
@@ -179,12 +187,18 @@ internal sealed partial class PgTenantRegistry
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <summary>A connection for reading <paramref name="tenant"/>'s rows: as the application role of shared tables, bound to that tenant.</summary>
+    private async Task<NpgsqlConnection> OpenForAsync(TenantId tenant, CancellationToken ct)
+    {
+        var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return _tenantScoped ? PgTenantScope.Mark(conn, _settings with { Tenant = tenant }) : conn;
+    }
+
     private async Task<List<(TenantInfo Info, string? Token)>> RowsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string name, CancellationToken ct, params NpgsqlParameter[] args)
     {
-        var cmd = new NpgsqlCommand(_sql[name], conn, tx);
+        var cmd = PgTenantScope.Batch(conn, tx, _sql[name], args);
         await using (cmd.ConfigureAwait(false))
         {
-            cmd.Parameters.AddRange(args);
             var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

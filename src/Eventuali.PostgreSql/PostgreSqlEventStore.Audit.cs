@@ -86,10 +86,9 @@ public sealed partial class PostgreSqlEventStore : IAuditLogStore
 
     private async Task AuditExecAsync(NpgsqlConnection conn, string name, Action<NpgsqlDataReader>? onRow, CancellationToken cancellationToken, params NpgsqlParameter[] args)
     {
-        var cmd = new NpgsqlCommand(AuditSql[name], conn);
+        var cmd = PgTenantScope.Batch(conn, null, AuditSql[name], args);
         await using (cmd.ConfigureAwait(false))
         {
-            cmd.Parameters.AddRange(args);
             var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

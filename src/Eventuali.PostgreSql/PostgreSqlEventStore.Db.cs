@@ -43,15 +43,14 @@ public sealed partial class PostgreSqlEventStore
     }
 
     /// <summary>As <see cref="ReadRowsAsync"/> on <paramref name="source"/>, errors unmapped (a replica's fall back to the primary).</summary>
-    private static async Task ReadRowsOnAsync(NpgsqlDataSource source, string sql, Action<NpgsqlDataReader> onRow, CancellationToken ct, params NpgsqlParameter[] args)
+    private async Task ReadRowsOnAsync(NpgsqlDataSource source, string sql, Action<NpgsqlDataReader> onRow, CancellationToken ct, params NpgsqlParameter[] args)
     {
-        var conn = await source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var conn = PgTenantScope.Mark(await source.OpenConnectionAsync(ct).ConfigureAwait(false), _settings);
         await using (conn.ConfigureAwait(false))
         {
-            var cmd = new NpgsqlCommand(sql, conn);
+            var cmd = PgTenantScope.Batch(conn, null, sql, args);
             await using (cmd.ConfigureAwait(false))
             {
-                cmd.Parameters.AddRange(args);
                 var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
@@ -68,13 +67,12 @@ public sealed partial class PostgreSqlEventStore
     {
         try
         {
-            var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            var conn = PgTenantScope.Mark(await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false), _settings);
             await using (conn.ConfigureAwait(false))
             {
-                var cmd = new NpgsqlCommand(sql, conn);
+                var cmd = PgTenantScope.Batch(conn, null, sql, args);
                 await using (cmd.ConfigureAwait(false))
                 {
-                    cmd.Parameters.AddRange(args);
                     return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
                 }
             }
@@ -89,7 +87,7 @@ public sealed partial class PostgreSqlEventStore
     {
         try
         {
-            return await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            return PgTenantScope.Mark(await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false), _settings);
         }
         catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
         {

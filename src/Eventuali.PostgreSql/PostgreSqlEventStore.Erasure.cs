@@ -14,7 +14,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionErasure
         var sql = ProjectionStatements;
         var result = await OnConnectionAsync(async (c, ct) =>
         {
-            var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var tx = await PgTenantScope.BeginAsync(c, ct).ConfigureAwait(false);
             await using (tx.ConfigureAwait(false))
             {
                 var documents = await PgProjectionDb.ExecuteAsync(c, tx, sql["erase_subject_documents"], ct, PgProjectionDb.Text(subjectId)).ConfigureAwait(false);

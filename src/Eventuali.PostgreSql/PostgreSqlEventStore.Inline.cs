@@ -30,10 +30,10 @@ public sealed partial class PostgreSqlEventStore : IInlineProjectionStore
         var inline = _inline!;
         try
         {
-            var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            var conn = PgTenantScope.Mark(await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false), _settings);
             await using (conn.ConfigureAwait(false))
             {
-                var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+                var tx = await PgTenantScope.BeginAsync(conn, ct).ConfigureAwait(false);
                 await using (tx.ConfigureAwait(false))
                 {
                     int status;
@@ -77,6 +77,7 @@ public sealed partial class PostgreSqlEventStore : IInlineProjectionStore
                         pending.Publish(); // completes the task with the staged result, read below
                         var result = await pending.Task.ConfigureAwait(false);
                         await inline.RunAsync(Records(pending, events, result), p => new PgProjectionTransaction(p.Name, "inline", Options.TimeProvider, ProjectionStatements, conn, tx, inline: true), ct).ConfigureAwait(false);
+                        await PgTenantScope.VerifyAsync(conn, tx, ct).ConfigureAwait(false);
                         await tx.CommitAsync(ct).ConfigureAwait(false);
                         _settings.Meter?.Committed([pending]);
                         return result;

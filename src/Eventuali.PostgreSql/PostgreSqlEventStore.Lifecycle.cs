@@ -175,10 +175,10 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
     {
         try
         {
-            var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var conn = PgTenantScope.Mark(await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false), _settings);
             await using (conn.ConfigureAwait(false))
             {
-                var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                var tx = await PgTenantScope.BeginAsync(conn, cancellationToken).ConfigureAwait(false);
                 await using (tx.ConfigureAwait(false))
                 {
                     var result = await work(conn).ConfigureAwait(false);
@@ -201,10 +201,9 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
     /// <summary>Runs one statement of the open transaction: the first column of its first row, or the rows changed when it returns none.</summary>
     private async Task<object?> ScalarInTxAsync(NpgsqlConnection conn, string name, CancellationToken cancellationToken, params NpgsqlParameter[] args)
     {
-        var cmd = new NpgsqlCommand(_sql[name], conn);
+        var cmd = PgTenantScope.Batch(conn, null, _sql[name], args);
         await using (cmd.ConfigureAwait(false))
         {
-            cmd.Parameters.AddRange(args);
             var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -221,10 +220,9 @@ public sealed partial class PostgreSqlEventStore : IStreamLifecycle
 
     private async Task<StreamRow?> FindStreamAsync(NpgsqlConnection conn, string name, string streamId, CancellationToken cancellationToken)
     {
-        var cmd = new NpgsqlCommand(_sql[name], conn);
+        var cmd = PgTenantScope.Batch(conn, null, _sql[name], Text(streamId));
         await using (cmd.ConfigureAwait(false))
         {
-            cmd.Parameters.Add(Text(streamId));
             var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

@@ -60,7 +60,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionStore
         await ProjectionRequests.EnsureRebuildWithinHeadAsync(this, name, fromPosition, cancellationToken).ConfigureAwait(false);
         return await OnConnectionAsync(async (c, ct) =>
         {
-            var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var tx = await PgTenantScope.BeginAsync(c, ct).ConfigureAwait(false);
             await using (tx.ConfigureAwait(false))
             {
                 if (await PgProjectionDb.ExecuteAsync(c, tx, ProjectionStatements["request_rebuild"], ct,

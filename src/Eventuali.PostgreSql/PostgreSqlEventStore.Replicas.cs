@@ -130,7 +130,7 @@ public sealed partial class PostgreSqlEventStore
     {
         try
         {
-            var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            var conn = PgTenantScope.Mark(await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false), _settings);
             await using (conn.ConfigureAwait(false))
             {
                 await _replicas!.BarrierAsync(conn, ct).ConfigureAwait(false);

@@ -66,7 +66,7 @@ public sealed partial class PostgreSqlEventStore : ISagaStore
         {
             try
             {
-                var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                var tx = await PgTenantScope.BeginAsync(conn, cancellationToken).ConfigureAwait(false);
                 await using (tx.ConfigureAwait(false))
                 {
                     var batch = new NpgsqlBatch(conn, tx);

@@ -18,11 +18,11 @@ public sealed partial class PostgreSqlEventStore : IStoreStatistics
         var categories = new List<CategoryCount>();
         try
         {
-            var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var conn = PgTenantScope.Mark(await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false), _settings);
             await using (conn.ConfigureAwait(false))
             {
                 // One snapshot, so the counts agree with each other.
-                var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+                var tx = await PgTenantScope.BeginAsync(conn, cancellationToken, IsolationLevel.RepeatableRead).ConfigureAwait(false);
                 await using (tx.ConfigureAwait(false))
                 {
                     var batch = new NpgsqlBatch(conn, tx);
@@ -78,7 +78,8 @@ public sealed partial class PostgreSqlEventStore : IStoreStatistics
             Totals = sections["stats_totals"];
             Types = sections["stats_types"];
             Categories = sections["stats_categories"];
-            Size = sections["stats_size"];
+            // Shared tables: the tenant's rows only, never the whole table's size.
+            Size = settings.Tenant is null ? sections["stats_size"] : SqlFile.Load("rls.sql", settings)["tenant_size"];
         }
 
         public string Totals { get; }

@@ -63,7 +63,7 @@ public sealed partial class PostgreSqlEventStore : IAppendNotifications
             $"Listening for appends needs a session of its own, which a transaction pooler does not keep: add '{PgSettings.DirectKey}=host:port' (the PostgreSQL server behind the pooler) to the URL.");
         try
         {
-            return await source.OpenConnectionAsync(ct).ConfigureAwait(false);
+            return PgTenantScope.Mark(await source.OpenConnectionAsync(ct).ConfigureAwait(false), _settings);
         }
         catch (Exception ex) when (PgErrors.Map(ex, _settings) is { } mapped)
         {

@@ -67,7 +67,12 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantStoreFactory
     {
         ArgumentNullException.ThrowIfNull(options);
         var (withoutRole, analyticsRole) = PgTenantAnalyticsRole.Take(url);
-        var (stripped, capacity) = PgTenancyLocation.Parse(withoutRole);
+        var (stripped, capacity, mode) = PgTenancyLocation.ParseMode(withoutRole);
+        if (mode != "schema")
+        {
+            throw new EventStoreConfigurationException("This URL asks for tenancy=rls (shared tables); open it with PostgreSqlRlsTenantStoreFactory or EventStore.OpenTenantsAsync.");
+        }
+
         var settings = PgSettings.Parse(stripped, options);
         PgTenancyLocation.ValidateBase(settings.Schema);
         var source = NpgsqlDataSource.Create(settings.Builder);

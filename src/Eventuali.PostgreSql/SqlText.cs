@@ -45,9 +45,16 @@ internal sealed class SqlText
                    .Replace("__CMP__", forward ? ">=" : "<=", StringComparison.Ordinal)
                    .Replace("__ORDER__", forward ? "ASC" : "DESC", StringComparison.Ordinal);
 
-    private static string Fill(string sql, PgSettings settings)
-        => sql.Replace("__SCHEMA__", settings.QuotedSchema, StringComparison.Ordinal)
-              .Replace("__CHANNEL__", $"\"{settings.Channel}\"", StringComparison.Ordinal);
+    /// <summary>
+    /// Fills in the schema and channel; in shared tables (<see cref="PgSettings.Rls"/>) every key leads with tenant_id,
+    /// so every conflict target names it too: done here, once, for every statement file and the append functions.
+    /// </summary>
+    internal static string Fill(string sql, PgSettings settings)
+    {
+        var filled = sql.Replace("__SCHEMA__", settings.QuotedSchema, StringComparison.Ordinal)
+                        .Replace("__CHANNEL__", $"\"{settings.Channel}\"", StringComparison.Ordinal);
+        return settings.Rls ? filled.Replace("ON CONFLICT (", "ON CONFLICT (tenant_id, ", StringComparison.Ordinal) : filled;
+    }
 
     private static string Load(string file)
     {

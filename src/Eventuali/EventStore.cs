@@ -28,11 +28,20 @@ public static class EventStore
     /// also be opened with <see cref="CreateAsync"/> by adding <c>tenant=ID</c> to the URL.
     /// </summary>
     public static ValueTask<Tenancy.ITenantStoreFactory> OpenTenantsAsync(string url, EventStoreOptions? options = null, bool create = true, CancellationToken cancellationToken = default)
-        => StoreUrl.OpenTenantsAsync(url, options ?? EventStoreOptions.Default, create, cancellationToken);
+        => StoreUrl.OpenTenantsAsync(url, null, options ?? EventStoreOptions.Default, create, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="OpenTenantsAsync(string, EventStoreOptions?, bool, CancellationToken)"/>, for
+    /// <c>postgresql://APP@host/db?tenancy=rls</c> (shared tables with row-level security; the URL's user is the
+    /// application role) with <paramref name="ownerUrl"/>, the owner role's URL that migrates, converts and provisions
+    /// (null: <c>EVENTUALI_OWNER_URL</c>; without either, only tenants' stores open). Other URLs ignore it.
+    /// </summary>
+    public static ValueTask<Tenancy.ITenantStoreFactory> OpenTenantsAsync(string url, string? ownerUrl, EventStoreOptions? options = null, bool create = true, CancellationToken cancellationToken = default)
+        => StoreUrl.OpenTenantsAsync(url, ownerUrl, options ?? EventStoreOptions.Default, create, cancellationToken);
 
     /// <summary>
     /// Whether <paramref name="url"/> names a whole multi-tenant store (a <c>tenancy=</c> mode and no <c>tenant=</c>):
-    /// open it with <see cref="OpenTenantsAsync"/> rather than as one store.
+    /// open it with <see cref="OpenTenantsAsync(string, EventStoreOptions?, bool, CancellationToken)"/> rather than as one store.
     /// </summary>
     public static bool IsMultiTenantUrl(string url)
     {

@@ -7,12 +7,12 @@ namespace Eventuali;
 internal static partial class StoreUrl
 {
     /// <summary>Opens the multi-tenant store at <paramref name="url"/> (<c>sqlite://DIR/?tenancy=file</c>, <c>postgresql://…?tenancy=schema</c>).</summary>
-    public static async ValueTask<ITenantStoreFactory> OpenTenantsAsync(string url, EventStoreOptions options, bool create, CancellationToken cancellationToken)
+    public static async ValueTask<ITenantStoreFactory> OpenTenantsAsync(string url, string? ownerUrl, EventStoreOptions options, bool create, CancellationToken cancellationToken)
     {
         var (stripped, tenant, tenancy) = SplitTenant(url);
         if (!tenancy)
         {
-            throw new EventStoreConfigurationException($"The store URL '{Redact(url)}' names a single store; a multi-tenant store takes ?tenancy=file (SQLite: a directory with a file per tenant) or ?tenancy=schema (PostgreSQL: a schema per tenant).");
+            throw new EventStoreConfigurationException($"The store URL '{Redact(url)}' names a single store; a multi-tenant store takes ?tenancy=file (SQLite: a directory with a file per tenant) or ?tenancy=schema (PostgreSQL: a schema per tenant) or ?tenancy=rls (PostgreSQL: shared tables with row-level security).");
         }
 
         if (tenant is not null)
@@ -24,6 +24,7 @@ internal static partial class StoreUrl
         return scheme switch
         {
             "sqlite" => await SqliteTenantStoreFactory.OpenAsync(rest, options, create, cancellationToken).ConfigureAwait(false),
+            "postgresql" when IsRls(rest) => await PostgreSqlRlsTenantStoreFactory.OpenAsync(rest, ownerUrl, options, create && HasOwner(ownerUrl), cancellationToken).ConfigureAwait(false),
             "postgresql" => await PostgreSqlTenantStoreFactory.OpenAsync(rest, options, create, cancellationToken).ConfigureAwait(false),
             _ => throw new EventStoreConfigurationException($"The {scheme}:// store has no tenancy modes; use sqlite://DIR/?tenancy=file or postgresql://…?tenancy=schema."),
         };
@@ -50,9 +51,20 @@ internal static partial class StoreUrl
         }
 
         var id = TenantId.Parse(tenant);
-        var factory = await OpenTenantsAsync(stripped, options, create, cancellationToken).ConfigureAwait(false);
+        var factory = await OpenTenantsAsync(stripped, null, options, create, cancellationToken).ConfigureAwait(false);
         return await factory.OpenOwnedStoreAsync(id, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Whether a postgresql:// URL asks for shared tables (<c>tenancy=rls</c>).</summary>
+    private static bool IsRls(string url)
+        => url.Contains("tenancy=rls", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether an owner URL is at hand (given, or in EVENTUALI_OWNER_URL): only then does opening a shared-table store
+    /// set it up; without one the application role opens tenants' stores of a store set up before.
+    /// </summary>
+    private static bool HasOwner(string? ownerUrl)
+        => !string.IsNullOrWhiteSpace(ownerUrl) || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PostgreSqlRlsTenantStoreFactory.OwnerUrlVariable));
 
     /// <summary>Whether <paramref name="url"/> asks for a tenancy mode and names no tenant.</summary>
     public static bool IsMultiTenant(string url) => SplitTenant(url) is { Tenancy: true, Tenant: null };

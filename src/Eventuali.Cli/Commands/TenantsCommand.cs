@@ -7,11 +7,12 @@ namespace Eventuali.Cli.Commands;
 
 /// <summary>
 /// <c>eventuali tenants create|list|suspend|resume|delete|export</c>: provisioning of a multi-tenant store
-/// (<c>-d sqlite://DIR/?tenancy=file</c> or <c>-d postgresql://…?tenancy=schema</c>), through <see cref="ITenantStoreFactory"/>.
+/// (<c>-d sqlite://DIR/?tenancy=file</c>, <c>-d postgresql://…?tenancy=schema</c>, or <c>-d postgresql://APP@…?tenancy=rls</c>
+/// with <c>--owner-url</c>), through <see cref="ITenantStoreFactory"/>.
 /// </summary>
 internal static class TenantsCommand
 {
-    public static Command Create(CliIo io) => new("tenants", "Provision the tenants of a multi-tenant store (-d sqlite://DIR/?tenancy=file, or -d postgresql://USER@HOST/DB?tenancy=schema for a schema per tenant): create, list, suspend, resume, delete, export, config, usage, analytics.")
+    public static Command Create(CliIo io) => new("tenants", "Provision the tenants of a multi-tenant store (-d sqlite://DIR/?tenancy=file, -d postgresql://USER@HOST/DB?tenancy=schema for a schema per tenant, or -d postgresql://APP@HOST/DB?tenancy=rls --owner-url URL for shared tables with row-level security): create, list, suspend, resume, delete, export, config, usage, analytics.")
     {
         CreateTenant(io), List(io), Suspend(io, true), Suspend(io, false), Delete(io), Export(io),
         TenantUsageCommands.Config(io, (d, c, ct) => OpenAsync(io, d, c, ct), IdArgument()),
@@ -170,7 +171,7 @@ internal static class TenantsCommand
     private static Argument<string> IdArgument() => new("id") { Description = "The tenant id: 1-48 letters, digits and hyphens; case-insensitive (stored lower-case)." };
 
     private static ValueTask<ITenantStoreFactory> OpenAsync(CliIo io, string? database, bool create, CancellationToken ct)
-        => EventStore.OpenTenantsAsync(CommonOptions.ResolveStoreRoot(database, io), EventStoreOptions.Default, create, ct);
+        => EventStore.OpenTenantsAsync(CommonOptions.ResolveStoreRoot(database, io), OwnerUrlOption.Given, EventStoreOptions.Default, create, ct);
 
     private static string State(TenantInfo t) => t.DeletionRequested ? "deleting" : t.Suspended ? "suspended" : "active";
 

@@ -75,3 +75,18 @@ public sealed class TenantEncryptionException : EventualiException
     /// <summary>True when encryption is required and was missing; false when it is refused and was present.</summary>
     public bool Required { get; }
 }
+
+/// <summary>
+/// Code that ran SQL inside a tenant's transaction (a projection's or saga's handler) changed the transaction's tenant
+/// or role before it committed. The transaction was rolled back: nothing it wrote was kept.
+/// </summary>
+public sealed class TenantContextChangedException : EventualiException
+{
+    /// <summary>Creates the exception for the tenant whose transaction was rolled back.</summary>
+    public TenantContextChangedException(TenantId tenant)
+        : base($"The transaction of tenant '{tenant}' had its tenant setting or its role changed by the SQL run inside it; it was rolled back and nothing was written. Code that runs SQL in a tenant's transaction must not call set_config('eventuali.tenant', ...), RESET or SET ROLE.")
+        => Tenant = tenant;
+
+    /// <summary>The tenant whose transaction was rolled back.</summary>
+    public TenantId Tenant { get; }
+}
