@@ -35,8 +35,9 @@ BEGIN
     EXECUTE format('DROP POLICY IF EXISTS eventuali_owner ON %I.%I', p_schema, t.relname);
     EXECUTE format('DROP POLICY IF EXISTS eventuali_read ON %I.%I', p_schema, t.relname);
     EXECUTE format('REVOKE ALL ON %I.%I FROM %I', p_schema, t.relname, p_app);
-    IF t.relname IN ('meta', 'migrations') THEN
-      -- Schema metadata, no tenant's data: every role reads it (the append reads the position offset), the owner writes.
+    IF t.relname IN ('meta', 'migrations', 'tenant_registry') THEN
+      -- Schema metadata (and the registry's version), no tenant's data: every role reads it (the append reads the position
+      -- offset), the owner writes.
       EXECUTE format('CREATE POLICY eventuali_read ON %I.%I FOR SELECT USING (true)', p_schema, t.relname);
       EXECUTE format('CREATE POLICY eventuali_owner ON %I.%I TO %I USING (true) WITH CHECK (true)', p_schema, t.relname, current_user);
       EXECUTE format('GRANT SELECT ON %I.%I TO %I', p_schema, t.relname, p_app);
