@@ -6,6 +6,32 @@ namespace Eventuali.PostgreSql;
 /// <summary>Turns Npgsql and server errors into Eventuali's exceptions. Messages never hold the password.</summary>
 internal static class PgErrors
 {
+    /// <summary>Awaits <paramref name="work"/>, turning a PostgreSQL error into the store's typed error where <see cref="Map"/> knows one.</summary>
+    public static async Task<T> MappedAsync<T>(Task<T> work, PgSettings settings)
+    {
+        try
+        {
+            return await work.ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (Map(ex, settings) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <summary>As <see cref="MappedAsync{T}(Task{T}, PgSettings)"/> for work without a result.</summary>
+    public static async Task MappedAsync(Task work, PgSettings settings)
+    {
+        try
+        {
+            await work.ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (Map(ex, settings) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
     /// <summary>
     /// The Eventuali exception for <paramref name="ex"/>, or null when it is not a connection or configuration error.
     /// The original stays as the inner exception for diagnosis: Npgsql's messages do not carry the password.

@@ -54,29 +54,6 @@ public sealed partial class PostgreSqlRlsTenantStoreFactory : ITenantAdministrat
     }
 
     // In the tenant's transaction as the owner: row-level security keeps both statements to the tenant's rows.
-    private async Task<TenantUsage> ReadUsageAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SqlText sql, string size, TenantId tenant, DateOnly? from, DateOnly? to, CancellationToken ct)
-    {
-        var batch = new NpgsqlBatch(conn, tx);
-        await using (batch.ConfigureAwait(false))
-        {
-            var report = new NpgsqlBatchCommand(sql["usage_report"]);
-            report.Parameters.Add(new NpgsqlParameter<int> { TypedValue = from is { } f ? DayOf(f) : int.MinValue, NpgsqlDbType = NpgsqlDbType.Integer });
-            report.Parameters.Add(new NpgsqlParameter<int> { TypedValue = to is { } t ? DayOf(t) : int.MaxValue, NpgsqlDbType = NpgsqlDbType.Integer });
-            var storage = new NpgsqlBatchCommand(size);
-            storage.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _settings.Schema, NpgsqlDbType = NpgsqlDbType.Text });
-            batch.BatchCommands.Add(report);
-            batch.BatchCommands.Add(storage);
-            var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                await reader.ReadAsync(ct).ConfigureAwait(false);
-                var (events, bytes, streams, reads) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
-                await reader.NextResultAsync(ct).ConfigureAwait(false);
-                await reader.ReadAsync(ct).ConfigureAwait(false);
-                return new TenantUsage(tenant, from, to, events, bytes, streams, reads, reader.GetInt64(0));
-            }
-        }
-    }
-
-    private static int DayOf(DateOnly day) => day.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+    private Task<TenantUsage> ReadUsageAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SqlText sql, string size, TenantId tenant, DateOnly? from, DateOnly? to, CancellationToken ct)
+        => PgTenantUsageQuery.ReadAsync(conn, tx, sql["usage_report"], size, _settings.Schema, tenant, from, to, ct);
 }

@@ -195,27 +195,7 @@ public sealed partial class PostgreSqlRlsTenantStoreFactory : ITenantStoreFactor
 
     private static string WithTenancy(string url) => url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "tenancy=rls";
 
-    private async Task<T> Mapped<T>(Task<T> work)
-    {
-        try
-        {
-            return await work.ConfigureAwait(false);
-        }
-        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
-        {
-            throw mapped;
-        }
-    }
+    private Task<T> Mapped<T>(Task<T> work) => PgErrors.MappedAsync(work, _settings);
 
-    private async Task Mapped(Task work)
-    {
-        try
-        {
-            await work.ConfigureAwait(false);
-        }
-        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
-        {
-            throw mapped;
-        }
-    }
+    private Task Mapped(Task work) => PgErrors.MappedAsync(work, _settings);
 }

@@ -51,28 +51,7 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantAdministration
         var conn = await source.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
-            var batch = new NpgsqlBatch(conn);
-            await using (batch.ConfigureAwait(false))
-            {
-                var report = new NpgsqlBatchCommand(sql["usage_report"]);
-                report.Parameters.Add(new NpgsqlParameter<int> { TypedValue = from is { } f ? DayOf(f) : int.MinValue, NpgsqlDbType = NpgsqlDbType.Integer });
-                report.Parameters.Add(new NpgsqlParameter<int> { TypedValue = to is { } t ? DayOf(t) : int.MaxValue, NpgsqlDbType = NpgsqlDbType.Integer });
-                var storage = new NpgsqlBatchCommand(sql["usage_storage"]);
-                storage.Parameters.Add(new NpgsqlParameter<string> { TypedValue = settings.Schema, NpgsqlDbType = NpgsqlDbType.Text });
-                batch.BatchCommands.Add(report);
-                batch.BatchCommands.Add(storage);
-                var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    await reader.ReadAsync(ct).ConfigureAwait(false);
-                    var (events, bytes, streams, reads) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
-                    await reader.NextResultAsync(ct).ConfigureAwait(false);
-                    await reader.ReadAsync(ct).ConfigureAwait(false);
-                    return new TenantUsage(tenant, from, to, events, bytes, streams, reads, reader.GetInt64(0));
-                }
-            }
+            return await PgTenantUsageQuery.ReadAsync(conn, null, sql["usage_report"], sql["usage_storage"], settings.Schema, tenant, from, to, ct).ConfigureAwait(false);
         }
     }
-
-    private static int DayOf(DateOnly day) => day.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 }

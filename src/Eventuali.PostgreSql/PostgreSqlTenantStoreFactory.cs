@@ -215,27 +215,7 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantStoreFactory
         }
     }
 
-    private async Task<T> Mapped<T>(Task<T> work)
-    {
-        try
-        {
-            return await work.ConfigureAwait(false);
-        }
-        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
-        {
-            throw mapped;
-        }
-    }
+    private Task<T> Mapped<T>(Task<T> work) => PgErrors.MappedAsync(work, _settings);
 
-    private async Task Mapped(Task work)
-    {
-        try
-        {
-            await work.ConfigureAwait(false);
-        }
-        catch (NpgsqlException ex) when (PgErrors.Map(ex, _settings) is { } mapped)
-        {
-            throw mapped;
-        }
-    }
+    private Task Mapped(Task work) => PgErrors.MappedAsync(work, _settings);
 }
