@@ -2,7 +2,11 @@ using Eventuali.Projections;
 
 namespace Eventuali.PostgreSql;
 
-/// <summary>Membership of partitioned projections' daemons: rows <c>group@node</c> of the lease table (Sql/leases.sql), on pooled connections.</summary>
+/// <summary>
+/// Membership of partitioned projections' daemons: rows <c>group@node</c> of the lease table (Sql/leases.sql), on pooled
+/// connections. A row counts until it expires, and (not behind a pooler) only while the backend of its last beat
+/// exists: a killed node's connections close with its process, so the others' shares grow at their next beat.
+/// </summary>
 public sealed partial class PostgreSqlEventStore : IProjectionMembership
 {
     /// <inheritdoc />
@@ -13,7 +17,7 @@ public sealed partial class PostgreSqlEventStore : IProjectionMembership
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero);
         return OnConnectionAsync<IReadOnlyList<string>>(async (c, ct) =>
         {
-            await PgProjectionDb.ExecuteAsync(c, null, LeaseStatements["member_beat"], ct, PgProjectionDb.Text(group), PgProjectionDb.Text(node), PgProjectionDb.Long((long)ttl.TotalMilliseconds)).ConfigureAwait(false);
+            await PgProjectionDb.ExecuteAsync(c, null, LeaseStatements["member_beat"], ct, PgProjectionDb.Text(group), PgProjectionDb.Text(node), PgProjectionDb.Long((long)ttl.TotalMilliseconds), PgProjectionDb.Bool(!_settings.BehindPooler)).ConfigureAwait(false);
             return await PgProjectionDb.QueryAsync(c, null, LeaseStatements["members"], r => r.GetString(0), ct, PgProjectionDb.Text(group)).ConfigureAwait(false);
         }, cancellationToken);
     }

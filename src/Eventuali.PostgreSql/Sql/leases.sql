@@ -39,13 +39,18 @@ SELECT epoch, owner FROM __SCHEMA__.leases WHERE name = $1 FOR SHARE
 SELECT name, owner, epoch, expires_at, expires_at > clock_timestamp() FROM __SCHEMA__.leases ORDER BY name
 
 -- name: member_beat
--- Membership of a group (a partitioned projection's daemons): the row group@node, alive until $3 ms from now.
+-- Membership of a group (a partitioned projection's daemons): the row group@node, alive until $3 ms from now, and
+-- while the backend that wrote it exists ($4: record it; not behind a pooler, whose server connections outlive clients).
 INSERT INTO __SCHEMA__.leases (name, owner, epoch, expires_at, holder_pid, acquired_at, renewed_at)
-VALUES ($1 || '@' || $2, $2, 0, clock_timestamp() + $3 * interval '1 millisecond', NULL, clock_timestamp(), clock_timestamp())
-ON CONFLICT (name) DO UPDATE SET expires_at = excluded.expires_at, renewed_at = excluded.renewed_at
+VALUES ($1 || '@' || $2, $2, 0, clock_timestamp() + $3 * interval '1 millisecond', CASE WHEN $4 THEN pg_backend_pid() END, clock_timestamp(), clock_timestamp())
+ON CONFLICT (name) DO UPDATE SET expires_at = excluded.expires_at, renewed_at = excluded.renewed_at, holder_pid = excluded.holder_pid
 
 -- name: members
-SELECT owner FROM __SCHEMA__.leases WHERE left(name, length($1) + 1) = $1 || '@' AND expires_at > clock_timestamp() ORDER BY owner
+-- A killed node's backends end with its process: its row stops counting at once rather than when it expires.
+SELECT owner FROM __SCHEMA__.leases m
+ WHERE left(m.name, length($1) + 1) = $1 || '@' AND m.expires_at > clock_timestamp()
+   AND (m.holder_pid IS NULL OR EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = m.holder_pid))
+ ORDER BY m.owner
 
 -- name: member_leave
 DELETE FROM __SCHEMA__.leases WHERE name = $1 || '@' || $2
