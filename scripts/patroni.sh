@@ -5,6 +5,9 @@
 #   bash scripts/patroni.sh [start]      start (a running cluster is reused); waits for a leader and a sync standby
 #   bash scripts/patroni.sh kill-primary SIGKILLs the leader's postmaster and prints the node's name
 #   bash scripts/patroni.sh wait         waits for a leader and a sync standby again (after a failover)
+#   bash scripts/patroni.sh pause-standby / resume-standby
+#                                        SIGSTOPs / SIGCONTs the sync standby's WAL receiver: commits on the primary
+#                                        wait for it meanwhile (keep it under wal_sender_timeout, 60 s)
 #   bash scripts/patroni.sh stop
 # Prints, as its last line, the environment the tests read (eval "$(bash scripts/patroni.sh | tail -n 1)").
 # Environment: EVENTUALI_PATRONI_DIR (default /tmp/eventuali-patroni), EVENTUALI_PATRONI_PORT (default 55440): the
@@ -102,8 +105,17 @@ case "$cmd" in
     kill -KILL "$(head -n 1 "$pm")"
     echo "$leader"
     exit 0 ;;
+  pause-standby|resume-standby)
+    standby=$(members | awk '$2 == "sync_standby" { print $1 }')
+    [[ -n "$standby" ]] || { echo "patroni.sh: no synchronous standby" >&2; exit 1; }
+    pm=$(head -n 1 "$DIR/$standby/data/postmaster.pid")
+    receiver=$(ps -o pid=,args= --ppid "$pm" | awk '/walreceiver/ { print $1 }')
+    [[ -n "$receiver" ]] || { echo "patroni.sh: $standby has no WAL receiver" >&2; exit 1; }
+    if [[ "$cmd" == pause-standby ]]; then kill -STOP "$receiver"; else kill -CONT "$receiver"; fi
+    echo "$standby"
+    exit 0 ;;
   start) ;;
-  *) echo "patroni.sh: unknown command '$cmd' (start, wait, kill-primary, stop)" >&2; exit 2 ;;
+  *) echo "patroni.sh: unknown command '$cmd' (start, wait, kill-primary, pause-standby, resume-standby, stop)" >&2; exit 2 ;;
 esac
 
 if ! command -v patroni >/dev/null 2>&1 || ! command -v etcd >/dev/null 2>&1; then
