@@ -105,14 +105,23 @@ case "$cmd" in
     kill -KILL "$(head -n 1 "$pm")"
     echo "$leader"
     exit 0 ;;
-  pause-standby|resume-standby)
+  pause-standby)
     standby=$(members | awk '$2 == "sync_standby" { print $1 }')
     [[ -n "$standby" ]] || { echo "patroni.sh: no synchronous standby" >&2; exit 1; }
-    pm=$(head -n 1 "$DIR/$standby/data/postmaster.pid")
-    receiver=$(ps -o pid=,args= --ppid "$pm" | awk '/walreceiver/ { print $1 }')
+    receiver=$(ps -o pid=,args= --ppid "$(head -n 1 "$DIR/$standby/data/postmaster.pid")" | awk '/walreceiver/ { print $1 }')
     [[ -n "$receiver" ]] || { echo "patroni.sh: $standby has no WAL receiver" >&2; exit 1; }
-    if [[ "$cmd" == pause-standby ]]; then kill -STOP "$receiver"; else kill -CONT "$receiver"; fi
+    kill -STOP "$receiver"
     echo "$standby"
+    exit 0 ;;
+  resume-standby)
+    # Every node's receiver: after a failover the paused one may belong to the new leader, or to no standby at all.
+    for n in 0 1; do
+      pm="$DIR/node$n/data/postmaster.pid"
+      [[ -s "$pm" ]] || continue
+      for receiver in $(ps -o pid=,args= --ppid "$(head -n 1 "$pm")" | awk '/walreceiver/ { print $1 }'); do
+        kill -CONT "$receiver" && echo "node$n"
+      done
+    done
     exit 0 ;;
   start) ;;
   *) echo "patroni.sh: unknown command '$cmd' (start, wait, kill-primary, pause-standby, resume-standby, stop)" >&2; exit 2 ;;
