@@ -9,9 +9,22 @@ namespace Eventuali.PostgreSql.Tests;
 /// </summary>
 internal static class LogDifference
 {
-    /// <summary>Null when <paramref name="delivered"/> is exactly <paramref name="log"/>, in order.</summary>
-    public static string? Describe(IReadOnlyList<RecordedEvent> log, IReadOnlyList<RecordedEvent> delivered)
+    /// <summary>
+    /// Null when <paramref name="delivered"/> is exactly <paramref name="log"/>, in order. Events in
+    /// <paramref name="outcomeUnknown"/> (an append of theirs ended with an unknown outcome) are marked: one the old
+    /// primary showed but did not keep is among them.
+    /// </summary>
+    public static string? Describe(IReadOnlyList<RecordedEvent> log, IReadOnlyList<RecordedEvent> delivered, IReadOnlySet<Guid>? outcomeUnknown = null)
     {
+        var unknown = outcomeUnknown ?? new HashSet<Guid>();
+        string Show(RecordedEvent e) => $"{e.EventId} {e.StreamId}@{e.StreamVersion} at {e.Position} ({e.Position >> 20}:{e.Position & 0xFFFFF}){(unknown.Contains(e.EventId) ? " [outcome was unknown]" : string.Empty)}";
+        string At(IReadOnlyList<RecordedEvent> events, int i) => i < events.Count ? Show(events[i]) : "-";
+        void Line(StringBuilder text, string what, IEnumerable<RecordedEvent> events)
+        {
+            var list = events.ToList();
+            text.AppendLine($"{what}: {list.Count}{(list.Count == 0 ? string.Empty : " - " + string.Join(", ", list.Take(8).Select(Show)))}");
+        }
+
         var first = 0;
         while (first < log.Count && first < delivered.Count && log[first].EventId == delivered[first].EventId)
         {
@@ -34,19 +47,9 @@ internal static class LogDifference
         text.AppendLine("around it (index: log | delivered):");
         for (var i = Math.Max(0, first - 3); i < Math.Min(Math.Max(log.Count, delivered.Count), first + 8); i++)
         {
-            text.AppendLine($"  {i}: {Show(log, i)} | {Show(delivered, i)}");
+            text.AppendLine($"  {i}: {At(log, i)} | {At(delivered, i)}");
         }
 
         return text.ToString();
     }
-
-    private static void Line(StringBuilder text, string what, IEnumerable<RecordedEvent> events)
-    {
-        var list = events.ToList();
-        text.AppendLine($"{what}: {list.Count}{(list.Count == 0 ? string.Empty : " - " + string.Join(", ", list.Take(8).Select(Show)))}");
-    }
-
-    private static string Show(IReadOnlyList<RecordedEvent> events, int i) => i < events.Count ? Show(events[i]) : "-";
-
-    private static string Show(RecordedEvent e) => $"{e.EventId} {e.StreamId}@{e.StreamVersion} at {e.Position} ({e.Position >> 20}:{e.Position & 0xFFFFF})";
 }
