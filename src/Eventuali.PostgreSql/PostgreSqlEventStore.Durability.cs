@@ -14,6 +14,10 @@ namespace Eventuali.PostgreSql;
 /// </summary>
 public sealed partial class PostgreSqlEventStore
 {
+    // One barrier at a time per store object: readers that queue behind one are usually covered by it (any barrier
+    // whose horizon is above a committed event covers it, whenever that event was read), so they run none themselves.
+    private readonly SemaphoreSlim _barrierGate = new(1, 1);
+
     // Every committed event below this position is as durable as an acknowledged append; it only grows.
     private long _durableBelow;
 
@@ -31,9 +35,25 @@ public sealed partial class PostgreSqlEventStore
 
     /// <summary>Returns once every event at or below <paramref name="position"/> that a read could see is durable.</summary>
     private ValueTask EnsureDurableAsync(long position, CancellationToken ct)
-        => position <= 0 || position < Volatile.Read(ref _durableBelow) ? ValueTask.CompletedTask : BarrierAsync(ct);
+        => position <= 0 || position < Volatile.Read(ref _durableBelow) ? ValueTask.CompletedTask : BarrierAsync(position, ct);
 
-    private async ValueTask BarrierAsync(CancellationToken ct)
+    private async ValueTask BarrierAsync(long position, CancellationToken ct)
+    {
+        await _barrierGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (position >= Volatile.Read(ref _durableBelow))
+            {
+                await RunBarrierAsync(ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _barrierGate.Release();
+        }
+    }
+
+    private async ValueTask RunBarrierAsync(CancellationToken ct)
     {
         long horizon = 0;
         string? warning = null;
