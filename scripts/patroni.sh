@@ -5,6 +5,9 @@
 #   bash scripts/patroni.sh [start]      start (a running cluster is reused); waits for a leader and a sync standby
 #   bash scripts/patroni.sh kill-primary SIGKILLs the leader's postmaster and prints the node's name
 #   bash scripts/patroni.sh wait         waits for a leader and a sync standby again (after a failover)
+#   bash scripts/patroni.sh pause-standby / resume-standby
+#                                        SIGSTOPs / SIGCONTs the sync standby's WAL receiver: commits on the primary
+#                                        wait for it meanwhile (keep it under wal_sender_timeout, 60 s)
 #   bash scripts/patroni.sh stop
 # Prints, as its last line, the environment the tests read (eval "$(bash scripts/patroni.sh | tail -n 1)").
 # Environment: EVENTUALI_PATRONI_DIR (default /tmp/eventuali-patroni), EVENTUALI_PATRONI_PORT (default 55440): the
@@ -102,8 +105,26 @@ case "$cmd" in
     kill -KILL "$(head -n 1 "$pm")"
     echo "$leader"
     exit 0 ;;
+  pause-standby)
+    standby=$(members | awk '$2 == "sync_standby" { print $1 }')
+    [[ -n "$standby" ]] || { echo "patroni.sh: no synchronous standby" >&2; exit 1; }
+    receiver=$(ps -o pid=,args= --ppid "$(head -n 1 "$DIR/$standby/data/postmaster.pid")" | awk '/walreceiver/ { print $1 }')
+    [[ -n "$receiver" ]] || { echo "patroni.sh: $standby has no WAL receiver" >&2; exit 1; }
+    kill -STOP "$receiver"
+    echo "$standby"
+    exit 0 ;;
+  resume-standby)
+    # Every node's receiver: after a failover the paused one may belong to the new leader, or to no standby at all.
+    for n in 0 1; do
+      pm="$DIR/node$n/data/postmaster.pid"
+      [[ -s "$pm" ]] || continue
+      for receiver in $(ps -o pid=,args= --ppid "$(head -n 1 "$pm")" | awk '/walreceiver/ { print $1 }'); do
+        kill -CONT "$receiver" && echo "node$n"
+      done
+    done
+    exit 0 ;;
   start) ;;
-  *) echo "patroni.sh: unknown command '$cmd' (start, wait, kill-primary, stop)" >&2; exit 2 ;;
+  *) echo "patroni.sh: unknown command '$cmd' (start, wait, kill-primary, pause-standby, resume-standby, stop)" >&2; exit 2 ;;
 esac
 
 if ! command -v patroni >/dev/null 2>&1 || ! command -v etcd >/dev/null 2>&1; then

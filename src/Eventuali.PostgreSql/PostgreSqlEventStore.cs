@@ -204,7 +204,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
         // Two page buffers in turn: one being read by the caller, one being fetched.
         var buffers = new[] { new List<EventRow>(), new List<EventRow>() };
         var turn = 0;
-        Task<List<EventRow>>? next = remaining > 0 ? FetchLogPageAsync(query, buffers[turn++ & 1], position, Math.Min(remaining, query.PageSize), cancellationToken) : null;
+        Task<List<EventRow>>? next = remaining > 0 ? FetchDurableLogPageAsync(query, buffers[turn++ & 1], position, Math.Min(remaining, query.PageSize), cancellationToken) : null;
         try
         {
             while (next is not null)
@@ -217,7 +217,7 @@ public sealed partial class PostgreSqlEventStore : IEventStore
                 if (page.Count == limit && remaining > 0)
                 {
                     // Fetch the next page while this one is consumed: the server works while the caller does.
-                    next = FetchLogPageAsync(query, buffers[turn++ & 1], page[^1].Position + 1, Math.Min(remaining, query.PageSize), cancellationToken);
+                    next = FetchDurableLogPageAsync(query, buffers[turn++ & 1], page[^1].Position + 1, Math.Min(remaining, query.PageSize), cancellationToken);
                 }
 
                 foreach (var row in page)
@@ -255,7 +255,11 @@ public sealed partial class PostgreSqlEventStore : IEventStore
     public async ValueTask<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
     {
         await _visibility.WaitForOwnWritesAsync(1, HeadAsync, cancellationToken).ConfigureAwait(false);
-        return await HeadAsync(cancellationToken).ConfigureAwait(false);
+        var head = await HeadAsync(cancellationToken).ConfigureAwait(false);
+
+        // A filtered reader takes the head as how far it has looked: it must not pass a commit that is not durable.
+        await EnsureDurableAsync(head, cancellationToken).ConfigureAwait(false);
+        return head;
     }
 
     private async ValueTask<long> HeadAsync(CancellationToken cancellationToken)

@@ -49,6 +49,20 @@ SELECT (SELECT coalesce(max(e.position), 0) FROM __SCHEMA__.events e
          WHERE e.position < ((pg_snapshot_xmin(pg_current_snapshot())::text::bigint + (SELECT m.position_offset FROM __SCHEMA__.meta m)) << 20)),
        (SELECT coalesce(max(e.position), 0) FROM __SCHEMA__.events e)
 
+-- A durability barrier for readers, with the readable horizon of its snapshot. Its commit waits as an acknowledged
+-- append's does: a transactional WAL message takes a transaction id, so with synchronous standbys the commit returns
+-- only once they have the message, and with it every commit the snapshot could see (those commit records come
+-- earlier in the WAL). Without it a reader could deliver a commit that is visible on the primary but on no standby
+-- (its wait for the standby cancelled, or cut short by the primary's crash), which a failover then loses.
+-- synchronous_commit 'off' or 'local' (a relaxed session) is raised to 'on' for this transaction only. Nothing is
+-- written without synchronous standbys, on a standby, or in a read-only transaction.
+-- name: durable_horizon
+SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint + (SELECT m.position_offset FROM __SCHEMA__.meta m)) << 20,
+       CASE WHEN b.sync AND current_setting('synchronous_commit') IN ('off', 'local') THEN set_config('synchronous_commit', 'on', true) END,
+       CASE WHEN b.sync THEN pg_logical_emit_message(true, 'eventuali.durable', '') END
+  FROM (SELECT current_setting('synchronous_standby_names') <> '' AND NOT pg_is_in_recovery()
+               AND current_setting('transaction_read_only') = 'off' AS sync) b
+
 -- name: stream_names
 SELECT s.id, s.name FROM __SCHEMA__.streams s WHERE s.id = ANY ($1)
 
