@@ -33,6 +33,33 @@ internal static class PgErrors
     }
 
     /// <summary>
+    /// Runs <paramref name="setUp"/> on a just-made <paramref name="opened"/> (a tenant factory that holds pools) and
+    /// returns it; when the set-up fails, disposes it first, so that a failed open leaves no pool behind, and throws the
+    /// mapped error where <see cref="Map"/> knows one, else the original.
+    /// </summary>
+    public static async Task<T> OpenedOrDisposedAsync<T>(T opened, PgSettings settings, Func<T, Task> setUp)
+        where T : IAsyncDisposable
+    {
+        ArgumentNullException.ThrowIfNull(opened);
+        ArgumentNullException.ThrowIfNull(setUp);
+        try
+        {
+            await setUp(opened).ConfigureAwait(false);
+            return opened;
+        }
+        catch (Exception ex)
+        {
+            await opened.DisposeAsync().ConfigureAwait(false);
+            if (Map(ex, settings) is { } mapped)
+            {
+                throw mapped;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
     /// The Eventuali exception for <paramref name="ex"/>, or null when it is not a connection or configuration error.
     /// The original stays as the inner exception for diagnosis: Npgsql's messages do not carry the password.
     /// </summary>

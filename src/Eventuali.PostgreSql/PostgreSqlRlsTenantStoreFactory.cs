@@ -80,32 +80,20 @@ public sealed partial class PostgreSqlRlsTenantStoreFactory : ITenantStoreFactor
         var app = NpgsqlDataSource.Create(settings.Builder);
         var owner = ownerSettings is null ? null : NpgsqlDataSource.Create(ownerSettings.Builder);
         var factory = new PostgreSqlRlsTenantStoreFactory(options, settings, app, ownerSettings, owner, capacity);
-        try
+        return await PgErrors.OpenedOrDisposedAsync(factory, settings, async f =>
         {
-            await factory._rls.CheckApplicationRoleAsync(app, ownerSettings?.User, cancellationToken).ConfigureAwait(false);
+            await f._rls.CheckApplicationRoleAsync(app, ownerSettings?.User, cancellationToken).ConfigureAwait(false);
             if (create)
             {
-                await factory._registry!.SetUpAsync(cancellationToken).ConfigureAwait(false);
+                await f._registry!.SetUpAsync(cancellationToken).ConfigureAwait(false);
                 await new PgRlsSetup(ownerSettings!).SetUpAsync(owner!, settings.User, options, cancellationToken).ConfigureAwait(false);
-                await factory._rls.CheckApplicationRoleAsync(app, ownerSettings!.User, cancellationToken).ConfigureAwait(false);
+                await f._rls.CheckApplicationRoleAsync(app, ownerSettings!.User, cancellationToken).ConfigureAwait(false);
             }
-            else if (!await factory._rls.IsConvertedAsync(app, cancellationToken).ConfigureAwait(false))
+            else if (!await f._rls.IsConvertedAsync(app, cancellationToken).ConfigureAwait(false))
             {
                 throw new EventStoreConfigurationException($"No such store: schema '{settings.Schema}' of {settings.Describe} holds no shared tenant tables. Check the URL; 'eventuali tenants create' with --owner-url (or {OwnerUrlVariable}) creates them.");
             }
-        }
-        catch (Exception ex)
-        {
-            await factory.DisposeAsync().ConfigureAwait(false);
-            if (PgErrors.Map(ex, settings) is { } mapped)
-            {
-                throw mapped;
-            }
-
-            throw;
-        }
-
-        return factory;
+        }).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

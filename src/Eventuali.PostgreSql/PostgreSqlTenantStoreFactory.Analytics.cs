@@ -13,30 +13,29 @@ namespace Eventuali.PostgreSql;
 public sealed partial class PostgreSqlTenantStoreFactory : ICrossTenantAnalyticsSource
 {
     /// <summary>
-    /// Always throws: PostgreSQL analytics reads as a role of its own, so it needs that role's URL; use
-    /// <see cref="OpenCrossTenantAnalyticsAsync"/>.
-    /// </summary>
-    public ICrossTenantAnalytics OpenCrossTenantAnalytics(CrossTenantAnalyticsGrant grant)
-        => throw new EventStoreConfigurationException("PostgreSQL cross-tenant analytics reads as a role of its own: open it with OpenCrossTenantAnalyticsAsync(grant, readerUrl) (CLI: --reader-url or EVENTUALI_ANALYTICS_URL).");
-
-    /// <summary>
-    /// Opens a reader of aggregates over the tenants that opted in, under <paramref name="grant"/>, connecting with
-    /// <paramref name="readerUrl"/> (<c>postgresql://reader:password@host/db</c>, the same database). Throws
+    /// Opens a reader of aggregates over the tenants that opted in, under the options' grant, connecting with
+    /// <see cref="CrossTenantAnalyticsOptions.ReaderUrl"/> (<c>postgresql://reader:password@host/db</c>, the same
+    /// database), which is required here. Throws <see cref="ArgumentException"/> without it, and
     /// <see cref="EventStoreConfigurationException"/> when the grant's purpose is malformed, or when the reader's role is
     /// the factory's own role, a superuser or a role that bypasses row security.
     /// </summary>
-    public async ValueTask<ICrossTenantAnalytics> OpenCrossTenantAnalyticsAsync(CrossTenantAnalyticsGrant grant, string readerUrl, CancellationToken cancellationToken = default)
+    public async ValueTask<ICrossTenantAnalytics> OpenCrossTenantAnalyticsAsync(CrossTenantAnalyticsOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(grant);
-        ArgumentException.ThrowIfNullOrWhiteSpace(readerUrl);
-        var reader = PgSettings.Parse(readerUrl, _options);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.Grant);
+        if (string.IsNullOrWhiteSpace(options.ReaderUrl))
+        {
+            throw new ArgumentException("PostgreSQL cross-tenant analytics reads as a role of its own: give its URL in CrossTenantAnalyticsOptions.ReaderUrl (CLI: --reader-url or EVENTUALI_ANALYTICS_URL).", nameof(options));
+        }
+
+        var reader = PgSettings.Parse(options.ReaderUrl, _options);
 
         // Unpooled: the reader is short-lived and not disposable, so it keeps no connection open between reads.
         var builder = new NpgsqlConnectionStringBuilder(reader.Builder.ConnectionString) { Pooling = false };
         var sql = SqlFile.Load("tenant_analytics.sql", _settings);
         await Mapped(CheckReaderAsync(builder, sql, cancellationToken)).ConfigureAwait(false);
         var source = NpgsqlDataSource.Create(builder);
-        return new CrossTenantAnalyticsReader(this, this, grant, (t, ct) => CountsAsync(source, t, ct), AuditAnalyticsAsync, (t, ct) => UsageAsync(source, reader, t, ct));
+        return new CrossTenantAnalyticsReader(this, this, options.Grant, (t, ct) => CountsAsync(source, t, ct), AuditAnalyticsAsync, (t, ct) => UsageAsync(source, reader, t, ct));
     }
 
     private async Task<bool> CheckReaderAsync(NpgsqlConnectionStringBuilder builder, FrozenDictionary<string, string> sql, CancellationToken ct)

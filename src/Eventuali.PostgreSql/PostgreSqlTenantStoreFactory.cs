@@ -60,7 +60,7 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantStoreFactory
     /// Opens the multi-tenant store at <paramref name="url"/> (<c>postgresql://user:password@host/db?tenancy=schema</c>,
     /// optionally <c>&amp;schema=BASE</c>, at most <see cref="PgTenancyLocation.MaxBaseSchemaLength"/> characters, and
     /// <c>&amp;cache=N</c>, and <c>&amp;analytics_role=ROLE</c>: the role granted SELECT on the tenants that opt in to
-    /// cross-tenant analytics, see <see cref="OpenCrossTenantAnalyticsAsync"/>). With <paramref name="create"/> the registry is made when missing; without it a missing
+    /// cross-tenant analytics, see <see cref="OpenCrossTenantAnalyticsAsync(CrossTenantAnalyticsOptions, CancellationToken)"/>). With <paramref name="create"/> the registry is made when missing; without it a missing
     /// registry is "No such store".
     /// </summary>
     public static async ValueTask<PostgreSqlTenantStoreFactory> OpenAsync(string url, EventStoreOptions options, bool create = true, CancellationToken cancellationToken = default)
@@ -77,34 +77,16 @@ public sealed partial class PostgreSqlTenantStoreFactory : ITenantStoreFactory
         PgTenancyLocation.ValidateBase(settings.Schema);
         var source = NpgsqlDataSource.Create(settings.Builder);
         var factory = new PostgreSqlTenantStoreFactory(stripped, options, settings, source, capacity, analyticsRole);
-        try
+        return await PgErrors.OpenedOrDisposedAsync(factory, settings, async f =>
         {
-            if (create)
-            {
-                await factory._registry.SetUpAsync(cancellationToken).ConfigureAwait(false);
-            }
-            else if (!await factory._registry.ExistsAsync(cancellationToken).ConfigureAwait(false))
+            if (!create && !await f._registry.ExistsAsync(cancellationToken).ConfigureAwait(false))
             {
                 throw new EventStoreConfigurationException($"No such store: schema '{settings.Schema}' of {settings.Describe} has no tenant registry. Check the URL; 'eventuali tenants create' creates one.");
             }
-            else
-            {
-                // An existing registry made by an older version is brought up to date (idempotent, under the set-up lock).
-                await factory._registry.SetUpAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex)
-        {
-            await factory.DisposeAsync().ConfigureAwait(false);
-            if (PgErrors.Map(ex, settings) is { } mapped)
-            {
-                throw mapped;
-            }
 
-            throw;
-        }
-
-        return factory;
+            // Made when missing; an existing registry made by an older version is brought up to date (idempotent, under the set-up lock).
+            await f._registry.SetUpAsync(cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     /// <summary>The schema that holds <paramref name="tenant"/>'s store: the base schema, <c>_t_</c> and the id (hyphens as underscores).</summary>

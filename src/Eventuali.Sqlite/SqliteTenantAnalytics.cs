@@ -12,9 +12,13 @@ public sealed partial class SqliteTenantStoreFactory : ICrossTenantAnalyticsSour
 {
     private static readonly Lazy<IReadOnlyDictionary<string, string>> AnalyticsSql = new(() => SqlFile.Load("analytics.sql"));
 
-    /// <inheritdoc />
-    public ICrossTenantAnalytics OpenCrossTenantAnalytics(CrossTenantAnalyticsGrant grant)
-        => new CrossTenantAnalyticsReader(this, this, grant, CountsAsync, AuditAsync);
+    /// <summary>Opens a reader over this directory's tenants; <see cref="CrossTenantAnalyticsOptions.ReaderUrl"/> is ignored (it reads the tenants' files).</summary>
+    public ValueTask<ICrossTenantAnalytics> OpenCrossTenantAnalyticsAsync(CrossTenantAnalyticsOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<ICrossTenantAnalytics>(new CrossTenantAnalyticsReader(this, this, options.Grant, CountsAsync, AuditAsync));
+    }
 
     private ValueTask<(long Streams, IReadOnlyList<KeyValuePair<string, long>> EventsByType)> CountsAsync(TenantId tenant, CancellationToken cancellationToken)
     {

@@ -67,6 +67,19 @@ public sealed class PgRlsTenantCommandTests : IAsyncLifetime
         Assert.Contains("other", globex.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("placed", globex.Out, StringComparison.Ordinal);
 
+        // The export of each tenant holds its own rows only, under the same stream id (both are below the horizon now:
+        // globex's append, the last, shows).
+        var exportAcme = await Run(dir, "tenants", "export", "acme", "-d", app);
+        Assert.True(exportAcme.ExitCode == 0, exportAcme.ToString());
+        Assert.Equal(3, exportAcme.OutLines.Length);
+        Assert.All(exportAcme.OutLines, l => Assert.Contains("order-1", l, StringComparison.Ordinal));
+        Assert.DoesNotContain("other", exportAcme.Out, StringComparison.Ordinal);
+        var exportGlobex = await Run(dir, "tenants", "export", "globex", "-d", app);
+        Assert.True(exportGlobex.ExitCode == 0, exportGlobex.ToString());
+        Assert.Contains("order-1", Assert.Single(exportGlobex.OutLines), StringComparison.Ordinal);
+        Assert.Contains("other", exportGlobex.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("placed", exportGlobex.Out, StringComparison.Ordinal);
+
         var list = await Run(dir, "tenants", "list", "-d", app, "--owner-url", owner);
         Assert.True(list.ExitCode == 0, list.ToString());
         Assert.Contains("acme", list.Out, StringComparison.Ordinal);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Eventuali.PostgreSql;
 using Eventuali.Tenancy;
 
 namespace Eventuali.Cli.Commands;
@@ -36,14 +35,11 @@ internal static class TenantAnalyticsCommand
             await using (factory.ConfigureAwait(false))
             {
                 var grant = new CrossTenantAnalyticsGrant(parse.GetValue(purpose) ?? string.Empty);
-                var analytics = factory switch
-                {
-                    // PostgreSQL reads as a role of its own, named by a URL of its own.
-                    PostgreSqlTenantStoreFactory pg => await pg.OpenCrossTenantAnalyticsAsync(grant, parse.GetValue(readerUrl) ?? Environment.GetEnvironmentVariable("EVENTUALI_ANALYTICS_URL")
-                        ?? throw new UsageException("PostgreSQL cross-tenant analytics reads as a role of its own: give its URL with --reader-url or EVENTUALI_ANALYTICS_URL."), ct).ConfigureAwait(false),
-                    ICrossTenantAnalyticsSource source => source.OpenCrossTenantAnalytics(grant),
-                    _ => throw new UsageException("This store offers no cross-tenant analytics; use a sqlite://DIR/?tenancy=file or postgresql://…?tenancy=schema store."),
-                };
+                // PostgreSQL reads as a role of its own, named by a URL of its own; the other backends ignore it.
+                var options = new CrossTenantAnalyticsOptions(grant) { ReaderUrl = parse.GetValue(readerUrl) ?? Environment.GetEnvironmentVariable("EVENTUALI_ANALYTICS_URL") };
+                var analytics = factory is ICrossTenantAnalyticsSource source
+                    ? await source.OpenCrossTenantAnalyticsAsync(options, ct).ConfigureAwait(false)
+                    : throw new UsageException("This store offers no cross-tenant analytics (shared tables, tenancy=rls, keep no analytics opt-in yet); use a sqlite://DIR/?tenancy=file or postgresql://…?tenancy=schema store.");
                 var result = await analytics.ReadAsync(tenants, ct).ConfigureAwait(false);
                 await (json ? WriteJsonAsync(io.Out, result) : WriteCsvAsync(io.Out, result)).ConfigureAwait(false);
             }

@@ -2,7 +2,7 @@ namespace Eventuali.Tenancy;
 
 /// <summary>
 /// An explicit grant to read aggregates across tenants, given to
-/// <see cref="ICrossTenantAnalyticsSource.OpenCrossTenantAnalytics"/>. The purpose is recorded in every read tenant's
+/// <see cref="ICrossTenantAnalyticsSource.OpenCrossTenantAnalyticsAsync"/> in <see cref="CrossTenantAnalyticsOptions"/>. The purpose is recorded in every read tenant's
 /// audit trail, so each tenant can see when and why its figures were aggregated.
 /// </summary>
 /// <param name="Purpose">Why the aggregates are read (e.g. "monthly billing"): 1-200 characters, one line.</param>
@@ -39,14 +39,34 @@ public interface ICrossTenantAnalytics
     ValueTask<IReadOnlyList<TenantAnalytics>> ReadAsync(IReadOnlyList<TenantId>? tenants = null, CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// What opening a cross-tenant analytics reader takes: the grant, and where the reader connects when the backend reads
+/// as a database role of its own. PostgreSQL (<c>tenancy=schema</c>) requires <see cref="ReaderUrl"/>; SQLite and the
+/// in-memory store read the tenants' own storage and ignore it.
+/// </summary>
+/// <param name="Grant">The grant: its purpose is written to the audit trail of every tenant read.</param>
+public sealed record CrossTenantAnalyticsOptions(CrossTenantAnalyticsGrant Grant)
+{
+    /// <summary>
+    /// The URL the reader connects with (PostgreSQL: <c>postgresql://reader:password@host/db</c>, the store's database,
+    /// as the role named by the store URL's <c>analytics_role</c>). Null on backends that need none.
+    /// </summary>
+    public string? ReaderUrl { get; init; }
+
+    /// <summary>The grant and whether a reader URL is set; the URL itself is left out (it may hold a password).</summary>
+    public override string ToString() => $"CrossTenantAnalyticsOptions {{ Grant = {Grant}, ReaderUrl = {(ReaderUrl is null ? "null" : "(set)")} }}";
+}
+
 /// <summary>A tenant store factory that can open a cross-tenant analytics reader (the factory, never a tenant's store).</summary>
 public interface ICrossTenantAnalyticsSource
 {
     /// <summary>
-    /// Opens a reader of aggregates over the tenants that opted in, under <paramref name="grant"/>. Throws
-    /// <see cref="EventStoreConfigurationException"/> when the grant's purpose is missing or malformed.
+    /// Opens a reader of aggregates over the tenants that opted in, under <paramref name="options"/>' grant. Throws
+    /// <see cref="EventStoreConfigurationException"/> when the grant's purpose is missing or malformed, and
+    /// <see cref="ArgumentException"/> when the backend needs a <see cref="CrossTenantAnalyticsOptions.ReaderUrl"/> and
+    /// none is given.
     /// </summary>
-    ICrossTenantAnalytics OpenCrossTenantAnalytics(CrossTenantAnalyticsGrant grant);
+    ValueTask<ICrossTenantAnalytics> OpenCrossTenantAnalyticsAsync(CrossTenantAnalyticsOptions options, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A tenant named in a cross-tenant analytics read that did not opt in. Nothing was read.</summary>

@@ -47,9 +47,13 @@ public sealed partial class InMemoryTenantStoreFactory : ITenantAdministration, 
         return ValueTask.FromResult(usage);
     }
 
-    /// <inheritdoc />
-    public ICrossTenantAnalytics OpenCrossTenantAnalytics(CrossTenantAnalyticsGrant grant)
-        => new CrossTenantAnalyticsReader(this, this, grant, CountsAsync, AuditAsync);
+    /// <summary>Opens a reader over this factory's tenants; <see cref="CrossTenantAnalyticsOptions.ReaderUrl"/> is ignored (it reads memory).</summary>
+    public ValueTask<ICrossTenantAnalytics> OpenCrossTenantAnalyticsAsync(CrossTenantAnalyticsOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<ICrossTenantAnalytics>(new CrossTenantAnalyticsReader(this, this, options.Grant, CountsAsync, AuditAsync));
+    }
 
     private ValueTask<(long Streams, IReadOnlyList<KeyValuePair<string, long>> EventsByType)> CountsAsync(TenantId tenant, CancellationToken cancellationToken)
     {

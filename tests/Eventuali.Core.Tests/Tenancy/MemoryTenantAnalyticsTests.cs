@@ -22,7 +22,7 @@ public sealed class MemoryTenantAnalyticsTests
         }
 
         await factory.SetConfigurationAsync(a, new TenantConfiguration(AllowCrossTenantAnalytics: true, Tier: "free"), Ct);
-        var analytics = factory.OpenCrossTenantAnalytics(new CrossTenantAnalyticsGrant("capacity planning"));
+        var analytics = await factory.OpenCrossTenantAnalyticsAsync(new(new CrossTenantAnalyticsGrant("capacity planning")), Ct);
         var only = Assert.Single(await analytics.ReadAsync(cancellationToken: Ct));
         Assert.Equal((a, "free", 1L, 3L, 0L), (only.Tenant, only.Tier, only.Streams, only.Usage.Events, only.Usage.Reads)); // analytics reads are not the tenant's reads
         Assert.Equal([new("x", 2), new KeyValuePair<string, long>("y", 1)], only.EventsByType);
@@ -32,7 +32,7 @@ public sealed class MemoryTenantAnalyticsTests
         Assert.Equal(b, refused.Tenant);
         Assert.Equal(audited, (await factory.ReadAuditAsync(Ct)).Count);
         Assert.Contains(await factory.ReadAuditAsync(Ct), r => r.Tenant == a && r.Action == "analytics-read: capacity planning");
-        Assert.Throws<EventStoreConfigurationException>(() => factory.OpenCrossTenantAnalytics(new CrossTenantAnalyticsGrant(" ")));
+        await Assert.ThrowsAsync<EventStoreConfigurationException>(async () => await factory.OpenCrossTenantAnalyticsAsync(new(new CrossTenantAnalyticsGrant(" ")), Ct));
     }
 
     private static EventData Ev(string type) => new(EventData.NewEventId(), type, Encoding.UTF8.GetBytes("{}"));

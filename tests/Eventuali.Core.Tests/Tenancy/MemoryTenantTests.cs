@@ -5,32 +5,23 @@ using Eventuali.Tenancy;
 namespace Eventuali.Core.Tests.Tenancy;
 
 /// <summary>
-/// A store bound to one tenant of an <see cref="InMemoryTenantStoreFactory"/>, with another tenant of the same
-/// factory already holding events: the conformance suite (contiguous positions from 1, an empty log at first) only
-/// passes when nothing of the other tenant shows through.
+/// A store bound to a fresh tenant of an <see cref="InMemoryTenantStoreFactory"/> of its own, whose noise tenant already
+/// holds events: the conformance suite (contiguous positions from 1, an empty log at first) only passes when nothing of
+/// the other tenant shows through.
 /// </summary>
-public sealed class MemoryTenantFixture : IStoreFixture
+public sealed class MemoryTenantFixture : TenantStoreFixture
 {
-    public string BackendName => "memory-tenant";
+    public override string BackendName => "memory-tenant";
 
-    public bool Persists => false;
+    public override bool Persists => false;
 
-    public bool PositionsAreContiguous => true;
+    public override bool PositionsAreContiguous => true;
 
-    public async ValueTask<IEventStore> CreateStoreAsync(EventStoreOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var factory = new InMemoryTenantStoreFactory(options);
-        var noise = TenantId.Parse("noise");
-        await factory.CreateTenantAsync(noise, cancellationToken);
-        var other = await factory.GetStoreAsync(noise, cancellationToken);
-        await other.AppendAsync("order-1", ExpectedVersion.Any, [new EventData(EventData.NewEventId(), "noise", Encoding.UTF8.GetBytes("{}"))], cancellationToken);
-        var tenant = TenantId.Parse("conformance");
-        await factory.CreateTenantAsync(tenant, cancellationToken);
-        return await factory.GetStoreAsync(tenant, cancellationToken);
-    }
+    // Each factory is its own place: a memory factory cannot be opened again.
+    protected override bool OnePlace => false;
 
-    public ValueTask<IEventStore> ReopenAsync(IEventStore store, CancellationToken cancellationToken = default)
-        => throw new NotSupportedException("The memory store does not persist; Persists is false.");
+    protected override ValueTask<ITenantStoreFactory> OpenFactoryAsync(EventStoreOptions? options, bool reopen, CancellationToken cancellationToken)
+        => ValueTask.FromResult<ITenantStoreFactory>(new InMemoryTenantStoreFactory(options));
 }
 
 public sealed class MemoryTenantAppend(MemoryTenantFixture f) : AppendConformance<MemoryTenantFixture>(f);
@@ -43,33 +34,33 @@ public sealed class MemoryTenantConcurrency(MemoryTenantFixture f) : Concurrency
 
 public sealed class MemoryTenantIdempotency(MemoryTenantFixture f) : IdempotencyConformance<MemoryTenantFixture>(f);
 
-/// <summary>The registry's typed errors and the isolation of two tenants of one factory.</summary>
+/// <summary>In memory the factory is its tenants' only home: "reopening" is the same factory.</summary>
+public sealed class MemoryTenantIsolation : TenantIsolationConformance, IAsyncDisposable
+{
+    private InMemoryTenantStoreFactory? _factory;
+
+    protected override bool PositionsAreContiguous => true;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+    }
+
+    protected override ValueTask<ITenantStoreFactory> OpenFactoryAsync(bool oneConnection = false)
+        => ValueTask.FromResult<ITenantStoreFactory>(_factory ??= new InMemoryTenantStoreFactory());
+
+    protected override ValueTask CloseFactoryAsync(ITenantStoreFactory factory) => ValueTask.CompletedTask;
+}
+
+/// <summary>The registry's typed errors, idempotent creation and the two-step delete.</summary>
 public sealed class MemoryTenantFactoryTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static EventData Event(string type) => new(EventData.NewEventId(), type, Encoding.UTF8.GetBytes("{}"));
-
-    [Fact]
-    public async Task The_same_stream_id_in_two_tenants_is_two_streams_both_ways()
-    {
-        await using var factory = new InMemoryTenantStoreFactory();
-        var (a, b) = (TenantId.Parse("a"), TenantId.Parse("b"));
-        await factory.CreateTenantAsync(a, Ct);
-        await factory.CreateTenantAsync(b, Ct);
-        var storeA = await factory.GetStoreAsync(a, Ct);
-        var storeB = await factory.GetStoreAsync(b, Ct);
-
-        await storeA.AppendAsync("order-1", ExpectedVersion.NoStream, [Event("a1"), Event("a2")], Ct);
-        await storeB.AppendAsync("order-1", ExpectedVersion.NoStream, [Event("b1")], Ct);
-
-        Assert.Equal(["a1", "a2"], await TypesAsync(storeA.ReadStreamAsync("order-1", cancellationToken: Ct)));
-        Assert.Equal(["b1"], await TypesAsync(storeB.ReadStreamAsync("order-1", cancellationToken: Ct)));
-        Assert.Equal(["a1", "a2"], await TypesAsync(storeA.ReadAllAsync(cancellationToken: Ct)));
-        Assert.Equal(["b1"], await TypesAsync(storeB.ReadAllAsync(cancellationToken: Ct)));
-        Assert.Equal(2, await storeA.GetHeadPositionAsync(Ct));
-        Assert.Equal(1, await storeB.GetHeadPositionAsync(Ct));
-    }
 
     [Fact]
     public async Task Unknown_suspended_and_missing_tenants_are_refused_with_typed_errors()
@@ -129,16 +120,5 @@ public sealed class MemoryTenantFactoryTests
         await factory.PurgeTenantAsync(acme, token, Ct);
         Assert.Empty(await factory.ListTenantsAsync(Ct));
         Assert.Equal(["created", "deletion-requested", "purged"], (await factory.ReadAuditAsync(Ct)).Select(r => r.Action));
-    }
-
-    private static async Task<List<string>> TypesAsync(IAsyncEnumerable<RecordedEvent> events)
-    {
-        var types = new List<string>();
-        await foreach (var e in events)
-        {
-            types.Add(e.EventType);
-        }
-
-        return types;
     }
 }

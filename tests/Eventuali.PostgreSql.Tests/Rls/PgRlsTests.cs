@@ -1,120 +1,51 @@
+using Eventuali.PostgreSql.Tests.Tenancy;
 using Eventuali.Projections;
-using Eventuali.Snapshots;
-using Eventuali.Statistics;
-using Eventuali.Subscriptions;
 using Eventuali.Tenancy;
 using Npgsql;
 
 namespace Eventuali.PostgreSql.Tests.Rls;
 
-/// <summary>Shared tables with row-level security: two tenants in the same tables, attacked for leaks both ways.</summary>
-public sealed class PgRlsTests : IAsyncLifetime
+/// <summary>
+/// Shared tables with row-level security: two tenants in the same tables, attacked for leaks both ways (the isolation
+/// checks of every mode, <see cref="PgTenantIsolation"/>), through the store and as the application role itself.
+/// </summary>
+public sealed class PgRlsTests : PgTenantIsolation, IAsyncLifetime
 {
-    private readonly TenantId _a = PgRls.Tenant("acme");
-    private readonly TenantId _b = PgRls.Tenant("bolt-2");
     private PgRls _rls = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync() => _rls = await PgRls.CreateAsync();
 
     public async ValueTask DisposeAsync() => await _rls.DisposeAsync();
 
-    [Fact]
-    public async Task Two_tenants_in_the_same_tables_see_only_their_own_rows_both_ways_on_one_pooled_connection()
-    {
-        // One connection in the application role's pool: every call of A and of B runs on the same server session.
-        await using var factory = await _rls.OpenAsync("Maximum Pool Size=1");
-        await factory.CreateTenantAsync(_a, Ct);
-        await factory.CreateTenantAsync(_b, Ct);
-        await using var a = await factory.GetStoreAsync(_a, Ct);
-        await using var b = await factory.GetStoreAsync(_b, Ct);
-
-        await a.AppendAsync("order-1", ExpectedVersion.NoStream, [PgRls.Event("a-placed", 1), PgRls.Event("a-paid", 2)], Ct);
-        Assert.Null(await b.GetStreamVersionAsync("order-1", Ct));
-        Assert.Empty(await b.ReadAllAsync(cancellationToken: Ct).ToListAsync(Ct));
-        await b.AppendAsync("order-1", ExpectedVersion.NoStream, [PgRls.Event("b-placed", 1)], Ct);
-        Assert.Equal(2, await a.GetStreamVersionAsync("order-1", Ct));
-
-        Assert.Equal(["a-placed", "a-paid"], await a.ReadStreamAsync("order-1", cancellationToken: Ct).Select(e => e.EventType).ToListAsync(Ct));
-        Assert.Equal(["b-placed"], await b.ReadStreamAsync("order-1", cancellationToken: Ct).Select(e => e.EventType).ToListAsync(Ct));
-        Assert.Equal(["a-placed", "a-paid"], await a.ReadAllAsync(cancellationToken: Ct).Select(e => e.EventType).ToListAsync(Ct));
-        Assert.Equal(["b-placed"], await b.ReadAllAsync(cancellationToken: Ct).Select(e => e.EventType).ToListAsync(Ct));
-
-        await a.GetFeature<ICheckpointStore>()!.SaveCheckpointAsync("billing", 42, Ct);
-        Assert.Null(await b.GetFeature<ICheckpointStore>()!.LoadCheckpointAsync("billing", Ct));
-        await b.GetFeature<ISnapshotStore>()!.WriteSnapshotAsync(new StoredSnapshot("order-1", 1, 1, "order", 1, SnapshotCodec.None, 0, new byte[] { 1 }, DateTimeOffset.UnixEpoch), Ct);
-        Assert.Null(await a.GetFeature<ISnapshotStore>()!.ReadSnapshotAsync("order-1", cancellationToken: Ct));
-        var statsA = await a.GetFeature<IStoreStatistics>()!.GetStatisticsAsync(Ct);
-        var statsB = await b.GetFeature<IStoreStatistics>()!.GetStatisticsAsync(Ct);
-        Assert.Equal((2L, 1L), (statsA.Events, statsB.Events));
-
-        // Usage is metered per tenant in the append's transaction and equals the rows.
-        var usage = await factory.ReadUsageAsync(null, null, null, Ct);
-        Assert.Equal([(_a, 2L, 1L), (_b, 1L, 1L)], usage.OrderBy(u => u.Tenant.Value).Select(u => (u.Tenant, u.Events, u.Streams)));
-    }
+    protected override async ValueTask<ITenantStoreFactory> OpenFactoryAsync(bool oneConnection = false)
+        => await _rls.OpenAsync(oneConnection ? "Maximum Pool Size=1" : null);
 
     [Fact]
     public async Task Quotas_count_the_tenants_own_usage_and_refuse_before_writing()
     {
         await using var factory = await _rls.OpenAsync();
-        await factory.CreateTenantAsync(_a, Ct);
-        await factory.CreateTenantAsync(_b, Ct);
-        await factory.SetConfigurationAsync(_a, new TenantConfiguration(new TenantQuotas(MaxEventsPerDay: 3, MaxStreams: null, MaxBytes: null), null), Ct);
-        await using var a = await factory.GetStoreAsync(_a, Ct);
-        await using var b = await factory.GetStoreAsync(_b, Ct);
+        await factory.CreateTenantAsync(A, Ct);
+        await factory.CreateTenantAsync(B, Ct);
+        await factory.SetConfigurationAsync(A, new TenantConfiguration(new TenantQuotas(MaxEventsPerDay: 3, MaxStreams: null, MaxBytes: null), null), Ct);
+        await using var a = await factory.GetStoreAsync(A, Ct);
+        await using var b = await factory.GetStoreAsync(B, Ct);
 
         // B's appends are not A's usage.
-        await b.AppendAsync("s", ExpectedVersion.Any, [PgRls.Event("b", 1), PgRls.Event("b", 2), PgRls.Event("b", 3)], Ct);
-        await a.AppendAsync("s", ExpectedVersion.Any, [PgRls.Event("a", 1), PgRls.Event("a", 2)], Ct);
-        await a.AppendAsync("s", ExpectedVersion.Any, [PgRls.Event("a", 3)], Ct);
-        await Assert.ThrowsAsync<TenantQuotaExceededException>(async () => await a.AppendAsync("s", ExpectedVersion.Any, [PgRls.Event("a", 4)], Ct));
+        await b.AppendAsync("s", ExpectedVersion.Any, [Event("b", 1), Event("b", 2), Event("b", 3)], Ct);
+        await a.AppendAsync("s", ExpectedVersion.Any, [Event("a", 1), Event("a", 2)], Ct);
+        await a.AppendAsync("s", ExpectedVersion.Any, [Event("a", 3)], Ct);
+        await Assert.ThrowsAsync<TenantQuotaExceededException>(async () => await a.AppendAsync("s", ExpectedVersion.Any, [Event("a", 4)], Ct));
         Assert.Equal(3, await a.GetStreamVersionAsync("s", Ct));
-    }
-
-    [Fact]
-    public async Task Read_models_and_a_tenants_listen_channel_are_its_own()
-    {
-        await using var factory = await _rls.OpenAsync();
-        await factory.CreateTenantAsync(_a, Ct);
-        await factory.CreateTenantAsync(_b, Ct);
-        await using var a = await factory.GetStoreAsync(_a, Ct);
-        await using var b = await factory.GetStoreAsync(_b, Ct);
-        var pa = a.GetFeature<PostgreSqlEventStore>()!;
-        var pb = b.GetFeature<PostgreSqlEventStore>()!;
-        Assert.NotEqual(pa.NotificationChannel, pb.NotificationChannel);
-
-        await using (var lease = await a.GetFeature<IProjectionStore>()!.TryAcquireProjectionAsync("orders", "test", Ct))
-        await using (var tx = await lease!.BeginAsync(Ct))
-        {
-            await tx.Documents.PutAsync("order-1", """{"by":"a"}""", Ct);
-            await tx.CommitAsync(Ct);
-        }
-
-        Assert.NotNull(await a.GetFeature<IProjectionStore>()!.GetProjectionDocumentAsync("orders", "order-1", Ct));
-        Assert.Null(await b.GetFeature<IProjectionStore>()!.GetProjectionDocumentAsync("orders", "order-1", Ct));
-        Assert.Empty(await b.GetFeature<IProjectionStore>()!.ListProjectionsAsync(Ct));
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await using var signals = pa.ListenForAppendsAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
-        Assert.True(await signals.MoveNextAsync()); // listening
-        await b.AppendAsync("order-1", ExpectedVersion.Any, [PgRls.Event("b", 1)], Ct);
-        var own = await a.AppendAsync("order-1", ExpectedVersion.Any, [PgRls.Event("a", 1)], Ct);
-
-        // NOTIFY is delivered in commit order: had B's wake-up reached A's channel, it would come first.
-        Assert.True(await signals.MoveNextAsync());
-        Assert.Equal(own.LastPosition, signals.Current);
     }
 
     [Fact]
     public async Task Sql_in_a_projection_that_switches_tenant_is_rolled_back_with_a_typed_error()
     {
         await using var factory = await _rls.OpenAsync();
-        await factory.CreateTenantAsync(_a, Ct);
-        await factory.CreateTenantAsync(_b, Ct);
-        await using var a = await factory.GetStoreAsync(_a, Ct);
-        await using var b = await factory.GetStoreAsync(_b, Ct);
+        await factory.CreateTenantAsync(A, Ct);
+        await factory.CreateTenantAsync(B, Ct);
+        await using var a = await factory.GetStoreAsync(A, Ct);
+        await using var b = await factory.GetStoreAsync(B, Ct);
 
         await using (var lease = await a.GetFeature<IProjectionStore>()!.TryAcquireProjectionAsync("orders", "test", Ct))
         {
@@ -128,7 +59,7 @@ public sealed class PgRlsTests : IAsyncLifetime
             // Written as B from A's transaction: the commit must refuse it.
             await tx.Documents.PutAsync("planted", "{}", Ct);
             var error = await Assert.ThrowsAsync<TenantContextChangedException>(async () => await tx.CommitAsync(Ct));
-            Assert.Equal(_a, error.Tenant);
+            Assert.Equal(A, error.Tenant);
         }
 
         Assert.Null(await b.GetFeature<IProjectionStore>()!.GetProjectionDocumentAsync("orders", "planted", Ct));
@@ -140,12 +71,12 @@ public sealed class PgRlsTests : IAsyncLifetime
     {
         await using (var factory = await _rls.OpenAsync())
         {
-            await factory.CreateTenantAsync(_a, Ct);
-            await using var a = await factory.GetStoreAsync(_a, Ct);
-            await a.AppendAsync("order-1", ExpectedVersion.NoStream, [PgRls.Event("a", 1)], Ct);
+            await factory.CreateTenantAsync(A, Ct);
+            await using var a = await factory.GetStoreAsync(A, Ct);
+            await a.AppendAsync("order-1", ExpectedVersion.NoStream, [Event("a", 1)], Ct);
         }
 
-        await using var app = await _rls.AppRawAsync();
+        await using var app = _rls.AppRaw();
         var events = $"\"{_rls.Schema}\".events";
         await AssertRefusedAsync(app, $"SET ROLE {_rls.OwnerRole}", "42501");
         await AssertRefusedAsync(app, $"TRUNCATE {events}", "42501");
@@ -168,7 +99,7 @@ public sealed class PgRlsTests : IAsyncLifetime
     {
         await using (var factory = await _rls.OpenAsync())
         {
-            await factory.CreateTenantAsync(_a, Ct);
+            await factory.CreateTenantAsync(A, Ct);
         }
 
         var superuser = PgTestServer.WithSchema(await PgRls.AdminUrlAsync(), _rls.Schema) + "&tenancy=rls";
@@ -193,14 +124,14 @@ public sealed class PgRlsTests : IAsyncLifetime
 
         // Without the owner: tenants' stores open, administration is refused naming the owner URL.
         await using var appOnly = await _rls.OpenAsync(owner: false);
-        await using (var store = await appOnly.GetStoreAsync(_a, Ct))
+        await using (var store = await appOnly.GetStoreAsync(A, Ct))
         {
-            await store.AppendAsync("s", ExpectedVersion.NoStream, [PgRls.Event("e", 1)], Ct);
+            await store.AppendAsync("s", ExpectedVersion.NoStream, [Event("e", 1)], Ct);
         }
 
-        var admin = await Assert.ThrowsAsync<EventStoreConfigurationException>(async () => await appOnly.CreateTenantAsync(_b, Ct));
+        var admin = await Assert.ThrowsAsync<EventStoreConfigurationException>(async () => await appOnly.CreateTenantAsync(B, Ct));
         Assert.Contains("--owner-url", admin.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<UnknownTenantException>(async () => await appOnly.GetStoreAsync(_b, Ct));
+        await Assert.ThrowsAsync<UnknownTenantException>(async () => await appOnly.GetStoreAsync(B, Ct));
         var create = await Assert.ThrowsAsync<EventStoreConfigurationException>(async () => await PostgreSqlRlsTenantStoreFactory.OpenAsync(await _rls.AppUrlAsync(), null, EventStoreOptions.Default, create: true, Ct));
         Assert.Contains(PostgreSqlRlsTenantStoreFactory.OwnerUrlVariable, create.Message, StringComparison.Ordinal);
     }
@@ -209,28 +140,94 @@ public sealed class PgRlsTests : IAsyncLifetime
     public async Task Suspend_resume_and_two_step_delete_remove_exactly_the_tenants_rows()
     {
         await using var factory = await _rls.OpenAsync();
-        await factory.CreateTenantAsync(_a, Ct);
-        await factory.CreateTenantAsync(_b, Ct);
-        Assert.Equal(_a, (await factory.CreateTenantAsync(_a, Ct)).Tenant); // idempotent
-        await using (var a = await factory.GetStoreAsync(_a, Ct))
-        await using (var b = await factory.GetStoreAsync(_b, Ct))
+        await factory.CreateTenantAsync(A, Ct);
+        await factory.CreateTenantAsync(B, Ct);
+        Assert.Equal(A, (await factory.CreateTenantAsync(A, Ct)).Tenant); // idempotent
+        await using (var a = await factory.GetStoreAsync(A, Ct))
+        await using (var b = await factory.GetStoreAsync(B, Ct))
         {
-            await a.AppendAsync("s", ExpectedVersion.NoStream, [PgRls.Event("a", 1)], Ct);
-            await b.AppendAsync("s", ExpectedVersion.NoStream, [PgRls.Event("b", 1)], Ct);
+            await a.AppendAsync("s", ExpectedVersion.NoStream, [Event("a", 1)], Ct);
+            await b.AppendAsync("s", ExpectedVersion.NoStream, [Event("b", 1)], Ct);
         }
 
-        await factory.SetSuspendedAsync(_a, true, Ct);
-        await Assert.ThrowsAsync<TenantSuspendedException>(async () => await factory.GetStoreAsync(_a, Ct));
-        await factory.SetSuspendedAsync(_a, false, Ct);
-        var token = await factory.RequestDeletionAsync(_a, Ct);
-        await Assert.ThrowsAsync<TenantDeletionException>(async () => await factory.PurgeTenantAsync(_a, "wrong", Ct));
-        await factory.PurgeTenantAsync(_a, token, Ct);
+        await factory.SetSuspendedAsync(A, true, Ct);
+        await Assert.ThrowsAsync<TenantSuspendedException>(async () => await factory.GetStoreAsync(A, Ct));
+        await factory.SetSuspendedAsync(A, false, Ct);
+        var token = await factory.RequestDeletionAsync(A, Ct);
+        await Assert.ThrowsAsync<TenantDeletionException>(async () => await factory.PurgeTenantAsync(A, "wrong", Ct));
+        await factory.PurgeTenantAsync(A, token, Ct);
 
-        Assert.Equal([_b], (await factory.ListTenantsAsync(Ct)).Select(t => t.Tenant));
-        Assert.Contains(await factory.ReadAuditAsync(Ct), r => r.Tenant == _a && r.Action == "purged");
+        Assert.Equal([B], (await factory.ListTenantsAsync(Ct)).Select(t => t.Tenant));
+        Assert.Contains(await factory.ReadAuditAsync(Ct), r => r.Tenant == A && r.Action == "purged");
         await using var raw = await PgRls.AdminAsync();
         Assert.Equal(0L, await ScalarAsync(raw, $"SELECT count(*) FROM \"{_rls.Schema}\".events WHERE tenant_id = 'acme'"));
         Assert.Equal(1L, await ScalarAsync(raw, $"SELECT count(*) FROM \"{_rls.Schema}\".events WHERE tenant_id = 'bolt-2'"));
+    }
+
+    [Fact]
+    public async Task The_application_role_bound_to_one_tenant_dumps_none_of_the_others_rows()
+    {
+        var written = new Dictionary<TenantId, HashSet<Guid>> { [A] = [], [B] = [] };
+        await using (var factory = await _rls.OpenAsync())
+        {
+            foreach (var tenant in new[] { A, B })
+            {
+                await factory.CreateTenantAsync(tenant, Ct);
+                await using var store = await factory.GetStoreAsync(tenant, Ct);
+                foreach (var stream in new[] { "order-1", "account-1" })
+                {
+                    var e = Event(tenant.Value);
+                    await store.AppendAsync(stream, ExpectedVersion.NoStream, [e], Ct);
+                    written[tenant].Add(e.EventId);
+                }
+            }
+        }
+
+        // What a dump (pg_dump's COPY) and a query naming the other tenant get as the application role: bound to B,
+        // B's rows only; bound to A, A's only; bound to nobody, nothing.
+        await using var app = _rls.AppRaw();
+        var events = $"\"{_rls.Schema}\".events";
+        Assert.Equal(written[B].Order(), (await DumpAsync(app, B.Value, $"COPY {events} (event_id) TO STDOUT")).Select(Guid.Parse).Order());
+        Assert.Equal(written[B].Order(), (await DumpAsync(app, B.Value, $"COPY (SELECT event_id FROM {events} WHERE tenant_id = 'acme' OR true) TO STDOUT")).Select(Guid.Parse).Order());
+        Assert.Empty(await DumpAsync(app, B.Value, $"COPY (SELECT event_id FROM {events} WHERE tenant_id = 'acme') TO STDOUT"));
+        Assert.Equal(written[A].Order(), (await DumpAsync(app, A.Value, $"COPY {events} (event_id) TO STDOUT")).Select(Guid.Parse).Order());
+        Assert.Empty(await DumpAsync(app, null, $"COPY {events} (event_id) TO STDOUT"));
+    }
+
+    [Fact]
+    public async Task Cross_tenant_analytics_is_refused_clearly_for_shared_tables()
+    {
+        await using var factory = await _rls.OpenAsync();
+        await factory.CreateTenantAsync(A, Ct);
+        Assert.IsNotAssignableFrom<ICrossTenantAnalyticsSource>(factory);
+        var optIn = await Assert.ThrowsAsync<ArgumentException>(async () => await factory.SetConfigurationAsync(A, new TenantConfiguration(AllowCrossTenantAnalytics: true), Ct));
+        Assert.Contains("tenancy=schema", optIn.Message, StringComparison.Ordinal);
+        Assert.False((await factory.GetConfigurationAsync(A, Ct)).AllowCrossTenantAnalytics);
+    }
+
+    // Lines a COPY ... TO STDOUT writes in a transaction whose tenant is set to tenant (none when null).
+    private static async Task<List<string>> DumpAsync(NpgsqlDataSource ds, string? tenant, string copy)
+    {
+        await using var conn = await ds.OpenConnectionAsync(Ct);
+        await using var tx = await conn.BeginTransactionAsync(Ct);
+        if (tenant is not null)
+        {
+            await using var set = new NpgsqlCommand("SELECT set_config('eventuali.tenant', $1, true)", conn, tx);
+            set.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            await set.ExecuteNonQueryAsync(Ct);
+        }
+
+        var lines = new List<string>();
+        using (var reader = await conn.BeginTextExportAsync(copy, Ct))
+        {
+            while (await reader.ReadLineAsync(Ct) is { } line)
+            {
+                lines.Add(line);
+            }
+        }
+
+        await tx.RollbackAsync(Ct);
+        return lines;
     }
 
     private static async Task AssertRefusedAsync(NpgsqlDataSource ds, string sql, string? sqlState)

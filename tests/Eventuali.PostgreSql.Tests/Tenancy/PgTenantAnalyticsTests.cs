@@ -41,11 +41,16 @@ public sealed class PgTenantAnalyticsTests : IAsyncLifetime
         var readerUrl = await PgTenants.ReaderUrlAsync();
 
         // The provisioning role itself is not a reader: analytics is authorised separately.
-        var self = await Assert.ThrowsAsync<EventStoreConfigurationException>(async () => await factory.OpenCrossTenantAnalyticsAsync(new CrossTenantAnalyticsGrant("billing"), await PgTestServer.UrlAsync(), Ct));
+        var grant = new CrossTenantAnalyticsOptions(new CrossTenantAnalyticsGrant("billing"));
+        var self = await Assert.ThrowsAsync<EventStoreConfigurationException>(async () => await factory.OpenCrossTenantAnalyticsAsync(grant with { ReaderUrl = await PgTestServer.UrlAsync() }, Ct));
         Assert.Contains("role of its own", self.Message, StringComparison.Ordinal);
-        Assert.Throws<EventStoreConfigurationException>(() => factory.OpenCrossTenantAnalytics(new CrossTenantAnalyticsGrant("billing")));
 
-        var analytics = await factory.OpenCrossTenantAnalyticsAsync(new CrossTenantAnalyticsGrant(" billing "), readerUrl, Ct);
+        // Without a reader URL the open is refused, naming where the URL goes; the options never print it.
+        var none = await Assert.ThrowsAsync<ArgumentException>(async () => await factory.OpenCrossTenantAnalyticsAsync(grant, Ct));
+        Assert.Contains("ReaderUrl", none.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(readerUrl, (grant with { ReaderUrl = readerUrl }).ToString(), StringComparison.Ordinal);
+
+        var analytics = await factory.OpenCrossTenantAnalyticsAsync(new(new CrossTenantAnalyticsGrant(" billing ")) { ReaderUrl = readerUrl }, Ct);
         var all = await analytics.ReadAsync(cancellationToken: Ct);
         Assert.Equal([_a, _c], all.Select(t => t.Tenant));
         Assert.Equal(("pro", 2L, 3L), (all[0].Tier, all[0].Streams, all[0].Usage.Events));

@@ -36,7 +36,8 @@ public sealed class SqliteTenantAnalyticsTests : IDisposable
 
         await factory.SetConfigurationAsync(_a, new TenantConfiguration(AllowCrossTenantAnalytics: true, Tier: "pro"), Ct);
         await factory.SetConfigurationAsync(_c, new TenantConfiguration(AllowCrossTenantAnalytics: true), Ct);
-        var analytics = factory.OpenCrossTenantAnalytics(new CrossTenantAnalyticsGrant(" billing "));
+        // A reader URL is PostgreSQL's: here it is ignored.
+        var analytics = await factory.OpenCrossTenantAnalyticsAsync(new(new CrossTenantAnalyticsGrant(" billing ")) { ReaderUrl = "postgresql://ignored@nowhere/db" }, Ct);
         Assert.Equal("billing", analytics.Grant.Purpose);
 
         var all = await analytics.ReadAsync(cancellationToken: Ct);
@@ -64,7 +65,7 @@ public sealed class SqliteTenantAnalyticsTests : IDisposable
         await using var factory = await OpenAsync();
         foreach (var purpose in new[] { "", "  ", "two\nlines", new string('p', 201) })
         {
-            await Assert.ThrowsAsync<EventStoreConfigurationException>(() => Task.FromResult(factory.OpenCrossTenantAnalytics(new CrossTenantAnalyticsGrant(purpose))));
+            await Assert.ThrowsAsync<EventStoreConfigurationException>(async () => await factory.OpenCrossTenantAnalyticsAsync(new(new CrossTenantAnalyticsGrant(purpose)), Ct));
         }
     }
 

@@ -1,17 +1,13 @@
 using System.Text;
-using Eventuali.Subscriptions;
-using Eventuali.Snapshots;
-using Eventuali.Statistics;
 using Eventuali.Tenancy;
 
 namespace Eventuali.Sqlite.Tests.Tenancy;
 
-/// <summary>File-per-tenant SQLite: isolation between two tenants, the bounded cache of open files, the registry's typed errors and the two-step purge.</summary>
+/// <summary>File-per-tenant SQLite: the bounded cache of open files, the registry's typed errors and the two-step purge (isolation: <see cref="SqliteTenantIsolationTests"/>).</summary>
 public sealed class SqliteTenantFactoryTests : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "eventuali-tenancy-tests", Guid.NewGuid().ToString("N"));
     private readonly TenantId _a = TenantId.Parse("a");
-    private readonly TenantId _b = TenantId.Parse("b");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -28,76 +24,6 @@ public sealed class SqliteTenantFactoryTests : IAsyncLifetime
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    [Fact]
-    public async Task The_same_stream_id_in_two_tenants_is_two_streams_and_no_capability_sees_the_other()
-    {
-        await using var factory = await OpenAsync();
-        await factory.CreateTenantAsync(_a, Ct);
-        await factory.CreateTenantAsync(_b, Ct);
-        await using var a = await factory.GetStoreAsync(_a, Ct);
-        await using var b = await factory.GetStoreAsync(_b, Ct);
-
-        await a.AppendAsync("order-1", ExpectedVersion.NoStream, [Event("a1"), Event("a2")], Ct);
-        await b.AppendAsync("order-1", ExpectedVersion.NoStream, [Event("b1")], Ct);
-        await a.GetFeature<ICheckpointStore>()!.SaveCheckpointAsync("proj", 2, Ct);
-        await a.GetFeature<ISnapshotStore>()!.WriteSnapshotAsync(new StoredSnapshot("order-1", 2, 2, "order", 1, SnapshotCodec.None, 0, Encoding.UTF8.GetBytes("{}"), DateTimeOffset.UnixEpoch), Ct);
-
-        // Both directions: streams, versions, the global log and its head.
-        Assert.Equal(["a1", "a2"], await TypesAsync(a.ReadStreamAsync("order-1", cancellationToken: Ct)));
-        Assert.Equal(["b1"], await TypesAsync(b.ReadStreamAsync("order-1", cancellationToken: Ct)));
-        Assert.Equal(2, await a.GetStreamVersionAsync("order-1", Ct));
-        Assert.Equal(1, await b.GetStreamVersionAsync("order-1", Ct));
-        Assert.Equal(["b1"], await TypesAsync(b.ReadAllAsync(cancellationToken: Ct)));
-        Assert.Equal(1, await b.GetHeadPositionAsync(Ct));
-
-        // B sees none of A's checkpoints, snapshots or statistics.
-        Assert.Null(await b.GetFeature<ICheckpointStore>()!.LoadCheckpointAsync("proj", Ct));
-        Assert.Equal(2, await a.GetFeature<ICheckpointStore>()!.LoadCheckpointAsync("proj", Ct));
-        Assert.Null(await b.GetFeature<ISnapshotStore>()!.ReadSnapshotAsync("order-1", cancellationToken: Ct));
-        Assert.NotNull(await a.GetFeature<ISnapshotStore>()!.ReadSnapshotAsync("order-1", cancellationToken: Ct));
-        Assert.Equal(1, (await b.GetFeature<IStoreStatistics>()!.GetStatisticsAsync(Ct)).Events);
-        Assert.Equal(2, (await a.GetFeature<IStoreStatistics>()!.GetStatisticsAsync(Ct)).Events);
-
-        // A's files and B's are apart, named from the tenant id.
-        Assert.True(File.Exists(Path.Combine(_directory, "data", "a.db")));
-        Assert.True(File.Exists(Path.Combine(_directory, "data", "b.db")));
-        Assert.True(File.Exists(Path.Combine(_directory, "tenants.db")));
-    }
-
-    [Fact]
-    public async Task A_subscription_of_one_tenant_is_not_woken_by_or_shown_the_other()
-    {
-        await using var factory = await OpenAsync();
-        await factory.CreateTenantAsync(_a, Ct);
-        await factory.CreateTenantAsync(_b, Ct);
-        await using var a = await factory.GetStoreAsync(_a, Ct);
-        await using var b = await factory.GetStoreAsync(_b, Ct);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        stop.CancelAfter(TimeSpan.FromSeconds(60));
-
-        var seen = new List<string>();
-        var reading = Task.Run(async () =>
-        {
-            await foreach (var e in b.SubscribeToAllAsync(0, cancellationToken: stop.Token))
-            {
-                seen.Add(e.EventType);
-                if (e.EventType == "b-last")
-                {
-                    return;
-                }
-            }
-        }, Ct);
-
-        for (var i = 0; i < 20; i++)
-        {
-            await a.AppendAsync("order-1", ExpectedVersion.Any, [Event("a")], Ct);
-        }
-
-        await b.AppendAsync("order-1", ExpectedVersion.Any, [Event("b-first"), Event("b-last")], Ct);
-        await reading;
-        Assert.Equal(["b-first", "b-last"], seen);
     }
 
     [Fact]

@@ -1,79 +1,35 @@
-using System.Collections.Concurrent;
-using System.Text;
 using Eventuali.Conformance;
 using Eventuali.Tenancy;
 
 namespace Eventuali.Sqlite.Tests.Tenancy;
 
 /// <summary>
-/// A store bound to one tenant of a file-per-tenant directory, with another tenant of the same directory already
-/// holding events (same stream ids the suite uses, e.g. order-1): the conformance suite only passes when nothing of
-/// the other tenant shows through. One directory per store; reopening closes the factory and opens it again.
+/// A store bound to a fresh tenant of one file-per-tenant directory per test class, whose noise tenant already holds
+/// events under the stream ids the suite uses (<see cref="TenantStoreFixture"/>). Each store has a factory of its own
+/// over the directory; reopening opens a new one without create.
 /// </summary>
-public sealed class SqliteTenantFixture : IStoreFixture, IAsyncDisposable
+public sealed class SqliteTenantFixture : TenantStoreFixture
 {
-    private static readonly TenantId Tenant = TenantId.Parse("conformance");
-    private readonly ConcurrentDictionary<IEventStore, (SqliteTenantStoreFactory Factory, string Directory)> _stores = new();
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "eventuali-tenancy-tests", Guid.NewGuid().ToString("N"));
 
-    public string BackendName => "sqlite tenancy=file";
+    public override string BackendName => "sqlite tenancy=file";
 
-    public bool Persists => true;
+    public override bool PositionsAreContiguous => true;
 
-    public bool PositionsAreContiguous => true;
+    protected override async ValueTask<ITenantStoreFactory> OpenFactoryAsync(EventStoreOptions? options, bool reopen, CancellationToken cancellationToken)
+        => await SqliteTenantStoreFactory.OpenAsync(_directory + "/?tenancy=file", options ?? new EventStoreOptions { Durability = Durability.Relaxed }, create: !reopen, cancellationToken);
 
-    public async ValueTask<IEventStore> CreateStoreAsync(EventStoreOptions? options = null, CancellationToken cancellationToken = default)
+    protected override ValueTask DeletePlaceAsync()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "eventuali-tenancy-tests", Guid.NewGuid().ToString("N"));
-        options ??= new EventStoreOptions { Durability = Durability.Relaxed };
-        var factory = await SqliteTenantStoreFactory.OpenAsync(directory + "/?tenancy=file", options, cancellationToken: cancellationToken);
-        var noise = TenantId.Parse("noise");
-        await factory.CreateTenantAsync(noise, cancellationToken);
-        var other = await factory.GetStoreAsync(noise, cancellationToken);
-        await using (other)
+        try
         {
-            foreach (var stream in new[] { "order-1", "account-1", "s" })
-            {
-                await other.AppendAsync(stream, ExpectedVersion.Any, [new EventData(EventData.NewEventId(), "noise", Encoding.UTF8.GetBytes("{}"))], cancellationToken);
-            }
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Cleaned by the OS with the rest of the temp directory.
         }
 
-        await factory.CreateTenantAsync(Tenant, cancellationToken);
-        var store = await factory.GetStoreAsync(Tenant, cancellationToken);
-        _stores[store] = (factory, directory);
-        return store;
-    }
-
-    public async ValueTask<IEventStore> ReopenAsync(IEventStore store, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        if (!_stores.TryRemove(store, out var entry))
-        {
-            throw new ArgumentException("The store was not created by this fixture.", nameof(store));
-        }
-
-        var options = store.Options;
-        await store.DisposeAsync();
-        await entry.Factory.DisposeAsync();
-        var factory = await SqliteTenantStoreFactory.OpenAsync(entry.Directory + "/?tenancy=file", options, create: false, cancellationToken);
-        var reopened = await factory.GetStoreAsync(Tenant, cancellationToken);
-        _stores[reopened] = (factory, entry.Directory);
-        return reopened;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var (store, (factory, directory)) in _stores)
-        {
-            await store.DisposeAsync();
-            await factory.DisposeAsync();
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Cleaned by the OS with the rest of the temp directory.
-            }
-        }
+        return ValueTask.CompletedTask;
     }
 }
