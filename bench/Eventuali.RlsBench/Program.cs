@@ -7,15 +7,22 @@ using Eventuali.Tenancy;
 using Npgsql;
 
 // Shared tables with row-level security (tenancy=rls) against the single-tenant store, in the same run on the same
-// server: append-batch (events/s, concurrent appends of 10 events, group-committed) and load-aggregate (stream loads/s of
-// a 100-event stream). Rounds alternate which store goes first; medians are reported with the ratio rls / single.
+// server, with the same URL options, events, warm-up and durability. Workloads:
+//   append-batch 8x10: 2,000 appends of 10 events by 8 concurrent writers (group-committed), events/s;
+//   append-batch 1x50: the standard append-batch shape (eventuali benchmark -w append-batch): one writer, appends of
+//                      50 events, each to a new stream, events/s;
+//   load-aggregate: loads of a 100-event stream, loads/s.
+// Rounds alternate which store goes first; per workload the medians and the median of the per-round ratios are printed.
+// Planner statistics: both schemas are analyzed after the warm-up (as autovacuum does on a live server within a minute);
+// RLSBENCH_ANALYZE=0 leaves them as autovacuum happens to leave them (see docs/multi-tenancy.md).
 // Usage: [RLSBENCH_OPTIONS=…] dotnet run -c Release --project bench/Eventuali.RlsBench -- ADMIN_URL [rounds]
 // ADMIN_URL: postgresql://… of a role that may create roles (scripts/postgres.sh makes eventuali_admin, a superuser).
 var adminUrl = args.Length > 0 ? args[0] : "postgresql://eventuali_admin:eventuali@127.0.0.1:54329/eventuali";
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
 // Extra URL options for both stores alike, e.g. "Max%20Auto%20Prepare=20" (RLSBENCH_OPTIONS).
 var options = Environment.GetEnvironmentVariable("RLSBENCH_OPTIONS") is { Length: > 0 } extra ? "&" + extra : string.Empty;
-const int Appends = 2_000, BatchSize = 10, Writers = 8, StreamLength = 100, Loads = 500;
+var analyze = Environment.GetEnvironmentVariable("RLSBENCH_ANALYZE") != "0";
+const int Appends = 2_000, BatchSize = 10, Writers = 8, StandardAppends = 200, StandardSize = 50, StreamLength = 100, Loads = 500;
 
 var suffix = Guid.NewGuid().ToString("N")[..8];
 var (owner, app, password, schema) = ("bench_own_" + suffix, "bench_app_" + suffix, "pw" + suffix, "rb" + suffix);
@@ -34,32 +41,52 @@ try
     await using (var noise = await factory.GetStoreAsync(TenantId.Parse("noise")))
     {
         // Another tenant's rows in the same tables and indexes, as many as the measured tenant writes per round.
-        await AppendBatchAsync(noise, "noise");
+        await ConcurrentAsync(noise, "noise");
+        await StandardAsync(noise, "noise");
     }
 
-    await using var plain = await EventStore.CreateAsync(adminUrl + (adminUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "schema=" + single);
-    var results = new Dictionary<string, List<double>> { ["append single"] = [], ["append rls"] = [], ["load single"] = [], ["load rls"] = [] };
+    await using var plain = await EventStore.CreateAsync(adminUrl + (adminUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "schema=" + single + options);
+    var workloads = new (string Name, string Unit, Func<IEventStore, string, Task<double>> Run)[]
+    {
+        ("append-batch 8x10", "events/s", ConcurrentAsync),
+        ("append-batch 1x50", "events/s", StandardAsync),
+        ("load-aggregate", "loads/s", (store, _) => LoadAggregateAsync(store)),
+    };
+
     foreach (var store in new[] { plain, rls })
     {
-        await SeedAggregateAsync(store); // warm-up and the stream load-aggregate reads
+        // The same untimed warm-up for both: one round of each append workload, and the stream the loads read.
+        await ConcurrentAsync(store, "warm");
+        await StandardAsync(store, "warm");
+        await SeedAggregateAsync(store);
     }
 
+    if (analyze)
+    {
+        await ExecAsync($"ANALYZE \"{schema}\".events, \"{schema}\".streams, \"{schema}\".tenant_usage");
+        await ExecAsync($"ANALYZE \"{single}\".events, \"{single}\".streams");
+    }
+
+    var results = workloads.ToDictionary(w => w.Name, _ => (Single: new List<double>(), Rls: new List<double>()));
     for (var round = 0; round < rounds; round++)
     {
-        var order = round % 2 == 0 ? new[] { ("single", plain), ("rls", rls) } : [("rls", rls), ("single", plain)];
-        foreach (var (name, store) in order)
+        var order = round % 2 == 0 ? new[] { (false, plain), (true, rls) } : [(true, rls), (false, plain)];
+        foreach (var (isRls, store) in order)
         {
-            results["append " + name].Add(await AppendBatchAsync(store, $"r{round}"));
-            results["load " + name].Add(await LoadAggregateAsync(store));
+            foreach (var (name, _, run) in workloads)
+            {
+                (isRls ? results[name].Rls : results[name].Single).Add(await run(store, $"r{round}"));
+            }
         }
     }
 
-    Console.WriteLine($"| workload | single-tenant (median of {rounds}) | tenancy=rls (median of {rounds}) | rls / single |");
-    Console.WriteLine("|---|---|---|---|");
-    foreach (var (workload, unit) in new[] { ("append", "events/s"), ("load", "loads/s") })
+    Console.WriteLine($"| workload | single-tenant (median of {rounds}) | tenancy=rls (median of {rounds}) | rls / single (medians) | rls / single (median of rounds) |");
+    Console.WriteLine("|---|---|---|---|---|");
+    foreach (var (name, unit, _) in workloads)
     {
-        var (s, r) = (Median(results[workload + " single"]), Median(results[workload + " rls"]));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {(workload == "append" ? "append-batch" : "load-aggregate")} | {s:N0} {unit} | {r:N0} {unit} | {r / s:P0} |"));
+        var (s, r) = results[name];
+        var paired = Median([.. s.Zip(r, (a, b) => b / a)]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {Median(s):N0} {unit} | {Median(r):N0} {unit} | {Median(r) / Median(s):P0} | {paired:P0} |"));
     }
 }
 finally
@@ -74,7 +101,8 @@ finally
     }
 }
 
-async Task<double> AppendBatchAsync(IEventStore store, string prefix)
+// 8 writers taking the next of 2,000 appends of 10 events each, to a new stream each: the store group-commits them.
+async Task<double> ConcurrentAsync(IEventStore store, string prefix)
 {
     var next = -1;
     var watch = Stopwatch.StartNew();
@@ -82,17 +110,27 @@ async Task<double> AppendBatchAsync(IEventStore store, string prefix)
     {
         for (var i = Interlocked.Increment(ref next); i < Appends; i = Interlocked.Increment(ref next))
         {
-            var events = Enumerable.Range(0, BatchSize).Select(n => new EventData(EventData.NewEventId(), "deposited", "{\"amount\": 10}"u8.ToArray())).ToList();
-            await store.AppendAsync($"{prefix}-acct-{i}", ExpectedVersion.NoStream, events);
+            await store.AppendAsync($"{prefix}-acct-{i}", ExpectedVersion.NoStream, Events(BatchSize));
         }
     })));
     return Appends * BatchSize / watch.Elapsed.TotalSeconds;
 }
 
+// One writer, appends of 50 events one after another, to a new stream each (the shape of eventuali benchmark -w append-batch).
+async Task<double> StandardAsync(IEventStore store, string prefix)
+{
+    var watch = Stopwatch.StartNew();
+    for (var i = 0; i < StandardAppends; i++)
+    {
+        await store.AppendAsync($"{prefix}-std-{i}", ExpectedVersion.NoStream, Events(StandardSize));
+    }
+
+    return StandardAppends * StandardSize / watch.Elapsed.TotalSeconds;
+}
+
 async Task SeedAggregateAsync(IEventStore store)
 {
-    var events = Enumerable.Range(0, StreamLength).Select(n => new EventData(EventData.NewEventId(), "deposited", "{\"amount\": 10}"u8.ToArray())).ToList();
-    await store.AppendAsync("aggregate-1", ExpectedVersion.Any, events);
+    await store.AppendAsync("aggregate-1", ExpectedVersion.Any, Events(StreamLength));
     await LoadAggregateAsync(store);
 }
 
@@ -115,6 +153,9 @@ async Task<double> LoadAggregateAsync(IEventStore store)
 
     return Loads / watch.Elapsed.TotalSeconds;
 }
+
+static List<EventData> Events(int count)
+    => [.. Enumerable.Range(0, count).Select(n => new EventData(EventData.NewEventId(), "deposited", "{\"amount\": 10}"u8.ToArray()))];
 
 string As(string role)
 {

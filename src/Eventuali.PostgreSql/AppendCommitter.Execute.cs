@@ -5,18 +5,18 @@ namespace Eventuali.PostgreSql;
 /// <summary>One batch's round trip: append_many (or append alone), with a retry per append when the batch as a whole fails.</summary>
 internal sealed partial class AppendCommitter
 {
-    private async Task CommitAsync(List<PendingAppend> batch)
+    private async Task CommitAsync(List<PendingAppend> batch, int lane)
     {
         try
         {
-            await ExecuteAsync(batch).ConfigureAwait(false);
+            await ExecuteAsync(batch, lane).ConfigureAwait(false);
         }
         catch (PostgresException) when (batch.Count > 1)
         {
             // The whole transaction rolled back; run each append alone so only the faulty one fails.
             foreach (var one in batch)
             {
-                await CommitAsync([one]).ConfigureAwait(false);
+                await CommitAsync([one], lane).ConfigureAwait(false);
             }
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -53,14 +53,14 @@ internal sealed partial class AppendCommitter
         }
     }
 
-    private async Task ExecuteAsync(List<PendingAppend> batch)
+    private async Task ExecuteAsync(List<PendingAppend> batch, int lane)
     {
         var conn = PgTenantScope.Mark(await _dataSource.OpenConnectionAsync().ConfigureAwait(false), _settings);
         await using (conn.ConfigureAwait(false))
         {
             try
             {
-                await SendAsync(conn, batch).ConfigureAwait(false);
+                await SendAsync(conn, batch, lane).ConfigureAwait(false);
             }
             catch (NpgsqlException ex) when (PgErrors.OutcomeUnknown(ex, conn, _settings, batch[0].StreamId, batch.Count) is { } unknown)
             {
@@ -70,7 +70,7 @@ internal sealed partial class AppendCommitter
     }
 
     /// <summary>Runs the append on an open connection; a connection that breaks from here on leaves the outcome unknown.</summary>
-    private async Task SendAsync(NpgsqlConnection conn, List<PendingAppend> batch)
+    private async Task SendAsync(NpgsqlConnection conn, List<PendingAppend> batch, int lane)
     {
         var cmd = new NpgsqlBatch(conn);
         await using (cmd.ConfigureAwait(false))
@@ -85,7 +85,7 @@ internal sealed partial class AppendCommitter
             }
 
             // A tenant's store: the quota check leads the round trip, the usage record ends it, one transaction.
-            var (reads, admits) = _settings.Meter?.AddTo(cmd, batch, _sql) ?? (0, false);
+            var (reads, admits) = _settings.Meter?.AddTo(cmd, batch, _sql, lane) ?? (0, false);
 
             // A tenant's store in shared tables: the tenant is set before anything else, the quota check included
             // (one committer per tenant store, so a batch holds one tenant's appends).

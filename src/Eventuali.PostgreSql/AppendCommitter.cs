@@ -12,7 +12,9 @@ namespace Eventuali.PostgreSql;
 /// wait in the queue until that batch ends (two batches would only block each other on the stream's row), so
 /// concurrent batches hold disjoint streams. Each call keeps its own checks and returns a status, so one refused
 /// append does not fail the others; results are handed out only after the batch's COMMIT succeeded. Batches
-/// touch streams in name order, so batches of several nodes wait on each other's rows in one order.
+/// touch streams in name order, so batches of several nodes wait on each other's rows in one order. Each leader holds a
+/// lane number (0 to <see cref="PgSettings.AppendBatches"/> - 1) no other leader holds meanwhile: a tenant's store
+/// meters a batch into the usage slot of its lane (<see cref="PgTenantMeter.AddTo"/>).
 /// </summary>
 internal sealed partial class AppendCommitter : IAsyncDisposable
 {
@@ -27,6 +29,7 @@ internal sealed partial class AppendCommitter : IAsyncDisposable
     private readonly List<PendingAppend> _queue = []; // in arrival order; guarded by _gate
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal); // streams of batches being committed
     private int _leaders; // lanes taken: leaders taking or committing a batch; guarded by _gate
+    private readonly bool[] _lanes; // lane n has a leader; guarded by _gate
     private volatile bool _disposed;
 
     /// <summary>Where committed batch sizes are reported.</summary>
@@ -38,6 +41,7 @@ internal sealed partial class AppendCommitter : IAsyncDisposable
         _settings = settings;
         _sql = sql;
         _maxBatches = settings.AppendBatches;
+        _lanes = new bool[_maxBatches];
     }
 
     public async Task<AppendResult> AppendAsync(PendingAppend append, CancellationToken ct)
@@ -45,6 +49,7 @@ internal sealed partial class AppendCommitter : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         append.WatchCancellation(ct);
         bool lead;
+        var lane = 0;
         lock (_gate)
         {
             _queue.Add(append);
@@ -52,20 +57,20 @@ internal sealed partial class AppendCommitter : IAsyncDisposable
             lead = _leaders < _maxBatches && !_inFlight.Contains(append.StreamId);
             if (lead)
             {
-                _leaders++;
+                lane = TakeLane();
             }
         }
 
         if (lead)
         {
-            await LeadAsync(append).ConfigureAwait(false);
+            await LeadAsync(append, lane).ConfigureAwait(false);
         }
 
         return await append.Task.ConfigureAwait(false);
     }
 
     /// <summary>Commits batches until nothing is left to take; once its own append is done it hands the rest to a pool thread.</summary>
-    private async Task LeadAsync(PendingAppend? own)
+    private async Task LeadAsync(PendingAppend? own, int lane)
     {
         var batch = new List<PendingAppend>(MaxAppendsPerBatch);
         while (true)
@@ -74,14 +79,14 @@ internal sealed partial class AppendCommitter : IAsyncDisposable
             {
                 if (!TakeBatch(batch))
                 {
-                    _leaders--;
+                    ReleaseLane(lane);
                     return;
                 }
             }
 
             try
             {
-                await CommitAsync(batch).ConfigureAwait(false);
+                await CommitAsync(batch, lane).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -109,18 +114,34 @@ internal sealed partial class AppendCommitter : IAsyncDisposable
                     more = _queue.Count > 0;
                     if (!more)
                     {
-                        _leaders--;
+                        ReleaseLane(lane);
                     }
                 }
 
                 if (more)
                 {
-                    _ = Task.Run(() => LeadAsync(null)); // the lane passes on; _leaders stays counted
+                    _ = Task.Run(() => LeadAsync(null, lane)); // the lane passes on; _leaders stays counted
                 }
 
                 return;
             }
         }
+    }
+
+    /// <summary>Under the gate: a new leader counts itself and takes the lowest lane number no leader holds.</summary>
+    private int TakeLane()
+    {
+        _leaders++;
+        var lane = Array.IndexOf(_lanes, false);
+        _lanes[lane] = true;
+        return lane;
+    }
+
+    /// <summary>Under the gate: a leader leaves, freeing its lane number.</summary>
+    private void ReleaseLane(int lane)
+    {
+        _leaders--;
+        _lanes[lane] = false;
     }
 
     /// <summary>
@@ -215,6 +236,7 @@ internal sealed partial class AppendCommitter : IAsyncDisposable
         while (true)
         {
             bool lead;
+            var lane = 0;
             lock (_gate)
             {
                 if (_leaders == 0 && _queue.Count == 0)
@@ -225,13 +247,13 @@ internal sealed partial class AppendCommitter : IAsyncDisposable
                 lead = _leaders == 0;
                 if (lead)
                 {
-                    _leaders++;
+                    lane = TakeLane();
                 }
             }
 
             if (lead)
             {
-                await LeadAsync(null).ConfigureAwait(false);
+                await LeadAsync(null, lane).ConfigureAwait(false);
             }
             else
             {

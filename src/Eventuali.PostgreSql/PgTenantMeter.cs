@@ -36,9 +36,11 @@ internal sealed class PgTenantMeter(TenantId tenant, TenantQuotas quotas, TimePr
     /// <summary>
     /// Wraps the batch's append commands: the quota check first (when the tenant has quotas), the usage record last.
     /// Returns the reads taken into the record (give them back with <see cref="TenantMeterState.ReturnReads"/> when the batch fails)
-    /// and whether a quota check leads the batch (its empty result comes first).
+    /// and whether a quota check leads the batch (its empty result comes first). <paramref name="lane"/>: the committer's
+    /// lane, whose own usage slot the record goes to, so concurrent lanes never wait on each other's row lock; with quotas
+    /// every record goes to slot 0, which the quota check has locked already. Appends outside the committer use slot 0.
     /// </summary>
-    public (long Reads, bool Admits) AddTo(NpgsqlBatch batch, IReadOnlyList<PendingAppend> appends, SqlText sql)
+    public (long Reads, bool Admits) AddTo(NpgsqlBatch batch, IReadOnlyList<PendingAppend> appends, SqlText sql, int lane = 0)
     {
         var day = Today();
         var quotas = Quotas;
@@ -70,6 +72,7 @@ internal sealed class PgTenantMeter(TenantId tenant, TenantQuotas quotas, TimePr
         record.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. appends.Select(a => a.Count)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         record.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. appends.Select(BytesOf)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
         record.Parameters.Add(new NpgsqlParameter<long> { TypedValue = reads, NpgsqlDbType = NpgsqlDbType.Bigint });
+        record.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)(admits ? 0 : lane), NpgsqlDbType = NpgsqlDbType.Smallint });
         batch.BatchCommands.Add(record);
         return (reads, admits);
     }

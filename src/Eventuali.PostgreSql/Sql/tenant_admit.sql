@@ -1,7 +1,7 @@
 -- A tenant's quota check, the first statement of a metered append transaction whose tenant has quotas: it locks
--- today's usage row (every quota-checked transaction of the tenant waits here for the one before it to commit),
--- then refuses the whole call when its appends, assumed all to succeed, would go past a limit. A NULL limit is
--- none. Raised as EV002 with the quota, limit, current usage and requested amount in the message, nothing written.
+-- today's usage row of slot 0 (every quota-checked transaction of the tenant waits here for the one before it to
+-- commit, and then sees its usage, whichever slot it was written to), then sums every slot and refuses the whole
+-- call when its appends, assumed all to succeed, would go past a limit. A NULL limit is none. Raised as EV002 with the quota, limit, current usage and requested amount in the message, nothing written.
 CREATE OR REPLACE FUNCTION __SCHEMA__.tenant_admit(
   p_day integer, p_streams text[], p_events bigint, p_bytes bigint,
   p_max_events_per_day bigint, p_max_streams bigint, p_max_bytes bigint)
@@ -14,7 +14,7 @@ DECLARE
   v_new bigint;
 BEGIN
   INSERT INTO __SCHEMA__.tenant_usage AS u (day) VALUES (p_day)
-  ON CONFLICT (day) DO UPDATE SET events = u.events;
+  ON CONFLICT (day, slot) DO UPDATE SET events = u.events;
   SELECT coalesce(sum(CASE WHEN t.day = p_day THEN t.events END), 0), coalesce(sum(t.streams), 0), coalesce(sum(t.bytes), 0)
     INTO v_today, v_streams, v_bytes
     FROM __SCHEMA__.tenant_usage t;

@@ -1,5 +1,6 @@
--- Tenant usage metering (table tenant_usage, migration 015). Each section starts with "-- name: <key>".
--- day: UTC days since 1970-01-01.
+-- Tenant usage metering (table tenant_usage, migrations 015 and 016). Each section starts with "-- name: <key>".
+-- day: UTC days since 1970-01-01. slot: a day's usage is summed over its slots; each group-commit lane of a store
+-- writes a slot of its own (quota-checked transactions all write slot 0, which tenant_admit locks anyway).
 
 -- The quota check (function tenant_admit, tenant_admit.sql), first in a metered append transaction with quotas.
 -- name: usage_admit
@@ -8,24 +9,24 @@ SELECT __SCHEMA__.tenant_admit($1, $2, $3, $4, $5, $6, $7);
 -- Last in a metered append transaction: adds what this transaction stored. An append counts when its first event is
 -- stored at a position of this transaction (a replayed or refused append is not), with the events and payload bytes
 -- the client sent, and 1 stream when its first event is version 1 (the append created the stream). Reads counted
--- since the last write ride along. Nothing stored and no reads: no row is touched.
+-- since the last write ride along. Nothing stored and no reads: no row is touched. $6: the slot.
 -- name: usage_record
-INSERT INTO __SCHEMA__.tenant_usage AS u (day, events, bytes, streams, reads)
-SELECT $1, coalesce(sum(a.cnt), 0), coalesce(sum(a.bytes), 0), count(e.version) FILTER (WHERE e.version = 1), $5
+INSERT INTO __SCHEMA__.tenant_usage AS u (day, slot, events, bytes, streams, reads)
+SELECT $1, $6, coalesce(sum(a.cnt), 0), coalesce(sum(a.bytes), 0), count(e.version) FILTER (WHERE e.version = 1), $5
   FROM unnest($2::uuid[], $3::integer[], $4::bigint[]) AS a(id, cnt, bytes)
   JOIN __SCHEMA__.events e ON e.event_id = a.id
  WHERE (e.position >> 20) = pg_current_xact_id_if_assigned()::text::bigint + (SELECT m.position_offset FROM __SCHEMA__.meta m)
 HAVING count(*) > 0 OR $5 > 0
-ON CONFLICT (day) DO UPDATE SET
+ON CONFLICT (day, slot) DO UPDATE SET
   events = u.events + excluded.events,
   bytes = u.bytes + excluded.bytes,
   streams = u.streams + excluded.streams,
   reads = u.reads + excluded.reads;
 
--- Reads alone (when the store closes with reads not yet written).
+-- Reads alone (when the store closes with reads not yet written), in slot 0.
 -- name: usage_reads
 INSERT INTO __SCHEMA__.tenant_usage AS u (day, reads) VALUES ($1, $2)
-ON CONFLICT (day) DO UPDATE SET reads = u.reads + excluded.reads;
+ON CONFLICT (day, slot) DO UPDATE SET reads = u.reads + excluded.reads;
 
 -- The report: a range of days (inclusive); an open end is the widest day.
 -- name: usage_report
