@@ -3,7 +3,8 @@
 # prints its URL as the last line. Installs the Debian packages when no server binaries exist,
 # then runs a private cluster (its own data directory and port). Safe to run again: a running
 # cluster is reused. Environment: EVENTUALI_PG_DATA (default /tmp/eventuali-pg),
-# EVENTUALI_PG_PORT (default 54329).
+# EVENTUALI_PG_PORT (default 54329). `bash scripts/postgres.sh stop` stops the cluster of that data directory
+# (fast shutdown; its data stays for the next start).
 set -euo pipefail
 
 DATA="${EVENTUALI_PG_DATA:-/tmp/eventuali-pg}"
@@ -43,6 +44,13 @@ if [[ "$(id -u)" == 0 ]]; then
 else
   OWNER="$(id -un)"
   as_owner() { "$@"; }
+fi
+
+if [[ "${1:-}" == "stop" ]]; then
+  if [[ -s "$DATA/PG_VERSION" ]] && as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+    as_owner "$BIN/pg_ctl" -D "$DATA" -m fast -w -t 60 stop >/dev/null
+  fi
+  exit 0
 fi
 
 if [[ ! -s "$DATA/PG_VERSION" ]]; then

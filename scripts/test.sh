@@ -15,6 +15,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 step "PostgreSQL (installed and started when missing)"
+# Stopped when the run ends (the EXIT trap below runs last, after every server that depends on it).
+trap 'bash scripts/postgres.sh stop' EXIT
 pg_url=$(bash scripts/postgres.sh | tail -n 1)
 export EVENTUALI_TEST_POSTGRES=${EVENTUALI_TEST_POSTGRES:-$pg_url}
 echo "tests use $(echo "$EVENTUALI_TEST_POSTGRES" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
@@ -34,7 +36,7 @@ echo "tests use $EVENTUALI_CHROMIUM"
 step "Message brokers (installed and started when missing: nats-server with JetStream, redis-server, rabbitmq-server)"
 brokers_env=$(bash scripts/brokers.sh)
 eval "$(grep '^export ' <<<"$brokers_env")"
-trap 'bash scripts/brokers.sh stop' EXIT
+trap "bash scripts/brokers.sh stop; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT\$/\1/")" EXIT
 for url in "$EVENTUALI_NATS_URL" "$EVENTUALI_REDIS_URL" "$EVENTUALI_RABBITMQ_URL"; do
   echo "tests use $(echo "$url" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 done
