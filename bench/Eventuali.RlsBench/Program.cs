@@ -15,6 +15,9 @@ using Npgsql;
 // Rounds alternate which store goes first; per workload the medians and the median of the per-round ratios are printed.
 // Planner statistics: both schemas are analyzed after the warm-up (as autovacuum does on a live server within a minute);
 // RLSBENCH_ANALYZE=0 leaves them as autovacuum happens to leave them (see docs/multi-tenancy.md).
+// RLSBENCH_WORKLOADS=1x50,load runs only the workloads whose names contain one of those words.
+// RLSBENCH_VERBOSE=1 prints every run with the client process's CPU time.
+// RLSBENCH_RESET_STATEMENTS=1 resets pg_stat_statements before the timed rounds.
 // Usage: [RLSBENCH_OPTIONS=…] dotnet run -c Release --project bench/Eventuali.RlsBench -- ADMIN_URL [rounds]
 // ADMIN_URL: postgresql://… of a role that may create roles (scripts/postgres.sh makes eventuali_admin, a superuser).
 var adminUrl = args.Length > 0 ? args[0] : "postgresql://eventuali_admin:eventuali@127.0.0.1:54329/eventuali";
@@ -52,6 +55,10 @@ try
         ("append-batch 1x50", "events/s", StandardAsync),
         ("load-aggregate", "loads/s", (store, _) => LoadAggregateAsync(store)),
     };
+    if (Environment.GetEnvironmentVariable("RLSBENCH_WORKLOADS") is { Length: > 0 } only)
+    {
+        workloads = [.. workloads.Where(w => only.Split(',').Any(o => w.Name.Contains(o, StringComparison.Ordinal)))];
+    }
 
     foreach (var store in new[] { plain, rls })
     {
@@ -67,6 +74,12 @@ try
         await ExecAsync($"ANALYZE \"{single}\".events, \"{single}\".streams");
     }
 
+    if (Environment.GetEnvironmentVariable("RLSBENCH_RESET_STATEMENTS") == "1")
+    {
+        // pg_stat_statements (when the server loads it) then counts the timed rounds only.
+        await ExecAsync("SELECT pg_stat_statements_reset()");
+    }
+
     var results = workloads.ToDictionary(w => w.Name, _ => (Single: new List<double>(), Rls: new List<double>()));
     for (var round = 0; round < rounds; round++)
     {
@@ -75,7 +88,13 @@ try
         {
             foreach (var (name, _, run) in workloads)
             {
-                (isRls ? results[name].Rls : results[name].Single).Add(await run(store, $"r{round}"));
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var figure = await run(store, $"r{round}");
+                (isRls ? results[name].Rls : results[name].Single).Add(figure);
+                if (Environment.GetEnvironmentVariable("RLSBENCH_VERBOSE") == "1")
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} {(isRls ? "rls" : "single")} {name}: {figure:N0}, client cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds:N0} ms"));
+                }
             }
         }
     }
@@ -92,12 +111,21 @@ try
 finally
 {
     NpgsqlConnection.ClearAllPools();
-    await ExecAsync($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
-    await ExecAsync($"DROP SCHEMA IF EXISTS \"{single}\" CASCADE");
-    foreach (var role in new[] { app, owner })
+
+    // RLSBENCH_KEEP=1 keeps both schemas and the roles (printed) for a look at the plans afterwards.
+    if (Environment.GetEnvironmentVariable("RLSBENCH_KEEP") == "1")
     {
-        await ExecAsync($"DROP OWNED BY {role} CASCADE");
-        await ExecAsync($"DROP ROLE IF EXISTS {role}");
+        Console.WriteLine($"kept: schemas {schema} and {single}, roles {owner} and {app}");
+    }
+    else
+    {
+        await ExecAsync($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+        await ExecAsync($"DROP SCHEMA IF EXISTS \"{single}\" CASCADE");
+        foreach (var role in new[] { app, owner })
+        {
+            await ExecAsync($"DROP OWNED BY {role} CASCADE");
+            await ExecAsync($"DROP ROLE IF EXISTS {role}");
+        }
     }
 }
 

@@ -17,7 +17,7 @@ internal sealed class PgRlsSetup(PgSettings settings)
     /// <summary>Migrates the schema as the owner, then converts every table (idempotent) and grants <paramref name="appRole"/> its rights.</summary>
     public async Task SetUpAsync(NpgsqlDataSource owner, string appRole, EventStoreOptions options, CancellationToken ct)
     {
-        // The migrations as for any store (their SQL predates tenant_id); the conversion then makes every key lead with it.
+        // The migrations as for any store (their SQL predates tenant_id); the conversion then puts it in every key.
         var plain = settings with { Rls = false };
         await SchemaInstaller.InstallAsync(owner, plain, new SqlText(plain), PgMigrations.Catalog, options with { ApplyMigrationsOnOpen = true }, ct).ConfigureAwait(false);
         var sql = new SqlText(settings);
@@ -29,9 +29,11 @@ internal sealed class PgRlsSetup(PgSettings settings)
             {
                 await ExecAsync(conn, tx, _sql["convert_lock"], ct, Text(settings.Schema)).ConfigureAwait(false);
                 await ExecAsync(conn, tx, _sql["use_tenant_create"], ct).ConfigureAwait(false);
+                await ExecAsync(conn, tx, _sql["key_create"], ct).ConfigureAwait(false);
                 await ExecAsync(conn, tx, _sql["convert_create"], ct).ConfigureAwait(false);
                 await ExecAsync(conn, tx, _sql["convert_run"], ct, Text(settings.Schema), Text(appRole)).ConfigureAwait(false);
                 await ExecAsync(conn, tx, _sql["convert_drop"], ct).ConfigureAwait(false);
+                await ExecAsync(conn, tx, _sql["key_drop"], ct).ConfigureAwait(false);
                 // The append functions with tenant_id in their conflict targets (replacing keeps their grants).
                 await ExecAsync(conn, tx, sql.AppendFunction, ct).ConfigureAwait(false);
                 await tx.CommitAsync(ct).ConfigureAwait(false);

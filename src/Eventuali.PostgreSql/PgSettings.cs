@@ -65,7 +65,7 @@ internal sealed partial record PgSettings(NpgsqlConnectionStringBuilder Builder,
     public string Channel => Tenant is { } tenant ? PgTenancyLocation.SchemaOf(Schema, tenant) : Schema.Length <= 54 ? Schema + "_appended" : Schema;
 
     /// <summary>
-    /// Shared tables with row-level security (<c>tenancy=rls</c>): every table has a tenant_id leading its keys, so the
+    /// Shared tables with row-level security (<c>tenancy=rls</c>): every table has a tenant_id in each of its keys, so the
     /// statements' conflict targets name it (<see cref="SqlText"/>). Set for the owner's set-up and every tenant's store.
     /// </summary>
     public bool Rls { get; init; }

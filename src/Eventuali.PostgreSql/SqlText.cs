@@ -46,8 +46,8 @@ internal sealed class SqlText
                    .Replace("__ORDER__", forward ? "ASC" : "DESC", StringComparison.Ordinal);
 
     /// <summary>
-    /// Fills in the schema and channel; in shared tables (<see cref="PgSettings.Rls"/>) every key leads with tenant_id,
-    /// so every conflict target names it too: done here, once, for every statement file and the append functions.
+    /// Fills in the schema and channel; in shared tables (<see cref="PgSettings.Rls"/>) every key holds tenant_id, so
+    /// every conflict target names it too (a target's column order does not matter): done here, once, for every statement file and the append functions.
     /// </summary>
     internal static string Fill(string sql, PgSettings settings)
     {

@@ -4,14 +4,27 @@
 
 -- The tenant of the current transaction: set_config(..., true) ends with the transaction, so a pooled connection (or
 -- PgBouncer in transaction mode) never carries it to the next user. A procedure, so that a CALL leading a batch adds no
--- result set.
+-- result set; PL/pgSQL, whose statement plan is kept per connection (a SQL-language body is planned on every call,
+-- which cost as much as the call's own work on every statement of a tenant's store).
 -- name: use_tenant_create
-CREATE OR REPLACE PROCEDURE __SCHEMA__.use_tenant(p_tenant text) LANGUAGE sql AS $$
-  SELECT set_config('eventuali.tenant', p_tenant, true);
+CREATE OR REPLACE PROCEDURE __SCHEMA__.use_tenant(p_tenant text) LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('eventuali.tenant', p_tenant, true);
+END
 $$;
 
 -- name: use_tenant
 CALL __SCHEMA__.use_tenant($1);
+
+-- Where tenant_id goes in a key ($1: a constraint's or an index's definition without it). A key led by a global id (a
+-- stream's numeric id, an event id) takes it last, so that each step down the index compares a number or a uuid
+-- first; it is still in the key, so the key is unique per tenant. Every other key is led by it, so that one tenant's
+-- rows are one range of the index.
+-- name: key_create
+CREATE OR REPLACE FUNCTION __SCHEMA__.eventuali_rls_key(p_def text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN p_def ~ ' \((stream_id|event_id)[,)]' THEN regexp_replace(p_def, ' \(([^)]*)\)', ' (\1, tenant_id)')
+              ELSE regexp_replace(p_def, ' \(', ' (tenant_id, ') END;
+$$;
 
 -- The conversion: idempotent (a table with tenant_id is not converted again; policies and grants are re-made), so a
 -- crash part-way and a later migration that adds a table are both finished by running it again. The function is
@@ -57,16 +70,35 @@ BEGIN
 
     IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped) THEN
       -- Rows from before the conversion get the empty tenant, which no tenant id can be: kept, and seen by nobody.
-      EXECUTE format('ALTER TABLE %I.%I ADD COLUMN tenant_id text NOT NULL DEFAULT %L', p_schema, t.relname, '');
+      -- Bytewise order: every key compares tenant_id, and a collation's comparison costs a tenth of an append.
+      EXECUTE format('ALTER TABLE %I.%I ADD COLUMN tenant_id text COLLATE "C" NOT NULL DEFAULT %L', p_schema, t.relname, '');
       FOR k IN SELECT con.conname, pg_get_constraintdef(con.oid) AS def FROM pg_constraint con
                 WHERE con.conrelid = t.oid AND con.contype IN ('p', 'u') ORDER BY con.contype LOOP
         EXECUTE format('ALTER TABLE %I.%I DROP CONSTRAINT %I', p_schema, t.relname, k.conname);
-        EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', p_schema, t.relname, k.conname, regexp_replace(k.def, '\(', '(tenant_id, '));
+        EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', p_schema, t.relname, k.conname, __SCHEMA__.eventuali_rls_key(k.def));
       END LOOP;
       FOR k IN SELECT ic.relname, pg_get_indexdef(ix.indexrelid) AS def FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid
                 WHERE ix.indrelid = t.oid AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid) LOOP
         EXECUTE format('DROP INDEX %I.%I', p_schema, k.relname);
-        EXECUTE regexp_replace(k.def, ' USING (\w+) \(', ' USING \1 (tenant_id, ');
+        EXECUTE __SCHEMA__.eventuali_rls_key(k.def);
+      END LOOP;
+    ELSE
+      -- Converted by an earlier release: tenant_id compared by the database's collation and leading every key.
+      IF EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+                    AND a.attcollation <> 'pg_catalog."C"'::regcollation) THEN
+        EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN tenant_id TYPE text COLLATE "C"', p_schema, t.relname);
+      END IF;
+      FOR k IN SELECT con.conname, pg_get_constraintdef(con.oid) AS def FROM pg_constraint con
+                WHERE con.conrelid = t.oid AND con.contype IN ('p', 'u') AND pg_get_constraintdef(con.oid) ~ '\(tenant_id, (stream_id|event_id)[,)]' LOOP
+        EXECUTE format('ALTER TABLE %I.%I DROP CONSTRAINT %I', p_schema, t.relname, k.conname);
+        EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', p_schema, t.relname, k.conname,
+                       __SCHEMA__.eventuali_rls_key(regexp_replace(k.def, '\(tenant_id, ', '(')));
+      END LOOP;
+      FOR k IN SELECT ic.relname, pg_get_indexdef(ix.indexrelid) AS def FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid
+                WHERE ix.indrelid = t.oid AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid)
+                  AND pg_get_indexdef(ix.indexrelid) ~ '\(tenant_id, (stream_id|event_id)[,)]' LOOP
+        EXECUTE format('DROP INDEX %I.%I', p_schema, k.relname);
+        EXECUTE __SCHEMA__.eventuali_rls_key(regexp_replace(k.def, '\(tenant_id, ', '('));
       END LOOP;
     END IF;
 
@@ -95,6 +127,9 @@ SELECT pg_advisory_xact_lock(hashtextextended('eventuali-rls:' || $1, 0));
 
 -- name: convert_drop
 DROP FUNCTION __SCHEMA__.eventuali_rls_convert(text, text);
+
+-- name: key_drop
+DROP FUNCTION __SCHEMA__.eventuali_rls_key(text);
 
 -- Whether the conversion is complete: every table of the schema forces row-level security.
 -- name: converted

@@ -6,22 +6,10 @@
 -- name: usage_admit
 SELECT __SCHEMA__.tenant_admit($1, $2, $3, $4, $5, $6, $7);
 
--- Last in a metered append transaction: adds what this transaction stored. An append counts when its first event is
--- stored at a position of this transaction (a replayed or refused append is not), with the events and payload bytes
--- the client sent, and 1 stream when its first event is version 1 (the append created the stream). Reads counted
--- since the last write ride along. Nothing stored and no reads: no row is touched. $6: the slot.
+-- Last in a metered append transaction: adds what this transaction stored (function tenant_usage_record, migration
+-- 17). Reads counted since the last write ride along. Nothing stored and no reads: no row is touched. $6: the slot.
 -- name: usage_record
-INSERT INTO __SCHEMA__.tenant_usage AS u (day, slot, events, bytes, streams, reads)
-SELECT $1, $6, coalesce(sum(a.cnt), 0), coalesce(sum(a.bytes), 0), count(e.version) FILTER (WHERE e.version = 1), $5
-  FROM unnest($2::uuid[], $3::integer[], $4::bigint[]) AS a(id, cnt, bytes)
-  JOIN __SCHEMA__.events e ON e.event_id = a.id
- WHERE (e.position >> 20) = pg_current_xact_id_if_assigned()::text::bigint + (SELECT m.position_offset FROM __SCHEMA__.meta m)
-HAVING count(*) > 0 OR $5 > 0
-ON CONFLICT (day, slot) DO UPDATE SET
-  events = u.events + excluded.events,
-  bytes = u.bytes + excluded.bytes,
-  streams = u.streams + excluded.streams,
-  reads = u.reads + excluded.reads;
+SELECT __SCHEMA__.tenant_usage_record($1, $2, $3, $4, $5, $6);
 
 -- Reads alone (when the store closes with reads not yet written), in slot 0.
 -- name: usage_reads
