@@ -12,6 +12,7 @@ internal sealed class EventChainHasher : IDisposable
 {
     private static readonly byte[] GenesisBytes = new byte[EventChainEntry.HashLength];
     private readonly List<KeyValuePair<string, string>> _headers = [];
+    private readonly EventChainRowScratch _scratch = new();
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private byte[] _buffer = [];
 
@@ -25,8 +26,20 @@ internal sealed class EventChainHasher : IDisposable
     /// </summary>
     public void ChainHash(ReadOnlySpan<byte> previous, RecordedEvent recorded, Span<byte> destination)
     {
-        var length = EventChainEncoding.Write(recorded, ref _buffer, _headers, pooled: true, prefix: EventChainEntry.HashLength);
+        var row = _scratch.From(recorded);
+        var max = EventChainEntry.HashLength + EventChainEncoding.MaxLength(row, _headers);
+        if (_buffer.Length < max)
+        {
+            if (_buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
+
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(max, 4096));
+        }
+
         previous.CopyTo(_buffer);
+        var length = EventChainEntry.HashLength + EventChainEncoding.Write(row, _headers, _buffer.AsSpan(EventChainEntry.HashLength));
 
         // One reused hash context: measured about a fifth cheaper per event than SHA256.HashData's one-shot call.
         _sha256.AppendData(_buffer, 0, length);
