@@ -54,41 +54,63 @@ public sealed partial class SqliteEventStore : IEventChainRowReader
         public long Page(ReadSession session, long pageEnd)
         {
             var end = session.Statement("chain_rows_end").ScalarInt64() ?? 0;
-            var events = session.Statement("chain_rows_events");
+            var live = session.Statement("chain_rows_live");
+            var archived = session.Statement("chain_rows_archived");
             var entries = session.Statement("chain_rows_entries");
             try
             {
-                events.Bind(1, From);
-                events.Bind(2, pageEnd);
-                entries.Bind(1, From);
-                entries.Bind(2, pageEnd);
-                var hasEvent = events.Step();
-                var hasEntry = entries.Step();
-                while (hasEvent || hasEntry)
+                // One read transaction: the three statements step side by side on one connection.
+                var liveAt = First(live, pageEnd, EventRow.Position);
+                var archivedAt = First(archived, pageEnd, EventRow.Position);
+                var entryAt = First(entries, pageEnd, 0);
+                while (true)
                 {
-                    var eventAt = hasEvent ? events.GetInt64(EventRow.Position) : long.MaxValue;
-                    var entryAt = hasEntry ? entries.GetInt64(0) : long.MaxValue;
-                    var position = Math.Min(eventAt, entryAt);
-                    var withEvent = eventAt == position;
-                    var withEntry = entryAt == position;
+                    var position = Math.Min(Math.Min(liveAt, archivedAt), entryAt);
+                    if (position == long.MaxValue)
+                    {
+                        return end;
+                    }
+
+                    // Positions are unique across live and archived events (archiving moves an event with its position).
+                    var e = liveAt == position ? live : archivedAt == position ? archived : null;
+                    var entry = entryAt == position ? entries : null;
                     if (position > _delivered)
                     {
-                        Deliver(session, position, withEvent ? events : null, withEntry ? entries : null);
+                        Deliver(session, position, e, entry);
                         _delivered = position;
                     }
 
-                    hasEvent = withEvent ? events.Step() : hasEvent;
-                    hasEntry = withEntry ? entries.Step() : hasEntry;
+                    if (e == live)
+                    {
+                        liveAt = Next(live, EventRow.Position);
+                    }
+                    else if (e is not null)
+                    {
+                        archivedAt = Next(archived, EventRow.Position);
+                    }
+
+                    if (entry is not null)
+                    {
+                        entryAt = Next(entries, 0);
+                    }
                 }
             }
             finally
             {
-                events.Reset();
+                live.Reset();
+                archived.Reset();
                 entries.Reset();
             }
-
-            return end;
         }
+
+        private long First(RawStatement statement, long pageEnd, int positionColumn)
+        {
+            statement.Bind(1, From);
+            statement.Bind(2, pageEnd);
+            return Next(statement, positionColumn);
+        }
+
+        private static long Next(RawStatement statement, int positionColumn) => statement.Step() ? statement.GetInt64(positionColumn) : long.MaxValue;
 
         private void Deliver(ReadSession session, long position, RawStatement? e, RawStatement? entry)
         {
@@ -100,6 +122,9 @@ public sealed partial class SqliteEventStore : IEventChainRowReader
 
             var contentType = e.GetBytes(EventRow.ContentType);
             var headers = e.GetBytes(EventRow.Headers);
+            var correlation = e.GetBytes(EventRow.CorrelationId);
+            var causation = e.GetBytes(EventRow.CausationId);
+            var actor = e.GetBytes(EventRow.ActorId);
             sink.Accept(new EventChainRow
             {
                 Position = position,
@@ -111,12 +136,12 @@ public sealed partial class SqliteEventStore : IEventChainRowReader
                 // NULL (or empty) is how JSON is stored: readers see its name.
                 ContentType = contentType.IsEmpty ? JsonContentType : contentType,
                 Data = e.GetBytes(EventRow.Data),
-                HasCorrelationId = Present(e, EventRow.CorrelationId),
-                CorrelationId = e.GetBytes(EventRow.CorrelationId),
-                HasCausationId = Present(e, EventRow.CausationId),
-                CausationId = e.GetBytes(EventRow.CausationId),
-                HasActorId = Present(e, EventRow.ActorId),
-                ActorId = e.GetBytes(EventRow.ActorId),
+                HasCorrelationId = Present(e, EventRow.CorrelationId, correlation),
+                CorrelationId = correlation,
+                HasCausationId = Present(e, EventRow.CausationId, causation),
+                CausationId = causation,
+                HasActorId = Present(e, EventRow.ActorId, actor),
+                ActorId = actor,
                 Headers = headers.IsEmpty ? null : Headers(headers),
                 TimestampMicroseconds = e.GetInt64(EventRow.Timestamp),
                 HasEntry = entry is not null,
@@ -126,7 +151,7 @@ public sealed partial class SqliteEventStore : IEventChainRowReader
         }
 
         // As the ordinary read: empty bytes are NULL (absent) or '' (present, empty).
-        private static bool Present(RawStatement row, int column) => !row.GetBytes(column).IsEmpty || !row.IsNull(column);
+        private static bool Present(RawStatement row, int column, ReadOnlySpan<byte> bytes) => !bytes.IsEmpty || !row.IsNull(column);
 
         private byte[] StreamName(ReadSession session, long streamRowId)
         {
