@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Eventuali.Integrity;
 
 namespace Eventuali.Sqlite;
@@ -51,6 +52,7 @@ public sealed partial class SqliteEventStore : IEventChainRowReader
         private long _delivered = from - 1;
 
         /// <summary>Hands over the rows of [From, pageEnd); returns the highest position stored anywhere.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public long Page(ReadSession session, long pageEnd)
         {
             var end = session.Statement("chain_rows_end").ScalarInt64() ?? 0;
@@ -112,6 +114,7 @@ public sealed partial class SqliteEventStore : IEventChainRowReader
 
         private static long Next(RawStatement statement, int positionColumn) => statement.Step() ? statement.GetInt64(positionColumn) : long.MaxValue;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Deliver(ReadSession session, long position, RawStatement? e, RawStatement? entry)
         {
             if (e is null)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Eventuali.Integrity;
 
@@ -34,6 +35,7 @@ internal sealed class ChainBatch
     /// Adds the check of <paramref name="row"/> (an event with its entry) chained on <paramref name="previous"/>;
     /// false, adding nothing, when the batch is full.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryAdd(in EventChainRow row, ReadOnlySpan<byte> previous, List<KeyValuePair<string, string>> headers)
     {
         var max = previous.Length + EventChainEncoding.MaxLength(row, headers);
@@ -72,6 +74,7 @@ internal sealed class ChainBatch
     public void AddFinding(long position, EventChainFindingKind kind, string message) => _findings.Add((Count, position, kind, message));
 
     /// <summary>Hashes every check, adding its mismatches and the walk's findings to <paramref name="findings"/> in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Check(ChainFindings findings, IncrementalHash sha256)
     {
         Span<byte> computed = stackalloc byte[EventChainEntry.HashLength];

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using Eventuali.Integrity;
@@ -42,6 +43,9 @@ internal sealed class ChainWalk : IEventChainRowSink
 
     public long LastEntry { get; private set; }
 
+    // The per-row paths of a verification are compiled optimized at once: a verification is one pass, and tiering
+    // would promote them only after a good part of the log had gone through unoptimized code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Accept(in EventChainRow row)
     {
         if (row.HasEvent)
@@ -110,6 +114,7 @@ internal sealed class ChainWalk : IEventChainRowSink
     }
 
     // Continue from the stored hash, so one edit is one finding rather than a cascade.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Advance(in EventChainRow row)
     {
         if (_previous.Length < row.EntryHash.Length)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Unicode;
+using System.Text;
 using Eventuali.Integrity;
 
 namespace Eventuali.Security.Chain;
@@ -39,6 +40,7 @@ public static class EventChainEncoding
     /// An upper bound of the encoding's length; fills <paramref name="sortedHeaders"/> with the row's headers sorted
     /// by key (ordinal), ready for <see cref="Write"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int MaxLength(in EventChainRow row, List<KeyValuePair<string, string>> sortedHeaders)
     {
         sortedHeaders.Clear();
@@ -63,6 +65,7 @@ public static class EventChainEncoding
     /// Writes the encoding of <paramref name="row"/> (which must hold an event) into <paramref name="span"/> (at least
     /// <see cref="MaxLength"/> bytes, whose call sorted <paramref name="sortedHeaders"/>) and returns its length.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int Write(in EventChainRow row, List<KeyValuePair<string, string>> sortedHeaders, Span<byte> span)
     {
         if (row.EventId.Length != 16)
@@ -128,6 +131,7 @@ public static class EventChainEncoding
     }
 
     // Text as a reader sees it: valid UTF-8 as is (the usual case, no decoding), anything else through the decoder.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Text(Span<byte> span, ref int at, ReadOnlySpan<byte> utf8)
     {
         if (Utf8.IsValid(utf8))
