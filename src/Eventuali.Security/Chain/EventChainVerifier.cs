@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Threading.Channels;
 using Eventuali.Integrity;
 
@@ -109,7 +108,7 @@ public sealed class EventChainVerifier
             TaskScheduler.Default).Unwrap();
         try
         {
-            using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var sha256 = new ChainSha256();
             long reported = 0;
             await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
