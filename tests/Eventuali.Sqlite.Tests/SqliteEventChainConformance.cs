@@ -71,5 +71,21 @@ public sealed class SqliteChainFixture : IChainTampering, IAsyncDisposable
     }
 }
 
+/// <summary>Through the row read made for verification (<see cref="Integrity.IEventChainRowReader"/>), which SQLite offers.</summary>
 [UnsupportedOSPlatform("windows")]
-public sealed class SqliteEventChain(SqliteChainFixture f) : EventChainConformance<SqliteChainFixture>(f);
+public sealed class SqliteEventChain(SqliteChainFixture f) : EventChainConformance<SqliteChainFixture>(f)
+{
+    [Fact]
+    public async Task The_store_offers_the_row_read_made_for_verification()
+    {
+        await using var store = await NewStoreAsync();
+        Assert.NotNull(store.GetFeature<Integrity.IEventChainRowReader>());
+    }
+}
+
+/// <summary>The same checks through the ordinary global-log read.</summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class SqliteEventChainThroughGlobalLog(SqliteChainFixture f) : EventChainConformance<SqliteChainFixture>(f)
+{
+    protected override bool UseRowReader => false;
+}

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using Eventuali.Integrity;
 
 namespace Eventuali.Security.Chain;
@@ -12,7 +11,8 @@ internal sealed class EventChainHasher : IDisposable
 {
     private static readonly byte[] GenesisBytes = new byte[EventChainEntry.HashLength];
     private readonly List<KeyValuePair<string, string>> _headers = [];
-    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly EventChainRowScratch _scratch = new();
+    private readonly ChainSha256 _sha256 = new();
     private byte[] _buffer = [];
 
     /// <summary>The chain hash before the first entry: 32 zero bytes.</summary>
@@ -25,12 +25,22 @@ internal sealed class EventChainHasher : IDisposable
     /// </summary>
     public void ChainHash(ReadOnlySpan<byte> previous, RecordedEvent recorded, Span<byte> destination)
     {
-        var length = EventChainEncoding.Write(recorded, ref _buffer, _headers, pooled: true, prefix: EventChainEntry.HashLength);
-        previous.CopyTo(_buffer);
+        var row = _scratch.From(recorded);
+        var max = EventChainEntry.HashLength + EventChainEncoding.MaxLength(row, _headers);
+        if (_buffer.Length < max)
+        {
+            if (_buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
 
-        // One reused hash context: measured about a fifth cheaper per event than SHA256.HashData's one-shot call.
-        _sha256.AppendData(_buffer, 0, length);
-        _sha256.GetHashAndReset(destination);
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(max, 4096));
+        }
+
+        previous.CopyTo(_buffer);
+        var length = EventChainEntry.HashLength + EventChainEncoding.Write(row, _headers, _buffer.AsSpan(EventChainEntry.HashLength));
+
+        _sha256.Hash(_buffer.AsSpan(0, length), destination);
     }
 
     public void Dispose()

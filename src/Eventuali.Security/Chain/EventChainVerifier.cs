@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Threading.Channels;
 using Eventuali.Integrity;
 
 namespace Eventuali.Security.Chain;
@@ -44,12 +46,18 @@ public sealed class EventChainVerifier
     public bool ChecksSignatures => _publicKey is not null;
 
     /// <summary>
+    /// True (the default): when the store offers <see cref="IEventChainRowReader"/>, hash the stored columns straight
+    /// from the backend's rows; false: always read the ordinary global log and the entries. The findings are the same.
+    /// </summary>
+    public bool UseRowReader { get; set; } = true;
+
+    /// <summary>
     /// Verifies the whole log. <paramref name="extraCheckpoints"/> (for example one exported to a file) are checked
     /// like stored ones; they are what catches a log truncated from the end together with its chain entries.
     /// </summary>
     public async ValueTask<EventChainReport> VerifyAsync(IEnumerable<EventChainCheckpoint>? extraCheckpoints = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
-        var findings = new Findings();
+        var findings = new ChainFindings();
         var checkpoints = new SortedDictionary<long, List<(EventChainCheckpoint Checkpoint, string Source)>>();
         var checkpointCount = 0;
         await foreach (var c in _chain.ReadCheckpointsAsync(cancellationToken).ConfigureAwait(false))
@@ -65,49 +73,67 @@ public sealed class EventChainVerifier
         }
 
         var sealedHead = (await _chain.ReadLastEntryAsync(cancellationToken).ConfigureAwait(false))?.Position ?? 0;
-        using var walk = new Walk(findings, checkpoints, sealedHead);
-        // Entries and events are read ahead on other threads while this one hashes and compares.
-        var entries = Prefetch.ReadAheadAsync(_chain.ReadEntriesAsync(1, cancellationToken), 4, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using (entries.ConfigureAwait(false))
-        {
-            var events = Prefetch.ReadAheadAsync(StoredLog.ReadAsync(_bare, _chain, 1, long.MaxValue, cancellationToken), 4, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            await using (events.ConfigureAwait(false))
-            {
-                var entry = await entries.MoveNextAsync().ConfigureAwait(false) ? entries.Current : null;
-                var e = await events.MoveNextAsync().ConfigureAwait(false) ? events.Current : null;
-                while (entry is not null || e is not null)
-                {
-                    if (e is null || (entry is not null && entry.Position < e.Position))
-                    {
-                        walk.EntryAlone(entry!);
-                        entry = await entries.MoveNextAsync().ConfigureAwait(false) ? entries.Current : null;
-                        continue;
-                    }
+        var rows = UseRowReader ? _bare.GetFeature<IEventChainRowReader>() : null;
 
-                    if (entry is null || e.Position < entry.Position)
+        // One thread reads and encodes (a backend's row read runs synchronously on it), this one hashes: few, big
+        // hand-offs, at most two batches waiting.
+        var batches = Channel.CreateBounded<ChainBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var free = new ConcurrentQueue<ChainBatch>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var walk = new ChainWalk(checkpoints, sealedHead, batches.Writer, free, stop.Token);
+        var reading = Task.Factory.StartNew(
+            async () =>
+            {
+                try
+                {
+                    if (rows is not null)
                     {
-                        walk.EventAlone(e);
+                        await rows.ReadChainRowsAsync(1, walk, stop.Token).ConfigureAwait(false);
                     }
                     else
                     {
-                        walk.Both(entry, e);
-                        entry = await entries.MoveNextAsync().ConfigureAwait(false) ? entries.Current : null;
+                        await GeneralChainRead.ReadChainRowsAsync(_bare, _chain, walk, stop.Token).ConfigureAwait(false);
                     }
 
-                    e = await events.MoveNextAsync().ConfigureAwait(false) ? events.Current : null;
-                    if ((walk.EventsChecked & 0xFFFF) == 0)
-                    {
-                        progress?.Report(walk.EventsChecked);
-                    }
+                    walk.Complete();
+                    batches.Writer.Complete();
                 }
+                catch (Exception ex)
+                {
+                    batches.Writer.Complete(ex);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap();
+        try
+        {
+            using var sha256 = new ChainSha256();
+            long reported = 0;
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                batch.Check(findings, sha256);
+                if (progress is not null && batch.EventsChecked - reported >= 0x10000)
+                {
+                    reported = batch.EventsChecked;
+                    progress.Report(reported);
+                }
+
+                free.Enqueue(batch);
             }
         }
+        finally
+        {
+            // Done, failed or cancelled: stop the reader and wait for it, so no read outlives the call.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await reading.ConfigureAwait(false);
+        }
 
-        walk.Finish();
+        walk.Finish(findings);
         return new EventChainReport(walk.EventsChecked, sealedHead, walk.Removed, walk.Unsealed, checkpointCount, findings.Count, [.. findings.Listed.OrderBy(f => f.Position)]);
     }
 
-    private void AddCheckpoint(EventChainCheckpoint c, string source, SortedDictionary<long, List<(EventChainCheckpoint, string)>> into, Findings findings)
+    private void AddCheckpoint(EventChainCheckpoint c, string source, SortedDictionary<long, List<(EventChainCheckpoint, string)>> into, ChainFindings findings)
     {
         if (_publicKey is not null)
         {
@@ -133,171 +159,4 @@ public sealed class EventChainVerifier
     }
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>
-    /// The state of one walk over entries and events in position order. Each event's check needs only the stored
-    /// chain hash of the entry before it, so checks run in parallel batches; findings still come out in order.
-    /// </summary>
-    private sealed class Walk : IDisposable
-    {
-        private const int BatchSize = 4096;
-        private readonly Findings _findings;
-        private readonly SortedDictionary<long, List<(EventChainCheckpoint Checkpoint, string Source)>> _checkpoints;
-        private readonly long _sealedHead;
-        private readonly EventChainHasher[] _hashers;
-        private readonly (EventChainEntry Entry, RecordedEvent Event, ReadOnlyMemory<byte> Previous)[] _batch = new (EventChainEntry, RecordedEvent, ReadOnlyMemory<byte>)[BatchSize];
-        private readonly bool[] _mismatch = new bool[BatchSize];
-        private int _count;
-        private ReadOnlyMemory<byte> _previous = EventChainHasher.Genesis.ToArray();
-        private long _lastEntry;
-
-        public Walk(Findings findings, SortedDictionary<long, List<(EventChainCheckpoint Checkpoint, string Source)>> checkpoints, long sealedHead)
-        {
-            _findings = findings;
-            _checkpoints = checkpoints;
-            _sealedHead = sealedHead;
-            _hashers = [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => new EventChainHasher())];
-        }
-
-        public long EventsChecked { get; private set; }
-
-        public long Removed { get; private set; }
-
-        public long Unsealed { get; private set; }
-
-        public void EntryAlone(EventChainEntry entry)
-        {
-            if (entry.Removed)
-            {
-                Removed++;
-            }
-            else
-            {
-                Flush();
-                _findings.Add(entry.Position, EventChainFindingKind.EventMissing, $"position {N(entry.Position)}: the sealed event is missing (deleted outside the store's lifecycle operations).");
-            }
-
-            Advance(entry);
-        }
-
-        public void EventAlone(RecordedEvent e)
-        {
-            EventsChecked++;
-            if (e.Position <= _sealedHead)
-            {
-                Flush();
-                _findings.Add(e.Position, EventChainFindingKind.EntryMissing, $"position {N(e.Position)}: event {e.EventId} of stream '{e.StreamId}' has no chain entry (inserted, moved, or its entry deleted).");
-            }
-            else
-            {
-                Unsealed++;
-            }
-        }
-
-        public void Both(EventChainEntry entry, RecordedEvent e)
-        {
-            EventsChecked++;
-            _batch[_count++] = (entry, e, _previous);
-            if (_count == BatchSize)
-            {
-                Flush();
-            }
-
-            Advance(entry);
-        }
-
-        public void Finish()
-        {
-            Flush();
-            foreach (var (position, list) in _checkpoints)
-            {
-                foreach (var (_, source) in list)
-                {
-                    _findings.Add(position, position > _lastEntry ? EventChainFindingKind.CheckpointBeyondChain : EventChainFindingKind.CheckpointMismatch, position > _lastEntry
-                        ? $"{source} at position {N(position)}: the chain ends at position {N(_lastEntry)} (events and entries truncated from the end)."
-                        : $"{source} at position {N(position)}: no chain entry at that position (entries deleted).");
-                }
-            }
-
-            _checkpoints.Clear();
-        }
-
-        public void Dispose()
-        {
-            foreach (var h in _hashers)
-            {
-                h.Dispose();
-            }
-        }
-
-        private void Flush()
-        {
-            var count = _count;
-            if (count == 0)
-            {
-                return;
-            }
-
-            var workers = count < 256 ? 1 : _hashers.Length;
-            Parallel.For(0, workers, w =>
-            {
-                Span<byte> computed = stackalloc byte[EventChainEntry.HashLength];
-                var hasher = _hashers[w];
-                for (var i = count * w / workers; i < count * (w + 1) / workers; i++)
-                {
-                    var (entry, e, previous) = _batch[i];
-                    hasher.ChainHash(previous.Span, e, computed);
-                    _mismatch[i] = !computed.SequenceEqual(entry.ChainHash.Span);
-                }
-            });
-            _count = 0;
-            for (var i = 0; i < count; i++)
-            {
-                if (_mismatch[i])
-                {
-                    var e = _batch[i].Event;
-                    _findings.Add(e.Position, EventChainFindingKind.ChainMismatch, $"position {N(e.Position)}: event {e.EventId} of stream '{e.StreamId}' version {N(e.StreamVersion)} does not match the chain (the event was edited or moved, or chain entries up to it were edited, deleted or reordered).");
-                }
-
-                _batch[i] = default;
-            }
-        }
-
-        // Continue from the stored hash, so one edit is one finding rather than a cascade.
-        private void Advance(EventChainEntry entry)
-        {
-            _previous = entry.ChainHash;
-            _lastEntry = entry.Position;
-            if (_checkpoints.Remove(entry.Position, out var list))
-            {
-                foreach (var (c, source) in list)
-                {
-                    if (!c.ChainHash.Span.SequenceEqual(entry.ChainHash.Span))
-                    {
-                        Flush();
-                        _findings.Add(entry.Position, EventChainFindingKind.CheckpointMismatch, $"{source} at position {N(entry.Position)}: the chain hash differs from the checkpoint's (history up to it was rewritten).");
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>Every finding counted; the first <see cref="MaxListedFindings"/> kept.</summary>
-    private sealed class Findings
-    {
-        private readonly List<EventChainFinding> _listed = [];
-
-        public long Count { get; private set; }
-
-        public IReadOnlyList<EventChainFinding> Listed => _listed;
-
-        public void Add(long position, EventChainFindingKind kind, string message)
-        {
-            Count++;
-            if (_listed.Count < MaxListedFindings)
-            {
-                _listed.Add(new EventChainFinding(position, kind, message));
-            }
-        }
-    }
 }

@@ -39,3 +39,25 @@ ON CONFLICT (position) DO UPDATE SET chain_hash = excluded.chain_hash, created_a
 
 -- name: chain_checkpoints
 SELECT position, chain_hash, created_at, key_id, signature FROM chain_checkpoints ORDER BY position;
+
+-- The read made for verification (IEventChainRowReader), one page of positions [?1, ?2) per read transaction:
+-- the live events and the archived ones, each in position order (the read_stream column order), merged in code
+-- (a UNION ALL merge copies every column of every row once more) ...
+-- name: chain_rows_live
+SELECT position, stream_id, version, event_id, event_type, content_type, data,
+       correlation_id, causation_id, actor_id, headers, timestamp
+FROM events WHERE position >= ?1 AND position < ?2 ORDER BY position;
+
+-- name: chain_rows_archived
+SELECT position, stream_id, version, event_id, event_type, content_type, data,
+       correlation_id, causation_id, actor_id, headers, timestamp
+FROM archived_events WHERE position >= ?1 AND position < ?2 ORDER BY position;
+
+-- ... and the chain entries of the same page, joined with the events in code.
+-- name: chain_rows_entries
+SELECT position, chain_hash, removed FROM event_chain WHERE position >= ?1 AND position < ?2 ORDER BY position;
+
+-- The highest position holding an event or an entry: where the read made for verification ends.
+-- name: chain_rows_end
+SELECT max(coalesce((SELECT max(position) FROM events), 0), coalesce((SELECT max(position) FROM archived_events), 0),
+           coalesce((SELECT max(position) FROM event_chain), 0));

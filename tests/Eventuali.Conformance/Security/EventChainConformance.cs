@@ -18,6 +18,12 @@ public abstract class EventChainConformance<TFixture>(TFixture fixture) : Confor
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("eventuali-chain-").FullName;
 
+    /// <summary>
+    /// False: the verifier reads the ordinary global log even when the store offers a row read made for verification
+    /// (<see cref="IEventChainRowReader"/>); a backend that offers one enrolls both ways.
+    /// </summary>
+    protected virtual bool UseRowReader => true;
+
     public void Dispose()
     {
         Directory.Delete(_dir, recursive: true);
@@ -87,6 +93,26 @@ public abstract class EventChainConformance<TFixture>(TFixture fixture) : Confor
     }
 
     [Fact]
+    public async Task The_row_read_and_the_global_log_read_report_the_same_findings()
+    {
+        await using var store = await NewStoreAsync();
+        var positions = await SealedAsync(store, 12);
+        await Fixture.EditEventAsync(store, positions[1], Ct);
+        await Fixture.DeleteEventAsync(store, positions[4], Ct);
+        await Fixture.SwapEventsAsync(store, positions[6], positions[7], Ct);
+        await Fixture.DeleteChainEntryAsync(store, positions[9], Ct);
+
+        var rowRead = await new EventChainVerifier(store) { UseRowReader = true }.VerifyAsync(null, null, Ct);
+        var logRead = await new EventChainVerifier(store) { UseRowReader = false }.VerifyAsync(null, null, Ct);
+        Assert.Equal(
+            [(positions[1], EventChainFindingKind.ChainMismatch), (positions[4], EventChainFindingKind.EventMissing), (positions[6], EventChainFindingKind.ChainMismatch),
+             (positions[7], EventChainFindingKind.ChainMismatch), (positions[9], EventChainFindingKind.EntryMissing), (positions[10], EventChainFindingKind.ChainMismatch)],
+            rowRead.Findings.Select(f => (f.Position, f.Kind)));
+        Assert.Equal(logRead.Findings, rowRead.Findings);
+        Assert.Equal((logRead.EventsChecked, logRead.SealedHead, logRead.FindingCount), (rowRead.EventsChecked, rowRead.SealedHead, rowRead.FindingCount));
+    }
+
+    [Fact]
     public async Task A_deleted_chain_entry_is_reported()
     {
         await using var store = await NewStoreAsync();
@@ -111,7 +137,7 @@ public abstract class EventChainConformance<TFixture>(TFixture fixture) : Confor
 
         // Events, chain entries and stored checkpoints all cut from the end: the database alone looks consistent.
         await Fixture.TruncateFromAsync(store, positions[7], Ct);
-        var verifier = await EventChainVerifier.CreateAsync(store, keys, Ct);
+        var verifier = Configure(await EventChainVerifier.CreateAsync(store, keys, Ct));
         Assert.True((await verifier.VerifyAsync(null, null, Ct)).IsIntact);
 
         var exported = await EventChainCheckpointFile.ReadAsync(file, Ct);
@@ -134,7 +160,7 @@ public abstract class EventChainConformance<TFixture>(TFixture fixture) : Confor
         await Fixture.DeleteChainEntriesFromAsync(store, positions[2], Ct);
         await new EventChainSealer(store).SealAsync(Ct);
 
-        var report = await (await EventChainVerifier.CreateAsync(store, keys, Ct)).VerifyAsync(null, null, Ct);
+        var report = await Configure(await EventChainVerifier.CreateAsync(store, keys, Ct)).VerifyAsync(null, null, Ct);
         var finding = Assert.Single(report.Findings);
         Assert.Equal((checkpoint!.Position, EventChainFindingKind.CheckpointMismatch), (finding.Position, finding.Kind));
     }
@@ -147,7 +173,7 @@ public abstract class EventChainConformance<TFixture>(TFixture fixture) : Confor
         var keys = NewKeyFile("keys.json");
         var other = NewKeyFile("other.json");
         var genuine = await EventChainCheckpoints.CreateAsync(store, keys, cancellationToken: Ct);
-        var verifier = await EventChainVerifier.CreateAsync(store, keys, Ct);
+        var verifier = Configure(await EventChainVerifier.CreateAsync(store, keys, Ct));
         Assert.True((await verifier.VerifyAsync([genuine!], null, Ct)).IsIntact);
 
         var forgedHash = genuine! with { ChainHash = new byte[EventChainEntry.HashLength] };
@@ -208,7 +234,7 @@ public abstract class EventChainConformance<TFixture>(TFixture fixture) : Confor
         var store = bare.WithInterceptors(new RewritingInterceptor());
         await store.AppendEventsAsync("s-1", ExpectedVersion.Any, TestData.Many(4));
         await new EventChainSealer(store).SealAsync(Ct);
-        Assert.True((await new EventChainVerifier(store).VerifyAsync(null, null, Ct)).IsIntact);
+        Assert.True((await Configure(new EventChainVerifier(store)).VerifyAsync(null, null, Ct)).IsIntact);
         Assert.True((await VerifyAsync(bare)).IsIntact);
     }
 
@@ -231,7 +257,13 @@ public abstract class EventChainConformance<TFixture>(TFixture fixture) : Confor
         return positions;
     }
 
-    private static ValueTask<EventChainReport> VerifyAsync(IEventStore store) => new EventChainVerifier(store).VerifyAsync(null, null, Ct);
+    private ValueTask<EventChainReport> VerifyAsync(IEventStore store) => Configure(new EventChainVerifier(store)).VerifyAsync(null, null, Ct);
+
+    private EventChainVerifier Configure(EventChainVerifier verifier)
+    {
+        verifier.UseRowReader = UseRowReader;
+        return verifier;
+    }
 
     private LocalKeyFile NewKeyFile(string name) => LocalKeyFile.Create(Path.Combine(_dir, name));
 
