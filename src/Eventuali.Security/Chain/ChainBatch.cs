@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using Eventuali.Integrity;
 
 namespace Eventuali.Security.Chain;
@@ -74,7 +75,7 @@ internal sealed class ChainBatch
 
     /// <summary>Hashes every check, adding its mismatches and the walk's findings to <paramref name="findings"/> in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Check(ChainFindings findings, ChainSha256 sha256)
+    public void Check(ChainFindings findings, IncrementalHash sha256)
     {
         Span<byte> computed = stackalloc byte[EventChainEntry.HashLength];
         var next = 0;
@@ -86,7 +87,8 @@ internal sealed class ChainBatch
                 findings.Add(f.Position, f.Kind, f.Message);
             }
 
-            sha256.Hash(_buffer.AsSpan(_starts[i], _ends[i] - _starts[i]), computed);
+            sha256.AppendData(_buffer, _starts[i], _ends[i] - _starts[i]);
+            sha256.GetHashAndReset(computed);
             if (!_expectedWellFormed[i] || !computed.SequenceEqual(_expected.AsSpan(i * EventChainEntry.HashLength, EventChainEntry.HashLength)))
             {
                 var (stream, version, eventId) = EventChainEncoding.Describe(_buffer.AsSpan(_encodingStarts[i], _ends[i] - _encodingStarts[i]));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Threading.Channels;
 using Eventuali.Integrity;
 
@@ -108,7 +109,7 @@ public sealed class EventChainVerifier
             TaskScheduler.Default).Unwrap();
         try
         {
-            using var sha256 = new ChainSha256();
+            using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long reported = 0;
             await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
