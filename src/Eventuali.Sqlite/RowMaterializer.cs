@@ -85,8 +85,7 @@ internal sealed class RowMaterializer
 
     // Events of one stream often carry the same headers (an encrypted aggregate's subject, key version and
     // fields) with a different correlation id each: parse the headers column once while its bytes repeat.
-    private byte[] _lastHeaders = [];
-    private Dictionary<string, string>? _lastHeadersParsed;
+    private readonly HeadersCache _headers = new();
 
     private EventMetadata Materialize(RawStatement row)
     {
@@ -99,18 +98,6 @@ internal sealed class RowMaterializer
             return EventMetadata.Empty;
         }
 
-        return new EventMetadata(correlation, causation, actor, hasHeaders ? Headers(row.GetBytes(EventRow.Headers)) : null);
-    }
-
-    private Dictionary<string, string> Headers(ReadOnlySpan<byte> json)
-    {
-        if (_lastHeadersParsed is not null && json.SequenceEqual(_lastHeaders))
-        {
-            return _lastHeadersParsed;
-        }
-
-        _lastHeadersParsed = EventRow.ReadHeaders(json);
-        _lastHeaders = json.ToArray();
-        return _lastHeadersParsed;
+        return new EventMetadata(correlation, causation, actor, hasHeaders ? _headers.Parse(row.GetBytes(EventRow.Headers)) : null);
     }
 }

@@ -43,8 +43,7 @@ public sealed partial class SqliteEventStore : IEventChainRowReader
         private readonly Dictionary<long, byte[]> _names = [];
         private long _lastStream = -1;
         private byte[] _lastName = [];
-        private byte[] _lastHeaders = [];
-        private Dictionary<string, string>? _lastHeadersParsed;
+        private readonly HeadersCache _headers = new();
 
         public long From { get; set; } = from;
 
@@ -145,7 +144,7 @@ public sealed partial class SqliteEventStore : IEventChainRowReader
                 CausationId = causation,
                 HasActorId = Present(e, EventRow.ActorId, actor),
                 ActorId = actor,
-                Headers = headers.IsEmpty ? null : Headers(headers),
+                Headers = headers.IsEmpty ? null : _headers.Parse(headers),
                 TimestampMicroseconds = e.GetInt64(EventRow.Timestamp),
                 HasEntry = entry is not null,
                 EntryHash = entry is null ? default : entry.GetBytes(1),
@@ -187,19 +186,6 @@ public sealed partial class SqliteEventStore : IEventChainRowReader
             _lastStream = streamRowId;
             _lastName = name;
             return name;
-        }
-
-        // Events of a stream often repeat their headers: parse the column once while its bytes repeat.
-        private Dictionary<string, string> Headers(ReadOnlySpan<byte> json)
-        {
-            if (_lastHeadersParsed is not null && json.SequenceEqual(_lastHeaders))
-            {
-                return _lastHeadersParsed;
-            }
-
-            _lastHeadersParsed = EventRow.ReadHeaders(json);
-            _lastHeaders = json.ToArray();
-            return _lastHeadersParsed;
         }
     }
 }
