@@ -131,7 +131,7 @@ public sealed partial class StoreTelemetry : IDisposable
         ArgumentNullException.ThrowIfNull(use);
         _poolName = new(EventualiAttributes.ConnectionPoolName, poolName);
         _connections = use;
-        Open.TryAdd(this, 0);
+        Register();
     }
 
     /// <summary>Reports how long <paramref name="watermark"/>'s readable head has been held back, sampled in the background when a listener collects.</summary>
@@ -139,11 +139,19 @@ public sealed partial class StoreTelemetry : IDisposable
     {
         ArgumentNullException.ThrowIfNull(watermark);
         _watermark = watermark;
-        Open.TryAdd(this, 0);
+        Register();
     }
 
     /// <summary>Stops reporting this store's gauges.</summary>
     public void Dispose() => Open.TryRemove(this, out _);
+
+    private void Register()
+    {
+        // The gauges are created with the other instruments on first use of Telemetry's fields: a store that is opened
+        // and not yet used must be reported too.
+        GC.KeepAlive(Telemetry.Meter);
+        Open.TryAdd(this, 0);
+    }
 
     internal static IEnumerable<Measurement<long>> ObserveConnections()
     {
