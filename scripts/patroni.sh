@@ -106,6 +106,8 @@ case "$cmd" in
     echo "$leader"
     exit 0 ;;
   pause-standby)
+    # After a failover test the new primary takes a while to name its synchronous standby again: wait for it.
+    wait_ready 120 >/dev/null || exit 1
     standby=$(members | awk '$2 == "sync_standby" { print $1 }')
     [[ -n "$standby" ]] || { echo "patroni.sh: no synchronous standby" >&2; exit 1; }
     receiver=$(ps -o pid=,args= --ppid "$(head -n 1 "$DIR/$standby/data/postmaster.pid")" | awk '/walreceiver/ { print $1 }')

@@ -44,7 +44,7 @@ public sealed class PatroniDurableReadTests
         await WaitUntilAsync(() => Task.FromResult(!live.IsEmpty), "the subscription did not deliver the first event");
 
         var held = EventData.Json("noted", "{}");
-        await TestScripts.RunAsync("patroni.sh", "pause-standby", TimeSpan.FromSeconds(30), Ct);
+        await TestScripts.RunAsync("patroni.sh", "pause-standby", TimeSpan.FromSeconds(150), Ct); // waits for a synchronous standby first
         try
         {
             // The append's commit waits for the paused standby; cancelling that wait leaves it committed on the primary only.
