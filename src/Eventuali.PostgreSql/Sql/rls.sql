@@ -16,17 +16,18 @@ $$;
 -- name: use_tenant
 CALL __SCHEMA__.use_tenant($1);
 
--- Where tenant_id goes in a key ($1: a constraint's or an index's definition without it). A key led by a global id (a
--- stream's numeric id, an event id) takes it last, so that each step down the index compares a number or a uuid
--- first; it is still in the key, so the key is unique per tenant. Every other key is led by it, so that one tenant's
--- rows are one range of the index.
+-- A key as shared tables keep it ($1: a constraint's or an index's definition, with or without tenant_id): a key led
+-- by a global id (a stream's numeric id, an event id) takes tenant_id last, so that each step down the index compares
+-- a number or a uuid first; it is still in the key, so the key is unique per tenant. Every other key is led by it, so
+-- that one tenant's rows are one range of the index. A definition already in that form comes back unchanged.
 -- name: key_create
 CREATE OR REPLACE FUNCTION __SCHEMA__.eventuali_rls_key(p_def text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-  SELECT CASE WHEN p_def ~ ' \((stream_id|event_id)[,)]' THEN regexp_replace(p_def, ' \(([^)]*)\)', ' (\1, tenant_id)')
-              ELSE regexp_replace(p_def, ' \(', ' (tenant_id, ') END;
+  SELECT CASE WHEN d ~ ' \((stream_id|event_id)[,)]' THEN regexp_replace(d, ' \(([^)]*)\)', ' (\1, tenant_id)')
+              ELSE regexp_replace(d, ' \(', ' (tenant_id, ') END
+    FROM (SELECT regexp_replace(regexp_replace(p_def, '\(tenant_id, ', '('), ', tenant_id\)', ')') AS d) AS bare;
 $$;
 
--- The conversion: idempotent (a table with tenant_id is not converted again; policies and grants are re-made), so a
+-- The conversion: idempotent (a column or key already in form is left alone; policies and grants are re-made), so a
 -- crash part-way and a later migration that adds a table are both finished by running it again. The function is
 -- dropped at once: nothing the application role may execute can alter tables.
 -- name: convert_create
@@ -72,35 +73,28 @@ BEGIN
       -- Rows from before the conversion get the empty tenant, which no tenant id can be: kept, and seen by nobody.
       -- Bytewise order: every key compares tenant_id, and a collation's comparison costs a tenth of an append.
       EXECUTE format('ALTER TABLE %I.%I ADD COLUMN tenant_id text COLLATE "C" NOT NULL DEFAULT %L', p_schema, t.relname, '');
-      FOR k IN SELECT con.conname, pg_get_constraintdef(con.oid) AS def FROM pg_constraint con
-                WHERE con.conrelid = t.oid AND con.contype IN ('p', 'u') ORDER BY con.contype LOOP
+    ELSIF EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+                     AND a.attcollation <> 'pg_catalog."C"'::regcollation) THEN
+      -- Converted by an earlier release, which compared tenant_id by the database's collation.
+      EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN tenant_id TYPE text COLLATE "C"', p_schema, t.relname);
+    END IF;
+
+    -- Every key as shared tables keep it: a new table's keys get tenant_id, an earlier release's tenant-led keys of a
+    -- global id are rebuilt, keys already in form are left alone.
+    FOR k IN SELECT con.conname, pg_get_constraintdef(con.oid) AS def FROM pg_constraint con
+              WHERE con.conrelid = t.oid AND con.contype IN ('p', 'u') ORDER BY con.contype LOOP
+      IF __SCHEMA__.eventuali_rls_key(k.def) <> k.def THEN
         EXECUTE format('ALTER TABLE %I.%I DROP CONSTRAINT %I', p_schema, t.relname, k.conname);
         EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', p_schema, t.relname, k.conname, __SCHEMA__.eventuali_rls_key(k.def));
-      END LOOP;
-      FOR k IN SELECT ic.relname, pg_get_indexdef(ix.indexrelid) AS def FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid
-                WHERE ix.indrelid = t.oid AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid) LOOP
+      END IF;
+    END LOOP;
+    FOR k IN SELECT ic.relname, pg_get_indexdef(ix.indexrelid) AS def FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid
+              WHERE ix.indrelid = t.oid AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid) LOOP
+      IF __SCHEMA__.eventuali_rls_key(k.def) <> k.def THEN
         EXECUTE format('DROP INDEX %I.%I', p_schema, k.relname);
         EXECUTE __SCHEMA__.eventuali_rls_key(k.def);
-      END LOOP;
-    ELSE
-      -- Converted by an earlier release: tenant_id compared by the database's collation and leading every key.
-      IF EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
-                    AND a.attcollation <> 'pg_catalog."C"'::regcollation) THEN
-        EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN tenant_id TYPE text COLLATE "C"', p_schema, t.relname);
       END IF;
-      FOR k IN SELECT con.conname, pg_get_constraintdef(con.oid) AS def FROM pg_constraint con
-                WHERE con.conrelid = t.oid AND con.contype IN ('p', 'u') AND pg_get_constraintdef(con.oid) ~ '\(tenant_id, (stream_id|event_id)[,)]' LOOP
-        EXECUTE format('ALTER TABLE %I.%I DROP CONSTRAINT %I', p_schema, t.relname, k.conname);
-        EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', p_schema, t.relname, k.conname,
-                       __SCHEMA__.eventuali_rls_key(regexp_replace(k.def, '\(tenant_id, ', '(')));
-      END LOOP;
-      FOR k IN SELECT ic.relname, pg_get_indexdef(ix.indexrelid) AS def FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid
-                WHERE ix.indrelid = t.oid AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid)
-                  AND pg_get_indexdef(ix.indexrelid) ~ '\(tenant_id, (stream_id|event_id)[,)]' LOOP
-        EXECUTE format('DROP INDEX %I.%I', p_schema, k.relname);
-        EXECUTE __SCHEMA__.eventuali_rls_key(regexp_replace(k.def, '\(tenant_id, ', '('));
-      END LOOP;
-    END IF;
+    END LOOP;
 
     -- Unset (or empty, as a setting reads on a session where one ended), the default is NULL: a row written
     -- without a tenant is refused by NOT NULL, never given one.
