@@ -31,6 +31,14 @@ public sealed class EventualiServerOptions
     public TimeSpan SseHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// Whether <c>/subscribe/all</c> connections on the server's own store share one live subscription once they have
+    /// caught up to it (default true): each append is then read once for all of them instead of once per connection.
+    /// Not used for tenant stores, nor when an interceptor observes the store's operations (the access audit records
+    /// each caller's reads).
+    /// </summary>
+    public bool SseSharedTail { get; set; } = true;
+
+    /// <summary>
     /// With tenancy on (an <c>ITenantStoreFactory</c> registered): whether a request that reaches no tenant (a caller
     /// without a tenant that names none in <c>X-Eventuali-Tenant</c>) is refused with 400 <c>tenant-required</c> on every
     /// route that works on events, instead of working on the server's own store (default false). The server's own

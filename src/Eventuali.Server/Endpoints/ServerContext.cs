@@ -9,8 +9,10 @@ using Microsoft.Extensions.Options;
 namespace Eventuali.Server.Endpoints;
 
 /// <summary>What every handler needs: the store, the options, the access gate, and one way to run a handler.</summary>
-internal sealed partial class ServerContext(IEventStore store, IOptions<EventualiServerOptions> options, AccessGate gate, ILogger<ServerContext> logger, IServiceProvider services)
+internal sealed partial class ServerContext(IEventStore store, IOptions<EventualiServerOptions> options, AccessGate gate, ILogger<ServerContext> logger, IServiceProvider services) : IAsyncDisposable
 {
+    private readonly Lazy<LiveTail?> _tail = new(() => options.Value.SseSharedTail && LiveTail.CanServe(store) ? new LiveTail(store) : null);
+
     // The tenant store of the request running on this flow (see RunAsync), so handlers need not know about tenancy.
     private readonly AsyncLocal<IEventStore?> _requestStore = new();
 
@@ -22,6 +24,17 @@ internal sealed partial class ServerContext(IEventStore store, IOptions<Eventual
     public EventualiServerOptions Options { get; } = options.Value;
     public AccessGate Gate { get; } = gate;
     public TimeProvider Clock => store.Options.TimeProvider;
+
+    /// <summary>The live subscription <c>/subscribe/all</c> shares on the server's own store, or null (a tenant's request, or not shared).</summary>
+    public LiveTail? SharedTail => _requestStore.Value is null ? _tail.Value : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_tail.IsValueCreated && _tail.Value is { } tail)
+        {
+            await tail.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     public static ServerContext Of(HttpContext context) => context.RequestServices.GetRequiredService<ServerContext>();
 

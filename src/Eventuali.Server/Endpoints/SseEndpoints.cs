@@ -15,6 +15,8 @@ namespace Eventuali.Server.Endpoints;
 /// Live subscriptions as server-sent events. Each event's SSE id is its global position; a client that reconnects with
 /// <c>Last-Event-ID</c> resumes just after it. Delivery rides the store's catch-up subscription, which never skips
 /// and never repeats, so a reconnect loses and duplicates nothing. Events outside the caller's scope are never sent.
+/// On the server's own store, <c>/subscribe/all</c> connections that have caught up share one live subscription
+/// (<see cref="LiveTail"/>).
 /// </summary>
 internal static class SseEndpoints
 {
@@ -42,7 +44,9 @@ internal static class SseEndpoints
             var prefix = caller.NarrowPrefix(category);
             var events = prefix is null
                 ? Never(context.RequestAborted)
-                : server.Store.SubscribeToAllAsync(after, LogEndpoints.Filter(prefix, type), context.RequestAborted);
+                : server.SharedTail is { } tail
+                    ? tail.SubscribeAsync(after, LogEndpoints.Filter(prefix, type), context.RequestAborted)
+                    : server.Store.SubscribeToAllAsync(after, LogEndpoints.Filter(prefix, type), context.RequestAborted);
             await PumpAsync(context, caller, server, events).ConfigureAwait(false);
         });
     }

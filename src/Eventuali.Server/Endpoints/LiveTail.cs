@@ -1,0 +1,263 @@
+using System.Runtime.CompilerServices;
+using Eventuali.Interception;
+using Eventuali.Subscriptions;
+
+namespace Eventuali.Server.Endpoints;
+
+/// <summary>
+/// One subscription to the server's own store, shared by the <c>/subscribe/all</c> connections that have reached it:
+/// each append is read from the store once and handed to every such connection, instead of once per connection. The
+/// shared subscription starts at the store's head on first use and keeps the newest events (16,384 by default).
+/// A connection reads its own catch-up subscription until the shared one holds every event after the last one it
+/// delivered, then switches; a connection that falls further behind than that goes back to a
+/// subscription of its own from where it is. Both are catch-up subscriptions in position order, and every switch
+/// continues after the last delivered position, so nothing is skipped or repeated.
+/// </summary>
+internal sealed class LiveTail : IAsyncDisposable
+{
+    /// <summary>Events kept for connections to read by default: at 50-event appends, the last 327 appends.</summary>
+    public const int DefaultCapacity = 16_384;
+
+    private readonly IEventStore _store;
+    private readonly Lock _lock = new();
+    private readonly int _capacity;
+    private readonly RecordedEvent[] _ring;
+    private readonly CancellationTokenSource _stop = new();
+    private TaskCompletionSource _more = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task<long>? _started;
+    private Task? _pump;
+
+    // Events taken from the shared subscription so far; the ring holds numbers [max(0, _written - capacity), _written).
+    private long _written;
+
+    // Every event after this position is in the ring: where the subscription started, then the last one overwritten.
+    // Read without the lock as a hint (see Covers); -1 until started, long.MaxValue once it failed.
+    private long _complete = -1;
+
+    public LiveTail(IEventStore store, int capacity = DefaultCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _store = store;
+        _capacity = capacity;
+        _ring = new RecordedEvent[capacity];
+    }
+
+    /// <summary>How many events the shared subscription has taken so far.</summary>
+    public long Taken
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _written;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="store"/> can share one subscription among callers: not when an interceptor observes its
+    /// operations (the access audit names who read what, and one shared read would name nobody).
+    /// </summary>
+    public static bool CanServe(IEventStore store)
+        => store is not InterceptedEventStore intercepted || !intercepted.Interceptors.Any(i => i.ObservesOperations);
+
+    /// <summary>
+    /// Every event after <paramref name="afterPosition"/> that matches <paramref name="filter"/>, in position order, then
+    /// live, never ending until cancelled: from a subscription of its own until the shared one covers the position,
+    /// then from the shared one.
+    /// </summary>
+    public async IAsyncEnumerable<RecordedEvent> SubscribeAsync(long afterPosition, EventFilter? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var after = afterPosition;
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            if (!Covers(after))
+            {
+                // A subscription of its own until the shared one holds everything after the last delivered event.
+                await foreach (var e in _store.SubscribeToAllAsync(after, filter, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return e;
+                    after = e.Position;
+                    if (Covers(after))
+                    {
+                        break;
+                    }
+                }
+            }
+
+            var batch = new List<RecordedEvent>(256);
+            long next;
+            lock (_lock)
+            {
+                next = FirstAfter(after);
+            }
+
+            while (next >= 0)
+            {
+                Task more;
+                lock (_lock)
+                {
+                    if (_written - next > _capacity || _complete == long.MaxValue)
+                    {
+                        next = -1; // overrun, or the shared subscription failed: back to one of its own
+                        break;
+                    }
+
+                    for (; next < _written && batch.Count < 256; next++)
+                    {
+                        batch.Add(_ring[next % _capacity]);
+                    }
+
+                    more = _more.Task;
+                }
+
+                if (batch.Count == 0)
+                {
+                    await more.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                foreach (var e in batch)
+                {
+                    after = e.Position;
+                    if (filter is null || filter.Matches(e.StreamId, e.EventType))
+                    {
+                        yield return e;
+                    }
+                }
+
+                batch.Clear();
+            }
+        }
+    }
+
+    /// <summary>Whether the ring holds every event after <paramref name="position"/> (a hint; the read checks again).</summary>
+    private bool Covers(long position)
+    {
+        var complete = Volatile.Read(ref _complete);
+        return complete >= 0 && complete != long.MaxValue && position >= complete;
+    }
+
+    /// <summary>The number of the first event after <paramref name="position"/>, or -1 when the ring does not cover it. Under the lock.</summary>
+    private long FirstAfter(long position)
+    {
+        if (_complete < 0 || _complete == long.MaxValue || position < _complete)
+        {
+            return -1;
+        }
+
+        // Positions grow with the number: walk back from the newest (a joining connection is near the head).
+        var n = _written;
+        var oldest = Math.Max(0, _written - _capacity);
+        while (n > oldest && _ring[(n - 1) % _capacity].Position > position)
+        {
+            n--;
+        }
+
+        return n;
+    }
+
+    private Task<long> StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return (_started ??= StartCoreAsync()).WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task<long> StartCoreAsync()
+    {
+        var head = await _store.GetHeadPositionAsync(_stop.Token).ConfigureAwait(false);
+        lock (_lock)
+        {
+            _complete = head;
+        }
+
+        // Not on the first caller's flow: the shared read belongs to no request.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _pump = Task.Run(() => PumpAsync(head), CancellationToken.None);
+        }
+
+        return head;
+    }
+
+    private async Task PumpAsync(long head)
+    {
+        try
+        {
+            var events = _store.SubscribeToAllAsync(head, null, _stop.Token).GetAsyncEnumerator(_stop.Token);
+            await using var _ = events.ConfigureAwait(false);
+            var unsignalled = 0;
+            while (true)
+            {
+                var move = events.MoveNextAsync();
+                if (!move.IsCompleted || unsignalled >= 256)
+                {
+                    // What is at hand goes out before waiting for more, and at least every 256 events of a burst.
+                    Signal();
+                    unsignalled = 0;
+                }
+
+                if (!await move.ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                lock (_lock)
+                {
+                    var slot = _written % _capacity;
+                    if (_written >= _capacity)
+                    {
+                        _complete = _ring[slot].Position;
+                    }
+
+                    _ring[slot] = events.Current;
+                    _written++;
+                }
+
+                unsignalled++;
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Connections go back to subscriptions of their own, which report the store's errors themselves.
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _complete = long.MaxValue;
+            }
+
+            Signal();
+        }
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource done;
+        lock (_lock)
+        {
+            done = _more;
+            _more = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        done.TrySetResult();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_pump is not null)
+        {
+            await _pump.ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+    }
+}
