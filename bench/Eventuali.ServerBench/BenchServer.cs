@@ -28,6 +28,9 @@ internal static class BenchServer
             o.RequestsPerSecond = 1_000_000;
             o.RequestBurst = 1_000_000;
             o.EnableUi = false;
+
+            // SERVERBENCH_SHARED_TAIL=0: every SSE connection reads its own subscription (for a same-machine comparison).
+            o.SseSharedTail = Environment.GetEnvironmentVariable("SERVERBENCH_SHARED_TAIL") != "0";
         });
         var app = builder.Build();
         app.MapEventuali();

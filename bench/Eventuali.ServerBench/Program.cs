@@ -12,6 +12,7 @@ using static Eventuali.ServerBench.Stats;
 // The server is this program started again as a child ("serve URL") so its memory figures are its own.
 // PostgreSQL is EVENTUALI_TEST_POSTGRES (default: scripts/postgres.sh's URL), schema "serverbench", dropped first.
 // --quick: a smoke run of seconds; it fails only on an error or a client that misses events.
+// SERVERBENCH_SHARED_TAIL=0: SSE connections do not share a live subscription (EventualiServerOptions.SseSharedTail).
 if (args is ["serve", var serveUrl])
 {
     return await BenchServer.RunAsync(serveUrl);
