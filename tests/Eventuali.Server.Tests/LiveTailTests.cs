@@ -37,11 +37,13 @@ public sealed class LiveTailTests
         Assert.Equal(onlyNew1, await filtered);
     }
 
-    [Fact]
-    public async Task A_connection_that_falls_behind_the_kept_events_continues_from_its_own_subscription_without_a_gap()
+    [Theory]
+    [InlineData(8, long.MaxValue)] // kept: 8 events
+    [InlineData(1_000, 2_000)] // kept: as many as fit in 2,000 bytes (7 of these)
+    public async Task A_connection_that_falls_behind_the_kept_events_continues_from_its_own_subscription_without_a_gap(int capacity, long maxBytes)
     {
         await using var store = new InMemoryEventStore();
-        await using var tail = new LiveTail(store, capacity: 8);
+        await using var tail = new LiveTail(store, capacity, maxBytes);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         cts.CancelAfter(TimeSpan.FromMinutes(2));
         var events = tail.SubscribeAsync(0, null, cts.Token).GetAsyncEnumerator(cts.Token);
@@ -51,13 +53,13 @@ public sealed class LiveTailTests
         Assert.True(await next);
         var seen = new List<long> { events.Current.Position };
 
-        // 200 more while this connection reads nothing: the shared subscription keeps only the newest 8.
+        // 200 more while this connection reads nothing: the shared subscription keeps only the newest few.
         for (var i = 0; i < 40; i++)
         {
             await AppendAsync(store, $"b-{i}", 5);
         }
 
-        // The shared subscription has taken them all, so the kept 8 are far past this connection's place.
+        // The shared subscription has taken them all, so the kept ones are far past this connection's place.
         while (tail.Taken < 203)
         {
             await Task.Delay(10, cts.Token);

@@ -7,38 +7,46 @@ namespace Eventuali.Server.Endpoints;
 /// <summary>
 /// One subscription to the server's own store, shared by the <c>/subscribe/all</c> connections that have reached it:
 /// each append is read from the store once and handed to every such connection, instead of once per connection. The
-/// shared subscription starts at the store's head on first use and keeps the newest events (16,384 by default).
-/// A connection reads its own catch-up subscription until the shared one holds every event after the last one it
-/// delivered, then switches; a connection that falls further behind than that goes back to a
-/// subscription of its own from where it is. Both are catch-up subscriptions in position order, and every switch
-/// continues after the last delivered position, so nothing is skipped or repeated.
+/// shared subscription starts at the store's head on first use and keeps the newest events (by default 16,384, and
+/// 64 MiB of payload at most). A connection reads its own catch-up subscription until the shared one holds every event
+/// after the last one it delivered, then switches; a connection that falls further behind than the kept events goes
+/// back to a subscription of its own from where it is. Both are catch-up subscriptions in position order, and every
+/// switch continues after the last delivered position, so nothing is skipped or repeated.
 /// </summary>
 internal sealed class LiveTail : IAsyncDisposable
 {
     /// <summary>Events kept for connections to read by default: at 50-event appends, the last 327 appends.</summary>
     public const int DefaultCapacity = 16_384;
 
+    /// <summary>Payload bytes kept at most by default, whatever the count: large events keep fewer.</summary>
+    public const long DefaultMaxBytes = 64L << 20;
+
     private readonly IEventStore _store;
     private readonly Lock _lock = new();
     private readonly int _capacity;
+    private readonly long _maxBytes;
     private readonly RecordedEvent[] _ring;
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _more = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task<long>? _started;
     private Task? _pump;
 
-    // Events taken from the shared subscription so far; the ring holds numbers [max(0, _written - capacity), _written).
+    // Events taken from the shared subscription so far; the ring holds numbers [_oldest, _written), _bytes of them.
     private long _written;
+    private long _oldest;
+    private long _bytes;
 
     // Every event after this position is in the ring: where the subscription started, then the last one overwritten.
     // Read without the lock as a hint (see Covers); -1 until started, long.MaxValue once it failed.
     private long _complete = -1;
 
-    public LiveTail(IEventStore store, int capacity = DefaultCapacity)
+    public LiveTail(IEventStore store, int capacity = DefaultCapacity, long maxBytes = DefaultMaxBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
         _store = store;
         _capacity = capacity;
+        _maxBytes = maxBytes;
         _ring = new RecordedEvent[capacity];
     }
 
@@ -98,7 +106,7 @@ internal sealed class LiveTail : IAsyncDisposable
                 Task more;
                 lock (_lock)
                 {
-                    if (_written - next > _capacity || _complete == long.MaxValue)
+                    if (next < _oldest || _complete == long.MaxValue)
                     {
                         next = -1; // overrun, or the shared subscription failed: back to one of its own
                         break;
@@ -149,8 +157,7 @@ internal sealed class LiveTail : IAsyncDisposable
 
         // Positions grow with the number: walk back from the newest (a joining connection is near the head).
         var n = _written;
-        var oldest = Math.Max(0, _written - _capacity);
-        while (n > oldest && _ring[(n - 1) % _capacity].Position > position)
+        while (n > _oldest && _ring[(n - 1) % _capacity].Position > position)
         {
             n--;
         }
@@ -207,13 +214,20 @@ internal sealed class LiveTail : IAsyncDisposable
 
                 lock (_lock)
                 {
-                    var slot = _written % _capacity;
-                    if (_written >= _capacity)
+                    var e = events.Current;
+                    var size = Size(e);
+                    while (_oldest < _written && (_written - _oldest >= _capacity || _bytes + size > _maxBytes))
                     {
-                        _complete = _ring[slot].Position;
+                        // Dropped from the ring: a connection needs this event's position or later to read from it.
+                        var old = _ring[_oldest % _capacity];
+                        _complete = old.Position;
+                        _bytes -= Size(old);
+                        _ring[_oldest % _capacity] = null!;
+                        _oldest++;
                     }
 
-                    _ring[slot] = events.Current;
+                    _ring[_written % _capacity] = e;
+                    _bytes += size;
                     _written++;
                 }
 
@@ -237,6 +251,9 @@ internal sealed class LiveTail : IAsyncDisposable
             Signal();
         }
     }
+
+    // What an event holds in memory, roughly: its payload and a fixed share for the rest.
+    private static long Size(RecordedEvent e) => e.Data.Length + 256;
 
     private void Signal()
     {
