@@ -7,7 +7,7 @@ namespace Eventuali.Server.Endpoints;
 /// <summary>
 /// One subscription to the server's own store, shared by the <c>/subscribe/all</c> connections that have reached it:
 /// each append is read from the store once and handed to every such connection, instead of once per connection. The
-/// shared subscription starts at the store's head on first use and keeps the newest events (by default 16,384, and
+/// shared subscription starts at the store's head on first use and keeps the newest events (by default 4,096, and
 /// 64 MiB of payload at most). A connection reads its own catch-up subscription until the shared one holds every event
 /// after the last one it delivered, then switches; a connection that falls further behind than the kept events goes
 /// back to a subscription of its own from where it is. Both are catch-up subscriptions in position order, and every
@@ -15,8 +15,8 @@ namespace Eventuali.Server.Endpoints;
 /// </summary>
 internal sealed class LiveTail : IAsyncDisposable
 {
-    /// <summary>Events kept for connections to read by default: at 50-event appends, the last 327 appends.</summary>
-    public const int DefaultCapacity = 16_384;
+    /// <summary>Events kept for connections to read by default: at 50-event appends, the last 81 appends.</summary>
+    public const int DefaultCapacity = 4_096;
 
     /// <summary>Payload bytes kept at most by default, whatever the count: large events keep fewer.</summary>
     public const long DefaultMaxBytes = 64L << 20;
@@ -252,8 +252,8 @@ internal sealed class LiveTail : IAsyncDisposable
         }
     }
 
-    // What an event holds in memory, roughly: its payload and a fixed share for the rest.
-    private static long Size(RecordedEvent e) => e.Data.Length + 256;
+    // What an event holds in memory, roughly: its payload and a fixed share for the object, its ids and metadata.
+    private static long Size(RecordedEvent e) => e.Data.Length + 1024;
 
     private void Signal()
     {
