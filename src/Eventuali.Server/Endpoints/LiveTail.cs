@@ -77,6 +77,7 @@ internal sealed class LiveTail : IAsyncDisposable
     public async IAsyncEnumerable<RecordedEvent> SubscribeAsync(long afterPosition, EventFilter? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var after = afterPosition;
+        var batch = new List<RecordedEvent>(256);
         await StartAsync(cancellationToken).ConfigureAwait(false);
         while (true)
         {
@@ -94,7 +95,6 @@ internal sealed class LiveTail : IAsyncDisposable
                 }
             }
 
-            var batch = new List<RecordedEvent>(256);
             long next;
             lock (_lock)
             {
@@ -150,7 +150,7 @@ internal sealed class LiveTail : IAsyncDisposable
     /// <summary>The number of the first event after <paramref name="position"/>, or -1 when the ring does not cover it. Under the lock.</summary>
     private long FirstAfter(long position)
     {
-        if (_complete < 0 || _complete == long.MaxValue || position < _complete)
+        if (!Covers(position))
         {
             return -1;
         }
