@@ -33,6 +33,12 @@ public sealed record KafkaOptions
     public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// How long the producer waits to fill a request before sending it (librdkafka's <c>linger.ms</c>): longer gives
+    /// larger requests under load, and lets an aborted transaction's records be dropped before they are sent.
+    /// </summary>
+    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>
     /// Options from a URL <c>kafka://[user:password@]host:port[,host:port...]</c> (user and password URL-escaped; with
     /// them the login is SASL PLAIN). A malformed URL throws <see cref="ArgumentException"/> naming what is wrong, never
     /// the password.
@@ -127,6 +133,11 @@ public sealed record KafkaOptions
 
     internal ProducerConfig Producer()
     {
+        if (Linger < TimeSpan.Zero || Linger > TimeSpan.FromMinutes(15))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Linger), Linger, "Linger must be between 0 and 15 minutes (librdkafka's linger.ms).");
+        }
+
         var config = new ProducerConfig
         {
             // Idempotent: the broker drops a retried duplicate and keeps order within a partition; with the gapless
@@ -135,7 +146,7 @@ public sealed record KafkaOptions
             Acks = Acks.All,
             MaxInFlight = 5,
             EnableGaplessGuarantee = true,
-            LingerMs = 2,
+            LingerMs = Linger.TotalMilliseconds,
             MessageMaxBytes = MessageMaxBytes,
             MessageTimeoutMs = (int)PublishTimeout.TotalMilliseconds,
         };

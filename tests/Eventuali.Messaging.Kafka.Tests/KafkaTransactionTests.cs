@@ -32,7 +32,12 @@ public sealed class KafkaTransactionTests
         var failing = inputs[29].MessageId;
         var failures = 0;
         var errors = 0;
-        var processor = new KafkaTransactionalProcessor(options, Kafka.Group(options, "shipper"), "shipper-1", "order") { MaxBatch = 10 };
+        // The mock shows a read_committed reader the records of an aborted transaction that reached it (a real broker
+        // hides them behind the abort marker). A long linger keeps the aborted batch's outputs queued in the producer,
+        // where the abort drops them, so what this proves is the processor's abort, rewind and retry, not the broker's
+        // filtering. With the default 2 ms they were sent before the abort under load, and read here as committed.
+        var lingering = options with { Linger = TimeSpan.FromSeconds(1) };
+        var processor = new KafkaTransactionalProcessor(lingering, Kafka.Group(options, "shipper"), "shipper-1", "order") { MaxBatch = 10 };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var calls = 0;
         var running = processor.RunAsync((m, _) =>
