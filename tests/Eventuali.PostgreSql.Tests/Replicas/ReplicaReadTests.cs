@@ -29,12 +29,12 @@ public sealed class ReplicaReadTests : IAsyncLifetime
 
     private Task<PostgreSqlEventStore> ReaderAsync() => PgReplicaServer.OpenAsync(_schema, Ct);
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what, Func<string>? detail = null)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out after {Patience.TotalSeconds} s waiting until {what}");
+            Assert.True(DateTime.UtcNow < deadline, $"timed out after {Patience.TotalSeconds} s waiting until {what}{(detail is null ? "" : "; " + detail())}");
             await Task.Delay(20, Ct);
         }
     }
@@ -150,7 +150,8 @@ public sealed class ReplicaReadTests : IAsyncLifetime
             Assert.True(_writer.ReadsServedByPrimary > primaryBefore, "the writer's reads were not served by the primary while the replica was paused");
 
             await UntilAsync(() => Task.FromResult(delivered.Count >= 130), "the subscription delivered all 130 events");
-            await UntilAsync(async () => (await reader.GetReplicaStatusAsync(Ct))[0] is { ReplayPaused: true, LagBytes: > 0 }, "the status showed replay paused with a lag");
+            PostgreSqlReplicaStatus? last = null;
+            await UntilAsync(async () => (last = (await reader.GetReplicaStatusAsync(Ct))[0]) is { ReplayPaused: true, LagBytes: > 0 }, "the status showed replay paused with a lag", () => $"last status {last}");
             await cts.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consumer);
 
