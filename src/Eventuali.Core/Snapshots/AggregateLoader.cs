@@ -50,6 +50,22 @@ internal static class AggregateLoader
             return Done(cached.Aggregate, id, null, cached.Replayed, issues) with { CachedVersion = cached.CachedVersion };
         }
 
+        if (LatestReplay.Applies(store, typeof(TAggregate), asOf))
+        {
+            var whole = new TAggregate();
+            var end = new ReplayTail(0);
+            var replayed = await LatestReplay.TryReplayAsync(store, types, whole, streamId, end, ct).ConfigureAwait(false);
+            if (replayed > 0)
+            {
+                if (cache is not null)
+                {
+                    await CachedLoads.WriteAsync(cache, whole, streamId, replayed, end.Position, ct).ConfigureAwait(false);
+                }
+
+                return Done(whole, id, null, replayed, issues);
+            }
+        }
+
         var version = await store.GetStreamVersionAsync(streamId, ct).ConfigureAwait(false) ?? 0;
         var target = Math.Min(version, await StreamTimelines.ResolveAsync(store, streamId, asOf, ct).ConfigureAwait(false));
         if (target <= 0)
