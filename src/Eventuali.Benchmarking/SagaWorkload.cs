@@ -21,7 +21,8 @@ internal sealed record BenchSagaEffect(string SagaId, int Step);
 /// <summary>
 /// The saga workload. Untimed setup appends <see cref="Steps"/> events per saga instance (Events / 4 instances),
 /// step by step across all instances (step 1 of every instance, then step 2, ...), as many sagas in flight at once
-/// would; <see cref="BenchmarkOptions.Concurrency"/> writers append them. The timed phase runs a
+/// would; <see cref="BenchmarkOptions.Concurrency"/> writers append them (after an untimed warm-up run on instances of
+/// its own). The timed phase runs a
 /// <see cref="SagaRunner{TState}"/> from the head before the setup until it has dealt with every step: for each
 /// it loads the instance, decides, saves state with its outbox, appends one effect event and clears the outbox;
 /// the last step completes the instance. Afterwards the effects are counted: one per step, none twice.
@@ -37,40 +38,25 @@ internal static class SagaWorkload
     {
         var sagas = Math.Max(1, options.Events / Steps);
         var total = sagas * Steps;
-        var name = "bench-saga-" + session.RunId;
+
+        // As the other workloads do: the code paths run once, untimed, on instances of their own (5%, at least 256,
+        // a full batch of the runner), so compiling them is not counted. The timed run starts after all the warm-up wrote.
+        var warm = Math.Max(256, sagas / 20);
+        options.Progress?.Report($"warm-up: {warm} saga instances run once (untimed)");
+        var warmLast = await WriteStepsAsync(store, session.RunId + "-warm", warm, options.Concurrency, ct).ConfigureAwait(false);
+        await RunUntilAsync(store, "bench-saga-" + session.RunId + "-warm", head, warmLast, null, ct).ConfigureAwait(false);
+        head = await store.GetHeadPositionAsync(ct).ConfigureAwait(false);
+
         options.Progress?.Report($"setup: appending {total} saga events ({sagas} instances x {Steps} steps, untimed)");
         var lastSetup = await WriteStepsAsync(store, session.RunId, sagas, options.Concurrency, ct).ConfigureAwait(false);
-
-        // The runner starts after what the store held before the setup.
-        await store.GetCheckpointStore().SaveCheckpointAsync("saga:" + name, head, ct).ConfigureAwait(false);
-        using var runner = new SagaRunner<BenchSagaState>(store, Definition(name));
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         options.Progress?.Report($"running saga ({total} events)");
         var latency = new LatencyRecorder(1024);
         var memory = new PeakMemory();
         memory.Reset();
         var started = Stopwatch.GetTimestamp();
-        var running = Task.Run(() => runner.RunAsync(stop.Token), CancellationToken.None);
-        var step = started;
-        while (runner.Position < lastSetup)
-        {
-            var progress = runner.WaitForProgressAsync(stop.Token);
-            var first = await Task.WhenAny(progress, running).WaitAsync(Timeout, ct).ConfigureAwait(false);
-            if (first == running)
-            {
-                await running.ConfigureAwait(false); // rethrows the runner's failure
-                throw new InvalidOperationException("The saga runner stopped before handling every step.");
-            }
-
-            var now = Stopwatch.GetTimestamp();
-            latency.Add(step, now);
-            step = now;
-        }
-
+        await RunUntilAsync(store, "bench-saga-" + session.RunId, head, lastSetup, latency, ct).ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var (peakBytes, peakSource) = memory.Read();
-        await stop.CancelAsync().ConfigureAwait(false);
-        await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await VerifyAsync(store, head, total, ct).ConfigureAwait(false);
 
         var sorted = latency.ToSortedArray();
@@ -91,7 +77,37 @@ internal static class SagaWorkload
             database);
     }
 
-    private const int SagaRunnerBatch = 256;
+    private const int SagaRunnerBatch = 1024;
+
+    /// <summary>
+    /// Runs saga <paramref name="name"/> from after <paramref name="from"/> until it has dealt with the log up to
+    /// <paramref name="last"/>, recording the time between its progress signals in <paramref name="latency"/>.
+    /// </summary>
+    private static async Task RunUntilAsync(IEventStore store, string name, long from, long last, LatencyRecorder? latency, CancellationToken ct)
+    {
+        await store.GetCheckpointStore().SaveCheckpointAsync("saga:" + name, from, ct).ConfigureAwait(false);
+        using var runner = new SagaRunner<BenchSagaState>(store, Definition(name));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var running = Task.Run(() => runner.RunAsync(stop.Token), CancellationToken.None);
+        var step = Stopwatch.GetTimestamp();
+        while (runner.Position < last)
+        {
+            var progress = runner.WaitForProgressAsync(stop.Token);
+            var first = await Task.WhenAny(progress, running).WaitAsync(Timeout, ct).ConfigureAwait(false);
+            if (first == running)
+            {
+                await running.ConfigureAwait(false); // rethrows the runner's failure
+                throw new InvalidOperationException("The saga runner stopped before handling every step.");
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            latency?.Add(step, now);
+            step = now;
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
+        await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
 
     internal sealed class BenchSagaState
     {

@@ -4,9 +4,9 @@ using Microsoft.Data.Sqlite;
 namespace Eventuali.Sqlite;
 
 /// <summary>
-/// Saga state and timeouts in the store's file (tables from migration 004). File stores use a short-lived
-/// connection per call (saga calls are not the append hot path); an in-memory store uses its one connection
-/// under the lock its reads and writes already share.
+/// Saga state and timeouts in the store's file (tables from migration 004). File stores use the connection the
+/// checkpoints keep (under its lock); an in-memory store uses its one connection under the lock its reads and
+/// writes already share.
 /// </summary>
 public sealed partial class SqliteEventStore : ISagaStore
 {
@@ -73,9 +73,10 @@ public sealed partial class SqliteEventStore : ISagaStore
             using var tx = conn.BeginTransaction(deferred: false);
             var now = SagaValidation.ToUnixMicroseconds(Options.TimeProvider.GetUtcNow());
             var versions = new long[writes.Count];
+            using var statements = new SagaSaveStatements(conn, tx);
             for (var i = 0; i < writes.Count; i++)
             {
-                versions[i] = SaveOne(conn, tx, writes[i], now);
+                versions[i] = SaveOne(conn, tx, statements, writes[i], now);
             }
 
             tx.Commit();
@@ -83,22 +84,13 @@ public sealed partial class SqliteEventStore : ISagaStore
         }, cancellationToken));
     }
 
-    /// <inheritdoc />
-    private static long SaveOne(SqliteConnection conn, SqliteTransaction tx, SagaWrite write, long now)
+    private static long SaveOne(SqliteConnection conn, SqliteTransaction tx, SagaSaveStatements statements, SagaWrite write, long now)
     {
-        (string, object?)[] args =
-        [
-            ("$name", write.SagaName), ("$id", write.SagaId), ("$state", write.State), ("$last_position", write.LastPosition),
-            ("$completed", write.Completed ? 1 : 0), ("$outbox", write.Outbox), ("$now", now), ("$expected", write.ExpectedVersion),
-        ];
-        using (var save = Command(conn, tx, write.ExpectedVersion == 0 ? "saga_insert" : "saga_update", args))
+        if (!statements.Save(write, now))
         {
-            if (save.ExecuteNonQuery() == 0)
-            {
-                using var actual = Command(conn, tx, "saga_version", ("$name", write.SagaName), ("$id", write.SagaId));
-                var stored = actual.ExecuteScalar();
-                throw new SagaConcurrencyException(write.SagaName, write.SagaId, write.ExpectedVersion, stored is long v ? v : null);
-            }
+            using var actual = Command(conn, tx, "saga_version", ("$name", write.SagaName), ("$id", write.SagaId));
+            var stored = actual.ExecuteScalar();
+            throw new SagaConcurrencyException(write.SagaName, write.SagaId, write.ExpectedVersion, stored is long v ? v : null);
         }
 
         if (write.Completed)
@@ -157,21 +149,8 @@ public sealed partial class SqliteEventStore : ISagaStore
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         try
         {
-            if (Location.IsMemory)
-            {
-                return _readers.Run(_ => work(_writerConnection), ct);
-            }
-
-            using var conn = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = Location.FilePath,
-                Mode = SqliteOpenMode.ReadWrite,
-                Cache = SqliteCacheMode.Private,
-                Pooling = false,
-            }.ToString());
-            conn.Open();
-            SqliteConnections.Pragma(conn, Location, Location.Durability == Durability.Full ? "synchronous = FULL" : "synchronous = NORMAL");
-            return work(conn);
+            // The checkpoints' kept connection: opening one per call read the whole schema again each time.
+            return RunCheckpoint(work, ct);
         }
         catch (SqliteException ex)
         {

@@ -50,6 +50,40 @@ public abstract class SagaStoreConformance<TFixture>(TFixture fixture) : Conform
     }
 
     [Fact]
+    public async Task A_batch_save_stores_each_instance_with_its_own_values_and_refuses_a_stale_one()
+    {
+        await using var store = await NewStoreAsync();
+        var sagas = store.GetSagaStore();
+        await sagas.SaveSagasAsync([Write(0, id: "b"), Write(0, id: "d")], Ct);
+
+        // Inserts and updates alternate, outboxes present and absent: no value may carry over from the previous row.
+        var versions = await sagas.SaveSagasAsync(
+            [
+                Write(0, """{"n":"a"}""", "a") with { Outbox = """{"o":"a"}""", LastPosition = 11 },
+                Write(1, """{"n":"b"}""", "b") with { LastPosition = 12, Completed = true },
+                Write(0, """{"n":"c"}""", "c") with { LastPosition = 13 },
+                Write(1, """{"n":"d"}""", "d") with { Outbox = """{"o":"d"}""", LastPosition = 14 },
+            ],
+            Ct);
+        Assert.Equal([1L, 2L, 1L, 2L], versions);
+        var loaded = await sagas.LoadSagasAsync("s", ["a", "b", "c", "d", "e"], Ct);
+        Assert.Equal(4, loaded.Count);
+        Assert.Equal((1L, """{"n":"a"}""", 11L, false, """{"o":"a"}"""), Row(loaded["a"]));
+        Assert.Equal((2L, """{"n":"b"}""", 12L, true, (string?)null), Row(loaded["b"]));
+        Assert.Equal((1L, """{"n":"c"}""", 13L, false, (string?)null), Row(loaded["c"]));
+        Assert.Equal((2L, """{"n":"d"}""", 14L, false, """{"o":"d"}"""), Row(loaded["d"]));
+
+        // A stale write first: refused, and the batch's other write is not applied after it.
+        var stale = await Assert.ThrowsAsync<SagaConcurrencyException>(async () => await sagas.SaveSagasAsync([Write(1, """{"n":"late"}""", "d"), Write(1, """{"n":"c2"}""", "c")], Ct));
+        Assert.Equal(("d", 1L, (long?)2), (stale.SagaId, stale.ExpectedVersion, stale.ActualVersion));
+        loaded = await sagas.LoadSagasAsync("s", ["c", "d"], Ct);
+        Assert.Equal((1L, """{"n":"c"}"""), (loaded["c"].Version, loaded["c"].State));
+        Assert.Equal((2L, """{"n":"d"}"""), (loaded["d"].Version, loaded["d"].State));
+
+        static (long, string, long, bool, string?) Row(SagaRecord r) => (r.Version, r.State, r.LastPosition, r.Completed, r.Outbox);
+    }
+
+    [Fact]
     public async Task Timeouts_are_scheduled_replaced_cancelled_and_listed_when_due_earliest_first()
     {
         await using var store = await NewStoreAsync();

@@ -11,7 +11,7 @@ namespace Eventuali.Sagas;
 public sealed partial class SagaRunner<TState>
 {
     /// <summary>Events handled together at most (a page of the log is split into batches of this size).</summary>
-    internal const int MaxBatch = 256;
+    internal const int MaxBatch = 1024;
 
     private readonly record struct Pending(RecordedEvent Event, string SagaId, SagaDefinition<TState>.EventHandlerEntry Handler, object Value);
 
@@ -91,6 +91,7 @@ public sealed partial class SagaRunner<TState>
     private async Task<int> HandleRoundAsync(List<string> ids, Dictionary<string, Queue<Pending>> queues, Dictionary<string, SagaRecord?> records, CancellationToken ct)
     {
         var writes = new List<SagaWrite>(ids.Count);
+        var outboxes = new List<SagaOutbox?>(ids.Count);
         var scheduled = false;
         foreach (var id in ids)
         {
@@ -103,7 +104,8 @@ public sealed partial class SagaRunner<TState>
 
             var ctx = NewContext(id, record, p.Event, p.Event.EventId);
             p.Handler.Handle(ctx, p.Value);
-            writes.Add(NewWrite(record, ctx, p.Event.Position, new Source(p.Event.EventId, null, 0)));
+            writes.Add(NewWrite(record, ctx, p.Event.Position, new Source(p.Event.EventId, null, 0), out var outbox));
+            outboxes.Add(outbox);
             scheduled |= ctx.Scheduled.Count > 0;
         }
 
@@ -118,14 +120,14 @@ public sealed partial class SagaRunner<TState>
             Volatile.Read(ref _scheduled).TrySetResult();
         }
 
-        var withOutbox = new List<SagaRecord>();
+        var withOutbox = new List<(SagaRecord Record, SagaOutbox Outbox)>();
         for (var i = 0; i < writes.Count; i++)
         {
             var saved = Saved(writes[i], versions[i]);
             records[saved.SagaId] = saved;
-            if (saved.Outbox is not null)
+            if (outboxes[i] is { } outbox)
             {
-                withOutbox.Add(saved);
+                withOutbox.Add((saved, outbox));
             }
         }
 
@@ -138,12 +140,12 @@ public sealed partial class SagaRunner<TState>
         return writes.Count;
     }
 
-    private async Task WriteOutboxesAsync(List<SagaRecord> withOutbox, Dictionary<string, SagaRecord?> records, CancellationToken ct)
+    private async Task WriteOutboxesAsync(List<(SagaRecord Record, SagaOutbox Outbox)> withOutbox, Dictionary<string, SagaRecord?> records, CancellationToken ct)
     {
         // Different instances' appends are independent: written at once, the store groups their commits. Each starts on
         // the thread pool: a store that commits on the caller's thread when its writer is idle (SQLite) would otherwise
         // get them one by one, a commit each.
-        var appended = await Task.WhenAll(withOutbox.Select(r => Task.Run(() => AppendOutboxAsync(r, ct), ct))).ConfigureAwait(false);
+        var appended = await Task.WhenAll(withOutbox.Select(r => Task.Run(() => AppendOutboxAsync(r.Record, ct, r.Outbox), ct))).ConfigureAwait(false);
         var done = new List<SagaWrite>(withOutbox.Count);
         for (var i = 0; i < withOutbox.Count; i++)
         {
@@ -153,7 +155,7 @@ public sealed partial class SagaRunner<TState>
             }
             else
             {
-                done.Add(OutboxWritten(withOutbox[i]));
+                done.Add(OutboxWritten(withOutbox[i].Record, withOutbox[i].Outbox));
             }
         }
 

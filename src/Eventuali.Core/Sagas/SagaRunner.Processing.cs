@@ -128,10 +128,15 @@ public sealed partial class SagaRunner<TState>
 
     /// <summary>The save of a decision: state, the appends to write (the outbox) and timeout changes.</summary>
     private SagaWrite NewWrite(SagaRecord? record, SagaContext<TState> ctx, long lastPosition, Source source)
+        => NewWrite(record, ctx, lastPosition, source, out _);
+
+    /// <summary>As the other overload, also handing out the outbox saved as JSON (null when there are no appends), so it need not be parsed back.</summary>
+    private SagaWrite NewWrite(SagaRecord? record, SagaContext<TState> ctx, long lastPosition, Source source, out SagaOutbox? decided)
     {
         // With appends to write, completion (which drops the instance's timeouts) waits until they are written,
         // so a crash in between leaves the timeout or event that will retry them.
-        var outbox = ctx.Appends.Count == 0 ? null : new SagaOutbox(source.Id, source.TimeoutKey, source.Depth, ctx.Completed, [.. ctx.Appends]).ToJson();
+        decided = ctx.Appends.Count == 0 ? null : new SagaOutbox(source.Id, source.TimeoutKey, source.Depth, ctx.Completed, [.. ctx.Appends]);
+        var outbox = decided?.ToJson();
         var removeNow = outbox is null && source.TimeoutKey is not null ? [source.TimeoutKey] : Array.Empty<string>();
         var completed = (record?.Completed ?? false) || (ctx.Completed && outbox is null);
         return new SagaWrite(_saga.Name, ctx.SagaId, record?.Version ?? 0, SerializeState(ctx.State), lastPosition, completed, outbox)
@@ -160,10 +165,11 @@ public sealed partial class SagaRunner<TState>
     /// <summary>
     /// Writes the outbox's appends (idempotent: the event ids are fixed). Null when all were written and the outbox
     /// is to be cleared (<see cref="OutboxWritten"/>); the reloaded instance when a refused append was compensated.
+    /// <paramref name="decided"/>, when given, is the record's outbox as decided in this process (saves parsing it back).
     /// </summary>
-    private async Task<SagaRecord?> AppendOutboxAsync(SagaRecord record, CancellationToken ct)
+    private async Task<SagaRecord?> AppendOutboxAsync(SagaRecord record, CancellationToken ct, SagaOutbox? decided = null)
     {
-        var outbox = SagaOutbox.FromJson(record.Outbox)!;
+        var outbox = decided ?? SagaOutbox.FromJson(record.Outbox)!;
         foreach (var append in outbox.Appends)
         {
             var events = Array.ConvertAll(append.Events, e => e.ToEventData());
@@ -187,9 +193,9 @@ public sealed partial class SagaRunner<TState>
     }
 
     /// <summary>The save that clears a written outbox (and completes the instance or removes its timeout when the outbox said so).</summary>
-    private static SagaWrite OutboxWritten(SagaRecord record)
+    private static SagaWrite OutboxWritten(SagaRecord record, SagaOutbox? decided = null)
     {
-        var outbox = SagaOutbox.FromJson(record.Outbox)!;
+        var outbox = decided ?? SagaOutbox.FromJson(record.Outbox)!;
         return new SagaWrite(record.SagaName, record.SagaId, record.Version, record.State, record.LastPosition, record.Completed || outbox.Complete, null)
         {
             Cancel = outbox.TimeoutKey is null ? [] : [outbox.TimeoutKey],
