@@ -73,6 +73,118 @@ public sealed class LiveTailTests
         Assert.Equal(await store.ReadAllAsync(cancellationToken: Ct).Select(e => e.Position).ToListAsync(Ct), seen);
     }
 
+    [Fact]
+    public async Task A_shared_subscription_that_cannot_start_leaves_connections_reading_on_their_own_and_the_next_connection_starts_it()
+    {
+        await using var store = new FlakyStore();
+        await using var tail = new LiveTail(store, capacity: 64);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cts.CancelAfter(TimeSpan.FromMinutes(2));
+        store.FailHeads(1); // the first start of the shared subscription fails
+
+        var first = CollectAsync(tail.SubscribeAsync(0, null, cts.Token), 20);
+        await AppendAsync(store.Inner, "a", 10);
+        var second = CollectAsync(tail.SubscribeAsync(10, null, cts.Token), 10);
+        await UntilAsync(() => tail.Generation == 1, cts.Token); // started, by the second connection
+        await AppendAsync(store.Inner, "b", 10);
+
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), await first);
+        Assert.Equal(Enumerable.Range(11, 10).Select(i => (long)i), await second);
+        await UntilAsync(() => tail.Taken == 10, cts.Token); // the shared subscription took what came after it started
+    }
+
+    [Fact]
+    public async Task When_the_shared_subscription_fails_its_readers_continue_on_their_own_without_a_gap_and_it_starts_again()
+    {
+        await using var store = new FlakyStore();
+        await using var tail = new LiveTail(store, capacity: 64);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cts.CancelAfter(TimeSpan.FromMinutes(2));
+        var events = tail.SubscribeAsync(0, null, cts.Token).GetAsyncEnumerator(cts.Token);
+        await using var _ = events;
+        var seen = new List<long>();
+        var next = events.MoveNextAsync(); // joins the shared subscription at the empty head
+        await AppendAsync(store.Inner, "a", 5);
+        await ReadAsync(next, 5);
+        Assert.Equal(5, tail.Taken); // this connection read them from the shared subscription
+
+        store.FailReads(1); // the shared subscription's next read of the log fails, for good
+        await AppendAsync(store.Inner, "b", 5);
+        await ReadAsync(events.MoveNextAsync(), 5);
+        await UntilAsync(() => tail.Generation == 2, cts.Token); // started again, by the connection falling back
+        await AppendAsync(store.Inner, "c", 5);
+        await ReadAsync(events.MoveNextAsync(), 5);
+
+        Assert.Equal(Enumerable.Range(1, 15).Select(i => (long)i), seen);
+        await UntilAsync(() => tail.Taken >= 10, cts.Token); // the new shared subscription took the last five
+
+        async Task ReadAsync(ValueTask<bool> first, int count)
+        {
+            Assert.True(await first);
+            seen.Add(events.Current.Position);
+            for (var i = 1; i < count; i++)
+            {
+                Assert.True(await events.MoveNextAsync());
+                seen.Add(events.Current.Position);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_that_joins_before_the_shared_subscription_has_taken_what_it_read_on_its_own_gets_each_event_once()
+    {
+        await using var store = new FlakyStore();
+        await using var tail = new LiveTail(store, capacity: 64);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cts.CancelAfter(TimeSpan.FromMinutes(2));
+        store.MarkConnectionFlow();
+        store.FailHeads(1); // the connection reads on its own: the shared subscription could not start
+        var events = tail.SubscribeAsync(0, null, cts.Token).GetAsyncEnumerator(cts.Token);
+        await using var _ = events;
+        await AppendAsync(store.Inner, "a", 10);
+        var seen = new List<long>();
+        await ReadAsync(10);
+        var eleventh = events.MoveNextAsync().AsTask(); // waits for the next event inside its own subscription
+
+        // Another connection starts the shared subscription at position 10, whose reads then wait.
+        var release = store.HoldSharedReads();
+        var other = tail.SubscribeAsync(10, null, cts.Token).GetAsyncEnumerator(cts.Token);
+        await using var __ = other;
+        var otherNext = other.MoveNextAsync().AsTask();
+        await UntilAsync(() => tail.Generation == 1, cts.Token);
+        await AppendAsync(store.Inner, "b", 10);
+
+        // The first connection reads 11 on its own, then joins the ring, which does not hold 11 yet.
+        Assert.True(await eleventh);
+        seen.Add(events.Current.Position);
+        var pending = events.MoveNextAsync().AsTask();
+        release.SetResult();
+        Assert.True(await pending);
+        seen.Add(events.Current.Position);
+        await ReadAsync(8);
+
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), seen);
+        Assert.True(await otherNext);
+        Assert.Equal(11, other.Current.Position);
+
+        async Task ReadAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                Assert.True(await events.MoveNextAsync());
+                seen.Add(events.Current.Position);
+            }
+        }
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        while (!condition())
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+    }
+
     private static async Task AppendAsync(InMemoryEventStore store, string stream, int count)
         => await store.AppendAsync(stream, ExpectedVersion.Any, [.. Enumerable.Range(0, count).Select(i => new EventData(EventData.NewEventId(), "Tick", System.Text.Encoding.UTF8.GetBytes($"{{\"i\":{i}}}")))], Ct);
 

@@ -11,7 +11,9 @@ namespace Eventuali.Server.Endpoints;
 /// 64 MiB of payload at most). A connection reads its own catch-up subscription until the shared one holds every event
 /// after the last one it delivered, then switches; a connection that falls further behind than the kept events goes
 /// back to a subscription of its own from where it is. Both are catch-up subscriptions in position order, and every
-/// switch continues after the last delivered position, so nothing is skipped or repeated.
+/// switch continues after the last delivered position, so nothing is skipped or repeated. When the shared subscription
+/// fails (or cannot start), connections carry on with subscriptions of their own, and the next connection to start or
+/// fall back starts a new shared one from the store's head then.
 /// </summary>
 internal sealed class LiveTail : IAsyncDisposable
 {
@@ -40,6 +42,10 @@ internal sealed class LiveTail : IAsyncDisposable
     // Read without the lock as a hint (see Covers); -1 until started, long.MaxValue once it failed.
     private long _complete = -1;
 
+    // Which shared subscription the ring holds: a connection reading the ring leaves it when this changes (a restart
+    // empties the ring, and the new subscription starts after a gap the old readers did not see).
+    private int _generation;
+
     public LiveTail(IEventStore store, int capacity = DefaultCapacity, long maxBytes = DefaultMaxBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
@@ -62,6 +68,18 @@ internal sealed class LiveTail : IAsyncDisposable
         }
     }
 
+    /// <summary>How many times the shared subscription has started (a start whose head query failed does not count).</summary>
+    public int Generation
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _generation;
+            }
+        }
+    }
+
     /// <summary>
     /// Whether <paramref name="store"/> can share one subscription among callers: not when an interceptor observes its
     /// operations (the access audit names who read what, and one shared read would name nobody).
@@ -78,9 +96,9 @@ internal sealed class LiveTail : IAsyncDisposable
     {
         var after = afterPosition;
         var batch = new List<RecordedEvent>(256);
-        await StartAsync(cancellationToken).ConfigureAwait(false);
         while (true)
         {
+            await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
             if (!Covers(after))
             {
                 // A subscription of its own until the shared one holds everything after the last delivered event.
@@ -96,9 +114,11 @@ internal sealed class LiveTail : IAsyncDisposable
             }
 
             long next;
+            int generation;
             lock (_lock)
             {
                 next = FirstAfter(after);
+                generation = _generation;
             }
 
             while (next >= 0)
@@ -106,9 +126,9 @@ internal sealed class LiveTail : IAsyncDisposable
                 Task more;
                 lock (_lock)
                 {
-                    if (next < _oldest || _complete == long.MaxValue)
+                    if (next < _oldest || _complete == long.MaxValue || _generation != generation)
                     {
-                        next = -1; // overrun, or the shared subscription failed: back to one of its own
+                        next = -1; // overrun, or the shared subscription failed or was replaced: back to one of its own
                         break;
                     }
 
@@ -128,6 +148,13 @@ internal sealed class LiveTail : IAsyncDisposable
 
                 foreach (var e in batch)
                 {
+                    if (e.Position <= after)
+                    {
+                        // Delivered already: a connection that switched before the shared subscription had taken the
+                        // events it read on its own finds them here after its place in the ring.
+                        continue;
+                    }
+
                     after = e.Position;
                     if (filter is null || filter.Matches(e.StreamId, e.EventType))
                     {
@@ -165,11 +192,33 @@ internal sealed class LiveTail : IAsyncDisposable
         return n;
     }
 
-    private Task<long> StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the shared subscription when none runs (the first call, or after it failed or could not start). A failure
+    /// to start is not the caller's: it reads from a subscription of its own, which reports the store's errors itself.
+    /// </summary>
+    private async Task EnsureStartedAsync(CancellationToken cancellationToken)
     {
+        Task<long> started;
         lock (_lock)
         {
-            return (_started ??= StartCoreAsync()).WaitAsync(cancellationToken);
+            // Only once the last start has finished: it failed, or the subscription it started has ended (not stopped).
+            var failed = _started is { IsCompleted: true } last && (!last.IsCompletedSuccessfully || _pump is { IsCompleted: true })
+                && !_stop.IsCancellationRequested;
+            if (_started is null || failed)
+            {
+                _started = StartCoreAsync();
+            }
+
+            started = _started;
+        }
+
+        try
+        {
+            await started.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
+        {
+            // Covers stays false: the caller reads on its own until a later start succeeds.
         }
     }
 
@@ -178,13 +227,27 @@ internal sealed class LiveTail : IAsyncDisposable
         var head = await _store.GetHeadPositionAsync(_stop.Token).ConfigureAwait(false);
         lock (_lock)
         {
+            // A restart: the ring held the failed subscription's events, and events appended since are in neither.
+            _generation++;
+            for (; _oldest < _written; _oldest++)
+            {
+                _ring[_oldest % _capacity] = null!;
+            }
+
+            _bytes = 0;
             _complete = head;
         }
 
         // Not on the first caller's flow: the shared read belongs to no request.
+        Task pump;
         using (ExecutionContext.SuppressFlow())
         {
-            _pump = Task.Run(() => PumpAsync(head), CancellationToken.None);
+            pump = Task.Run(() => PumpAsync(head), CancellationToken.None);
+        }
+
+        lock (_lock)
+        {
+            _pump = pump;
         }
 
         return head;
