@@ -14,8 +14,7 @@ public sealed class LiveTailTests
         await using var store = new InMemoryEventStore();
         await AppendAsync(store, "old", 30); // before the shared subscription starts: read by a subscription of its own
         await using var tail = new LiveTail(store, capacity: 64);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(TimeSpan.FromMinutes(2));
+        using var cts = Deadline();
         var head = await store.GetHeadPositionAsync(Ct);
 
         var fromHead = Enumerable.Range(0, 3).Select(_ => CollectAsync(tail.SubscribeAsync(head, null, cts.Token), 100)).ToList();
@@ -44,8 +43,7 @@ public sealed class LiveTailTests
     {
         await using var store = new InMemoryEventStore();
         await using var tail = new LiveTail(store, capacity, maxBytes);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(TimeSpan.FromMinutes(2));
+        using var cts = Deadline();
         var events = tail.SubscribeAsync(0, null, cts.Token).GetAsyncEnumerator(cts.Token);
         await using var _ = events;
         var next = events.MoveNextAsync(); // joins the shared subscription at the empty head
@@ -78,8 +76,7 @@ public sealed class LiveTailTests
     {
         await using var store = new FlakyStore();
         await using var tail = new LiveTail(store, capacity: 64);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(TimeSpan.FromMinutes(2));
+        using var cts = Deadline();
         store.FailHeads(1); // the first start of the shared subscription fails
 
         var first = CollectAsync(tail.SubscribeAsync(0, null, cts.Token), 20);
@@ -98,8 +95,7 @@ public sealed class LiveTailTests
     {
         await using var store = new FlakyStore();
         await using var tail = new LiveTail(store, capacity: 64);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(TimeSpan.FromMinutes(2));
+        using var cts = Deadline();
         var events = tail.SubscribeAsync(0, null, cts.Token).GetAsyncEnumerator(cts.Token);
         await using var _ = events;
         var seen = new List<long>();
@@ -135,8 +131,7 @@ public sealed class LiveTailTests
     {
         await using var store = new FlakyStore();
         await using var tail = new LiveTail(store, capacity: 64);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(TimeSpan.FromMinutes(2));
+        using var cts = Deadline();
         store.MarkConnectionFlow();
         store.FailHeads(1); // the connection reads on its own: the shared subscription could not start
         var events = tail.SubscribeAsync(0, null, cts.Token).GetAsyncEnumerator(cts.Token);
@@ -175,6 +170,14 @@ public sealed class LiveTailTests
                 seen.Add(events.Current.Position);
             }
         }
+    }
+
+    // A generous bound on each test, so a lost event fails it instead of hanging the run.
+    private static CancellationTokenSource Deadline()
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cts.CancelAfter(TimeSpan.FromMinutes(2));
+        return cts;
     }
 
     private static async Task UntilAsync(Func<bool> condition, CancellationToken cancellationToken)
