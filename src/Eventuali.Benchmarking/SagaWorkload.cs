@@ -71,13 +71,11 @@ internal static class SagaWorkload
             LatencyRecorder.MeanMilliseconds(sorted),
             peakBytes / (1024.0 * 1024.0),
             peakSource,
-            $"runner step (a batch of up to {SagaRunnerBatch} log events handled: load, decide, save, append, clear)",
+            "runner step (one batch of log events handled: load, decide, save, append, clear)",
             sorted.Length,
             0,
             database);
     }
-
-    private const int SagaRunnerBatch = 1024;
 
     /// <summary>
     /// Runs saga <paramref name="name"/> from after <paramref name="from"/> until it has dealt with the log up to

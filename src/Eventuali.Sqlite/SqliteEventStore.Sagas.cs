@@ -145,11 +145,10 @@ public sealed partial class SqliteEventStore : ISagaStore
 
     private T WithSagaConnection<T>(string doing, Func<SqliteConnection, T> work, CancellationToken ct)
     {
-        ct.ThrowIfCancellationRequested();
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         try
         {
-            // The checkpoints' kept connection: opening one per call read the whole schema again each time.
+            // The checkpoints' kept connection (RunCheckpoint checks cancellation and disposal): opening one per call
+            // read the whole schema again each time.
             return RunCheckpoint(work, ct);
         }
         catch (SqliteException ex)

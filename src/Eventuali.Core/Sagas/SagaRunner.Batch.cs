@@ -145,7 +145,7 @@ public sealed partial class SagaRunner<TState>
         // Different instances' appends are independent: written at once, the store groups their commits. Each starts on
         // the thread pool: a store that commits on the caller's thread when its writer is idle (SQLite) would otherwise
         // get them one by one, a commit each.
-        var appended = await Task.WhenAll(withOutbox.Select(r => Task.Run(() => AppendOutboxAsync(r.Record, ct, r.Outbox), ct))).ConfigureAwait(false);
+        var appended = await Task.WhenAll(withOutbox.Select(r => Task.Run(() => AppendOutboxAsync(r.Record, r.Outbox, ct), ct))).ConfigureAwait(false);
         var done = new List<SagaWrite>(withOutbox.Count);
         for (var i = 0; i < withOutbox.Count; i++)
         {

@@ -152,7 +152,7 @@ public sealed partial class SagaRunner<TState>
     /// <summary>Writes a saved outbox; on a refused append runs the failure handler and saves its compensation.</summary>
     private async Task<SagaRecord> FlushAsync(SagaRecord record, CancellationToken ct)
     {
-        if (await AppendOutboxAsync(record, ct).ConfigureAwait(false) is { } compensated)
+        if (await AppendOutboxAsync(record, null, ct).ConfigureAwait(false) is { } compensated)
         {
             return compensated;
         }
@@ -165,9 +165,9 @@ public sealed partial class SagaRunner<TState>
     /// <summary>
     /// Writes the outbox's appends (idempotent: the event ids are fixed). Null when all were written and the outbox
     /// is to be cleared (<see cref="OutboxWritten"/>); the reloaded instance when a refused append was compensated.
-    /// <paramref name="decided"/>, when given, is the record's outbox as decided in this process (saves parsing it back).
+    /// <paramref name="decided"/>, when not null, is the record's outbox as decided in this process (saves parsing it back).
     /// </summary>
-    private async Task<SagaRecord?> AppendOutboxAsync(SagaRecord record, CancellationToken ct, SagaOutbox? decided = null)
+    private async Task<SagaRecord?> AppendOutboxAsync(SagaRecord record, SagaOutbox? decided, CancellationToken ct)
     {
         var outbox = decided ?? SagaOutbox.FromJson(record.Outbox)!;
         foreach (var append in outbox.Appends)
